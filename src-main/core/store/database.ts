@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import * as schema from './schema';
+import { migrate, type MigrationReport } from './migrate';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface Store {
+  readonly path: string;
+  readonly sqlite: Database.Database;
+  readonly db: Db;
+  readonly migration: MigrationReport;
+  /** Runs fn in one IMMEDIATE transaction: all of it lands or none of it. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  /** Folder holding the generated SQL migrations (drizzle/). */
+  migrationsFolder: string;
+  busyTimeoutMs?: number;
+  readonly?: boolean;
+}
+
+/**
+ * Opens (creating if needed) the database file, applies pending migrations and returns the one
+ * connection owner. WAL lets readers (UI queries) run beside the sync writer.
+ */
+export function openStore(path: string, options: OpenStoreOptions): Store {
+  const sqlite = new Database(path, { readonly: options.readonly ?? false });
+  try {
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    if (!options.readonly) {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+    }
+    sqlite.pragma('foreign_keys = ON');
+    const migration = migrate(sqlite, path, options.migrationsFolder);
+    const db = drizzle(sqlite, { schema });
+    return {
+      path,
+      sqlite,
+      db,
+      migration,
+      transaction: <T>(fn: () => T): T => sqlite.transaction(fn).immediate(),
+      close: () => {
+        if (sqlite.open) sqlite.close();
+      },
+    };
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+}

@@ -1,0 +1,53 @@
+// What a sync run reports. Shared: the service emits these, the IPC layer forwards them, the
+// renderer and the CLI show them.
+import type { RunStatus, RunTrigger, SyncKind } from './domain';
+
+export type SyncPhase =
+  | 'sections'
+  | 'movies'
+  | 'shows'
+  | 'seasons'
+  | 'episodes'
+  | 'details'
+  | 'deletions'
+  | 'artwork'
+  | 'done';
+
+/** A progress snapshot. Emitted at most every 100 ms per run, never once per item. */
+export interface SyncProgress {
+  runId: number;
+  serverId: number;
+  libraryId: number;
+  libraryTitle: string;
+  phase: SyncPhase;
+  done: number;
+  total: number;
+  itemsPerSecond: number;
+  etaSeconds: number | null;
+  currentTitle: string | null;
+}
+
+export interface SyncCounts {
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  errors: number;
+  apiCalls: number;
+  rowsWritten: number;
+}
+
+export interface LibrarySyncResult extends SyncCounts {
+  runId: number;
+  serverId: number;
+  libraryId: number;
+  libraryTitle: string;
+  kind: SyncKind;
+  trigger: RunTrigger;
+  status: RunStatus;
+  /** True when Plex's section timestamps had not moved: one request, nothing written. */
+  skippedUnchanged: boolean;
+  resumedFromRunId: number | null;
+  durationMs: number;
+  errorMessage: string | null;
+}
