@@ -1,0 +1,386 @@
+// The IPC contract: every request channel and every event, defined once. The Electron preload, the
+// headless websocket bridge and the renderer all derive from these two interfaces, and main
+// validates every argument with `requestSchemas` before a handler runs.
+import { z } from 'zod';
+import { configSchema, type Config } from '../config-schema';
+import {
+  ERROR_CLASSES,
+  ITEM_KINDS,
+  MEDIA_STATES,
+  type ConnectionKind,
+  type ErrorClass,
+  type ItemKind,
+  type LibraryType,
+  type MediaState,
+  type Operation,
+} from '../domain';
+import type { HealthStatus, QueueEntry, ServiceEvent } from '../service-events';
+import type { SyncProgress } from '../sync-types';
+
+// ---- Views: what the renderer sees. Never a token. ---------------------------------------------
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  dataDir: string;
+  logDir: string;
+  databasePath: string;
+  /** 'electron' in the desktop app, 'web' in `retrovue serve`. */
+  shell: 'electron' | 'web';
+  demo: boolean;
+}
+
+export interface AccountView {
+  username: string;
+  title: string | null;
+  email: string | null;
+  avatarUrl: string | null;
+  needsLogin: boolean;
+  validatedAt: number | null;
+}
+
+export type PinStatus = 'waiting' | 'expired' | 'linked' | 'cancelled' | 'error';
+
+export interface PinView {
+  status: PinStatus;
+  code: string | null;
+  authUrl: string | null;
+  expiresAt: number | null;
+  message: string | null;
+  account: AccountView | null;
+}
+
+export interface ConnectionView {
+  uri: string;
+  kind: ConnectionKind;
+  protocol: 'http' | 'https';
+  latencyMs: number | null;
+  ok: boolean | null;
+  chosen: boolean;
+}
+
+export interface ServerView {
+  id: number;
+  name: string;
+  machineIdentifier: string;
+  owned: boolean;
+  sourceTitle: string | null;
+  version: string | null;
+  sources: string[];
+  connections: ConnectionView[];
+  chosenUri: string | null;
+  latencyMs: number | null;
+  needsLogin: boolean;
+  lastSeenAt: number | null;
+}
+
+export type StateCounts = Partial<Record<MediaState, number>>;
+
+export interface LibraryView {
+  id: number;
+  serverId: number;
+  plexKey: string;
+  title: string;
+  type: LibraryType;
+  selected: boolean;
+  locations: string[];
+  counts: Partial<Record<ItemKind, StateCounts>>;
+  lastSyncAt: number | null;
+  lastSyncStatus: string | null;
+  nextSyncAt: number | null;
+  progress: SyncProgress | null;
+}
+
+export interface PathCheckView {
+  libraryId: number;
+  sample: { title: string; plexPath: string; localPath: string | null; exists: boolean } | null;
+  state: MediaState | null;
+  message: string;
+}
+
+export interface ScheduleView {
+  id: number;
+  libraryId: number | null;
+  libraryTitle: string | null;
+  operation: Operation;
+  cron: string;
+  description: string;
+  enabled: boolean;
+  lastRunAt: number | null;
+  lastStatus: string | null;
+  nextRuns: number[];
+}
+
+export interface ErrorView {
+  id: number;
+  errorClass: ErrorClass;
+  code: string | null;
+  message: string;
+  serverId: number | null;
+  serverName: string | null;
+  libraryId: number | null;
+  libraryTitle: string | null;
+  itemKind: string | null;
+  plexRatingKey: string | null;
+  context: Record<string, unknown>;
+  retryCount: number;
+  occurredAt: number;
+  resolvedAt: number | null;
+}
+
+export interface RunView {
+  id: number;
+  libraryId: number | null;
+  libraryTitle: string | null;
+  kind: string;
+  trigger: string;
+  status: string;
+  startedAt: number;
+  finishedAt: number | null;
+  durationMs: number | null;
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  errors: number;
+  apiCalls: number;
+}
+
+export interface StatsView {
+  since: number;
+  runs: RunView[];
+  totals: { runs: number; succeeded: number; failed: number; itemsProcessed: number; apiCalls: number; errors: number };
+  /** One point per run: for duration / items / API-call charts. */
+  performance: { at: number; libraryTitle: string | null; durationMs: number; itemsProcessed: number; apiCalls: number; rowsWritten: number }[];
+  /** Errors per day (ISO date) by class. */
+  errorsPerDay: ({ day: string } & Partial<Record<ErrorClass, number>>)[];
+  topErrors: { message: string; errorClass: ErrorClass; count: number; lastAt: number }[];
+}
+
+export interface ItemRow {
+  kind: ItemKind;
+  id: number;
+  libraryId: number;
+  title: string;
+  subtitle: string | null;
+  year: number | null;
+  state: MediaState;
+  duration: number | null;
+  fileSize: number | null;
+  updatedAt: number | null;
+}
+
+export interface StreamView {
+  streamType: 'video' | 'audio' | 'subtitle';
+  codec: string | null;
+  language: string | null;
+  title: string | null;
+  isDefault: boolean;
+  isForced: boolean;
+  isExternal: boolean;
+}
+
+export interface ItemDetailView extends ItemRow {
+  summary: string | null;
+  lastError: string | null;
+  guids: { provider: string; value: string }[];
+  tags: { kind: string; name: string }[];
+  cast: { name: string; role: string | null }[];
+  files: { plexPath: string; localPath: string | null; fileState: string | null; size: number | null; container: string | null; streams: StreamView[] }[];
+  chapters: { index: number; title: string | null; startMs: number; endMs: number }[];
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+}
+
+// ---- Requests ---------------------------------------------------------------------------------
+
+const id = z.number().int().positive();
+const none = z.undefined();
+
+export const requestSchemas = {
+  'app:info': none,
+  'app:openPath': z.object({ which: z.enum(['logs', 'data']) }),
+  'health:get': none,
+  'account:get': none,
+  'account:logout': none,
+  'login:start': none,
+  'login:cancel': none,
+  'login:status': none,
+  'servers:list': none,
+  'servers:refresh': none,
+  'servers:addManual': z.object({ url: z.string().url().max(2048), token: z.string().min(1).max(512) }),
+  'servers:remove': z.object({ serverId: id }),
+  'libraries:list': z.object({ serverId: id.optional() }).optional(),
+  'libraries:refresh': z.object({ serverId: id }),
+  'libraries:select': z.object({ libraryIds: z.array(id).max(1000), selected: z.boolean() }),
+  'paths:check': z.object({ libraryId: id }),
+  'sync:start': z.object({
+    libraryIds: z.array(id).max(1000).optional(),
+    kind: z.enum(['incremental', 'deep']).default('incremental'),
+  }),
+  'sync:cancel': z.object({ libraryId: id }),
+  'sync:pause': none,
+  'sync:resume': none,
+  'sync:queue': none,
+  'schedules:list': none,
+  'schedules:update': z.object({ id, cron: z.string().min(1).max(200).optional(), enabled: z.boolean().optional() }),
+  'schedules:describe': z.object({ cron: z.string().min(1).max(200) }),
+  'errors:list': z.object({
+    errorClass: z.enum(ERROR_CLASSES).optional(),
+    serverId: id.optional(),
+    libraryId: id.optional(),
+    since: z.number().int().nonnegative().optional(),
+    includeResolved: z.boolean().default(false),
+    limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).default(0),
+  }),
+  'errors:resolve': z.object({ ids: z.array(id).min(1).max(1000) }),
+  'errors:retry': z.object({ id }),
+  'stats:get': z.object({ since: z.number().int().nonnegative() }),
+  'items:search': z.object({
+    libraryId: id.optional(),
+    kind: z.enum(ITEM_KINDS),
+    state: z.enum(MEDIA_STATES).optional(),
+    query: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+    offset: z.number().int().min(0).default(0),
+  }),
+  'items:get': z.object({ kind: z.enum(ITEM_KINDS), id }),
+  'config:get': none,
+  'config:update': configSchema.partial().strict(),
+} as const;
+
+export type Channel = keyof typeof requestSchemas;
+/** What the renderer passes (defaults may be omitted). */
+export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
+/** What a handler receives, after validation and defaults. */
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
+
+/** The response type of each channel. */
+export interface ResponseMap {
+  'app:info': AppInfo;
+  'app:openPath': void;
+  'health:get': HealthStatus;
+  'account:get': AccountView | null;
+  'account:logout': void;
+  'login:start': PinView;
+  'login:cancel': PinView;
+  'login:status': PinView | null;
+  'servers:list': ServerView[];
+  'servers:refresh': ServerView[];
+  'servers:addManual': ServerView;
+  'servers:remove': void;
+  'libraries:list': LibraryView[];
+  'libraries:refresh': LibraryView[];
+  'libraries:select': LibraryView[];
+  'paths:check': PathCheckView;
+  'sync:start': QueueEntry[];
+  'sync:cancel': QueueEntry[];
+  'sync:pause': HealthStatus;
+  'sync:resume': HealthStatus;
+  'sync:queue': QueueEntry[];
+  'schedules:list': ScheduleView[];
+  'schedules:update': ScheduleView;
+  'schedules:describe': { valid: boolean; description: string; nextRuns: number[] };
+  'errors:list': Page<ErrorView>;
+  'errors:resolve': { resolved: number };
+  'errors:retry': QueueEntry[];
+  'stats:get': StatsView;
+  'items:search': Page<ItemRow>;
+  'items:get': ItemDetailView;
+  'config:get': Config;
+  'config:update': Config;
+}
+
+/** The handler set main implements (in core, so `retrovue serve` shares it). */
+export type ApiHandlers = {
+  [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseMap[C]> | ResponseMap[C];
+};
+
+// ---- Events -----------------------------------------------------------------------------------
+
+export interface EventMap {
+  /** Throttled progress snapshots: at most one per 100 ms per run. */
+  'sync:progress': SyncProgress;
+  'service:event': ServiceEvent;
+  'login:state': PinView;
+  'account:changed': AccountView | null;
+  'health:changed': HealthStatus;
+  'config:changed': Config;
+}
+export type EventName = keyof EventMap;
+export const EVENT_NAMES: readonly EventName[] = [
+  'sync:progress',
+  'service:event',
+  'login:state',
+  'account:changed',
+  'health:changed',
+  'config:changed',
+];
+
+// ---- Transport --------------------------------------------------------------------------------
+
+export interface IpcError {
+  code: string;
+  message: string;
+  /** For validation failures: which argument fields were wrong and why. */
+  issues?: { path: string; message: string }[];
+}
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** The Electron channel names the generic invoke/subscribe pair uses. */
+export const IPC_INVOKE_CHANNEL = 'retrovue:invoke';
+export const IPC_EVENT_CHANNEL = 'retrovue:event';
+
+/**
+ * The one API object the renderer gets: from the preload in Electron, from the websocket bridge in
+ * the browser. `invoke` resolves with the value or rejects with an ApiCallError.
+ */
+export interface RetroVueApi {
+  invoke<C extends Channel>(channel: C, ...request: RequestOf<C> extends undefined ? [] : [RequestOf<C>]): Promise<ResponseMap[C]>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+}
+
+/** The error `invoke` rejects with: carries the typed IpcError across the bridge. */
+export class ApiCallError extends Error {
+  readonly code: string;
+  readonly issues: IpcError['issues'];
+  constructor(error: IpcError) {
+    super(error.message);
+    this.name = 'ApiCallError';
+    this.code = error.code;
+    this.issues = error.issues;
+  }
+}
+
+/** Turns a transport result into a value or an ApiCallError; shared by both bridges. */
+export function unwrapResult<T>(result: IpcResult<T>): T {
+  if (result.ok) return result.value;
+  throw new ApiCallError(result.error);
+}
+
+/** Validates a channel's argument; used by main before any handler runs. */
+export function parseRequest<C extends Channel>(
+  channel: C,
+  raw: unknown,
+): { ok: true; value: ParsedRequestOf<C> } | { ok: false; error: IpcError } {
+  const schema = requestSchemas[channel] as unknown as z.ZodType<ParsedRequestOf<C>>;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message: `${channel}: invalid argument: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(argument)'}: ${i.message}`).join('; ')}`,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    },
+  };
+}
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, name);
+}

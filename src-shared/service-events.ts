@@ -1,0 +1,71 @@
+// The one typed stream of sync-service events. The IPC layer, the CLI and the logs all consume it.
+import type { ErrorClass, Operation, RunTrigger, SyncKind } from './domain';
+import type { LibrarySyncResult, SyncProgress } from './sync-types';
+
+export type ServiceState = 'stopped' | 'starting' | 'running' | 'paused' | 'stopping';
+
+export type ServiceEvent =
+  | { type: 'state'; state: ServiceState; at: number }
+  | { type: 'queued'; libraryId: number; kind: SyncKind; trigger: RunTrigger; position: number; at: number }
+  | { type: 'started'; runId: number; libraryId: number; kind: SyncKind; trigger: RunTrigger; at: number }
+  | { type: 'progress'; progress: SyncProgress; at: number }
+  | { type: 'finished'; result: LibrarySyncResult; at: number }
+  | {
+      type: 'failed';
+      libraryId: number;
+      runId: number | null;
+      errorClass: ErrorClass | null;
+      message: string;
+      at: number;
+    }
+  | { type: 'skipped'; libraryId: number; reason: string; at: number }
+  | { type: 'paused'; at: number }
+  | { type: 'resumed'; at: number }
+  | { type: 'operation'; operation: Operation; status: 'started' | 'finished' | 'failed'; message?: string; at: number }
+  | { type: 'needs_login'; scope: 'account' | 'server'; serverId: number | null; message: string; at: number }
+  | { type: 'server_cooldown'; serverId: number; until: number; at: number };
+
+export type ServiceEventType = ServiceEvent['type'];
+
+export interface QueueEntry {
+  libraryId: number;
+  libraryTitle: string;
+  kind: SyncKind;
+  trigger: RunTrigger;
+  status: 'queued' | 'running';
+  runId: number | null;
+  enqueuedAt: number;
+}
+
+export interface ServerHealth {
+  serverId: number;
+  name: string;
+  reachable: boolean | null;
+  tokenOk: boolean;
+  needsLogin: boolean;
+  consecutiveErrors: number;
+  cooldownUntil: number | null;
+  chosenUri: string | null;
+  latencyMs: number | null;
+}
+
+export interface LibraryHealth {
+  libraryId: number;
+  title: string;
+  lastSuccessAt: number | null;
+  lastStatus: string | null;
+  nextRunAt: number | null;
+}
+
+export interface HealthStatus {
+  ok: boolean;
+  service: ServiceState;
+  startedAt: number | null;
+  heartbeatAt: number | null;
+  account: { username: string | null; needsLogin: boolean } | null;
+  servers: ServerHealth[];
+  libraries: LibraryHealth[];
+  queue: QueueEntry[];
+  databaseOk: boolean;
+  checkedAt: number;
+}
