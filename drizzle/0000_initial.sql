@@ -421,6 +421,7 @@ CREATE TABLE `sync_errors` (
 	`fingerprint` text NOT NULL,
 	`retry_count` integer DEFAULT 0 NOT NULL,
 	`occurred_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
+	`last_occurred_at` integer,
 	`resolved_at` integer,
 	FOREIGN KEY (`run_id`) REFERENCES `sync_runs`(`id`) ON UPDATE no action ON DELETE set null,
 	FOREIGN KEY (`server_id`) REFERENCES `servers`(`id`) ON UPDATE no action ON DELETE set null,
@@ -477,6 +478,15 @@ CREATE TABLE `sync_runs` (
 --> statement-breakpoint
 CREATE INDEX `sync_runs_library_idx` ON `sync_runs` (`library_id`,`started_at`);--> statement-breakpoint
 CREATE INDEX `sync_runs_status_idx` ON `sync_runs` (`status`);--> statement-breakpoint
+CREATE TABLE `sync_seen` (
+	`run_id` integer NOT NULL,
+	`library_id` integer NOT NULL,
+	`item_kind` text NOT NULL,
+	`plex_rating_key` text NOT NULL,
+	PRIMARY KEY(`run_id`, `item_kind`, `plex_rating_key`)
+);
+--> statement-breakpoint
+CREATE INDEX `sync_seen_library_idx` ON `sync_seen` (`library_id`);--> statement-breakpoint
 CREATE TABLE `sync_services` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`name` text NOT NULL,

@@ -1,9 +1,20 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
+import { registerCleanup } from './cleanup';
+import { registerConfig } from './config';
 import { registerDoctor } from './doctor';
+import { registerHealth } from './health';
+import { registerLibraries } from './libraries';
+import { registerLogin } from './login';
+import { registerLogout } from './logout';
+import { registerMaintenance } from './maintenance';
+import { registerRestore } from './restore';
+import { registerServe } from './serve';
+import { registerServers } from './servers';
+import { registerStats } from './stats';
 import { registerStatus } from './status';
 
 export type RegisterCommand = (program: Command, ctx: () => CliContext) => void;
 
 /** Every CLI command, one module each. */
-export const COMMANDS: RegisterCommand[] = [registerStatus, registerDoctor];
+export const COMMANDS: RegisterCommand[] = [registerStatus, registerDoctor, registerLogin, registerLogout, registerServers, registerLibraries, registerStats, registerConfig, registerCleanup, registerRestore, registerMaintenance, registerHealth, registerServe];

@@ -6,6 +6,7 @@ import {
   check,
   index,
   integer,
+  primaryKey,
   real,
   sqliteTable,
   text,
@@ -531,6 +532,26 @@ export const syncRuns = sqliteTable(
   ],
 );
 
+/**
+ * Which items a run (with the runs resuming it: keyed by the first run of the chain) saw in Plex's
+ * listings. Deletion detection compares against it after a complete listing; kept in the database
+ * so a killed run resumes without re-listing, and so unchanged items need no write. Emptied when
+ * a chain finishes.
+ */
+export const syncSeen = sqliteTable(
+  'sync_seen',
+  {
+    runId: integer('run_id').notNull(),
+    libraryId: integer('library_id').notNull(),
+    itemKind: text('item_kind', { enum: ITEM_KIND_VALUES }).notNull(),
+    plexRatingKey: text('plex_rating_key').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.itemKind, t.plexRatingKey] }),
+    index('sync_seen_library_idx').on(t.libraryId),
+  ],
+);
+
 export const syncErrors = sqliteTable(
   'sync_errors',
   {
@@ -551,6 +572,8 @@ export const syncErrors = sqliteTable(
     fingerprint: text('fingerprint').notNull(),
     retryCount: integer('retry_count').notNull().default(0),
     occurredAt: integer('occurred_at').notNull().default(now),
+    /** Latest repeat of an unresolved error (occurred_at is the first). */
+    lastOccurredAt: integer('last_occurred_at'),
     resolvedAt: integer('resolved_at'),
   },
   (t) => [

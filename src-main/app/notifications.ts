@@ -1,0 +1,13 @@
+// Native notifications for what the person should know without opening the window: a finished
+// sync that changed something, a failure, a login that is needed.
+import { Notification } from 'electron';
+import type { CoreNotification } from '../core/app-core';
+
+export function createNotifier(onClick: () => void): (n: CoreNotification) => void {
+  return (n) => {
+    if (!Notification.isSupported()) return;
+    const notification = new Notification({ title: n.title, body: n.body, silent: n.kind === 'sync_finished' });
+    notification.on('click', onClick);
+    notification.show();
+  };
+}

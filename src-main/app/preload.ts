@@ -1,0 +1,32 @@
+// The only bridge between the page and main: one object, `window.retrovue`, typed by the contract.
+// It can call the generic invoke channel and listen to the event channel, nothing else.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import {
+  IPC_EVENT_CHANNEL,
+  IPC_INVOKE_CHANNEL,
+  unwrapResult,
+  type Channel,
+  type EventMap,
+  type EventName,
+  type IpcResult,
+  type RetroVueApi,
+  type ResponseMap,
+} from '../../src-shared/ipc/contract';
+
+const api = {
+  async invoke<C extends Channel>(channel: C, ...request: unknown[]): Promise<ResponseMap[C]> {
+    const result = (await ipcRenderer.invoke(IPC_INVOKE_CHANNEL, channel, request[0])) as IpcResult<ResponseMap[C]>;
+    return unwrapResult(result);
+  },
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
+    const handler = (_e: IpcRendererEvent, name: unknown, payload: unknown): void => {
+      if (name === event) listener(payload as EventMap[E]);
+    };
+    ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
+    return () => {
+      ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
+    };
+  },
+} satisfies RetroVueApi;
+
+contextBridge.exposeInMainWorld('retrovue', api);

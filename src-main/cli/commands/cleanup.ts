@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigStore } from '../../core/config/config-store';
+import { UserError } from '../../core/errors/errors';
+import { runCleanup, type CleanupReport } from '../../core/maintenance/cleanup';
+import { recordAudit } from '../../core/store/repositories/audit-repository';
+import type { CliContext } from '../context';
+import { emit } from '../output';
+
+export function registerCleanup(program: Command, ctx: () => CliContext): void {
+  program
+    .command('cleanup')
+    .description('archive items missing longer than the retention period and remove orphans')
+    .option('--retention-days <n>', 'override cleanup_retention_days')
+    .option('--dry-run', 'count what would be removed; change nothing', false)
+    .action((opts: { retentionDays?: string; dryRun: boolean }) => {
+      const c = ctx();
+      const config = ConfigStore.open({ dataDir: c.dataDir }).config;
+      let retentionDays = config.cleanup_retention_days;
+      if (opts.retentionDays !== undefined) {
+        retentionDays = Number(opts.retentionDays);
+        if (!Number.isInteger(retentionDays) || retentionDays < 0) {
+          throw new UserError(`--retention-days ${JSON.stringify(opts.retentionDays)}: expected a whole number of days`);
+        }
+      }
+      const store = c.openStore();
+      let report: CleanupReport;
+      try {
+        report = runCleanup(store, {
+          retentionDays,
+          backupDir: join(c.dataDir, 'backups'),
+          artworkDir: join(c.dataDir, 'artwork'),
+          dryRun: opts.dryRun,
+        });
+        if (!opts.dryRun) {
+          recordAudit(store.db, {
+            actor: 'cli',
+            action: 'cleanup',
+            details: { retentionDays, archived: report.archive?.archived ?? 0, orphanRows: report.orphans.totalRows, artworkFiles: report.orphans.artworkFiles },
+          });
+        }
+      } finally {
+        store.close();
+      }
+      emit(c, { ok: true, retentionDays, ...report }, (r) => {
+        const verb = r.dryRun ? 'would archive' : 'archived';
+        const archived = r.dryRun ? r.candidates : (r.archive?.archived ?? 0);
+        return [
+          `${verb} ${archived} item(s) missing for more than ${r.retentionDays} days`,
+          `${r.dryRun ? 'would remove' : 'removed'} ${r.orphans.totalRows} orphan row(s) and ${r.orphans.artworkFiles} unused artwork file(s)`,
+          ...(r.backupPath ? [`backup: ${r.backupPath}`] : []),
+        ].join('\n');
+      });
+    });
+}

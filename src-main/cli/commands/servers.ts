@@ -1,0 +1,154 @@
+import type { Command } from 'commander';
+import { addManualServer } from '../../core/discovery/manual-server';
+import { refreshServers, type DiscoveryProblem } from '../../core/discovery/discover';
+import { UserError } from '../../core/errors/errors';
+import type { Db } from '../../core/store/database';
+import { listServers, parseConnections, type ServerConnection } from '../../core/store/repositories/server-repository';
+import type { CliContext } from '../context';
+import { emit, table } from '../output';
+import { openPlexSession, withInterrupt, type PlexSession } from '../plex-session';
+
+/** A server as the CLI shows it: no token, only whether one is stored. */
+export interface ServerView {
+  id: number;
+  name: string;
+  machineIdentifier: string;
+  owned: boolean;
+  sourceTitle: string | null;
+  version: string | null;
+  sources: string[];
+  hasToken: boolean;
+  needsLogin: boolean;
+  chosenUri: string | null;
+  chosenLatencyMs: number | null;
+  lastSeenAt: number | null;
+  connections: ServerConnection[];
+}
+
+export function serverViews(db: Db): ServerView[] {
+  return listServers(db).map((s) => ({
+    id: s.id,
+    name: s.name,
+    machineIdentifier: s.machineIdentifier,
+    owned: s.owned,
+    sourceTitle: s.sourceTitle,
+    version: s.version,
+    sources: s.sources.split(',').filter(Boolean),
+    hasToken: s.tokenRef !== null,
+    needsLogin: s.needsLogin,
+    chosenUri: s.chosenUri,
+    chosenLatencyMs: s.chosenLatencyMs,
+    lastSeenAt: s.lastSeenAt,
+    connections: parseConnections(s.connectionsJson),
+  }));
+}
+
+function serverState(s: ServerView): string {
+  if (s.needsLogin) return 'needs login';
+  if (!s.hasToken) return 'no token';
+  return s.chosenUri ? 'ok' : 'unreachable';
+}
+
+export function renderServers(servers: ServerView[], problems: DiscoveryProblem[] = []): string {
+  if (servers.length === 0) {
+    return 'no servers known: run `retrovue login`, or `retrovue servers add URL --token TOKEN`';
+  }
+  const out: string[] = [
+    table([
+      ['id', 'name', 'owner', 'version', 'found by', 'chosen connection', 'latency', 'state'],
+      ...servers.map((s) => [
+        String(s.id),
+        s.name,
+        s.owned ? 'you' : (s.sourceTitle ?? 'shared'),
+        s.version ?? '-',
+        s.sources.join(','),
+        s.chosenUri ?? '-',
+        s.chosenLatencyMs !== null ? `${s.chosenLatencyMs} ms` : '-',
+        serverState(s),
+      ]),
+    ]),
+  ];
+  for (const s of servers) {
+    if (s.connections.length === 0) continue;
+    out.push('', `${s.name} connections:`);
+    out.push(
+      table(
+        s.connections.map((c) => [
+          c.uri === s.chosenUri ? '*' : ' ',
+          c.uri,
+          c.kind,
+          c.ok === null ? 'untested' : c.ok ? `ok ${c.latencyMs ?? '?'} ms` : `failed: ${c.error ?? 'no answer'}`,
+        ]),
+      ),
+    );
+  }
+  if (problems.length > 0) {
+    out.push('', 'problems:');
+    for (const p of problems) out.push(`  ${p.source}: ${p.message}`);
+  }
+  return out.join('\n');
+}
+
+/** plex.tv resources, GDM and a connection race for every server, as `servers --refresh` runs it. */
+export function discoverWithSession(session: PlexSession, signal: AbortSignal, gdm: boolean) {
+  return refreshServers({
+    db: session.store.db,
+    vault: session.vault,
+    plexTv: session.plexTv,
+    accounts: session.accounts,
+    identity: session.identity,
+    gdm: gdm ? { address: session.config.gdm_address, port: session.config.gdm_port } : null,
+    signal,
+  });
+}
+
+export function registerServers(program: Command, ctx: () => CliContext): void {
+  const servers = program
+    .command('servers')
+    .description('known Plex servers, their connections, latency and which one is used')
+    .option('--refresh', 'ask plex.tv and the local network again and re-test every connection', false)
+    .option('--no-gdm', 'skip local network discovery (GDM) when refreshing')
+    .action(async (opts: { refresh: boolean; gdm: boolean }) => {
+      const c = ctx();
+      const session = openPlexSession(c);
+      try {
+        let problems: DiscoveryProblem[] = [];
+        if (opts.refresh) {
+          problems = (await withInterrupt((signal) => discoverWithSession(session, signal, opts.gdm))).problems;
+        }
+        const views = serverViews(session.store.db);
+        emit(c, { ok: true, servers: views, problems }, (v) => renderServers(v.servers, v.problems));
+      } finally {
+        session.close();
+      }
+    });
+
+  servers
+    .command('add <url>')
+    .description('add a server by URL and token (the token may also come from RETROVUE_PLEX_TOKEN)')
+    .option('--token <token>', 'the Plex token for this server')
+    .action(async (url: string, opts: { token?: string }) => {
+      const c = ctx();
+      const token = opts.token ?? process.env.RETROVUE_PLEX_TOKEN;
+      if (!token) throw new UserError('give the server token with --token or RETROVUE_PLEX_TOKEN');
+      const session = openPlexSession(c);
+      try {
+        const row = await withInterrupt((signal) =>
+          addManualServer({
+            db: session.store.db,
+            vault: session.vault,
+            identity: session.identity,
+            url,
+            token,
+            actor: 'cli',
+            timeoutMs: session.config.api_timeout_seconds * 1000,
+            signal,
+          }),
+        );
+        const view = serverViews(session.store.db).find((s) => s.id === row.id)!;
+        emit(c, { ok: true, server: view }, (v) => `added ${v.server.name} (id ${v.server.id}) at ${v.server.chosenUri}`);
+      } finally {
+        session.close();
+      }
+    });
+}

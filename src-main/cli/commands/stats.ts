@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { parseSince, readStats, type StatsReport } from '../../core/metrics/stats';
+import type { CliContext } from '../context';
+import { emit, table } from '../output';
+
+function iso(ms: number | null): string {
+  return ms === null ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function registerStats(program: Command, ctx: () => CliContext): void {
+  program
+    .command('stats')
+    .description('sync statistics, performance, errors and health for a time range')
+    .option('--since <span>', 'start of the range: 7d, 24h, 30m or an ISO date', '7d')
+    .option('--until <date>', 'end of the range (ISO date; default now)')
+    .option('--bucket <size>', 'performance buckets: day or hour', 'day')
+    .action((opts: { since: string; until?: string; bucket: string }) => {
+      const c = ctx();
+      const now = Date.now();
+      const range = { since: parseSince(opts.since, now), until: opts.until ? parseSince(opts.until, now) : now + 1 };
+      const bucket = opts.bucket === 'hour' ? 'hour' : 'day';
+      const store = c.openStore();
+      let report: StatsReport;
+      try {
+        report = readStats(store.db, range, { bucket, now });
+      } finally {
+        store.close();
+      }
+      emit(c, { ok: true, ...report }, renderStats);
+    });
+}
+
+function renderStats(r: StatsReport & { ok: boolean }): string {
+  const s = r.sync;
+  const o = s.operations;
+  const out = [
+    `range: ${iso(r.range.since)} .. ${iso(r.range.until)}`,
+    '',
+    `runs: ${s.runs.total} (${Object.entries(s.runs.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`,
+    `items: +${s.runs.added} ~${s.runs.updated} -${s.runs.removed} =${s.runs.unchanged}, errors ${s.runs.errors}`,
+    `operations: ${o.count}, total ${(o.totalDurationMs / 1000).toFixed(1)} s, avg ${o.avgDurationMs} ms, max ${o.maxDurationMs} ms`,
+    `throughput: ${o.itemsProcessed} items (${o.itemsPerSecond}/s), ${o.apiCalls} API calls, ${mb(o.bytesReceived)} received, ${o.rowsWritten} rows written`,
+  ];
+  if (r.performance.length > 0) {
+    out.push('', 'performance:');
+    out.push(
+      table([
+        ['from', 'ops', 'avg ms', 'items', 'items/s', 'api', 'errors'],
+        ...r.performance.map((p) => [iso(p.at), String(p.operations), String(p.avgDurationMs), String(p.itemsProcessed), String(p.itemsPerSecond), String(p.apiCalls), String(p.errors)]),
+      ]),
+    );
+  }
+  out.push('', `errors: ${r.errors.total} new, ${r.errors.unresolved} unresolved${Object.keys(r.errors.byClass).length ? ` (${Object.entries(r.errors.byClass).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`);
+  if (r.errors.top.length > 0) {
+    out.push(
+      table([
+        ['times', 'class', 'last', 'message'],
+        ...r.errors.top.map((e) => [String(e.occurrences), e.errorClass, iso(e.lastAt), e.message.slice(0, 80)]),
+      ]),
+    );
+  }
+  out.push('', `health: ${r.health.state}`);
+  for (const h of r.health.servers) {
+    out.push(`  ${h.name}: ${h.state}${h.reasons.length ? ` (${h.reasons.join('; ')})` : ''}, last good sync ${iso(h.lastGoodSyncAt)}`);
+  }
+  return out.join('\n');
+}

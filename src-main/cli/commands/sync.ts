@@ -1,0 +1,1 @@
+import { Cli } from 'commander';

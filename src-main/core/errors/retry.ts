@@ -1,0 +1,108 @@
+// Retries with exponential backoff and jitter (p-retry), for failures that may pass on their own:
+// network trouble, timeouts, 5xx, 429, a busy database. Auth, not-found and bad-payload failures
+// are final at once: repeating the request cannot change the answer.
+import pRetry from 'p-retry';
+import type { Config } from '../../../src-shared/config-schema';
+import { classifyError, type Classification } from './classify';
+import { CancelledError } from './errors';
+
+export interface RetryPolicy {
+  /** Further attempts after the first (config retry_attempts). */
+  retries: number;
+  /** First backoff (config retry_delay_seconds); doubles each retry, times a 1-2 jitter factor. */
+  baseDelayMs: number;
+  /** Cap for one backoff, and for how long a Retry-After is honoured. */
+  maxDelayMs: number;
+}
+
+export interface RetryAttemptInfo {
+  error: unknown;
+  classification: Classification;
+  /** The attempt that just failed, from 1. */
+  attempt: number;
+  retriesLeft: number;
+  /** Extra wait asked by the server (Retry-After) on top of the minimum backoff, if any. */
+  retryAfterWaitMs: number;
+}
+
+export interface RetryOptions extends Partial<RetryPolicy> {
+  signal?: AbortSignal;
+  /** Called after each failed attempt that will be retried (log it, count it). */
+  onRetry?: (info: RetryAttemptInfo) => void;
+}
+
+export const DEFAULT_MAX_DELAY_MS = 60_000;
+
+export function retryPolicyFromConfig(config: Config): RetryPolicy {
+  return {
+    retries: config.retry_attempts,
+    baseDelayMs: config.retry_delay_seconds * 1000,
+    maxDelayMs: Math.max(DEFAULT_MAX_DELAY_MS, config.retry_delay_seconds * 1000),
+  };
+}
+
+const NEVER_RETRY = new Set(['auth', 'not_found', 'data']);
+
+export function shouldRetry(classification: Classification): boolean {
+  if (classification.cancelled) return false;
+  if (classification.errorClass && NEVER_RETRY.has(classification.errorClass)) return false;
+  return classification.retryable;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Thrown errors keep their own type; the last failure is what the caller sees. */
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const retries = options.retries ?? 3;
+  const baseDelayMs = options.baseDelayMs ?? 5000;
+  const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
+  try {
+    return await pRetry(fn, {
+      retries,
+      factor: 2,
+      minTimeout: baseDelayMs,
+      maxTimeout: maxDelayMs,
+      randomize: true,
+      signal: options.signal,
+      shouldRetry: ({ error }) => shouldRetry(classifyError(error)),
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
+        const classification = classifyError(error);
+        if (retriesLeft <= 0 || !shouldRetry(classification)) return;
+        // p-retry will wait at least base * 2^n; a longer Retry-After gets the difference here.
+        const minimumBackoff = Math.min(baseDelayMs * 2 ** retriesConsumed, maxDelayMs);
+        const asked = Math.min(classification.retryAfterMs ?? 0, maxDelayMs);
+        const retryAfterWaitMs = Math.max(0, asked - minimumBackoff);
+        options.onRetry?.({
+          error,
+          classification,
+          attempt: attemptNumber,
+          retriesLeft,
+          retryAfterWaitMs,
+        });
+        if (retryAfterWaitMs > 0) await sleep(retryAfterWaitMs, options.signal);
+      },
+    });
+  } catch (err) {
+    if (options.signal?.aborted && !(err instanceof CancelledError)) {
+      const reason = options.signal.reason as unknown;
+      throw new CancelledError(reason instanceof Error ? reason.message : String(reason ?? 'cancelled'));
+    }
+    throw err;
+  }
+}

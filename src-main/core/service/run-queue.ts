@@ -1,0 +1,453 @@
+// The run queue: which library syncs next. It guarantees one run per library at a time, at most
+// `concurrency()` runs at once, merges duplicate requests, lets "sync now" jump ahead, and pauses,
+// cancels and drains runs through their AbortSignal. It knows nothing of Plex or SQLite: the
+// runner does the work, so the queue can be tested with a runner the test controls.
+import type { ErrorClass, RunTrigger, SyncKind } from '../../../src-shared/domain';
+import type { QueueEntry, ServiceEvent } from '../../../src-shared/service-events';
+import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
+import { classifyError } from '../errors/classify';
+import { CancelledError, UserError } from '../errors/errors';
+import { PAUSE } from '../sync/engine';
+
+export interface RunRequest {
+  libraryId: number;
+  kind: SyncKind;
+  trigger: RunTrigger;
+  /** "Sync now": run before everything already waiting. */
+  jump?: boolean;
+  /** The schedule that asked, so it can be told how the run went. */
+  scheduleId?: number;
+}
+
+export interface RunContext {
+  signal: AbortSignal;
+  /** The runner calls this once the run has its sync_runs row. */
+  onStarted(runId: number): void;
+  onProgress(progress: SyncProgress): void;
+}
+
+/** The narrow view of the sync engine the queue needs. */
+export type LibraryRunner = (
+  request: { libraryId: number; kind: SyncKind; trigger: RunTrigger },
+  context: RunContext,
+) => Promise<LibrarySyncResult>;
+
+export interface LibraryInfo {
+  title: string;
+  serverId: number;
+}
+
+export type RequestOutcome =
+  /** A new entry in the queue. */
+  | 'queued'
+  /** Folded into the entry already waiting (possibly upgrading its kind or moving it ahead). */
+  | 'merged'
+  /** The library is running and the run in progress covers the request. */
+  | 'covered'
+  /** The library is running; one follow-up run is waiting for it to finish. */
+  | 'follow_up'
+  /** Not queued: the server is cooling down after repeated failures. */
+  | 'skipped';
+
+/** How a run ended, for the service's bookkeeping (schedules, logs). */
+export interface RunOutcome {
+  libraryId: number;
+  serverId: number;
+  kind: SyncKind;
+  trigger: RunTrigger;
+  scheduleIds: number[];
+  status: LibrarySyncResult['status'];
+  result: LibrarySyncResult | null;
+  errorClass: ErrorClass | null;
+  message: string | null;
+}
+
+export interface RunQueueOptions {
+  runner: LibraryRunner;
+  concurrency: () => number;
+  /** Library title and server, or undefined when the library does not exist. */
+  libraryInfo: (libraryId: number) => LibraryInfo | undefined;
+  emit: (event: ServiceEvent) => void;
+  now?: () => number;
+  /** Failed runs in a row on one server before it cools down; and for how long. */
+  cooldown?: () => { maxConsecutiveErrors: number; cooldownMs: number };
+  onRunEnded?: (outcome: RunOutcome) => void;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+export interface DrainResult {
+  /** Entries that never started: the service hands scheduled ones back to their schedules. */
+  dropped: { libraryId: number; kind: SyncKind; trigger: RunTrigger; scheduleIds: number[]; enqueuedAt: number }[];
+  /** Runs still in flight when the time ran out. */
+  unfinished: number[];
+}
+
+interface Entry {
+  libraryId: number;
+  libraryTitle: string;
+  serverId: number;
+  kind: SyncKind;
+  trigger: RunTrigger;
+  jump: boolean;
+  scheduleIds: number[];
+  enqueuedAt: number;
+  runId: number | null;
+  controller: AbortController | null;
+  abortReason: 'pause' | 'cancel' | 'shutdown' | null;
+  settled: Promise<void> | null;
+  /** Order of starting, so runs a pause put back keep their order. */
+  startSeq: number;
+  /** Put back by a pause: goes before everything else. */
+  interrupted: boolean;
+}
+
+/**
+ * The abort reasons a runner sees. A pause and a shutdown both leave the run `interrupted` with its
+ * checkpoint, so they carry the engine's own pause reason; a cancel is final.
+ */
+const ABORT_MESSAGES = { pause: PAUSE, shutdown: PAUSE, cancel: 'cancelled' } as const;
+
+const KIND_WEIGHT: Record<SyncKind, number> = { incremental: 0, full: 1, deep: 2 };
+
+/** The stronger of two kinds: a deep scan covers a full sync, which covers an incremental one. */
+export function strongerKind(a: SyncKind, b: SyncKind): SyncKind {
+  return KIND_WEIGHT[b] > KIND_WEIGHT[a] ? b : a;
+}
+
+export class RunQueue {
+  private readonly waiting: Entry[] = [];
+  private readonly running = new Map<number, Entry>();
+  private readonly progress = new Map<number, SyncProgress>();
+  private readonly serverErrors = new Map<number, number>();
+  private readonly serverCooldown = new Map<number, number>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private paused = false;
+  private draining = false;
+  private startCounter = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: RunQueueOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  request(req: RunRequest): RequestOutcome {
+    if (this.draining) throw new UserError('the sync service is stopping');
+    const info = this.opts.libraryInfo(req.libraryId);
+    if (!info) throw new UserError(`library ${req.libraryId} does not exist`, 'NOT_FOUND');
+    const manual = req.trigger === 'manual' || req.trigger === 'cli';
+    const coolingUntil = this.cooldownUntil(info.serverId);
+    if (coolingUntil !== null && !manual) {
+      this.emitSkipped(req.libraryId, `server is cooling down after repeated errors until ${new Date(coolingUntil).toISOString()}`);
+      return 'skipped';
+    }
+    const queued = this.waiting.find((e) => e.libraryId === req.libraryId);
+    const active = this.running.get(req.libraryId);
+    if (queued) {
+      queued.kind = strongerKind(queued.kind, req.kind);
+      if (req.scheduleId !== undefined) queued.scheduleIds.push(req.scheduleId);
+      if (req.jump && !queued.jump) {
+        this.waiting.splice(this.waiting.indexOf(queued), 1);
+        queued.jump = true;
+        queued.trigger = req.trigger;
+        this.insert(queued);
+      }
+      this.emitQueued(queued);
+      this.dispatch();
+      return 'merged';
+    }
+    // Changes pushed while a run is reading pages may land behind its cursor, and a stronger kind
+    // covers more than the run in progress: both need one more run after this one.
+    if (active && req.trigger !== 'push' && KIND_WEIGHT[req.kind] <= KIND_WEIGHT[active.kind]) {
+      if (req.scheduleId !== undefined) active.scheduleIds.push(req.scheduleId);
+      this.emitSkipped(req.libraryId, 'merged with the run in progress');
+      return 'covered';
+    }
+    const entry: Entry = {
+      libraryId: req.libraryId,
+      libraryTitle: info.title,
+      serverId: info.serverId,
+      kind: req.kind,
+      trigger: req.trigger,
+      jump: req.jump ?? false,
+      scheduleIds: req.scheduleId === undefined ? [] : [req.scheduleId],
+      enqueuedAt: this.now(),
+      runId: null,
+      controller: null,
+      abortReason: null,
+      settled: null,
+      startSeq: 0,
+      interrupted: false,
+    };
+    this.insert(entry);
+    this.emitQueued(entry);
+    this.dispatch();
+    return active ? 'follow_up' : 'queued';
+  }
+
+  /** Removes a waiting request and stops the library's run in progress. */
+  cancel(libraryId: number): void {
+    const index = this.waiting.findIndex((e) => e.libraryId === libraryId);
+    if (index >= 0) {
+      this.waiting.splice(index, 1);
+      this.emitSkipped(libraryId, 'cancelled');
+    }
+    const active = this.running.get(libraryId);
+    if (active) this.abort(active, 'cancel');
+    this.notifyIdle();
+  }
+
+  /** Stops starting runs and interrupts those in flight; they go back to the front of the queue. */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.opts.emit({ type: 'paused', at: this.now() });
+    for (const entry of this.running.values()) this.abort(entry, 'pause');
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.opts.emit({ type: 'resumed', at: this.now() });
+    this.dispatch();
+  }
+
+  /** Running entries first, then the waiting ones in the order they will start. */
+  snapshot(): QueueEntry[] {
+    const view = (e: Entry, status: QueueEntry['status']): QueueEntry => ({
+      libraryId: e.libraryId,
+      libraryTitle: e.libraryTitle,
+      kind: e.kind,
+      trigger: e.trigger,
+      status,
+      runId: e.runId,
+      enqueuedAt: e.enqueuedAt,
+    });
+    return [
+      ...[...this.running.values()].map((e) => view(e, 'running')),
+      ...this.waiting.map((e) => view(e, 'queued')),
+    ];
+  }
+
+  progressOf(libraryId: number): SyncProgress | null {
+    return this.progress.get(libraryId) ?? null;
+  }
+
+  runningCount(): number {
+    return this.running.size;
+  }
+
+  serverState(serverId: number): { consecutiveErrors: number; cooldownUntil: number | null } {
+    return { consecutiveErrors: this.serverErrors.get(serverId) ?? 0, cooldownUntil: this.cooldownUntil(serverId) };
+  }
+
+  /** Resolves when nothing runs and nothing waits (or everything waiting is held by a pause). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Shutdown: nothing new starts, runs in flight are aborted (the engine commits or rolls back
+   * the page in hand and marks the run interrupted with its checkpoint), and we wait for them up
+   * to `timeoutMs`.
+   */
+  async drain(timeoutMs: number): Promise<DrainResult> {
+    this.draining = true;
+    const dropped = this.waiting.splice(0).map((e) => ({
+      libraryId: e.libraryId,
+      kind: e.kind,
+      trigger: e.trigger,
+      scheduleIds: e.scheduleIds,
+      enqueuedAt: e.enqueuedAt,
+    }));
+    const inFlight = [...this.running.values()];
+    for (const entry of inFlight) this.abort(entry, 'shutdown');
+    await this.withinTime(Promise.all(inFlight.map((e) => e.settled)), timeoutMs);
+    return { dropped, unfinished: [...this.running.keys()] };
+  }
+
+  /** Waits for `work`, or for `ms` if that comes first; the timer never outlives the wait. */
+  withinTime(work: Promise<unknown>, ms: number): Promise<void> {
+    const setTimer = this.opts.setTimer ?? setTimeout;
+    const clearTimer = this.opts.clearTimer ?? ((h: unknown) => clearTimeout(h as NodeJS.Timeout));
+    let timer: unknown;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimer(resolve, ms);
+    });
+    return Promise.race([work.then(() => undefined), timeout]).finally(() => clearTimer(timer));
+  }
+
+  private insert(entry: Entry): void {
+    if (!entry.jump) {
+      this.waiting.push(entry);
+      return;
+    }
+    // Behind earlier "sync now" requests, ahead of everything else.
+    const firstOrdinary = this.waiting.findIndex((e) => !e.jump);
+    this.waiting.splice(firstOrdinary < 0 ? this.waiting.length : firstOrdinary, 0, entry);
+  }
+
+  private dispatch(): void {
+    if (this.paused || this.draining) return;
+    while (this.running.size < Math.max(1, this.opts.concurrency())) {
+      const next = this.waiting.find((e) => !this.running.has(e.libraryId));
+      if (!next) break;
+      this.waiting.splice(this.waiting.indexOf(next), 1);
+      this.start(next);
+    }
+  }
+
+  private start(entry: Entry): void {
+    const controller = new AbortController();
+    entry.controller = controller;
+    entry.abortReason = null;
+    entry.interrupted = false;
+    entry.startSeq = ++this.startCounter;
+    entry.runId = null;
+    this.running.set(entry.libraryId, entry);
+    const context: RunContext = {
+      signal: controller.signal,
+      onStarted: (runId) => {
+        if (entry.runId !== null) return;
+        entry.runId = runId;
+        this.opts.emit({
+          type: 'started',
+          runId,
+          libraryId: entry.libraryId,
+          kind: entry.kind,
+          trigger: entry.trigger,
+          at: this.now(),
+        });
+      },
+      onProgress: (progress) => {
+        this.progress.set(entry.libraryId, progress);
+        this.opts.emit({ type: 'progress', progress, at: this.now() });
+      },
+    };
+    entry.settled = Promise.resolve()
+      .then(() =>
+        this.opts.runner({ libraryId: entry.libraryId, kind: entry.kind, trigger: entry.trigger }, context),
+      )
+      .then(
+        (result) => this.finish(entry, result, null),
+        (err: unknown) => this.finish(entry, null, err),
+      );
+  }
+
+  private finish(entry: Entry, result: LibrarySyncResult | null, error: unknown): void {
+    this.running.delete(entry.libraryId);
+    this.progress.delete(entry.libraryId);
+    const classified = error === null ? null : classifyError(error);
+    const aborted =
+      entry.abortReason !== null &&
+      (classified?.cancelled === true || result?.status === 'interrupted' || result?.status === 'cancelled');
+    let status: LibrarySyncResult['status'];
+    if (result) status = result.status;
+    else status = aborted ? 'interrupted' : 'failed';
+
+    if (result) this.opts.emit({ type: 'finished', result, at: this.now() });
+    if (status === 'failed') {
+      const message = result?.errorMessage ?? classified?.message ?? 'sync failed';
+      if (!result) {
+        this.opts.emit({
+          type: 'failed',
+          libraryId: entry.libraryId,
+          runId: entry.runId,
+          errorClass: classified?.errorClass ?? null,
+          message,
+          at: this.now(),
+        });
+      }
+      this.countServerError(entry.serverId, classified?.errorClass ?? null, message);
+    } else if (status === 'succeeded' || status === 'skipped') {
+      this.serverErrors.delete(entry.serverId);
+      this.serverCooldown.delete(entry.serverId);
+    } else if (!result && aborted) {
+      this.emitSkipped(entry.libraryId, `stopped: ${entry.abortReason}`);
+    }
+
+    if (aborted && entry.abortReason === 'pause') {
+      // Back to the very front, in the order they had started: on resume the engine continues
+      // from each run's checkpoint.
+      entry.jump = true;
+      entry.trigger = 'resume';
+      entry.interrupted = true;
+      const after = this.waiting.findIndex((e) => !e.interrupted || e.startSeq > entry.startSeq);
+      this.waiting.splice(after < 0 ? this.waiting.length : after, 0, entry);
+    }
+    this.opts.onRunEnded?.({
+      libraryId: entry.libraryId,
+      serverId: entry.serverId,
+      kind: entry.kind,
+      trigger: entry.trigger,
+      scheduleIds: entry.scheduleIds,
+      status,
+      result,
+      errorClass: classified?.errorClass ?? null,
+      message: result?.errorMessage ?? (classified ? classified.message : null),
+    });
+    this.dispatch();
+    this.notifyIdle();
+  }
+
+  private countServerError(serverId: number, errorClass: ErrorClass | null, message: string): void {
+    const count = (this.serverErrors.get(serverId) ?? 0) + 1;
+    this.serverErrors.set(serverId, count);
+    if (errorClass === 'auth') {
+      this.opts.emit({ type: 'needs_login', scope: 'server', serverId, message, at: this.now() });
+    }
+    const limits = this.opts.cooldown?.();
+    if (!limits || count < limits.maxConsecutiveErrors || limits.cooldownMs <= 0) return;
+    const until = this.now() + limits.cooldownMs;
+    this.serverCooldown.set(serverId, until);
+    this.opts.emit({ type: 'server_cooldown', serverId, until, at: this.now() });
+    for (const e of [...this.waiting]) {
+      if (e.serverId !== serverId || e.trigger === 'manual' || e.trigger === 'cli') continue;
+      this.waiting.splice(this.waiting.indexOf(e), 1);
+      this.emitSkipped(e.libraryId, 'server is cooling down after repeated errors');
+    }
+  }
+
+  private cooldownUntil(serverId: number): number | null {
+    const until = this.serverCooldown.get(serverId);
+    if (until === undefined) return null;
+    if (until > this.now()) return until;
+    this.serverCooldown.delete(serverId);
+    return null;
+  }
+
+  private abort(entry: Entry, reason: 'pause' | 'cancel' | 'shutdown'): void {
+    if (!entry.controller || entry.controller.signal.aborted) return;
+    entry.abortReason = reason;
+    entry.controller.abort(new CancelledError(ABORT_MESSAGES[reason]));
+  }
+
+  private emitQueued(entry: Entry): void {
+    this.opts.emit({
+      type: 'queued',
+      libraryId: entry.libraryId,
+      kind: entry.kind,
+      trigger: entry.trigger,
+      position: this.waiting.indexOf(entry) + 1,
+      at: this.now(),
+    });
+  }
+
+  private emitSkipped(libraryId: number, reason: string): void {
+    this.opts.emit({ type: 'skipped', libraryId, reason, at: this.now() });
+  }
+
+  private isIdle(): boolean {
+    return this.running.size === 0 && (this.waiting.length === 0 || this.paused || this.draining);
+  }
+
+  private notifyIdle(): void {
+    if (!this.isIdle()) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}

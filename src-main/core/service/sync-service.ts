@@ -1,0 +1,512 @@
+// The background sync service: the one object the CLI daemon and the Electron main process run.
+// It registers itself in sync_services (status, heartbeat, published settings), owns the run
+// queue, the cron scheduler and the live-push sockets, and stops gracefully: runs in flight are
+// aborted through their signal (the engine commits or rolls back the page in hand and leaves an
+// interrupted run with its checkpoint), and the next start resumes them.
+import { hostname } from 'node:os';
+import type { Config } from '../../../src-shared/config-schema';
+import type { Operation, RunTrigger, SyncKind } from '../../../src-shared/domain';
+import type { ScheduleView } from '../../../src-shared/ipc/contract';
+import type { HealthStatus, QueueEntry, ServiceEvent, ServiceState } from '../../../src-shared/service-events';
+import type { SyncProgress } from '../../../src-shared/sync-types';
+import { classifyError } from '../errors/classify';
+import { describeError, UserError } from '../errors/errors';
+import type { Logger } from '../logging/logger';
+import type { Store } from '../store/database';
+import { getLibrary, getLibraryByKey, listLibraries } from '../store/repositories/library-repository';
+import { recordScheduleRun, type ScheduleWithLibrary } from '../store/repositories/schedule-repository';
+import { listServers } from '../store/repositories/server-repository';
+import { latestUnfinishedRun } from '../store/repositories/run-repository';
+import { decodeCheckpoint, isStale } from '../sync/checkpoint';
+import type { PlexIdentity } from '../plex/identity';
+import {
+  getService,
+  heartbeatService,
+  publishServiceConfig,
+  registerService,
+  setServiceStatus,
+  type ServicePublished,
+} from '../store/repositories/service-repository';
+import type { CronDescription } from './cron';
+import { createEventBus, type ServiceEventListener } from './events';
+import { createEngineRunner } from './engine-runner';
+import { readHealth, serviceStateOf } from './health';
+import { startHealthServer, type HealthServer } from './health-server';
+import { LivePush, type ServerAccess } from './live-push';
+import { RunQueue, type LibraryRunner, type RunOutcome } from './run-queue';
+import { Scheduler, systemClock, type Clock } from './scheduler';
+
+export const DEFAULT_SERVICE_NAME = 'sync';
+
+/** A `running` run with no sign of life for this long belongs to a process that is gone. */
+const STALE_RUN_MS = 120_000;
+
+/** Database-wide work the scheduler triggers (cleanup, maintenance); returns a one-line summary. */
+export type OperationRunner = (signal: AbortSignal) => Promise<string | void>;
+
+export interface SyncServiceDeps {
+  store: Store;
+  /** The current configuration; read on every use, so runtime changes apply. */
+  config: () => Config;
+  /** Called on every config change (a ConfigStore's subscribe). */
+  subscribeConfig?: (listener: () => void) => () => void;
+  /** The real engine: runs sync through SyncEngine with the server reached via `serverAccess`. */
+  engine?: { dataDir: string; identity: PlexIdentity; onUnauthorized?: (serverId: number, message: string) => Promise<void> };
+  /** Instead of `engine`: any runner (tests of ordering and concurrency). */
+  runner?: LibraryRunner;
+  serverAccess: (serverId: number) => Promise<ServerAccess>;
+  operations?: Partial<Record<Extract<Operation, 'cleanup' | 'maintenance'>, OperationRunner>>;
+  /** X-Plex-* identity headers for the notifications socket. */
+  identityHeaders?: Record<string, string>;
+  logger?: Logger;
+  clock?: Clock;
+  random?: () => number;
+  /** Port for the loopback health endpoint (0: any free port); absent: no endpoint. */
+  healthPort?: number;
+  name?: string;
+  version?: string;
+  heartbeatMs?: number;
+  /** Longest sleep of the scheduler between checks (how soon a clock jump is noticed). */
+  schedulerTickMs?: number;
+  livePushBackoff?: { initialMs: number; maxMs: number };
+}
+
+export interface SyncRequest {
+  /** Absent: every selected library. */
+  libraryIds?: number[];
+  kind?: SyncKind;
+  trigger?: RunTrigger;
+  /** "Sync now": ahead of everything waiting. */
+  jump?: boolean;
+}
+
+export interface StopReport {
+  /** Libraries whose runs were interrupted and will resume on the next start. */
+  interrupted: number[];
+  /** Runs that had not settled when the time ran out (resumed next start as orphans). */
+  unfinished: number[];
+  /** Requests that never started; scheduled ones were handed back to their schedules. */
+  dropped: number;
+}
+
+export interface SyncService {
+  readonly state: ServiceState;
+  /** The health endpoint's URL while it is served. */
+  readonly healthUrl: string | null;
+  start(): Promise<void>;
+  stop(options?: { timeoutMs?: number }): Promise<StopReport>;
+  requestSync(request: SyncRequest): QueueEntry[];
+  cancel(libraryId: number): QueueEntry[];
+  pause(): HealthStatus;
+  resume(): HealthStatus;
+  queue(): QueueEntry[];
+  progress(libraryId: number): SyncProgress | null;
+  health(): HealthStatus;
+  on(listener: ServiceEventListener): () => void;
+  /** Re-reads selected libraries and servers: new default schedules, sockets opened or closed. */
+  reload(): void;
+  /** Resolves when no run is in flight and none is waiting (or the service is paused). */
+  whenIdle(): Promise<void>;
+  schedules: {
+    list(): ScheduleView[];
+    update(id: number, patch: { cron?: string; enabled?: boolean }): ScheduleView;
+    describe(cron: string): CronDescription;
+  };
+}
+
+export function createSyncService(deps: SyncServiceDeps): SyncService {
+  const { store } = deps;
+  const db = store.db;
+  const clock = deps.clock ?? systemClock;
+  const name = deps.name ?? DEFAULT_SERVICE_NAME;
+  const log = deps.logger?.child('service');
+  const bus = createEventBus((err) => log?.error(`event listener failed: ${describeError(err)}`));
+
+  let state: ServiceState = 'stopped';
+  let startedAt: number | null = null;
+  let heartbeatAt: number | null = null;
+  let databaseWritable = true;
+  let heartbeatTimer: unknown = null;
+  let healthServer: HealthServer | null = null;
+  let unsubscribeConfig: (() => void) | null = null;
+  const pendingOperations = new Map<Operation, number | null>();
+  const operationsInFlight = new Map<Operation, { controller: AbortController; done: Promise<void> }>();
+
+  const emit = (event: ServiceEvent): void => bus.emit(event);
+  const setState = (next: ServiceState): void => {
+    state = next;
+    try {
+      setServiceStatus(db, name, next, clock.now());
+    } catch (err) {
+      databaseWritable = false;
+      log?.error(`cannot record service state: ${describeError(err)}`);
+    }
+    emit({ type: 'state', state: next, at: clock.now() });
+  };
+
+  bus.on((event) => logEvent(log, event));
+
+  const runner =
+    deps.runner ??
+    (deps.engine
+      ? createEngineRunner({ store, config: deps.config, serverAccess: deps.serverAccess, ...deps.engine })
+      : null);
+  if (!runner) throw new Error('createSyncService needs `engine` (or a `runner`)');
+
+  const queue = new RunQueue({
+    runner,
+    concurrency: () => deps.config().concurrent_scans,
+    libraryInfo: (libraryId) => {
+      const library = getLibrary(db, libraryId);
+      return library ? { title: library.title, serverId: library.serverId } : undefined;
+    },
+    emit,
+    now: () => clock.now(),
+    cooldown: () => ({
+      maxConsecutiveErrors: deps.config().max_consecutive_errors,
+      cooldownMs: deps.config().error_cooldown_minutes * 60_000,
+    }),
+    onRunEnded: (outcome) => recordOutcome(outcome),
+    setTimer: (fn, ms) => clock.setTimeout(fn, ms),
+    clearTimer: (handle) => clock.clearTimeout(handle),
+  });
+
+  const scheduler = new Scheduler({
+    db,
+    config: deps.config,
+    clock,
+    ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.schedulerTickMs ? { tickMs: deps.schedulerTickMs } : {}),
+    onDue: (schedule, firedAt) => onScheduleDue(schedule, firedAt),
+    onClockJump: (drift) => {
+      log?.info(`clock jumped ${Math.round(drift / 1000)} s (sleep or clock change): catching up`);
+      livePush.reconnectAll();
+    },
+  });
+
+  const livePush = new LivePush({
+    servers: () => {
+      if (!deps.config().live_push) return [];
+      const watched = new Set(listLibraries(db).filter((l) => l.selected).map((l) => l.serverId));
+      return listServers(db)
+        .filter((s) => watched.has(s.id) && !s.needsLogin)
+        .map((s) => ({ serverId: s.id, name: s.name }));
+    },
+    serverAccess: deps.serverAccess,
+    onSectionChanged: (serverId, sectionKey) => {
+      const library = getLibraryByKey(db, serverId, sectionKey);
+      if (!library?.selected || (state !== 'running' && state !== 'paused')) return;
+      try {
+        queue.request({ libraryId: library.id, kind: 'incremental', trigger: 'push' });
+      } catch (err) {
+        log?.warn(`live push request for library ${library.id} failed: ${describeError(err)}`);
+      }
+    },
+    onTokenRejected: (serverId, message) =>
+      emit({ type: 'needs_login', scope: 'server', serverId, message, at: clock.now() }),
+    ...(deps.identityHeaders ? { headers: deps.identityHeaders } : {}),
+    debounceMs: () => deps.config().live_push_debounce_seconds * 1000,
+    ...(deps.livePushBackoff ? { backoff: deps.livePushBackoff } : {}),
+    clock,
+    ...(deps.random ? { random: deps.random } : {}),
+    log: (level, message, fields) => log?.[level](message, fields),
+  });
+
+  function published(): ServicePublished {
+    const c = deps.config();
+    return {
+      healthPort: healthServer?.port ?? null,
+      concurrentScans: c.concurrent_scans,
+      livePush: c.live_push,
+      refreshIntervalHours: c.refresh_interval_hours,
+      deepScanIntervalDays: c.deep_scan_interval_days,
+    };
+  }
+
+  function onScheduleDue(schedule: ScheduleWithLibrary, firedAt: number): void {
+    const scheduleId = schedule.id;
+    switch (schedule.operation) {
+      case 'refresh':
+      case 'deep_scan':
+        if (schedule.libraryId === null) return;
+        try {
+          const outcome = queue.request({
+            libraryId: schedule.libraryId,
+            kind: schedule.operation === 'deep_scan' ? 'deep' : 'incremental',
+            trigger: 'schedule',
+            scheduleId,
+          });
+          if (outcome === 'skipped') recordScheduleRun(db, scheduleId, firedAt, 'skipped');
+        } catch (err) {
+          recordScheduleRun(db, scheduleId, firedAt, 'failed');
+          log?.warn(`schedule ${scheduleId} could not queue: ${describeError(err)}`);
+        }
+        return;
+      case 'cleanup':
+      case 'maintenance':
+        if (queue.isPaused) pendingOperations.set(schedule.operation, scheduleId);
+        else startOperation(schedule.operation, scheduleId);
+    }
+  }
+
+  function startOperation(operation: Operation, scheduleId: number | null): void {
+    const fn = deps.operations?.[operation as 'cleanup' | 'maintenance'];
+    if (!fn || operationsInFlight.has(operation)) return;
+    const controller = new AbortController();
+    emit({ type: 'operation', operation, status: 'started', at: clock.now() });
+    const done = Promise.resolve()
+      .then(() => fn(controller.signal))
+      .then(
+        (summary) => {
+          emit({ type: 'operation', operation, status: 'finished', ...(summary ? { message: summary } : {}), at: clock.now() });
+          if (scheduleId !== null) recordScheduleRun(db, scheduleId, clock.now(), 'succeeded');
+        },
+        (err: unknown) => {
+          const c = classifyError(err);
+          emit({ type: 'operation', operation, status: 'failed', message: c.message, at: clock.now() });
+          if (scheduleId !== null) recordScheduleRun(db, scheduleId, clock.now(), c.cancelled ? 'interrupted' : 'failed');
+        },
+      )
+      .finally(() => operationsInFlight.delete(operation));
+    operationsInFlight.set(operation, { controller, done });
+  }
+
+  function recordOutcome(outcome: RunOutcome): void {
+    for (const id of outcome.scheduleIds) {
+      try {
+        recordScheduleRun(db, id, clock.now(), outcome.status);
+      } catch (err) {
+        log?.warn(`cannot record schedule ${id}: ${describeError(err)}`);
+      }
+    }
+  }
+
+  function heartbeat(): void {
+    heartbeatTimer = clock.setTimeout(() => {
+      const now = clock.now();
+      try {
+        heartbeatService(db, name, now);
+        heartbeatAt = now;
+        databaseWritable = true;
+      } catch (err) {
+        databaseWritable = false;
+        log?.error(`heartbeat failed: ${describeError(err)}`);
+      }
+      heartbeat();
+    }, deps.heartbeatMs ?? 15_000);
+  }
+
+  /** Another live process (daemon or app) already runs a service over this database. */
+  function assertNoOtherService(now: number): void {
+    const row = getService(db, name);
+    if (!row || serviceStateOf(row, now) === 'stopped') return;
+    if (row.pid === process.pid && row.hostname === hostname()) return;
+    throw new UserError(
+      `another sync service is already running on this database (pid ${row.pid ?? '?'} on ${row.hostname ?? '?'}); ` +
+        'stop it first (the desktop app and `retrovue daemon` share one service)',
+      'SERVICE_RUNNING',
+    );
+  }
+
+  /** Selected libraries whose last run was interrupted (a stop, a pause) or died with its process. */
+  function runsToResume(now: number): { libraryId: number; kind: SyncKind; runId: number }[] {
+    return listLibraries(db).flatMap((library) => {
+      if (!library.selected) return [];
+      const run = latestUnfinishedRun(db, library.id);
+      if (!run) return [];
+      const orphan =
+        run.status === 'running' && isStale(run, decodeCheckpoint(run.checkpointJson), STALE_RUN_MS, false, now);
+      return run.status === 'interrupted' || orphan ? [{ libraryId: library.id, kind: run.kind, runId: run.id }] : [];
+    });
+  }
+
+  function selectedLibraryIds(): number[] {
+    return listLibraries(db)
+      .filter((l) => l.selected)
+      .map((l) => l.id);
+  }
+
+  const service: SyncService = {
+    get state() {
+      return state;
+    },
+    get healthUrl() {
+      return healthServer?.url ?? null;
+    },
+
+    async start() {
+      if (state !== 'stopped') return;
+      const now = clock.now();
+      assertNoOtherService(now);
+      registerService(db, {
+        name,
+        pid: process.pid,
+        hostname: hostname(),
+        version: deps.version ?? '0.0.0',
+        config: published(),
+        now,
+      });
+      startedAt = now;
+      heartbeatAt = now;
+      databaseWritable = true;
+      setState('starting');
+      try {
+        if (deps.healthPort !== undefined) {
+          healthServer = await startHealthServer(() => service.health(), deps.healthPort);
+          publishServiceConfig(db, name, published());
+        }
+      } catch (err) {
+        setState('stopped');
+        throw err;
+      }
+      setState('running');
+      heartbeat();
+      for (const run of runsToResume(now)) {
+        log?.info(`resuming interrupted run ${run.runId} of library ${run.libraryId}`);
+        queue.request({ libraryId: run.libraryId, kind: run.kind, trigger: 'resume' });
+      }
+      scheduler.start();
+      livePush.start();
+      unsubscribeConfig =
+        deps.subscribeConfig?.(() => {
+          scheduler.ensureDefaults();
+          livePush.refresh();
+          publishServiceConfig(db, name, published());
+        }) ?? null;
+    },
+
+    async stop(options = {}) {
+      if (state === 'stopped' || state === 'stopping') return { interrupted: [], unfinished: [], dropped: 0 };
+      const timeoutMs = options.timeoutMs ?? 10_000;
+      setState('stopping');
+      unsubscribeConfig?.();
+      unsubscribeConfig = null;
+      scheduler.stop();
+      livePush.stop();
+      if (heartbeatTimer !== null) clock.clearTimeout(heartbeatTimer);
+      heartbeatTimer = null;
+      const running = queue.snapshot().filter((e) => e.status === 'running').map((e) => e.libraryId);
+      for (const op of operationsInFlight.values()) op.controller.abort();
+      const [drained] = await Promise.all([
+        queue.drain(timeoutMs),
+        queue.withinTime(Promise.all([...operationsInFlight.values()].map((o) => o.done)), timeoutMs),
+      ]);
+      for (const d of drained.dropped) {
+        for (const id of d.scheduleIds) scheduler.returnToSchedule(id, d.enqueuedAt);
+      }
+      pendingOperations.clear();
+      await healthServer?.close();
+      healthServer = null;
+      setState('stopped');
+      return {
+        interrupted: running.filter((id) => !drained.unfinished.includes(id)),
+        unfinished: drained.unfinished,
+        dropped: drained.dropped.length,
+      };
+    },
+
+    requestSync(request) {
+      if (state !== 'running' && state !== 'paused') {
+        throw new UserError('the sync service is not running', 'SERVICE_STOPPED');
+      }
+      const ids = request.libraryIds ?? selectedLibraryIds();
+      if (ids.length === 0) throw new UserError('no libraries are selected for sync');
+      for (const id of ids) {
+        const library = getLibrary(db, id);
+        if (!library) throw new UserError(`library ${id} does not exist`, 'NOT_FOUND');
+        if (!library.selected) throw new UserError(`library "${library.title}" is not selected for sync`);
+      }
+      for (const libraryId of ids) {
+        queue.request({
+          libraryId,
+          kind: request.kind ?? 'incremental',
+          trigger: request.trigger ?? 'manual',
+          jump: request.jump ?? false,
+        });
+      }
+      return queue.snapshot();
+    },
+
+    cancel(libraryId) {
+      queue.cancel(libraryId);
+      return queue.snapshot();
+    },
+
+    pause() {
+      if (state === 'running') {
+        queue.pause();
+        setState('paused');
+      }
+      return service.health();
+    },
+
+    resume() {
+      if (state === 'paused') {
+        setState('running');
+        queue.resume();
+        for (const [operation, scheduleId] of pendingOperations) startOperation(operation, scheduleId);
+        pendingOperations.clear();
+      }
+      return service.health();
+    },
+
+    queue: () => queue.snapshot(),
+    progress: (libraryId) => queue.progressOf(libraryId),
+
+    health() {
+      return readHealth(
+        db,
+        name,
+        {
+          state,
+          startedAt,
+          heartbeatAt,
+          queue: queue.snapshot(),
+          serverState: (serverId) => queue.serverState(serverId),
+          livePush: livePush.status(),
+          databaseWritable,
+        },
+        clock.now(),
+      );
+    },
+
+    on: (listener) => bus.on(listener),
+
+    reload() {
+      if (state !== 'running' && state !== 'paused') return;
+      scheduler.ensureDefaults();
+      livePush.refresh();
+    },
+
+    whenIdle: () => queue.whenIdle(),
+
+    schedules: {
+      list: () => scheduler.list(),
+      update: (id, patch) => scheduler.update(id, patch),
+      describe: (cron) => scheduler.describe(cron),
+    },
+  };
+  return service;
+}
+
+function logEvent(log: Logger | undefined, event: ServiceEvent): void {
+  if (!log) return;
+  const { type, at: _at, ...fields } = event;
+  switch (type) {
+    case 'progress':
+      log.debug('progress', fields);
+      return;
+    case 'failed':
+      log.warn('sync failed', fields);
+      return;
+    case 'needs_login':
+    case 'server_cooldown':
+      log.warn(type.replace('_', ' '), fields);
+      return;
+    case 'finished':
+      log.info('sync finished', { result: event.result });
+      return;
+    default:
+      log.info(type, fields);
+  }
+}

@@ -1,0 +1,443 @@
+// Writes and reads of the media tables for the sync engine. Raw prepared statements (cached per
+// writer) because a sync writes hundreds of thousands of rows and ORM overhead per row matters;
+// every statement's changes are counted for the run's metrics. Callers wrap calls in
+// store.transaction (one per page).
+import type Database from 'better-sqlite3';
+import type { ItemKind, MediaState, TagKind } from '../../../../src-shared/domain';
+import type { MappedItem, MappedVersion } from '../../sync/item-mapper';
+import type { FileCheck, PathMapper } from '../../sync/path-mapping';
+import { combineFileChecks } from '../../sync/path-mapping';
+import { transition } from '../../sync/states';
+
+export const MEDIA_TABLE: Record<ItemKind, 'movies' | 'shows' | 'seasons' | 'episodes'> = {
+  movie: 'movies',
+  show: 'shows',
+  season: 'seasons',
+  episode: 'episodes',
+};
+
+export interface ExistingItem {
+  id: number;
+  ratingKey: string;
+  etag: string | null;
+  detailEtag: string | null;
+  state: MediaState;
+  stateBeforeScan: MediaState | null;
+  thumbUrl: string | null;
+  artUrl: string | null;
+}
+
+export interface WriteItemInput {
+  kind: ItemKind;
+  libraryId: number;
+  item: MappedItem;
+  existing: ExistingItem | undefined;
+  etag: string;
+  detailEtag: string | null;
+  runId: number;
+  /** Parent ids for seasons (show) and episodes (show, season). */
+  parents?: { showId: number; seasonId?: number | null };
+  /** Rewrite streams, chapters, credits (a new or changed detail payload). */
+  writeChildren: boolean;
+}
+
+export interface WriteItemResult {
+  id: number;
+  inserted: boolean;
+  state: MediaState;
+}
+
+export interface ItemErrorInput {
+  kind: ItemKind;
+  libraryId: number;
+  ratingKey: string;
+  title: string | null;
+  message: string;
+  runId: number;
+  parents?: { showId: number; seasonId?: number | null };
+}
+
+type Row = Record<string, string | number | null>;
+
+const SELECT_EXISTING = (table: string) =>
+  `select id, plex_rating_key as ratingKey, etag, detail_etag as detailEtag, state,
+          state_before_scan as stateBeforeScan, thumb_url as thumbUrl, art_url as artUrl
+     from ${table} where library_id = ? and plex_rating_key in (select value from json_each(?))`;
+
+/** Per-run writer: statement and tag/person id caches live as long as one run. */
+export class MediaWriter {
+  rowsWritten = 0;
+  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly tagIds = new Map<string, number>();
+  private readonly personIds = new Map<string, number>();
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly paths: PathMapper,
+  ) {}
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.sqlite.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  private run(sql: string, ...params: unknown[]): Database.RunResult {
+    const r = this.stmt(sql).run(...params);
+    this.rowsWritten += r.changes;
+    return r;
+  }
+
+  private insert(table: string, row: Row): number {
+    const cols = Object.keys(row);
+    const sql = `insert into ${table} (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`;
+    return Number(this.run(sql, ...cols.map((c) => row[c])).lastInsertRowid);
+  }
+
+  private update(table: string, id: number, row: Row): void {
+    const cols = Object.keys(row);
+    this.run(`update ${table} set ${cols.map((c) => `${c} = ?`).join(', ')} where id = ?`, ...cols.map((c) => row[c]), id);
+  }
+
+  existing(kind: ItemKind, libraryId: number, ratingKeys: readonly string[]): Map<string, ExistingItem> {
+    const out = new Map<string, ExistingItem>();
+    if (ratingKeys.length === 0) return out;
+    const rows = this.stmt(SELECT_EXISTING(MEDIA_TABLE[kind])).all(libraryId, JSON.stringify(ratingKeys)) as ExistingItem[];
+    for (const r of rows) out.set(r.ratingKey, r);
+    return out;
+  }
+
+  /** ratingKey -> id of every item of a kind in a library (parent lookups). */
+  idsByRatingKey(kind: 'show' | 'season', libraryId: number): Map<string, number> {
+    const rows = this.stmt(`select plex_rating_key as rk, id from ${MEDIA_TABLE[kind]} where library_id = ?`).all(
+      libraryId,
+    ) as Array<{ rk: string; id: number }>;
+    return new Map(rows.map((r) => [r.rk, r.id]));
+  }
+
+  /** Marks items about to be fetched again as `scanning`, remembering their state to undo it. */
+  markScanning(kind: ItemKind, items: readonly ExistingItem[]): void {
+    const now = Date.now();
+    for (const e of items) {
+      const next = transition(e, { type: 'scan_started' });
+      if (next.state === e.state) continue;
+      this.run(
+        `update ${MEDIA_TABLE[kind]} set state = ?, state_before_scan = ?, last_scan_at = ? where id = ?`,
+        next.state,
+        next.stateBeforeScan,
+        now,
+        e.id,
+      );
+    }
+  }
+
+  /** Undoes `scanning` left by a run that ended (or died) before finishing those items. */
+  restoreScanning(libraryId: number): number {
+    let n = 0;
+    const fallback = transition({ state: 'scanning', stateBeforeScan: null }, { type: 'scan_abandoned' }).state;
+    for (const table of Object.values(MEDIA_TABLE)) {
+      n += this.run(
+        `update ${table} set state = coalesce(state_before_scan, ?), state_before_scan = null
+          where library_id = ? and state = 'scanning'`,
+        fallback,
+        libraryId,
+      ).changes;
+    }
+    return n;
+  }
+
+  /** Stores one item (row, files, streams, chapters, credits, artwork) and decides its state. */
+  writeItem(input: WriteItemInput): WriteItemResult {
+    const { kind, item, existing } = input;
+    const table = MEDIA_TABLE[kind];
+    const now = Date.now();
+    const checks = input.writeChildren || !existing ? [] : this.recheckFiles(kind, existing.id);
+    const files: FileCheck[] = input.writeChildren || !existing ? item.files.map((f) => this.paths.check(f).state) : checks;
+    const next = transition(existing ?? null, { type: 'synced', files: combineFileChecks(files) });
+    const row: Row = {
+      ...item.columns,
+      library_id: input.libraryId,
+      state: next.state,
+      state_before_scan: null,
+      last_scan_at: now,
+      last_seen_run_id: input.runId,
+      etag: input.etag,
+      detail_etag: input.detailEtag ?? existing?.detailEtag ?? null,
+      removed_at: null,
+      modified_at: now,
+    };
+    if (!existing || existing.state !== next.state) row.state_changed_at = now;
+    if (existing?.state === 'error') row.last_error = null;
+    if (input.parents) {
+      if (kind === 'season' || kind === 'episode') row.show_id = input.parents.showId;
+      if (kind === 'episode') row.season_id = input.parents.seasonId ?? null;
+    }
+    let id: number;
+    if (existing) {
+      id = existing.id;
+      this.update(table, id, row);
+    } else {
+      id = this.insert(table, row);
+    }
+    if (input.writeChildren || !existing) this.replaceChildren(kind, id, item);
+    this.upsertArtwork(kind, id, 'thumb', item.artwork.thumb);
+    this.upsertArtwork(kind, id, 'art', item.artwork.art);
+    return { id, inserted: !existing, state: next.state };
+  }
+
+  /** Records a payload that could not be processed: the row keeps its data, state `error`. */
+  writeItemError(input: ItemErrorInput, existing: ExistingItem | undefined): number | null {
+    const table = MEDIA_TABLE[input.kind];
+    const now = Date.now();
+    const next = transition(existing ?? null, { type: 'invalid' });
+    if (existing) {
+      this.run(
+        `update ${table} set state = ?, state_before_scan = null, state_changed_at = case when state = ? then state_changed_at else ? end,
+           last_error = ?, last_error_at = ?, error_count = error_count + 1, etag = null, last_seen_run_id = ?,
+           removed_at = null, modified_at = ?
+         where id = ?`,
+        next.state,
+        next.state,
+        now,
+        input.message,
+        now,
+        input.runId,
+        now,
+        existing.id,
+      );
+      return existing.id;
+    }
+    const needsShow = input.kind === 'season' || input.kind === 'episode';
+    if (needsShow && !input.parents) return null;
+    const row: Row = {
+      library_id: input.libraryId,
+      plex_rating_key: input.ratingKey,
+      title: input.title ?? `(item ${input.ratingKey})`,
+      state: next.state,
+      state_changed_at: now,
+      last_error: input.message,
+      last_error_at: now,
+      error_count: 1,
+      last_seen_run_id: input.runId,
+      modified_at: now,
+    };
+    if (needsShow && input.parents) row.show_id = input.parents.showId;
+    if (input.kind === 'episode' && input.parents) row.season_id = input.parents.seasonId ?? null;
+    return this.insert(table, row);
+  }
+
+  /** Gives an existing row a new ratingKey (Plex re-added the same show under a new key). */
+  rekey(kind: ItemKind, id: number, ratingKey: string): void {
+    this.run(`update ${MEDIA_TABLE[kind]} set plex_rating_key = ?, modified_at = ? where id = ?`, ratingKey, Date.now(), id);
+  }
+
+  /** A show row of this library that could be the same show under another key: by guid, then title+year. */
+  findShowCandidates(libraryId: number, guid: string | null, title: string, year: number | null): ExistingItem[] {
+    const cols = `id, plex_rating_key as ratingKey, etag, detail_etag as detailEtag, state,
+      state_before_scan as stateBeforeScan, thumb_url as thumbUrl, art_url as artUrl`;
+    if (guid) {
+      const byGuid = this.stmt(`select ${cols} from shows where library_id = ? and plex_guid = ? order by id`).all(
+        libraryId,
+        guid,
+      ) as ExistingItem[];
+      if (byGuid.length > 0) return byGuid;
+    }
+    return this.stmt(
+      `select ${cols} from shows where library_id = ? and title = ? and year is ? and (plex_guid is null or ? is null) order by id`,
+    ).all(libraryId, title, year, guid) as ExistingItem[];
+  }
+
+  /** Remembers that a listing of this run chain contained these items. */
+  markSeen(chainRunId: number, libraryId: number, kind: ItemKind, ratingKeys: readonly string[]): void {
+    if (ratingKeys.length === 0) return;
+    this.stmt(
+      `insert or ignore into sync_seen (run_id, library_id, item_kind, plex_rating_key)
+       select ?, ?, ?, value from json_each(?)`,
+    ).run(chainRunId, libraryId, kind, JSON.stringify(ratingKeys));
+  }
+
+  unmarkSeen(chainRunId: number, kind: ItemKind, ratingKey: string): void {
+    this.stmt(`delete from sync_seen where run_id = ? and item_kind = ? and plex_rating_key = ?`).run(
+      chainRunId,
+      kind,
+      ratingKey,
+    );
+  }
+
+  /** After a complete listing: every item of the library not seen becomes file_not_found. */
+  markUnseenGone(chainRunId: number, libraryId: number, kinds: readonly ItemKind[]): number {
+    const gone = transition(null, { type: 'gone' }).state;
+    const now = Date.now();
+    let n = 0;
+    for (const kind of kinds) {
+      n += this.run(
+        `update ${MEDIA_TABLE[kind]} set state = ?, state_before_scan = null, state_changed_at = ?, removed_at = ?, modified_at = ?
+          where library_id = ? and state <> ?
+            and plex_rating_key not in (select plex_rating_key from sync_seen where run_id = ? and item_kind = ?)`,
+        gone,
+        now,
+        now,
+        now,
+        libraryId,
+        gone,
+        chainRunId,
+        kind,
+      ).changes;
+    }
+    return n;
+  }
+
+  clearSeen(libraryId: number): void {
+    this.stmt(`delete from sync_seen where library_id = ?`).run(libraryId);
+  }
+
+  private owner(kind: ItemKind): 'movie_id' | 'episode_id' | null {
+    return kind === 'movie' ? 'movie_id' : kind === 'episode' ? 'episode_id' : null;
+  }
+
+  private replaceChildren(kind: ItemKind, id: number, item: MappedItem): void {
+    const owner = this.owner(kind);
+    if (owner) {
+      this.run(`delete from media_versions where ${owner} = ?`, id);
+      this.run(`delete from chapters where ${owner} = ?`, id);
+      this.insertVersions(owner, id, item.versions);
+      for (const c of item.chapters) this.insert('chapters', { [owner]: id, ...c });
+    }
+    this.run(`delete from guids where item_kind = ? and item_id = ?`, kind, id);
+    for (const g of item.guids) this.insert('guids', { item_kind: kind, item_id: id, provider: g.provider, value: g.value });
+    this.run(`delete from item_tags where item_kind = ? and item_id = ?`, kind, id);
+    for (const t of item.tags) {
+      this.run(
+        `insert or ignore into item_tags (item_kind, item_id, tag_id, position) values (?, ?, ?, ?)`,
+        kind,
+        id,
+        this.tagId(t.kind, t.name),
+        t.position,
+      );
+    }
+    this.run(`delete from cast_roles where item_kind = ? and item_id = ?`, kind, id);
+    for (const c of item.cast) {
+      this.insert('cast_roles', {
+        item_kind: kind,
+        item_id: id,
+        person_id: this.personId(c.name, c.tagKey, c.thumb),
+        role: c.role,
+        sort_order: c.order,
+      });
+    }
+  }
+
+  private insertVersions(owner: 'movie_id' | 'episode_id', id: number, versions: MappedVersion[]): void {
+    const now = Date.now();
+    for (const { parts, ...v } of versions) {
+      const versionId = this.insert('media_versions', { [owner]: id, ...v });
+      for (const { streams, ...p } of parts) {
+        const check = this.paths.check(p.file);
+        const partId = this.insert('media_parts', {
+          version_id: versionId,
+          ...p,
+          local_path: check.localPath,
+          file_state: check.state,
+          checked_at: now,
+        });
+        for (const s of streams) this.insert('streams', { part_id: partId, ...s });
+      }
+    }
+  }
+
+  /** Checks the stored files of an item again (deep scan of an unchanged item); returns their states. */
+  private recheckFiles(kind: ItemKind, id: number): FileCheck[] {
+    const owner = this.owner(kind);
+    if (!owner) return [];
+    const parts = this.stmt(
+      `select p.id, p.file, p.local_path as localPath, p.file_state as fileState from media_parts p
+         join media_versions v on v.id = p.version_id where v.${owner} = ?`,
+    ).all(id) as Array<{ id: number; file: string; localPath: string | null; fileState: FileCheck | null }>;
+    const now = Date.now();
+    return parts.map((p) => {
+      const check = this.paths.check(p.file);
+      if (check.localPath !== p.localPath || check.state !== p.fileState) {
+        this.run(`update media_parts set local_path = ?, file_state = ?, checked_at = ? where id = ?`, check.localPath, check.state, now, p.id);
+      }
+      return check.state;
+    });
+  }
+
+  private tagId(kind: TagKind, name: string): number {
+    const key = `${kind}\u0000${name}`;
+    const cached = this.tagIds.get(key);
+    if (cached !== undefined) return cached;
+    this.run(`insert or ignore into tags (kind, name) values (?, ?)`, kind, name);
+    const row = this.stmt(`select id from tags where kind = ? and name = ?`).get(kind, name) as { id: number };
+    this.tagIds.set(key, row.id);
+    return row.id;
+  }
+
+  private personId(name: string, tagKey: string | null, thumb: string | null): number {
+    const key = `${name}\u0000${tagKey ?? ''}`;
+    const cached = this.personIds.get(key);
+    if (cached !== undefined) return cached;
+    const found = this.stmt(`select id, thumb_url as thumb from people where name = ? and plex_tag_key is ?`).get(name, tagKey) as
+      | { id: number; thumb: string | null }
+      | undefined;
+    let id: number;
+    if (found) {
+      id = found.id;
+      if (thumb && found.thumb !== thumb) this.run(`update people set thumb_url = ? where id = ?`, thumb, id);
+    } else {
+      id = this.insert('people', { name, plex_tag_key: tagKey, thumb_url: thumb });
+    }
+    this.personIds.set(key, id);
+    return id;
+  }
+
+  private upsertArtwork(kind: ItemKind, id: number, artKind: 'thumb' | 'art', url: string | null): void {
+    if (!url) {
+      this.run(`delete from artwork where item_kind = ? and item_id = ? and kind = ?`, kind, id, artKind);
+      return;
+    }
+    // A changed Plex URL means a new image: forget the cached file so the artwork phase fetches it.
+    this.run(
+      `insert into artwork (item_kind, item_id, kind, plex_url) values (?, ?, ?, ?)
+       on conflict (item_kind, item_id, kind) do update set plex_url = excluded.plex_url, cache_file = null,
+         bytes = null, fetched_at = null, last_error = null
+       where artwork.plex_url <> excluded.plex_url`,
+      kind,
+      id,
+      artKind,
+      url,
+    );
+  }
+}
+
+export interface PendingArtwork {
+  id: number;
+  plexUrl: string;
+}
+
+/** Artwork of a library's items that has no cached file yet (and has not failed). */
+export function pendingArtwork(sqlite: Database.Database, libraryId: number, limit: number): PendingArtwork[] {
+  const parts = Object.entries(MEDIA_TABLE).map(
+    ([kind, table]) =>
+      `select a.id, a.plex_url as plexUrl from artwork a join ${table} i on i.id = a.item_id
+        where a.item_kind = '${kind}' and i.library_id = @lib and a.cache_file is null and a.last_error is null`,
+  );
+  return sqlite.prepare(`${parts.join(' union all ')} limit @limit`).all({ lib: libraryId, limit }) as PendingArtwork[];
+}
+
+export function setArtworkResult(
+  sqlite: Database.Database,
+  id: number,
+  result: { cacheFile: string; bytes: number } | { error: string },
+): void {
+  if ('error' in result) {
+    sqlite.prepare(`update artwork set last_error = ?, fetched_at = ? where id = ?`).run(result.error, Date.now(), id);
+  } else {
+    sqlite
+      .prepare(`update artwork set cache_file = ?, bytes = ?, fetched_at = ?, last_error = null where id = ?`)
+      .run(result.cacheFile, result.bytes, Date.now(), id);
+  }
+}

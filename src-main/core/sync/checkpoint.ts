@@ -1,0 +1,58 @@
+// What a run stores in sync_runs.checkpoint_json after every committed page, so a run that was
+// killed resumes where it was instead of starting over.
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import type { RunRow } from '../store/repositories/run-repository';
+
+export const LISTING_PHASES = ['movies', 'shows', 'seasons', 'episodes'] as const;
+export type ListingPhase = (typeof LISTING_PHASES)[number];
+export type CheckpointPhase = ListingPhase | 'deletions' | 'artwork';
+
+const checkpointSchema = z.object({
+  /** First run of the chain: the key of its sync_seen rows. */
+  chainRunId: z.number().int(),
+  phase: z.enum(['movies', 'shows', 'seasons', 'episodes', 'deletions', 'artwork']),
+  /** Listing offset of the next page to read in `phase`. */
+  offset: z.number().int().min(0),
+  /** What Plex's section said when the chain started. */
+  baseline: z.object({ updatedAt: z.number().nullable(), contentChangedAt: z.string().nullable() }),
+  pid: z.number().int(),
+  host: z.string(),
+});
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+/** The part a run keeps in memory; the owner (pid, host) is added when it is stored. */
+export type CheckpointState = Omit<Checkpoint, 'pid' | 'host'>;
+
+export function encodeCheckpoint(c: CheckpointState): string {
+  return JSON.stringify({ ...c, pid: process.pid, host: hostname() });
+}
+
+export function decodeCheckpoint(json: string | null): Checkpoint | null {
+  if (!json) return null;
+  try {
+    const parsed = checkpointSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A run marked `running` whose process is gone (same host, dead pid) or silent for too long. */
+export function isStale(
+  run: RunRow,
+  checkpoint: Checkpoint | null,
+  staleAfterMs: number,
+  activeHere: boolean,
+  now = Date.now(),
+): boolean {
+  if (run.status !== 'running') return true;
+  if (checkpoint && checkpoint.host === hostname()) {
+    if (checkpoint.pid === process.pid) return !activeHere;
+    try {
+      process.kill(checkpoint.pid, 0);
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  }
+  return now - (run.heartbeatAt ?? run.startedAt) > staleAfterMs;
+}

@@ -1,0 +1,55 @@
+// Every media state transition, in one table. The engine and the repositories ask here; nothing
+// else decides a state.
+import type { MediaState } from '../../../src-shared/domain';
+import type { FileCheck } from './path-mapping';
+
+export type StateEvent =
+  /** A run is about to fetch and rewrite the item. */
+  | { type: 'scan_started' }
+  /** Its payload was stored; `files` says where its files are (`none` for shows/seasons). */
+  | { type: 'synced'; files: FileCheck | 'none' }
+  /** Its payload could not be processed. */
+  | { type: 'invalid' }
+  /** A complete listing of its library no longer has it. */
+  | { type: 'gone' }
+  /** The run that marked it scanning ended without finishing it. */
+  | { type: 'scan_abandoned' };
+
+export interface StateSnapshot {
+  state: MediaState;
+  stateBeforeScan: MediaState | null;
+}
+
+const FROM_FILES: Record<FileCheck | 'none', MediaState> = {
+  found: 'normal',
+  none: 'normal',
+  missing: 'unavailable',
+  unmapped: 'remote_only',
+};
+
+/** The state after `event` for an item currently in `current` (null: a new item). */
+export function transition(current: StateSnapshot | null, event: StateEvent): StateSnapshot {
+  switch (event.type) {
+    case 'scan_started':
+      if (!current) return { state: 'scanning', stateBeforeScan: null };
+      if (current.state === 'scanning') return current;
+      return { state: 'scanning', stateBeforeScan: current.state };
+    case 'synced':
+      return { state: FROM_FILES[event.files], stateBeforeScan: null };
+    case 'invalid':
+      return { state: 'error', stateBeforeScan: null };
+    case 'gone':
+      return { state: 'file_not_found', stateBeforeScan: null };
+    case 'scan_abandoned':
+      if (!current || current.state !== 'scanning') return current ?? { state: 'normal', stateBeforeScan: null };
+      return { state: current.stateBeforeScan ?? 'normal', stateBeforeScan: null };
+  }
+}
+
+/** States an unchanged item can stay in without being fetched again. */
+export const SETTLED_STATES: ReadonlySet<MediaState> = new Set(['normal', 'remote_only', 'unavailable']);
+
+/** True when a listed item with an unchanged etag needs no work. */
+export function isSettled(state: MediaState): boolean {
+  return SETTLED_STATES.has(state);
+}

@@ -1,0 +1,81 @@
+// Feeds the stores from main's event stream. Bursts of run-level events (finished, failed) collapse into
+// one reload per store, so a scheduler starting ten libraries does not fire ten list requests each.
+import type { ServiceEvent } from '../../src-shared/service-events';
+import type { AppStores } from './index';
+
+export const RELOAD_DEBOUNCE_MS = 400;
+
+export function connectEvents(stores: AppStores): () => void {
+  const { api } = stores;
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const later = (key: string, fn: () => void) => {
+    if (timers.has(key)) return;
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        fn();
+      }, RELOAD_DEBOUNCE_MS),
+    );
+  };
+  const reloadAfterRun = () => {
+    later('libraries', () => void stores.libraries.getState().load());
+    later('health', () => void stores.session.getState().refreshHealth());
+    if (stores.activity.getState().stats) later('activity', () => void stores.activity.getState().load());
+    if (stores.errors.getState().status !== 'idle') later('errors', () => void stores.errors.getState().load());
+    if (stores.schedules.getState().status !== 'idle') later('schedules', () => void stores.schedules.getState().load());
+  };
+
+  const onService = (event: ServiceEvent) => {
+    switch (event.type) {
+      case 'progress':
+        stores.libraries.getState().pushProgress(event.progress);
+        break;
+      case 'queued':
+      case 'started':
+        later('queue', () => void stores.libraries.getState().loadQueue());
+        break;
+      case 'finished':
+        stores.libraries.getState().clearProgress(event.result.libraryId);
+        reloadAfterRun();
+        break;
+      case 'failed':
+      case 'skipped':
+        stores.libraries.getState().clearProgress(event.libraryId);
+        reloadAfterRun();
+        break;
+      case 'needs_login':
+        later('account', () =>
+          void api.invoke('account:get').then((a) => stores.session.getState().setAccount(a), () => undefined),
+        );
+        later('health', () => void stores.session.getState().refreshHealth());
+        break;
+      case 'state':
+      case 'paused':
+      case 'resumed':
+      case 'server_cooldown':
+        later('health', () => void stores.session.getState().refreshHealth());
+        break;
+      case 'operation':
+        if (event.status !== 'started') reloadAfterRun();
+        break;
+    }
+  };
+
+  const offs = [
+    api.on('sync:progress', (p) => stores.libraries.getState().pushProgress(p)),
+    api.on('service:event', onService),
+    api.on('login:state', (pin) => stores.login.getState().setPin(pin)),
+    api.on('account:changed', (account) => stores.session.getState().setAccount(account)),
+    api.on('health:changed', (health) => {
+      stores.session.getState().setHealth(health);
+      stores.libraries.getState().setQueue(health.queue);
+    }),
+    api.on('config:changed', (config) => stores.settings.getState().setConfig(config)),
+  ];
+  return () => {
+    for (const off of offs) off();
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+  };
+}

@@ -1,0 +1,102 @@
+// Libraries, their live progress and the sync queue. Progress arrives throttled from main (≤ 10/s per
+// run) and is coalesced again here, so a 17K-item sync re-renders the dashboard a few times a second.
+import { createStore } from 'zustand/vanilla';
+import type { LibraryView, RetroVueApi } from '../../src-shared/ipc/contract';
+import type { QueueEntry } from '../../src-shared/service-events';
+import type { SyncProgress } from '../../src-shared/sync-types';
+import { errorMessage } from '../lib/errors';
+
+export const PROGRESS_FLUSH_MS = 250;
+
+export interface LibrariesState {
+  libraries: LibraryView[];
+  progress: Record<number, SyncProgress>;
+  queue: QueueEntry[];
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  load(): Promise<void>;
+  refreshFromServer(serverId: number): Promise<LibraryView[]>;
+  loadQueue(): Promise<void>;
+  select(libraryIds: number[], selected: boolean): Promise<void>;
+  sync(libraryIds: number[], kind: 'incremental' | 'deep'): Promise<void>;
+  cancel(libraryId: number): Promise<void>;
+  /** Buffered: many calls between flushes cost one store update. */
+  pushProgress(progress: SyncProgress): void;
+  clearProgress(libraryId: number): void;
+  setQueue(queue: QueueEntry[]): void;
+}
+
+export function createLibrariesStore(api: RetroVueApi) {
+  let buffer = new Map<number, SyncProgress>();
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  return createStore<LibrariesState>()((set, get) => {
+    const flush = () => {
+      flushTimer = null;
+      const batch = buffer;
+      buffer = new Map();
+      set((s) => {
+        const progress = { ...s.progress };
+        for (const [libraryId, p] of batch) progress[libraryId] = p;
+        return { progress };
+      });
+    };
+
+    return {
+      libraries: [],
+      progress: {},
+      queue: [],
+      status: 'idle',
+      error: null,
+      async load() {
+        if (!get().libraries.length) set({ status: 'loading' });
+        try {
+          const [libraries, queue] = await Promise.all([api.invoke('libraries:list', {}), api.invoke('sync:queue')]);
+          set((s) => {
+            // A library's own progress field seeds the live map after a reload mid-sync.
+            const progress = { ...s.progress };
+            for (const library of libraries) if (library.progress && !progress[library.id]) progress[library.id] = library.progress;
+            return { libraries, queue, progress, status: 'ready', error: null };
+          });
+        } catch (error) {
+          set({ status: 'error', error: errorMessage(error) });
+        }
+      },
+      async refreshFromServer(serverId) {
+        const fresh = await api.invoke('libraries:refresh', { serverId });
+        set((s) => ({ libraries: [...s.libraries.filter((l) => l.serverId !== serverId), ...fresh] }));
+        return fresh;
+      },
+      async loadQueue() {
+        try {
+          set({ queue: await api.invoke('sync:queue') });
+        } catch (error) {
+          set({ error: errorMessage(error) });
+        }
+      },
+      async select(libraryIds, selected) {
+        const updated = await api.invoke('libraries:select', { libraryIds, selected });
+        const byId = new Map(updated.map((l) => [l.id, l]));
+        set((s) => ({ libraries: s.libraries.map((l) => byId.get(l.id) ?? l) }));
+      },
+      async sync(libraryIds, kind) {
+        set({ queue: await api.invoke('sync:start', { libraryIds, kind }) });
+      },
+      async cancel(libraryId) {
+        set({ queue: await api.invoke('sync:cancel', { libraryId }) });
+      },
+      pushProgress(progress) {
+        buffer.set(progress.libraryId, progress);
+        if (!flushTimer) flushTimer = setTimeout(flush, PROGRESS_FLUSH_MS);
+      },
+      clearProgress(libraryId) {
+        buffer.delete(libraryId);
+        set((s) => {
+          const { [libraryId]: _gone, ...rest } = s.progress;
+          return { progress: rest };
+        });
+      },
+      setQueue: (queue) => set({ queue }),
+    };
+  });
+}

@@ -1,0 +1,40 @@
+import { createStore } from 'zustand/vanilla';
+import type { RetroVueApi, ScheduleView } from '../../src-shared/ipc/contract';
+import { errorMessage } from '../lib/errors';
+
+export interface CronCheck {
+  valid: boolean;
+  description: string;
+  nextRuns: number[];
+}
+
+export interface SchedulesState {
+  schedules: ScheduleView[];
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  load(): Promise<void>;
+  update(id: number, patch: { cron?: string; enabled?: boolean }): Promise<ScheduleView>;
+  describe(cron: string): Promise<CronCheck>;
+}
+
+export function createSchedulesStore(api: RetroVueApi) {
+  return createStore<SchedulesState>()((set, get) => ({
+    schedules: [],
+    status: 'idle',
+    error: null,
+    async load() {
+      if (!get().schedules.length) set({ status: 'loading' });
+      try {
+        set({ schedules: await api.invoke('schedules:list'), status: 'ready', error: null });
+      } catch (error) {
+        set({ status: 'error', error: errorMessage(error) });
+      }
+    },
+    async update(id, patch) {
+      const updated = await api.invoke('schedules:update', { id, ...patch });
+      set((s) => ({ schedules: s.schedules.map((x) => (x.id === id ? updated : x)) }));
+      return updated;
+    },
+    describe: (cron) => api.invoke('schedules:describe', { cron }),
+  }));
+}

@@ -1,0 +1,50 @@
+// Navigation and notices. The route lives in the URL hash so reloads and the back button work.
+import { createStore } from 'zustand/vanilla';
+
+export const ROUTES = ['libraries', 'items', 'schedules', 'errors', 'activity', 'settings', 'about'] as const;
+export type Route = (typeof ROUTES)[number];
+
+export interface Notice {
+  id: number;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export interface UiState {
+  route: Route;
+  /** The first-run wizard, also reachable later from Settings to add a server. */
+  setupOpen: boolean;
+  notices: Notice[];
+  navigate(route: Route): void;
+  openSetup(open: boolean): void;
+  notify(kind: Notice['kind'], text: string): void;
+  dismiss(id: number): void;
+}
+
+export function routeFromHash(hash: string): Route {
+  const name = hash.replace(/^#\/?/, '');
+  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'libraries';
+}
+
+let noticeId = 1;
+
+export function createUiStore(initialRoute: Route) {
+  return createStore<UiState>()((set) => ({
+    route: initialRoute,
+    setupOpen: false,
+    notices: [],
+    navigate(route) {
+      set({ route });
+      if (typeof window !== 'undefined' && window.location.hash !== `#/${route}`) {
+        window.history.replaceState(null, '', `#/${route}`);
+      }
+    },
+    openSetup: (setupOpen) => set({ setupOpen }),
+    notify(kind, text) {
+      const notice = { id: noticeId++, kind, text };
+      set((s) => ({ notices: [...s.notices.slice(-3), notice] }));
+      setTimeout(() => set((s) => ({ notices: s.notices.filter((n) => n.id !== notice.id) })), kind === 'error' ? 8000 : 4000);
+    },
+    dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  }));
+}

@@ -1,0 +1,220 @@
+import { useEffect, type ReactElement } from 'react';
+import {
+  Area,
+  AreaChart,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { ERROR_CLASSES, type ErrorClass } from '../../src-shared/domain';
+import { Badge, EmptyState, ErrorBanner, Loading, PageHeader } from '../components/common';
+import { count, duration, humanize, relativeTime } from '../lib/format';
+import { useActivity } from '../stores';
+import { format } from 'date-fns';
+
+const CLASS_COLOURS: Record<ErrorClass, string> = {
+  network: '#e8a13a',
+  timeout: '#d9822b',
+  auth: '#d94b4b',
+  not_found: '#7a8ca3',
+  data: '#8b6fd6',
+  file_system: '#3aa0a8',
+  database: '#b33d7a',
+};
+const ACCENT = 'var(--accent)';
+const RANGES = [7, 30, 90];
+
+function ChartCard({ title, empty, children }: { title: string; empty: boolean; children: ReactElement }) {
+  return (
+    <section className="card chart-card" aria-label={title}>
+      <h2>{title}</h2>
+      {empty ? (
+        <div className="chart-empty muted">No data for this period yet.</div>
+      ) : (
+        <div className="chart">
+          <ResponsiveContainer width="100%" height={220}>
+            {children}
+          </ResponsiveContainer>
+        </div>
+      )}
+    </section>
+  );
+}
+
+const axis = { stroke: 'var(--muted)', fontSize: 12 };
+const tooltipStyle = { background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' };
+
+export default function ActivityView() {
+  const days = useActivity((s) => s.days);
+  const stats = useActivity((s) => s.stats);
+  const status = useActivity((s) => s.status);
+  const error = useActivity((s) => s.error);
+  const load = useActivity((s) => s.load);
+  const setDays = useActivity((s) => s.setDays);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const perf = (stats?.performance ?? []).map((p) => ({
+    ...p,
+    label: format(p.at, 'd MMM HH:mm'),
+    seconds: Math.round(p.durationMs / 100) / 10,
+  }));
+  const errorsPerDay = stats?.errorsPerDay ?? [];
+  const classesSeen = ERROR_CLASSES.filter((c) => errorsPerDay.some((d) => (d[c] ?? 0) > 0));
+
+  return (
+    <>
+      <PageHeader
+        title="Activity"
+        subtitle="How syncing has been going."
+        actions={
+          <div className="segmented" role="group" aria-label="Period">
+            {RANGES.map((d) => (
+              <button key={d} type="button" aria-pressed={days === d} className={days === d ? 'on' : undefined} onClick={() => void setDays(d)}>
+                {d} days
+              </button>
+            ))}
+          </div>
+        }
+      />
+      {error ? <ErrorBanner message={error} onRetry={() => void load()} /> : null}
+      {status === 'loading' ? <Loading /> : null}
+      {stats ? (
+        <>
+          <div className="tiles">
+            <Tile label="Sync runs" value={count(stats.totals.runs)} note={`${stats.totals.succeeded} succeeded · ${stats.totals.failed} failed`} />
+            <Tile label="Items processed" value={count(stats.totals.itemsProcessed)} />
+            <Tile label="Plex API calls" value={count(stats.totals.apiCalls)} />
+            <Tile label="Errors" value={count(stats.totals.errors)} tone={stats.totals.errors ? 'bad' : undefined} />
+          </div>
+          {!stats.runs.length && !errorsPerDay.length ? (
+            <EmptyState title="No sync runs in this period">Charts fill in after the first sync.</EmptyState>
+          ) : null}
+          <div className="chart-grid">
+            <ChartCard title="Sync duration" empty={!perf.length}>
+              <LineChart data={perf} margin={{ top: 8, right: 12, left: 0, bottom: 0 }}>
+                <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+                <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />
+                <YAxis tick={axis} stroke="var(--border)" unit=" s" width={52} />
+                <Tooltip contentStyle={tooltipStyle} formatter={(v) => [`${String(v)} s`, 'Duration']} />
+                <Line type="monotone" dataKey="seconds" stroke={ACCENT} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+              </LineChart>
+            </ChartCard>
+            <ChartCard title="Items processed per run" empty={!perf.length}>
+              <BarChart data={perf} margin={{ top: 8, right: 12, left: 0, bottom: 0 }}>
+                <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+                <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />
+                <YAxis tick={axis} stroke="var(--border)" width={52} />
+                <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--hover)' }} />
+                <Bar dataKey="itemsProcessed" name="Items" fill={ACCENT} radius={[4, 4, 0, 0]} isAnimationActive={false} />
+              </BarChart>
+            </ChartCard>
+            <ChartCard title="Errors per day by class" empty={!classesSeen.length}>
+              <BarChart data={errorsPerDay} margin={{ top: 8, right: 12, left: 0, bottom: 0 }}>
+                <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+                <XAxis dataKey="day" tick={axis} stroke="var(--border)" />
+                <YAxis tick={axis} stroke="var(--border)" allowDecimals={false} width={40} />
+                <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--hover)' }} />
+                <Legend wrapperStyle={{ fontSize: 12 }} />
+                {classesSeen.map((c) => (
+                  <Bar key={c} dataKey={c} name={humanize(c)} stackId="errors" fill={CLASS_COLOURS[c]} isAnimationActive={false} />
+                ))}
+              </BarChart>
+            </ChartCard>
+            <ChartCard title="Plex API calls per run" empty={!perf.length}>
+              <AreaChart data={perf} margin={{ top: 8, right: 12, left: 0, bottom: 0 }}>
+                <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+                <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />
+                <YAxis tick={axis} stroke="var(--border)" width={52} />
+                <Tooltip contentStyle={tooltipStyle} />
+                <Area type="monotone" dataKey="apiCalls" name="API calls" stroke={ACCENT} fill={ACCENT} fillOpacity={0.2} isAnimationActive={false} />
+              </AreaChart>
+            </ChartCard>
+          </div>
+
+          {stats.runs.length ? (
+            <section className="card" aria-labelledby="runs-title">
+              <h2 id="runs-title">Recent runs</h2>
+              <div className="table-wrap">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Started</th>
+                      <th scope="col">Library</th>
+                      <th scope="col">Kind</th>
+                      <th scope="col">Status</th>
+                      <th scope="col" className="num">Duration</th>
+                      <th scope="col" className="num">Added</th>
+                      <th scope="col" className="num">Updated</th>
+                      <th scope="col" className="num">Removed</th>
+                      <th scope="col" className="num">Errors</th>
+                      <th scope="col" className="num">API calls</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {stats.runs.slice(0, 20).map((r) => (
+                      <tr key={r.id}>
+                        <td>{relativeTime(r.startedAt)}</td>
+                        <td>{r.libraryTitle ?? '—'}</td>
+                        <td>
+                          {humanize(r.kind)} <span className="muted small">({r.trigger})</span>
+                        </td>
+                        <td>
+                          <Badge tone={r.status === 'succeeded' ? 'ok' : r.status === 'failed' ? 'bad' : r.status === 'running' ? 'info' : 'neutral'}>
+                            {r.status}
+                          </Badge>
+                        </td>
+                        <td className="num">{duration(r.durationMs)}</td>
+                        <td className="num">{count(r.added)}</td>
+                        <td className="num">{count(r.updated)}</td>
+                        <td className="num">{count(r.removed)}</td>
+                        <td className="num">{count(r.errors)}</td>
+                        <td className="num">{count(r.apiCalls)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          ) : null}
+
+          {stats.topErrors.length ? (
+            <section className="card" aria-labelledby="top-errors-title">
+              <h2 id="top-errors-title">Most frequent errors</h2>
+              <ul className="top-errors">
+                {stats.topErrors.map((e) => (
+                  <li key={`${e.errorClass}:${e.message}`}>
+                    <Badge tone="warn">{humanize(e.errorClass)}</Badge> <span>{e.message}</span>
+                    <span className="muted small">
+                      {' '}
+                      ×{e.count} · last {relativeTime(e.lastAt)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function Tile({ label, value, note, tone }: { label: string; value: string; note?: string; tone?: 'bad' }) {
+  return (
+    <div className={`card tile ${tone === 'bad' ? 'tile-bad' : ''}`}>
+      <div className="muted small">{label}</div>
+      <div className="tile-value">{value}</div>
+      {note ? <div className="muted small">{note}</div> : null}
+    </div>
+  );
+}

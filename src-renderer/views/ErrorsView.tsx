@@ -1,0 +1,255 @@
+import { useEffect, useState } from 'react';
+import type { ErrorView } from '../../src-shared/ipc/contract';
+import { ERROR_CLASSES, type ErrorClass } from '../../src-shared/domain';
+import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Pager } from '../components/common';
+import { errorMessage } from '../lib/errors';
+import { dateTime, humanize, relativeTime } from '../lib/format';
+import { useErrors, useLibraries, useServers, useUi } from '../stores';
+import { ERROR_PAGE_SIZE } from '../stores/errors-store';
+
+const CLASS_TONE: Record<ErrorClass, 'bad' | 'warn' | 'info'> = {
+  network: 'warn',
+  timeout: 'warn',
+  auth: 'bad',
+  not_found: 'info',
+  data: 'info',
+  file_system: 'warn',
+  database: 'bad',
+};
+
+const WINDOWS = [
+  { label: 'Last 24 hours', days: 1 },
+  { label: 'Last 7 days', days: 7 },
+  { label: 'Last 30 days', days: 30 },
+];
+
+export function ErrorsView() {
+  const filters = useErrors((s) => s.filters);
+  const rows = useErrors((s) => s.rows);
+  const total = useErrors((s) => s.total);
+  const offset = useErrors((s) => s.offset);
+  const status = useErrors((s) => s.status);
+  const error = useErrors((s) => s.error);
+  const selectedId = useErrors((s) => s.selectedId);
+  const setFilters = useErrors((s) => s.setFilters);
+  const load = useErrors((s) => s.load);
+  const open = useErrors((s) => s.open);
+  const resolve = useErrors((s) => s.resolve);
+  const servers = useServers((s) => s.servers);
+  const libraries = useLibraries((s) => s.libraries);
+  const notify = useUi((s) => s.notify);
+  const [checked, setChecked] = useState<Set<number>>(new Set());
+
+  useEffect(() => {
+    void load(0);
+  }, [load]);
+
+  const selected = rows.find((r) => r.id === selectedId) ?? null;
+  const unresolved = rows.filter((r) => !r.resolvedAt);
+  const allChecked = unresolved.length > 0 && unresolved.every((r) => checked.has(r.id));
+
+  const resolveChecked = async () => {
+    try {
+      const n = await resolve([...checked]);
+      setChecked(new Set());
+      notify('info', `${n} ${n === 1 ? 'error' : 'errors'} marked resolved.`);
+    } catch (err) {
+      notify('error', errorMessage(err));
+    }
+  };
+
+  const numberOrUndefined = (v: string) => (v ? Number(v) : undefined);
+
+  return (
+    <>
+      <PageHeader title="Errors" subtitle={`${total} ${filters.includeResolved ? '' : 'open '}error${total === 1 ? '' : 's'}`} />
+      <div className="filters" role="group" aria-label="Filter errors">
+        <label>
+          Class
+          <select
+            value={filters.errorClass ?? ''}
+            onChange={(e) => void setFilters({ errorClass: (e.target.value || undefined) as ErrorClass | undefined })}
+          >
+            <option value="">All classes</option>
+            {ERROR_CLASSES.map((c) => (
+              <option key={c} value={c}>
+                {humanize(c)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Server
+          <select value={filters.serverId ?? ''} onChange={(e) => void setFilters({ serverId: numberOrUndefined(e.target.value) })}>
+            <option value="">All servers</option>
+            {servers.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Library
+          <select value={filters.libraryId ?? ''} onChange={(e) => void setFilters({ libraryId: numberOrUndefined(e.target.value) })}>
+            <option value="">All libraries</option>
+            {libraries.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Time
+          <select value={filters.days ?? ''} onChange={(e) => void setFilters({ days: numberOrUndefined(e.target.value) })}>
+            <option value="">Any time</option>
+            {WINDOWS.map((w) => (
+              <option key={w.days} value={w.days}>
+                {w.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={filters.includeResolved} onChange={(e) => void setFilters({ includeResolved: e.target.checked })} />
+          Show resolved
+        </label>
+        <span className="spacer" />
+        <button type="button" className="btn" disabled={!checked.size} onClick={() => void resolveChecked()}>
+          Mark {checked.size || ''} resolved
+        </button>
+      </div>
+
+      {error ? <ErrorBanner message={error} onRetry={() => void load()} /> : null}
+      {status === 'loading' ? <Loading /> : null}
+      {status === 'ready' && !rows.length ? (
+        <EmptyState title="No errors">Nothing went wrong {filters.days ? 'in this period' : 'lately'}. Errors from syncs show up here.</EmptyState>
+      ) : null}
+
+      {rows.length ? (
+        <div className="split">
+          <div className="table-wrap">
+            <table className="table table-hover">
+              <caption className="sr-only">Errors</caption>
+              <thead>
+                <tr>
+                  <th scope="col" className="col-check">
+                    <input
+                      type="checkbox"
+                      aria-label="Select all open errors on this page"
+                      checked={allChecked}
+                      onChange={(e) => setChecked(e.target.checked ? new Set(unresolved.map((r) => r.id)) : new Set())}
+                    />
+                  </th>
+                  <th scope="col">Time</th>
+                  <th scope="col">Class</th>
+                  <th scope="col">Message</th>
+                  <th scope="col">Server</th>
+                  <th scope="col">Library</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr
+                    key={row.id}
+                    className={`${row.id === selectedId ? 'selected' : ''} ${row.resolvedAt ? 'is-resolved' : ''}`}
+                    onClick={() => open(row.id)}
+                  >
+                    <td className="col-check" onClick={(e) => e.stopPropagation()}>
+                      {!row.resolvedAt ? (
+                        <input
+                          type="checkbox"
+                          aria-label={`Select error ${row.id}`}
+                          checked={checked.has(row.id)}
+                          onChange={(e) =>
+                            setChecked((c) => {
+                              const next = new Set(c);
+                              if (e.target.checked) next.add(row.id);
+                              else next.delete(row.id);
+                              return next;
+                            })
+                          }
+                        />
+                      ) : null}
+                    </td>
+                    <td title={dateTime(row.occurredAt)}>{relativeTime(row.occurredAt)}</td>
+                    <td>
+                      <Badge tone={CLASS_TONE[row.errorClass]}>{humanize(row.errorClass)}</Badge>
+                    </td>
+                    <td>
+                      <button type="button" className="link-btn ellipsis" onClick={() => open(row.id)}>
+                        {row.message}
+                      </button>
+                    </td>
+                    <td>{row.serverName ?? '—'}</td>
+                    <td>{row.libraryTitle ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager offset={offset} pageSize={ERROR_PAGE_SIZE} total={total} onPage={(o) => void load(o)} label="Error pages" />
+          </div>
+          {selected ? <ErrorDetail error={selected} onClose={() => open(null)} /> : null}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function ErrorDetail({ error, onClose }: { error: ErrorView; onClose: () => void }) {
+  const retry = useErrors((s) => s.retry);
+  const resolve = useErrors((s) => s.resolve);
+  const notify = useUi((s) => s.notify);
+  const act = async (fn: () => Promise<unknown>, done: string) => {
+    try {
+      await fn();
+      notify('info', done);
+    } catch (err) {
+      notify('error', errorMessage(err));
+    }
+  };
+  const facts: [string, string | number | null][] = [
+    ['Class', humanize(error.errorClass)],
+    ['Code', error.code],
+    ['When', dateTime(error.occurredAt)],
+    ['Server', error.serverName],
+    ['Library', error.libraryTitle],
+    ['Item', error.itemKind ? `${error.itemKind} ${error.plexRatingKey ?? ''}` : null],
+    ['Retries', error.retryCount],
+    ['Resolved', error.resolvedAt ? dateTime(error.resolvedAt) : null],
+  ];
+  return (
+    <aside className="detail card" aria-labelledby="error-detail-title">
+      <div className="row-between">
+        <h2 id="error-detail-title">Error #{error.id}</h2>
+        <button type="button" className="icon-btn" aria-label="Close details" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <p className="detail-message">{error.message}</p>
+      <dl className="facts">
+        {facts
+          .filter(([, v]) => v !== null && v !== '')
+          .map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+      </dl>
+      <h3>Context</h3>
+      <pre className="context">{JSON.stringify(error.context, null, 2)}</pre>
+      <div className="row-gap">
+        <button type="button" className="btn btn-primary" onClick={() => void act(() => retry(error.id), 'Retry queued.')}>
+          Retry
+        </button>
+        {!error.resolvedAt ? (
+          <button type="button" className="btn" onClick={() => void act(() => resolve([error.id]), 'Marked resolved.')}>
+            Mark resolved
+          </button>
+        ) : null}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,249 @@
+import { useEffect, useState } from 'react';
+import type { ItemDetailView } from '../../src-shared/ipc/contract';
+import { ITEM_KINDS, MEDIA_STATES, type ItemKind, type MediaState } from '../../src-shared/domain';
+import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Pager, StateBadge } from '../components/common';
+import { Icon } from '../components/icons';
+import { bytes, count, humanize, relativeTime, runtime, timecode } from '../lib/format';
+import { useItems, useLibraries } from '../stores';
+import { ITEM_PAGE_SIZE } from '../stores/items-store';
+
+const KIND_LABEL: Record<ItemKind, string> = { movie: 'Movies', show: 'Shows', season: 'Seasons', episode: 'Episodes' };
+const SEARCH_DEBOUNCE_MS = 250;
+
+export function ItemsView() {
+  const filters = useItems((s) => s.filters);
+  const rows = useItems((s) => s.rows);
+  const total = useItems((s) => s.total);
+  const offset = useItems((s) => s.offset);
+  const status = useItems((s) => s.status);
+  const error = useItems((s) => s.error);
+  const detail = useItems((s) => s.detail);
+  const detailError = useItems((s) => s.detailError);
+  const setFilters = useItems((s) => s.setFilters);
+  const search = useItems((s) => s.search);
+  const open = useItems((s) => s.open);
+  const libraries = useLibraries((s) => s.libraries.filter((l) => l.selected));
+  const [query, setQuery] = useState(filters.query);
+
+  useEffect(() => {
+    void search(0);
+  }, [search]);
+
+  useEffect(() => {
+    if (query === filters.query) return;
+    const t = setTimeout(() => void setFilters({ query }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [query, filters.query, setFilters]);
+
+  return (
+    <>
+      <PageHeader title="Items" subtitle={`${count(total)} ${KIND_LABEL[filters.kind].toLowerCase()}`} />
+      <div className="filters" role="group" aria-label="Filter items">
+        <div className="segmented" role="group" aria-label="Kind">
+          {ITEM_KINDS.map((k) => (
+            <button
+              key={k}
+              type="button"
+              aria-pressed={filters.kind === k}
+              className={filters.kind === k ? 'on' : undefined}
+              onClick={() => void setFilters({ kind: k })}
+            >
+              {KIND_LABEL[k]}
+            </button>
+          ))}
+        </div>
+        <label className="search">
+          <Icon name="search" size={16} />
+          <span className="sr-only">Search titles</span>
+          <input type="search" placeholder="Search titles…" value={query} onChange={(e) => setQuery(e.target.value)} />
+        </label>
+        <label>
+          Library
+          <select
+            value={filters.libraryId ?? ''}
+            onChange={(e) => void setFilters({ libraryId: e.target.value ? Number(e.target.value) : undefined })}
+          >
+            <option value="">All libraries</option>
+            {libraries.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          State
+          <select
+            value={filters.state ?? ''}
+            onChange={(e) => void setFilters({ state: (e.target.value || undefined) as MediaState | undefined })}
+          >
+            <option value="">Any state</option>
+            {MEDIA_STATES.map((s) => (
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+
+      {error ? <ErrorBanner message={error} onRetry={() => void search()} /> : null}
+      {status === 'loading' && !rows.length ? <Loading /> : null}
+      {status === 'ready' && !rows.length ? (
+        <EmptyState title="Nothing matches">
+          {filters.query || filters.state ? 'Try another search or filter.' : 'Items appear here after a library has synced.'}
+        </EmptyState>
+      ) : null}
+
+      {rows.length ? (
+        <div className="split">
+          <div className="table-wrap">
+            <table className="table table-hover" aria-busy={status === 'loading'}>
+              <caption className="sr-only">{KIND_LABEL[filters.kind]}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Title</th>
+                  <th scope="col">Year</th>
+                  <th scope="col">State</th>
+                  <th scope="col" className="num">
+                    Length
+                  </th>
+                  <th scope="col" className="num">
+                    Size
+                  </th>
+                  <th scope="col">Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr
+                    key={`${row.kind}:${row.id}`}
+                    className={detail?.id === row.id && detail.kind === row.kind ? 'selected' : undefined}
+                    onClick={() => void open(row)}
+                  >
+                    <td>
+                      <button type="button" className="link-btn" onClick={() => void open(row)}>
+                        {row.title}
+                      </button>
+                      {row.subtitle ? <div className="muted small">{row.subtitle}</div> : null}
+                    </td>
+                    <td>{row.year ?? '—'}</td>
+                    <td>
+                      <StateBadge state={row.state} />
+                    </td>
+                    <td className="num">{runtime(row.duration)}</td>
+                    <td className="num">{bytes(row.fileSize)}</td>
+                    <td>{relativeTime(row.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager offset={offset} pageSize={ITEM_PAGE_SIZE} total={total} onPage={(o) => void search(o)} label="Item pages" />
+          </div>
+          {detailError ? <ErrorBanner message={detailError} /> : null}
+          {detail ? <ItemDetail item={detail} onClose={() => void open(null)} /> : null}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function ItemDetail({ item, onClose }: { item: ItemDetailView; onClose: () => void }) {
+  const ids = item.guids.map((g) => `${g.provider}: ${g.value}`);
+  return (
+    <aside className="detail card" aria-labelledby="item-detail-title">
+      <div className="row-between">
+        <div>
+          <h2 id="item-detail-title">{item.title}</h2>
+          <div className="muted small">
+            {[item.subtitle, item.year, runtime(item.duration)].filter((x) => x && x !== '—').join(' · ')}
+          </div>
+        </div>
+        <button type="button" className="icon-btn" aria-label="Close details" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <div className="row-gap">
+        <StateBadge state={item.state} />
+        {ids.map((id) => (
+          <Badge key={id} tone="neutral">
+            {id}
+          </Badge>
+        ))}
+      </div>
+      {item.lastError ? <p className="text-bad small">{item.lastError}</p> : null}
+      {item.summary ? <p className="summary">{item.summary}</p> : null}
+      {item.tags.length ? (
+        <p className="small">
+          {item.tags.map((t) => (
+            <span key={`${t.kind}:${t.name}`} className="chip chip-static" title={t.kind}>
+              {t.name}
+            </span>
+          ))}
+        </p>
+      ) : null}
+      {item.cast.length ? (
+        <>
+          <h3>Cast</h3>
+          <p className="small">
+            {item.cast.slice(0, 12).map((c, i) => (
+              <span key={`${c.name}:${i}`}>
+                {i ? ', ' : ''}
+                {c.name}
+                {c.role ? <span className="muted"> ({c.role})</span> : null}
+              </span>
+            ))}
+          </p>
+        </>
+      ) : null}
+      <h3>Files</h3>
+      {!item.files.length ? <p className="muted small">No files.</p> : null}
+      {item.files.map((f) => (
+        <div key={f.plexPath} className="file">
+          <div className="mono small break">{f.localPath ?? f.plexPath}</div>
+          <div className="muted small">
+            {[f.container?.toUpperCase(), bytes(f.size), f.fileState ? humanize(f.fileState) : null].filter(Boolean).join(' · ')}
+            {f.localPath && f.localPath !== f.plexPath ? ` · Plex: ${f.plexPath}` : ''}
+          </div>
+          {f.streams.length ? (
+            <table className="table table-compact">
+              <caption className="sr-only">Streams</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Stream</th>
+                  <th scope="col">Codec</th>
+                  <th scope="col">Language</th>
+                  <th scope="col">Flags</th>
+                </tr>
+              </thead>
+              <tbody>
+                {f.streams.map((s, i) => (
+                  <tr key={i}>
+                    <td>{humanize(s.streamType)}</td>
+                    <td>{s.codec ?? '—'}</td>
+                    <td>{s.language ?? s.title ?? '—'}</td>
+                    <td className="small">
+                      {[s.isDefault && 'default', s.isForced && 'forced', s.isExternal && 'external'].filter(Boolean).join(', ')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </div>
+      ))}
+      {item.chapters.length ? (
+        <>
+          <h3>Chapters</h3>
+          <ol className="chapters small">
+            {item.chapters.map((c) => (
+              <li key={c.index}>
+                <span className="mono muted">{timecode(c.startMs)}</span> {c.title ?? `Chapter ${c.index}`}
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
+    </aside>
+  );
+}

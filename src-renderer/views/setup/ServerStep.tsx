@@ -1,0 +1,204 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ServerView } from '../../../src-shared/ipc/contract';
+import { Badge, ErrorBanner, Loading } from '../../components/common';
+import { Icon } from '../../components/icons';
+import { errorMessage } from '../../lib/errors';
+import { useLibraries, useServers, useSession } from '../../stores';
+
+function bestLatency(server: ServerView): number | null {
+  const measured = server.connections.map((c) => c.latencyMs).filter((n): n is number => n !== null);
+  return server.latencyMs ?? (measured.length ? Math.min(...measured) : null);
+}
+
+export function ServerStep({
+  manualFirst,
+  onBack,
+  onDone,
+}: {
+  manualFirst: boolean;
+  onBack?: () => void;
+  onDone: (serverId: number) => void;
+}) {
+  const servers = useServers((s) => s.servers);
+  const status = useServers((s) => s.status);
+  const error = useServers((s) => s.error);
+  const discover = useServers((s) => s.discover);
+  const addManual = useServers((s) => s.addManual);
+  const refreshLibraries = useLibraries((s) => s.refreshFromServer);
+  const account = useSession((s) => s.account);
+  const [chosen, setChosen] = useState<number | null>(null);
+  const [showManual, setShowManual] = useState(manualFirst);
+  const [url, setUrl] = useState('');
+  const [token, setToken] = useState('');
+  const [manualError, setManualError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [continueError, setContinueError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (account && !account.needsLogin) void discover();
+  }, [account, discover]);
+
+  const selected = chosen ?? (servers.length === 1 ? (servers[0]?.id ?? null) : null);
+
+  const submitManual = async (e: FormEvent) => {
+    e.preventDefault();
+    setManualError(null);
+    setBusy(true);
+    try {
+      const server = await addManual(url.trim(), token.trim());
+      setChosen(server.id);
+      setToken('');
+      setShowManual(false);
+    } catch (err) {
+      setManualError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const next = async () => {
+    if (selected === null) return;
+    setBusy(true);
+    setContinueError(null);
+    try {
+      await refreshLibraries(selected);
+      onDone(selected);
+    } catch (err) {
+      setContinueError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="setup-body" aria-labelledby="server-title">
+      <div className="row-between">
+        <h1 id="server-title">Choose a server</h1>
+        {account && !account.needsLogin ? (
+          <button type="button" className="btn btn-small" onClick={() => void discover()} disabled={status === 'loading'}>
+            <Icon name="sync" size={14} /> Search again
+          </button>
+        ) : null}
+      </div>
+      <p className="muted">Servers your Plex account can reach and servers found on this network. We measured each connection.</p>
+      {status === 'loading' ? <Loading label="Looking for servers and testing connections…" /> : null}
+      {error ? <ErrorBanner message={error} onRetry={() => void discover()} /> : null}
+      {status !== 'loading' && !servers.length && !error ? (
+        <p className="empty-inline">No servers found yet. Add one with its address and token below.</p>
+      ) : null}
+
+      <div className="server-list" role="radiogroup" aria-label="Servers">
+        {servers.map((server) => {
+          const latency = bestLatency(server);
+          const isSelected = selected === server.id;
+          return (
+            <div
+              key={server.id}
+              role="radio"
+              aria-checked={isSelected}
+              tabIndex={0}
+              className={`server-card ${isSelected ? 'selected' : ''}`}
+              onClick={() => setChosen(server.id)}
+              onKeyDown={(e) => {
+                if (e.key === ' ' || e.key === 'Enter') {
+                  e.preventDefault();
+                  setChosen(server.id);
+                }
+              }}
+            >
+              <div className="server-head">
+                <Icon name="server" size={22} />
+                <div>
+                  <div className="server-name">{server.name}</div>
+                  <div className="muted small">
+                    {server.owned ? 'Your server' : `Shared by ${server.sourceTitle ?? 'someone else'}`}
+                    {server.version ? ` · Plex ${server.version}` : ''} · found via {server.sources.join(', ') || 'manual'}
+                  </div>
+                </div>
+                <div className="server-latency">
+                  {latency !== null ? <strong>{latency} ms</strong> : <span className="muted">not measured</span>}
+                  {server.needsLogin ? <Badge tone="warn">Needs sign-in</Badge> : null}
+                </div>
+              </div>
+              {server.connections.length ? (
+                <table className="table table-compact">
+                  <caption className="sr-only">Connections to {server.name}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Connection</th>
+                      <th scope="col">Address</th>
+                      <th scope="col">Latency</th>
+                      <th scope="col">Status</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {server.connections.map((c) => (
+                      <tr key={c.uri}>
+                        <td>
+                          <Badge tone={c.kind === 'local' ? 'ok' : c.kind === 'remote' ? 'info' : 'warn'}>{c.kind}</Badge>{' '}
+                          {c.protocol.toUpperCase()}
+                          {c.chosen ? <span className="chosen"> · in use</span> : null}
+                        </td>
+                        <td className="mono ellipsis" title={c.uri}>
+                          {c.uri}
+                        </td>
+                        <td>{c.latencyMs !== null ? `${c.latencyMs} ms` : '—'}</td>
+                        <td>{c.ok === null ? 'untested' : c.ok ? 'reachable' : 'unreachable'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : null}
+            </div>
+          );
+        })}
+      </div>
+
+      {showManual ? (
+        <form className="manual-form" onSubmit={(e) => void submitManual(e)} aria-labelledby="manual-title">
+          <h2 id="manual-title">Add a server by address</h2>
+          <div className="form-grid">
+            <label>
+              Server URL
+              <input
+                type="url"
+                required
+                placeholder="http://192.168.1.10:32400"
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+              />
+            </label>
+            <label>
+              Plex token
+              <input type="password" required autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+            </label>
+          </div>
+          {manualError ? <ErrorBanner message={manualError} /> : null}
+          <div className="setup-actions">
+            <button type="submit" className="btn" disabled={busy || !url || !token}>
+              Add server
+            </button>
+          </div>
+        </form>
+      ) : (
+        <button type="button" className="btn btn-link" onClick={() => setShowManual(true)}>
+          Add a server by URL and token
+        </button>
+      )}
+
+      {continueError ? <ErrorBanner message={continueError} /> : null}
+      <div className="setup-footer">
+        {onBack ? (
+          <button type="button" className="btn btn-ghost" onClick={onBack}>
+            Back
+          </button>
+        ) : (
+          <span />
+        )}
+        <button type="button" className="btn btn-primary" disabled={selected === null || busy} onClick={() => void next()}>
+          {busy ? 'Reading libraries…' : 'Use this server'}
+        </button>
+      </div>
+    </section>
+  );
+}

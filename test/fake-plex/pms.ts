@@ -1,0 +1,379 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Faults } from './faults';
+import { HttpService, Router, htmlStatus, type FakeRequest, type Reply } from './http-kit';
+import { fakePng } from './images';
+import type { ActivityEvent, Library, TimelineEntry } from './library';
+import { QueryParams, buildFilters, buildSort, headerValue, readPaging } from './query';
+import type { RequestLog, ServerName } from './request-log';
+import { toJson, toXml, type XNode } from './serialize';
+import type { FakeItem, FakeSection, ItemType } from './types';
+import { itemNode, sectionNode, type ViewOptions } from './views';
+
+export const PMS_VERSION = '1.41.3.9314-a0bfb8370';
+
+const TYPE_BY_CODE: Record<string, ItemType> = { '1': 'movie', '2': 'show', '3': 'season', '4': 'episode' };
+const TITLE2: Record<ItemType, string> = { movie: 'All Movies', show: 'All Shows', season: 'All Seasons', episode: 'All Episodes' };
+
+export interface PmsOptions {
+  name: ServerName;
+  library: Library;
+  machineIdentifier: string;
+  friendlyName: string;
+  /** Whether a token may use this server (the account's tokens for the owned server, a share token otherwise). */
+  accepts: (token: string | undefined) => boolean;
+  /** Called after each authenticated request, with its token (used for "token expires after N requests"). */
+  onAuthenticated?: (token: string) => void;
+  faults: Faults;
+  log: RequestLog;
+  control?: Router;
+  myPlexUsername: string;
+}
+
+const UNAUTHORIZED: Reply = {
+  status: 401,
+  headers: { 'Content-Type': 'text/html' },
+  body: htmlStatus(401, 'Unauthorized'),
+};
+const NOT_FOUND: Reply = { status: 404, headers: { 'Content-Type': 'text/html' }, body: htmlStatus(404, 'Not Found') };
+
+/** The fake Plex Media Server: library endpoints, images, notifications socket. */
+export class FakePms {
+  readonly service: HttpService;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly sockets = new Set<WebSocket>();
+
+  constructor(private readonly o: PmsOptions) {
+    const router = new Router();
+    const authed = (handler: (req: FakeRequest, params: string[]) => Reply) => (req: FakeRequest, params: string[]) => {
+      if (!o.accepts(req.token)) return UNAUTHORIZED;
+      o.onAuthenticated?.(req.token!);
+      return handler(req, params);
+    };
+    router
+      .add('GET', '/identity', (req) => this.container(req, { size: 0, claimed: true, machineIdentifier: o.machineIdentifier, version: PMS_VERSION }))
+      .add('GET', '/', authed((req) => this.root(req)))
+      .add('GET', '/library/sections', authed((req) => this.sections(req)))
+      .add('GET', '/library/sections/all', authed((req) => this.sections(req)))
+      .add('GET', '/library/sections/{id}', authed((req, [id]) => this.sectionIndex(req, id!)))
+      .add('GET', '/library/sections/{id}/all', authed((req, [id]) => this.sectionAll(req, id!)))
+      .add('GET', '/library/sections/{id}/refresh', authed((req, [id]) => this.refresh(id!)))
+      .add('PUT', '/library/sections/{id}/refresh', authed((req, [id]) => this.refresh(id!)))
+      .add('GET', '/library/metadata/{id}', authed((req, [ids]) => this.metadata(req, ids!)))
+      .add('GET', '/library/metadata/{id}/children', authed((req, [id]) => this.children(req, id!, false)))
+      .add('GET', '/library/metadata/{id}/allLeaves', authed((req, [id]) => this.children(req, id!, true)))
+      .add('GET', '/library/metadata/{id}/thumb/{ts}', authed((req, [id, ts]) => this.itemImage(id!, 'thumb', ts!)))
+      .add('GET', '/library/metadata/{id}/art/{ts}', authed((req, [id, ts]) => this.itemImage(id!, 'art', ts!)))
+      .add('GET', '/library/media/{id}/chapterImages/{n}', authed((req, [id, n]) => png(`chapter/${id}/${n}`, 32, 18)))
+      .add('GET', '/library/sections/{id}/composite/{ts}', authed((req, [id, ts]) => png(`composite/${id}/${ts}`, 30, 30)))
+      .add('GET', '/:/resources/{name}', authed((req, [name]) => png(`resource/${name}`, 16, 16)))
+      .add('GET', '/photo/:/transcode', authed((req) => this.transcode(req)))
+      .add('GET', '/library/streams/{id}', authed((req, [id]) => this.stream(id!)))
+      .add('GET', '/library/parts/{id}/{ts}/{file}', authed((req, [id]) => this.partFile(id!)));
+
+    this.service = new HttpService(router, {
+      name: o.name,
+      log: o.log,
+      faults: o.faults,
+      commonHeaders: { 'X-Plex-Protocol': '1.0', 'Cache-Control': 'no-cache', Vary: 'Origin, X-Plex-Token' },
+      notFound: () => NOT_FOUND,
+      control: o.control,
+    });
+    this.service.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+    o.library.on('timeline', (entries) => this.broadcastTimeline(entries));
+    o.library.on('activity', (event) => this.broadcastActivity(event));
+  }
+
+  get library(): Library {
+    return this.o.library;
+  }
+
+  get machineIdentifier(): string {
+    return this.o.machineIdentifier;
+  }
+
+  get friendlyName(): string {
+    return this.o.friendlyName;
+  }
+
+  get url(): string {
+    return this.service.url;
+  }
+
+  /** Open notification sockets (for tests that wait for a client to subscribe). */
+  get notificationClients(): number {
+    return this.sockets.size;
+  }
+
+  async goAway(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    await this.service.goAway();
+  }
+
+  async close(): Promise<void> {
+    await this.goAway();
+    this.wss.close();
+  }
+
+  // ---- endpoints -------------------------------------------------------------------------------------
+
+  private container(req: FakeRequest, node: XNode, extraHeaders: Record<string, string> = {}): Reply {
+    if (req.wantsJson) return { status: 200, headers: { 'Content-Type': 'application/json', ...extraHeaders }, body: toJson(node) };
+    return { status: 200, headers: { 'Content-Type': 'text/xml;charset=utf-8', ...extraHeaders }, body: toXml(node) };
+  }
+
+  private root(req: FakeRequest): Reply {
+    return this.container(req, {
+      size: 3, allowCameraUpload: false, allowSync: true, certificate: true, claimed: true,
+      friendlyName: this.o.friendlyName, machineIdentifier: this.o.machineIdentifier, multiuser: true, myPlex: true,
+      myPlexSigninState: 'ok', myPlexSubscription: true, myPlexUsername: this.o.myPlexUsername,
+      ownerFeatures: 'sync,webhooks', platform: 'Linux', platformVersion: '6.1', transcoderActiveVideoSessions: 0,
+      updatedAt: Math.max(...this.o.library.sections.map((s) => s.updatedAt)), version: PMS_VERSION,
+      Directory: [
+        { count: 1, key: 'library', title: 'library' },
+        { count: 1, key: 'identity', title: 'identity' },
+        { count: 1, key: 'system', title: 'system' },
+      ],
+    });
+  }
+
+  private sections(req: FakeRequest): Reply {
+    const sections = this.o.library.sections;
+    return this.container(req, { size: sections.length, allowSync: true, title1: 'Plex Library', Directory: sections.map(sectionNode) });
+  }
+
+  private sectionIndex(req: FakeRequest, id: string): Reply {
+    const section = this.o.library.section(id);
+    if (!section) return NOT_FOUND;
+    const keys = ['all', 'unwatched', 'newest', 'recentlyAdded', 'recentlyViewed', 'onDeck', 'collection'];
+    return this.container(req, {
+      size: keys.length, allowSync: true, content: 'secondary', identifier: 'com.plexapp.plugins.library',
+      librarySectionID: section.id, title1: section.title, viewGroup: 'secondary',
+      Directory: keys.map((key) => ({ key, title: key })),
+    });
+  }
+
+  private sectionAll(req: FakeRequest, id: string): Reply {
+    const lib = this.o.library;
+    const section = lib.section(id);
+    if (!section) return NOT_FOUND;
+    const typeParam = req.query.get('type');
+    const defaultType: ItemType = section.type === 'movie' ? 'movie' : 'show';
+    const type = typeParam === undefined ? defaultType : TYPE_BY_CODE[typeParam];
+    const valid = type !== undefined && (section.type === 'movie' ? type === 'movie' : type !== 'movie');
+    let items = valid ? lib.list(section.id, type) : [];
+    items = this.sorted(section, type ?? defaultType, items, req.query.get('sort'));
+    const filters = buildFilters(req.query, lib.nowSeconds());
+    if (filters.length) items = items.filter((item) => filters.every((f) => f(item)));
+    const limit = req.query.get('limit');
+    if (limit !== undefined && /^\d+$/.test(limit)) items = items.slice(0, Number(limit));
+    return this.listReply(req, items, {
+      allowSync: true, art: `/:/resources/${section.type}-fanart.jpg`, identifier: 'com.plexapp.plugins.library',
+      librarySectionID: section.id, librarySectionTitle: section.title, librarySectionUUID: section.uuid,
+      mediaTagPrefix: '/system/bundle/media/flags/', mediaTagVersion: 1700000000,
+      thumb: `/:/resources/${section.type}.png`, title1: section.title, title2: TITLE2[type ?? defaultType],
+      viewGroup: type ?? defaultType, viewMode: 65592,
+    }, false);
+  }
+
+  /** Default order is titleSort for movies and shows (as Plex's library view), natural order otherwise. */
+  private sorted(section: FakeSection, type: ItemType, items: FakeItem[], sortParam: string | undefined): FakeItem[] {
+    const sort = buildSort(sortParam) ?? (type === 'movie' || type === 'show' ? buildSort('titleSort') : undefined);
+    if (!sort) return items;
+    const key = `${this.o.library.version}:${section.id}:${type}:sort=${sort.key}`;
+    const cached = this.o.library.cachedView(key);
+    if (cached) return cached;
+    const out = [...items].sort(sort.compare);
+    this.o.library.cacheView(key, out);
+    return out;
+  }
+
+  private viewOptions(req: FakeRequest, detail: boolean): ViewOptions {
+    const q = req.query;
+    return {
+      detail,
+      includeGuids: q.flag('includeGuids'),
+      includeChapters: q.flag('includeChapters'),
+      includeMarkers: q.flag('includeMarkers'),
+      checkFiles: q.flag('checkFiles'),
+      sectionOnItem: detail,
+      excludeFields: q.list('excludeFields'),
+      excludeElements: q.list('excludeElements'),
+      corrupt: this.o.faults.corruptItems.size ? this.o.faults.corruptItems : undefined,
+    };
+  }
+
+  /** A paged list answer: offset/size/totalSize and the X-Plex-Container-* headers when the client paged. */
+  private listReply(req: FakeRequest, items: FakeItem[], container: XNode, detail: boolean): Reply {
+    const paging = readPaging(req.query, req.headers);
+    const faults = this.o.faults;
+    const applyPaging = paging.paged && !faults.ignorePaging;
+    const page = applyPaging ? items.slice(paging.start, paging.size === undefined ? undefined : paging.start + paging.size) : items;
+    const opts = this.viewOptions(req, detail);
+    const node: XNode = { size: page.length };
+    const headers: Record<string, string> = {};
+    if (applyPaging) {
+      if (!faults.dropTotalSize) {
+        node.totalSize = items.length;
+        headers['X-Plex-Container-Total-Size'] = String(items.length);
+      }
+      node.offset = paging.start;
+      headers['X-Plex-Container-Start'] = String(paging.start);
+    }
+    Object.assign(node, container);
+    if (page.length) node.Metadata = page.map((item) => itemNode(this.o.library, item, opts));
+    return this.container(req, node, headers);
+  }
+
+  private metadata(req: FakeRequest, ids: string): Reply {
+    const lib = this.o.library;
+    const items = ids.split(',').map((id) => lib.get(id.trim())).filter((i): i is FakeItem => i !== undefined);
+    if (!items.length) return NOT_FOUND;
+    const opts = this.viewOptions(req, true);
+    const first = items[0]!;
+    const section = lib.section(first.sectionId);
+    return this.container(req, {
+      size: items.length, allowSync: true, identifier: 'com.plexapp.plugins.library',
+      librarySectionID: section?.id, librarySectionTitle: section?.title, librarySectionUUID: section?.uuid,
+      mediaTagPrefix: '/system/bundle/media/flags/', mediaTagVersion: 1700000000,
+      Metadata: items.map((item) => itemNode(lib, item, opts)),
+    });
+  }
+
+  private children(req: FakeRequest, id: string, leaves: boolean): Reply {
+    const lib = this.o.library;
+    const parent = lib.get(id);
+    if (!parent) return NOT_FOUND;
+    let items: FakeItem[] = leaves ? lib.allLeaves(parent) : lib.children(parent);
+    const filters = buildFilters(req.query, lib.nowSeconds());
+    if (filters.length) items = items.filter((item) => filters.every((f) => f(item)));
+    const sort = buildSort(req.query.get('sort'));
+    if (sort) items = [...items].sort(sort.compare);
+    const section = lib.section(parent.sectionId);
+    const container: XNode = {
+      allowSync: true, art: parent.hasArt ? `/library/metadata/${parent.ratingKey}/art/${parent.updatedAt}` : undefined,
+      identifier: 'com.plexapp.plugins.library', key: parent.ratingKey,
+      librarySectionID: section?.id, librarySectionTitle: section?.title, librarySectionUUID: section?.uuid,
+      mediaTagPrefix: '/system/bundle/media/flags/', mediaTagVersion: 1700000000,
+      thumb: parent.hasThumb ? `/library/metadata/${parent.ratingKey}/thumb/${parent.updatedAt}` : undefined,
+      title1: parent.type === 'season' ? lib.get(parent.showKey)?.title : section?.title,
+      title2: parent.title,
+      viewGroup: leaves || parent.type === 'season' ? 'episode' : 'season',
+    };
+    if (parent.type === 'show') {
+      container.parentIndex = 1;
+      container.parentTitle = parent.title;
+      container.parentYear = parent.year;
+      container.summary = parent.summary;
+    }
+    if (parent.type === 'season') {
+      const show = lib.get(parent.showKey);
+      container.grandparentRatingKey = parent.showKey;
+      container.grandparentTitle = show?.title;
+      container.parentIndex = parent.index;
+      container.parentTitle = parent.title;
+    }
+    return this.listReply(req, items, container, false);
+  }
+
+  private refresh(id: string): Reply {
+    const section = this.o.library.section(id);
+    if (!section) return NOT_FOUND;
+    this.o.library.scan(section.id);
+    return { status: 200, body: '' };
+  }
+
+  private itemImage(id: string, kind: 'thumb' | 'art', ts: string): Reply {
+    const item = this.o.library.get(id);
+    if (!item || !(kind === 'thumb' ? item.hasThumb : item.hasArt)) return NOT_FOUND;
+    return kind === 'thumb' ? png(`${id}/thumb/${ts}`, 20, 30) : png(`${id}/art/${ts}`, 32, 18);
+  }
+
+  /** `/photo/:/transcode?url=<inner path>&width=&height=`: the inner image at the asked size. */
+  private transcode(req: FakeRequest): Reply {
+    const inner = req.query.get('url');
+    if (!inner) return { status: 400, headers: { 'Content-Type': 'text/html' }, body: htmlStatus(400, 'Bad Request') };
+    const innerPath = inner.replace(/^https?:\/\/[^/]+/, '').split('?')[0]!;
+    const m = /^\/library\/metadata\/([^/]+)\/(thumb|art)\/([^/]+)$/.exec(innerPath);
+    if (m) {
+      const item = this.o.library.get(m[1]!);
+      if (!item) return NOT_FOUND;
+    }
+    const width = Number(req.query.get('width') ?? 0) || 40;
+    const height = Number(req.query.get('height') ?? 0) || 60;
+    return png(`transcode:${innerPath}`, width, height);
+  }
+
+  private stream(id: string): Reply {
+    const streamId = Number(id);
+    const partId = Math.floor(streamId / 16);
+    for (const item of this.o.library.items.values()) {
+      if (item.type !== 'movie' && item.type !== 'episode') continue;
+      if (!item.media.some((m) => m.parts.some((p) => p.id === partId))) continue;
+      const stream = this.o.library.detailsOf(item).streams.get(partId)?.find((s) => s.id === streamId);
+      if (!stream?.key) break;
+      const body = `1\n00:00:01,000 --> 00:00:04,000\n${item.title} (${stream.language ?? 'Unknown'})\n`;
+      return { status: 200, headers: { 'Content-Type': 'text/srt' }, body };
+    }
+    return NOT_FOUND;
+  }
+
+  private partFile(id: string): Reply {
+    const partId = Number(id);
+    for (const item of this.o.library.items.values()) {
+      if (item.type !== 'movie' && item.type !== 'episode') continue;
+      const part = item.media.flatMap((m) => m.parts).find((p) => p.id === partId);
+      if (part) return { status: 200, headers: { 'Content-Type': 'video/x-matroska' }, body: Buffer.from(`fake media for part ${part.id}: ${part.file}\n`) };
+    }
+    return NOT_FOUND;
+  }
+
+  // ---- notifications ----------------------------------------------------------------------------------
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = new QueryParams(q < 0 ? '' : url.slice(q + 1));
+    const token = headerValue(req.headers, 'x-plex-token') ?? query.get('X-Plex-Token');
+    const started = Date.now();
+    const record = (status: number) =>
+      this.o.log.record({ server: this.o.name, method: 'GET', path, route: path, query: q < 0 ? '' : url.slice(q + 1), status, durationMs: 0, at: started });
+    if (path !== '/:/websockets/notifications' && path !== '/:/websocket/notifications') {
+      record(404);
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!this.o.accepts(token)) {
+      record(401);
+      const body = htmlStatus(401, 'Unauthorized');
+      socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    record(101);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sockets.add(ws);
+      ws.on('close', () => this.sockets.delete(ws));
+      ws.on('error', () => this.sockets.delete(ws));
+    });
+  }
+
+  private broadcast(message: object): void {
+    const text = JSON.stringify({ NotificationContainer: message });
+    for (const ws of this.sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+  }
+
+  private broadcastTimeline(entries: TimelineEntry[]): void {
+    this.broadcast({ type: 'timeline', size: entries.length, TimelineEntry: entries });
+  }
+
+  private broadcastActivity(event: ActivityEvent): void {
+    this.broadcast({ type: 'activity', size: 1, ActivityNotification: [event] });
+  }
+}
+
+function png(identity: string, width: number, height: number): Reply {
+  return { status: 200, headers: { 'Content-Type': 'image/png' }, body: fakePng(identity, width, height) };
+}
+
