@@ -4,7 +4,7 @@ import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
 import { Loading } from './components/common';
 import type { BridgeStatus } from './bridge/web-bridge';
-import { StoresContext, useLibraries, useServers, useSession, useUi, type AppStores } from './stores';
+import { StoresContext, useErrors, useLibraries, useServers, useSession, useUi, type AppStores } from './stores';
 import { connectEvents } from './stores/events';
 import { routeFromHash, type Route } from './stores/ui-store';
 import { AboutView } from './views/AboutView';
@@ -43,6 +43,7 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
   const libraries = useLibraries((s) => s.libraries);
   const librariesStatus = useLibraries((s) => s.status);
   const loadLibraries = useLibraries((s) => s.load);
+  const loadErrors = useErrors((s) => s.load);
   const setupOpen = useUi((s) => s.setupOpen);
   const openSetup = useUi((s) => s.openSetup);
   const navigate = useUi((s) => s.navigate);
@@ -54,7 +55,9 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
     void loadSession();
     void loadServers();
     void loadLibraries();
-  }, [loadSession, loadServers, loadLibraries]);
+    // For the sidebar's open-error count; kept fresh by run events from then on.
+    void loadErrors(0);
+  }, [loadSession, loadServers, loadLibraries, loadErrors]);
 
   useEffect(() => {
     const onHash = () => navigate(routeFromHash(window.location.hash));

@@ -1,15 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-const root = fileURLToPath(new URL('.', import.meta.url));
-
+// Vite substitutes __dirname in config files; paths below are relative to this folder (the root).
 export default defineConfig({
-  root,
+  root: __dirname,
   base: './',
   plugins: [react()],
   build: {
-    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
+    outDir: '../dist/renderer',
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 600,

@@ -47,6 +47,8 @@ export interface ServerHealth {
   cooldownUntil: number | null;
   chosenUri: string | null;
   latencyMs: number | null;
+  /** The notifications socket: live updates on, reconnecting, refused by the server, or not watched. */
+  livePush?: 'connected' | 'connecting' | 'refused' | 'off';
 }
 
 export interface LibraryHealth {

@@ -1,10 +1,11 @@
 // The only bridge between the page and main: one object, `window.retrovue`, typed by the contract.
-// It can call the generic invoke channel and listen to the event channel, nothing else.
+// It can call the generic invoke channel and listen to the event channel, nothing else. A failed
+// call rejects with a SerializedApiError (contract.ts); the page revives it with reviveApiError.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   IPC_EVENT_CHANNEL,
   IPC_INVOKE_CHANNEL,
-  unwrapResult,
+  serializeApiError,
   type Channel,
   type EventMap,
   type EventName,
@@ -16,7 +17,9 @@ import {
 const api = {
   async invoke<C extends Channel>(channel: C, ...request: unknown[]): Promise<ResponseMap[C]> {
     const result = (await ipcRenderer.invoke(IPC_INVOKE_CHANNEL, channel, request[0])) as IpcResult<ResponseMap[C]>;
-    return unwrapResult(result);
+    if (result.ok) return result.value;
+    // Rejecting with an Error would lose code and issues on the way through the context bridge.
+    throw serializeApiError(result.error);
   },
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
     const handler = (_e: IpcRendererEvent, name: unknown, payload: unknown): void => {

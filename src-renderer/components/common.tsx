@@ -53,7 +53,7 @@ export function ProgressBar({ value, label }: { value: number | null; label: str
       aria-label={label}
       aria-valuemin={0}
       aria-valuemax={100}
-      aria-valuenow={pct === null ? undefined : Math.round(pct)}
+      aria-valuenow={pct === null ? undefined : Math.floor(pct)}
     >
       <div className="progress-fill" style={{ width: pct === null ? undefined : `${pct}%` }} />
     </div>

@@ -56,7 +56,6 @@ type Selector<S, T> = (state: S) => T;
 const make =
   <K extends Exclude<keyof AppStores, 'api'>>(key: K) =>
   <T>(selector: Selector<ReturnType<AppStores[K]['getState']>, T>): T =>
-    // eslint-disable-next-line react-hooks/rules-of-hooks -- `make` builds hooks; this runs inside them
     useStore(useStores()[key] as StoreApi<ReturnType<AppStores[K]['getState']>>, selector);
 
 export const useUi = make('ui');

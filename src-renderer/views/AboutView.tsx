@@ -161,7 +161,7 @@ export function AboutView() {
                     <td>{s.name}</td>
                     <td>
                       {s.reachable === null ? '—' : s.reachable ? <Badge tone="ok">Yes</Badge> : <Badge tone="bad">No</Badge>}
-                      {s.cooldownUntil && s.cooldownUntil > Date.now() ? (
+                      {s.cooldownUntil ? (
                         <span className="muted small"> · paused until {dateTime(s.cooldownUntil)}</span>
                       ) : null}
                     </td>

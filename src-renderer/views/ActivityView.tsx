@@ -17,7 +17,7 @@ import { ERROR_CLASSES, type ErrorClass } from '../../src-shared/domain';
 import { Badge, EmptyState, ErrorBanner, Loading, PageHeader } from '../components/common';
 import { count, duration, humanize, relativeTime } from '../lib/format';
 import { useActivity } from '../stores';
-import { format } from 'date-fns';
+import { format, parseISO } from 'date-fns';
 
 const CLASS_COLOURS: Record<ErrorClass, string> = {
   network: '#e8a13a',
@@ -48,7 +48,7 @@ function ChartCard({ title, empty, children }: { title: string; empty: boolean; 
   );
 }
 
-const axis = { stroke: 'var(--muted)', fontSize: 12 };
+const axis = { fill: 'var(--muted)', fontSize: 12 };
 const tooltipStyle = { background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' };
 
 export default function ActivityView() {
@@ -68,7 +68,7 @@ export default function ActivityView() {
     label: format(p.at, 'd MMM HH:mm'),
     seconds: Math.round(p.durationMs / 100) / 10,
   }));
-  const errorsPerDay = stats?.errorsPerDay ?? [];
+  const errorsPerDay = (stats?.errorsPerDay ?? []).map((d) => ({ ...d, label: format(parseISO(d.day), 'd MMM') }));
   const classesSeen = ERROR_CLASSES.filter((c) => errorsPerDay.some((d) => (d[c] ?? 0) > 0));
 
   return (
@@ -121,7 +121,7 @@ export default function ActivityView() {
             <ChartCard title="Errors per day by class" empty={!classesSeen.length}>
               <BarChart data={errorsPerDay} margin={{ top: 8, right: 12, left: 0, bottom: 0 }}>
                 <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-                <XAxis dataKey="day" tick={axis} stroke="var(--border)" />
+                <XAxis dataKey="label" tick={axis} stroke="var(--border)" />
                 <YAxis tick={axis} stroke="var(--border)" allowDecimals={false} width={40} />
                 <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--hover)' }} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />

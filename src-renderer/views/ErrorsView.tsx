@@ -117,7 +117,7 @@ export function ErrorsView() {
         </label>
         <span className="spacer" />
         <button type="button" className="btn" disabled={!checked.size} onClick={() => void resolveChecked()}>
-          Mark {checked.size || ''} resolved
+          {checked.size ? `Mark ${checked.size} resolved` : 'Mark selected resolved'}
         </button>
       </div>
 
@@ -173,17 +173,19 @@ export function ErrorsView() {
                         />
                       ) : null}
                     </td>
-                    <td title={dateTime(row.occurredAt)}>{relativeTime(row.occurredAt)}</td>
+                    <td className="nowrap" title={dateTime(row.occurredAt)}>
+                      {relativeTime(row.occurredAt)}
+                    </td>
                     <td>
                       <Badge tone={CLASS_TONE[row.errorClass]}>{humanize(row.errorClass)}</Badge>
                     </td>
                     <td>
-                      <button type="button" className="link-btn ellipsis" onClick={() => open(row.id)}>
+                      <button type="button" className="link-btn message-cell" onClick={() => open(row.id)}>
                         {row.message}
                       </button>
                     </td>
-                    <td>{row.serverName ?? '—'}</td>
-                    <td>{row.libraryTitle ?? '—'}</td>
+                    <td className="nowrap">{row.serverName ?? '—'}</td>
+                    <td className="nowrap">{row.libraryTitle ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>

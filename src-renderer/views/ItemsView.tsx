@@ -22,7 +22,8 @@ export function ItemsView() {
   const setFilters = useItems((s) => s.setFilters);
   const search = useItems((s) => s.search);
   const open = useItems((s) => s.open);
-  const libraries = useLibraries((s) => s.libraries.filter((l) => l.selected));
+  const allLibraries = useLibraries((s) => s.libraries);
+  const libraries = allLibraries.filter((l) => l.selected);
   const [query, setQuery] = useState(filters.query);
 
   useEffect(() => {

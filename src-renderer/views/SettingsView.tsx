@@ -119,16 +119,15 @@ export function SettingsView() {
   const info = useSession((s) => s.info);
   const notify = useUi((s) => s.notify);
   const openSetup = useUi((s) => s.openSetup);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  // Null until the first edit: the form shows the live config (config:changed included) until then.
+  const [edits, setEdits] = useState<Draft | null>(null);
+  const draft = useMemo(() => edits ?? (config ? toDraft(config) : null), [edits, config]);
   const [serverIssues, setServerIssues] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     void load();
   }, [load]);
-  useEffect(() => {
-    if (config && !draft) setDraft(toDraft(config));
-  }, [config, draft]);
 
   const candidate = useMemo(() => (draft && config ? fromDraft(draft, config) : null), [draft, config]);
   const parsed = useMemo(() => (candidate ? configSchema.safeParse(candidate) : null), [candidate]);
@@ -156,7 +155,7 @@ export function SettingsView() {
   if (status === 'loading' || !draft || !config) return loadError ? <ErrorBanner message={loadError} onRetry={() => void load()} /> : <Loading />;
 
   const set = (key: Key, value: unknown) => {
-    setDraft((d) => (d ? { ...d, [key]: value } : d));
+    setEdits({ ...draft, [key]: value });
     setServerIssues((s) => {
       const { [key]: _gone, ...rest } = s;
       return rest;
@@ -168,8 +167,8 @@ export function SettingsView() {
     if (!parsed?.success || !dirty) return;
     setSaving(true);
     try {
-      const saved = await update(changed);
-      setDraft(toDraft(saved));
+      await update(changed);
+      setEdits(null);
       notify('info', 'Settings saved.');
     } catch (err) {
       if (err instanceof ApiCallError && err.issues?.length) {
@@ -201,7 +200,7 @@ export function SettingsView() {
             <button type="button" className="btn" onClick={() => openSetup(true)}>
               <Icon name="server" size={16} /> Servers and libraries
             </button>
-            <button type="button" className="btn" disabled={!dirty || saving} onClick={() => setDraft(toDraft(config))}>
+            <button type="button" className="btn" disabled={!dirty || saving} onClick={() => setEdits(null)}>
               Discard changes
             </button>
             <button type="submit" className="btn btn-primary" disabled={!dirty || errorCount > 0 || saving}>

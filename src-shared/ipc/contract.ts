@@ -200,6 +200,21 @@ export interface Page<T> {
 const id = z.number().int().positive();
 const none = z.undefined();
 
+/**
+ * A settings change: only the keys given. Built from the config schema with its defaults removed:
+ * `configSchema.partial()` would fill every missing key with its default and so overwrite the
+ * person's other settings. `version` is the app's own.
+ */
+const configPatchSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(configSchema.shape)
+        .filter(([key]) => key !== 'version')
+        .map(([key, schema]) => [key, (schema instanceof z.ZodDefault ? schema.unwrap() : schema).optional()]),
+    ),
+  )
+  .strict() as unknown as z.ZodType<Partial<Omit<Config, 'version'>>>;
+
 export const requestSchemas = {
   'app:info': none,
   'app:openPath': z.object({ which: z.enum(['logs', 'data']) }),
@@ -250,7 +265,7 @@ export const requestSchemas = {
   }),
   'items:get': z.object({ kind: z.enum(ITEM_KINDS), id }),
   'config:get': none,
-  'config:update': configSchema.partial().strict(),
+  'config:update': configPatchSchema,
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -355,6 +370,26 @@ export class ApiCallError extends Error {
     this.code = error.code;
     this.issues = error.issues;
   }
+}
+
+/**
+ * An Error crossing Electron's context bridge keeps only its message, so the preload rejects with
+ * this plain (clonable) shape instead; `reviveApiError` turns it back into an ApiCallError.
+ */
+export interface SerializedApiError extends IpcError {
+  name: 'ApiCallError';
+}
+
+export function serializeApiError(error: IpcError): SerializedApiError {
+  return { name: 'ApiCallError', code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
+}
+
+/** An ApiCallError for a serialized one (from the preload); anything else is returned as is. */
+export function reviveApiError(err: unknown): unknown {
+  if (err instanceof ApiCallError || typeof err !== 'object' || err === null) return err;
+  const e = err as Partial<SerializedApiError>;
+  if (e.name !== 'ApiCallError' || typeof e.code !== 'string' || typeof e.message !== 'string') return err;
+  return new ApiCallError({ code: e.code, message: e.message, ...(Array.isArray(e.issues) ? { issues: e.issues } : {}) });
 }
 
 /** Turns a transport result into a value or an ApiCallError; shared by both bridges. */

@@ -4,6 +4,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliContext } from '../../src-main/cli/context';
+import { resolveStoredServer } from '../../src-main/cli/plex-session';
+import { ConfigStore } from '../../src-main/core/config/config-store';
+import { createServerClient } from '../../src-main/core/plex/server-client';
+import { SyncEngine } from '../../src-main/core/sync/engine';
+import { registerServerByUrl } from '../../src-main/core/sync/server-setup';
 import { startFakePlex, type FakePlex } from '../fake-plex';
 import { tempDir } from '../helpers/temp';
 
@@ -86,6 +92,30 @@ describe('retrovue login / servers / libraries / logout', () => {
     expect(run.stdout).not.toContain(token);
   });
 
+  it('the stored login is enough to sync: server, connection and token come from the data folder', async () => {
+    const c = cliContext({ dataDir: data.dir, json: false });
+    const store = c.openStore();
+    try {
+      const stored = await resolveStoredServer(c, store);
+      expect(stored.access).toMatchObject({ baseUrl: fake.pmsUrl, machineIdentifier: fake.machineIdentifier });
+      const client = createServerClient({ baseUrl: stored.access.baseUrl, token: stored.access.token, identity: stored.identity });
+      try {
+        const { server } = await registerServerByUrl(store, client);
+        expect(server.id).toBe(stored.access.serverId);
+        const engine = new SyncEngine({ store, config: ConfigStore.open({ dataDir: data.dir }).config, clientFor: () => client, dataDir: data.dir });
+        const results = await engine.syncServer(server.id, { trigger: 'cli' });
+        expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+      } finally {
+        client.close();
+      }
+      const count = (table: string) => (store.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+      expect(count('movies')).toBe(5);
+      expect(count('episodes')).toBe(6);
+    } finally {
+      store.close();
+    }
+  });
+
   it('servers --refresh --json lists connections, latency and the chosen one', async () => {
     const run = await retrovue(['servers', '--refresh', '--json'], env);
     expect(run.code).toBe(0);
@@ -94,7 +124,8 @@ describe('retrovue login / servers / libraries / logout', () => {
     };
     expect(out.servers).toHaveLength(1);
     const [server] = out.servers;
-    expect(server).toMatchObject({ name: fake.serverName, sources: ['gdm', 'plextv'], chosenUri: fake.pmsUrl });
+    expect(server).toMatchObject({ name: fake.serverName, chosenUri: fake.pmsUrl });
+    expect(server!.sources).toEqual(expect.arrayContaining(['gdm', 'plextv']));
     expect(server!.chosenLatencyMs).toBeGreaterThanOrEqual(0);
     expect(server!.connections.some((c) => c.ok === false)).toBe(true);
     expect(JSON.stringify(out)).not.toMatch(/token"\s*:\s*"[^"]/i);

@@ -14,15 +14,27 @@ function rate(value: string): number {
   return n;
 }
 
-export function printBanner(fake: FakePlex, startMs: number, log: (line: string) => void = console.log): void {
-  const counts = fake.control.snapshot().items.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.type]: (acc[i.type] ?? 0) + 1 }), {});
+export function printBanner(
+  fake: FakePlex,
+  startMs: number,
+  log: (line: string) => void = console.log,
+): void {
+  const lib = fake.library;
+  const counts = {
+    movie: lib.list(1, 'movie').length,
+    show: lib.list(2, 'show').length,
+    season: lib.list(2, 'season').length,
+    episode: lib.list(2, 'episode').length,
+  };
   log(`Fake Plex ready in ${startMs.toFixed(0)} ms`);
   log(`  PMS        ${fake.pmsUrl}   (${fake.serverName}, machineIdentifier ${fake.machineIdentifier})`);
   log(`  plex.tv    ${fake.plexTvUrl}   (browser sign-in page: ${fake.plexTvUrl}/auth)`);
   log(`  token      ${fake.token}`);
   if (fake.gdmPort) log(`  GDM        udp://127.0.0.1:${fake.gdmPort}`);
   if (fake.sharedServer) log(`  shared PMS ${fake.sharedServer.pmsUrl}   token ${fake.sharedServer.token}`);
-  log(`  library    ${counts.movie ?? 0} movies, ${counts.show ?? 0} shows, ${counts.season ?? 0} seasons, ${counts.episode ?? 0} episodes`);
+  log(
+    `  library    ${counts.movie} movies, ${counts.show} shows, ${counts.season} seasons, ${counts.episode} episodes`,
+  );
   log(`  control    ${fake.pmsUrl}/__control/info   (X-Plex-Token: <token>)`);
 }
 
@@ -57,12 +69,31 @@ async function main(): Promise<void> {
     .option('--pin-min-poll <ms>', 'answer 429 when a PIN is polled faster than this', int);
   program.parse();
   const o = program.opts<{
-    port: number; plexTvPort: number; host: string; movies: number; shows: number; episodes: number; seed: number;
-    latency: number; errorRate: number; token?: string; gdm?: boolean | string; shared?: boolean; pinMinPoll?: number;
+    port: number;
+    plexTvPort: number;
+    host: string;
+    movies: number;
+    shows: number;
+    episodes: number;
+    seed: number;
+    latency: number;
+    errorRate: number;
+    token?: string;
+    gdm?: boolean | string;
+    shared?: boolean;
+    pinMinPoll?: number;
   }>();
   const options: FakePlexOptions = {
-    port: o.port, plexTvPort: o.plexTvPort, host: o.host, movies: o.movies, shows: o.shows, episodes: o.episodes,
-    seed: o.seed, latencyMs: o.latency, token: o.token, sharedServer: o.shared ?? false,
+    port: o.port,
+    plexTvPort: o.plexTvPort,
+    host: o.host,
+    movies: o.movies,
+    shows: o.shows,
+    episodes: o.episodes,
+    seed: o.seed,
+    latencyMs: o.latency,
+    token: o.token,
+    sharedServer: o.shared ?? false,
     pinMinPollIntervalMs: o.pinMinPoll,
     faults: o.errorRate ? { errorRate: o.errorRate } : undefined,
     gdm: o.gdm === undefined ? false : o.gdm === true ? true : { port: int(String(o.gdm)) },

@@ -35,14 +35,20 @@ describe('library mutations', () => {
     const found = (await plexJson(fake, `/library/metadata/${movie.ratingKey}`)).MediaContainer.Metadata[0];
     expect(found.title).toBe('Brand New Film');
     expect(found.addedAt).toBe(Math.floor(now / 1000));
-    expect((await plexJson(fake, '/library/sections/1/all?X-Plex-Container-Size=0&X-Plex-Container-Start=0')).MediaContainer.totalSize).toBe(13);
+    expect(
+      (await plexJson(fake, '/library/sections/1/all?X-Plex-Container-Size=0&X-Plex-Container-Start=0'))
+        .MediaContainer.totalSize,
+    ).toBe(13);
     const show = fake.control.addShow(2);
     const leaves = (await plexJson(fake, `/library/metadata/${show.ratingKey}/allLeaves`)).MediaContainer;
     expect(leaves.size).toBe(2);
     const episode = fake.control.addEpisode({ showKey: show.ratingKey, seasonIndex: 2 });
-    const seasons = (await plexJson(fake, `/library/metadata/${show.ratingKey}/children`)).MediaContainer.Metadata;
+    const seasons = (await plexJson(fake, `/library/metadata/${show.ratingKey}/children`)).MediaContainer
+      .Metadata;
     expect(seasons.map((s: Json) => s.index)).toEqual([1, 2]);
-    expect((await plexJson(fake, `/library/metadata/${episode.ratingKey}`)).MediaContainer.Metadata[0].parentIndex).toBe(2);
+    expect(
+      (await plexJson(fake, `/library/metadata/${episode.ratingKey}`)).MediaContainer.Metadata[0].parentIndex,
+    ).toBe(2);
   });
 
   it('moves a file: Part.file changes and the item shows up in an updatedAt delta', async () => {
@@ -51,7 +57,10 @@ describe('library mutations', () => {
     fake.control.moveFile(episode.ratingKey, '/mnt/new-disk/tv/moved.mkv');
     const item = (await plexJson(fake, `/library/metadata/${episode.ratingKey}`)).MediaContainer.Metadata[0];
     expect(item.Media[0].Part[0].file).toBe('/mnt/new-disk/tv/moved.mkv');
-    const delta = await plexJson(fake, `/library/sections/2/all?type=4&updatedAt>>=${Math.floor(now / 1000) - 1}`);
+    const delta = await plexJson(
+      fake,
+      `/library/sections/2/all?type=4&updatedAt>>=${Math.floor(now / 1000) - 1}`,
+    );
     expect(delta.MediaContainer.Metadata.map((m: Json) => m.ratingKey)).toContain(episode.ratingKey);
   });
 
@@ -64,7 +73,8 @@ describe('library mutations', () => {
     expect(removed).toContain(show.ratingKey);
     expect(removed.length).toBeGreaterThan(2);
     for (const rk of removed) expect(fake.library.get(rk)).toBeUndefined();
-    const episodes = (await plexJson(fake, '/library/sections/2/all?type=4')).MediaContainer.Metadata as Json[];
+    const episodes = (await plexJson(fake, '/library/sections/2/all?type=4')).MediaContainer
+      .Metadata as Json[];
     expect(episodes.some((e) => e.grandparentRatingKey === show.ratingKey)).toBe(false);
   });
 
@@ -87,7 +97,8 @@ describe('library mutations', () => {
   it('offers the same over HTTP under /__control (token required)', async () => {
     const ctl = (path: string, method: string, body?: object, token: string | null = fake.token) =>
       fetch(`${fake.pmsUrl}/__control${path}`, {
-        method, headers: token ? { 'X-Plex-Token': token, 'Content-Type': 'application/json' } : {},
+        method,
+        headers: token ? { 'X-Plex-Token': token, 'Content-Type': 'application/json' } : {},
         body: body ? JSON.stringify(body) : undefined,
       });
     expect((await ctl('/items/movie', 'POST', { title: 'x' }, null)).status).toBe(401);
@@ -111,7 +122,10 @@ describe('library mutations', () => {
 describe('request log', () => {
   it('counts requests per normalised route and resets', async () => {
     fake.requestLog.reset();
-    const rks = fake.control.snapshot().items.slice(0, 3).map((i) => i.ratingKey);
+    const rks = fake.control
+      .snapshot()
+      .items.slice(0, 3)
+      .map((i) => i.ratingKey);
     for (const rk of rks) await plexGet(fake, `/library/metadata/${rk}`);
     await plexGet(fake, '/library/sections/2/all?type=4');
     await plexGet(fake, '/library/metadata/999999');
@@ -121,5 +135,28 @@ describe('request log', () => {
     expect(fake.requestLog.entries.at(-1)!.status).toBe(404);
     fake.requestLog.reset();
     expect(fake.requestLog.count()).toBe(0);
+  });
+});
+
+describe('bad control input', () => {
+  it('rejects unknown or structural fields with a clear error, in-process and over HTTP', async () => {
+    const movie = fake.control.addMovie();
+    expect(() => fake.control.change(movie.ratingKey, { ratingKey: '1' } as never)).toThrow(
+      /cannot change ratingKey/,
+    );
+    const res = await fetch(`${fake.pmsUrl}/__control/items/${movie.ratingKey}/change`, {
+      method: 'POST',
+      headers: { 'X-Plex-Token': fake.token },
+      body: JSON.stringify({ updatedAt: 5 }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/cannot change updatedAt/);
+    const notJson = await fetch(`${fake.pmsUrl}/__control/items/movie`, {
+      method: 'POST',
+      headers: { 'X-Plex-Token': fake.token },
+      body: '{nope',
+    });
+    expect(notJson.status).toBe(400);
+    expect(fake.library.get(movie.ratingKey)!.ratingKey).toBe(movie.ratingKey);
   });
 });

@@ -1,7 +1,7 @@
 import type { Accounts } from './accounts';
 import type { FaultOptions, FaultRule, Faults } from './faults';
 import type { HttpService, FakeRequest, Reply, Router } from './http-kit';
-import { LibraryError, type AddEpisodeOptions, type ItemPatch, type Library } from './library';
+import { LibraryError, checkPatch, type AddEpisodeOptions, type ItemPatch, type Library } from './library';
 import type { FakePlexTv, Pin } from './plextv';
 import type { RequestLog } from './request-log';
 import type { FakeEpisode, FakeItem, FakeMovie, FakePlayable, FakeShow, LibrarySnapshot } from './types';
@@ -33,6 +33,10 @@ export interface FakePlexControl {
   /** The PMS stops listening and drops connections (restart/crash); `pmsUp` listens again on the same port. */
   pmsDown(): Promise<void>;
   pmsUp(): Promise<void>;
+  /** Drops every notifications websocket (the server stays up), to test reconnecting. */
+  dropNotificationSockets(): number;
+  /** Open notifications websockets on the PMS. */
+  notificationClients(): number;
   /** Same for the fake plex.tv (plex.tv unreachable). */
   plexTvDown(): Promise<void>;
   plexTvUp(): Promise<void>;
@@ -45,6 +49,8 @@ export interface ControlDeps {
   plexTv: FakePlexTv;
   pmsService: HttpService;
   pmsDown: () => Promise<void>;
+  dropNotificationSockets: () => number;
+  notificationClients: () => number;
   plexTvService: HttpService;
   /** Called when token-expiry settings change, so the request countdown restarts. */
   onFaultsChanged: () => void;
@@ -82,6 +88,8 @@ export function createControl(d: ControlDeps): FakePlexControl {
       return d.faults.current;
     },
     pmsDown: () => d.pmsDown(),
+    dropNotificationSockets: () => d.dropNotificationSockets(),
+    notificationClients: () => d.notificationClients(),
     pmsUp: () => d.pmsService.comeBack(),
     plexTvDown: () => d.plexTvService.goAway(),
     plexTvUp: () => d.plexTvService.comeBack(),
@@ -92,9 +100,16 @@ export function createControl(d: ControlDeps): FakePlexControl {
  * The same control over HTTP under `/__control/...` (for the CLI, the demo and browser tests), on both the
  * PMS and the plex.tv port. Requires the fake's configured token (even after it was revoked).
  */
-export function mountControl(router: Router, control: FakePlexControl, controlToken: string, log: RequestLog, info: () => object): void {
+export function mountControl(
+  router: Router,
+  control: FakePlexControl,
+  controlToken: string,
+  log: RequestLog,
+  info: () => object,
+): void {
   type Body = Record<string, unknown>;
-  const guarded = (handler: (req: FakeRequest, params: string[], body: Body) => unknown | Promise<unknown>) =>
+  const guarded =
+    (handler: (req: FakeRequest, params: string[], body: Body) => unknown | Promise<unknown>) =>
     async (req: FakeRequest, params: string[]): Promise<Reply> => {
       if (req.token !== controlToken) return json(401, { error: 'control token required (X-Plex-Token)' });
       let body: Body = {};
@@ -117,43 +132,156 @@ export function mountControl(router: Router, control: FakePlexControl, controlTo
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
   router
-    .add('GET', '/__control/info', guarded(() => info()))
-    .add('GET', '/__control/snapshot', guarded(() => snapshotJson(control.snapshot())))
-    .add('POST', '/__control/items/movie', guarded((_r, _p, b) => control.addMovie(b as Partial<FakeMovie>)))
-    .add('POST', '/__control/items/show', guarded((_r, _p, b) => control.addShow(num(b.episodes) ?? 3, { ...(str(b.title) ? { title: str(b.title)! } : {}) })))
-    .add('POST', '/__control/items/episode', guarded((_r, _p, b) =>
-      control.addEpisode({ showKey: str(b.showKey), seasonIndex: num(b.seasonIndex), title: str(b.title) })))
-    .add('POST', '/__control/items/{rk}/change', guarded((_r, [rk], b) => control.change(rk!, b as ItemPatch)))
-    .add('POST', '/__control/items/{rk}/move', guarded((_r, [rk], b) => {
-      const file = str(b.file);
-      if (!file) throw new Error('"file" (the new path) is required');
-      return control.moveFile(rk!, file, num(b.partId));
-    }))
-    .add('DELETE', '/__control/items/{rk}', guarded((_r, [rk]) => ({ deleted: control.delete(rk!) })))
-    .add('POST', '/__control/sections/{id}/empty', guarded((_r, [id]) => ({ deleted: control.emptyLibrary(Number(id)) })))
-    .add('POST', '/__control/sections/{id}/scan', guarded((_r, [id]) => control.scan(Number(id))))
-    .add('GET', '/__control/pins', guarded(() => control.pins()))
-    .add('POST', '/__control/pins/{id}/approve', guarded((_r, [id], b) => control.approvePin(id!, str(b.token))))
-    .add('POST', '/__control/pins/{id}/expire', guarded((_r, [id]) => control.expirePin(id!)))
-    .add('POST', '/__control/tokens/revoke', guarded((_r, _p, b) => control.revokeToken(str(b.token))))
-    .add('POST', '/__control/tokens/restore', guarded((_r, _p, b) => control.restoreToken(str(b.token))))
-    .add('POST', '/__control/tokens', guarded(() => ({ token: control.mintToken() })))
-    .add('GET', '/__control/faults', guarded(() => control.faults))
-    .add('PUT', '/__control/faults', guarded((_r, _p, b) => control.setFaults(b as FaultOptions)))
-    .add('DELETE', '/__control/faults', guarded(() => control.clearFaults()))
-    .add('POST', '/__control/faults/rules', guarded((_r, _p, b) => ({ id: control.addFault(b as unknown as FaultRule) })))
-    .add('DELETE', '/__control/faults/rules/{id}', guarded((_r, [id]) => control.removeFault(Number(id))))
-    .add('POST', '/__control/pms/down', guarded(() => control.pmsDown()))
-    .add('POST', '/__control/pms/up', guarded(() => control.pmsUp()))
-    .add('GET', '/__control/requests', guarded(() => ({ counts: log.counts(), total: log.entries.length })))
-    .add('DELETE', '/__control/requests', guarded(() => log.reset()));
+    .add(
+      'GET',
+      '/__control/info',
+      guarded(() => info()),
+    )
+    .add(
+      'GET',
+      '/__control/snapshot',
+      guarded(() => snapshotJson(control.snapshot())),
+    )
+    .add(
+      'POST',
+      '/__control/items/movie',
+      guarded((_r, _p, b) => {
+        checkPatch(b);
+        return control.addMovie(b as Partial<FakeMovie>);
+      }),
+    )
+    .add(
+      'POST',
+      '/__control/items/show',
+      guarded((_r, _p, b) =>
+        control.addShow(num(b.episodes) ?? 3, { ...(str(b.title) ? { title: str(b.title)! } : {}) }),
+      ),
+    )
+    .add(
+      'POST',
+      '/__control/items/episode',
+      guarded((_r, _p, b) =>
+        control.addEpisode({ showKey: str(b.showKey), seasonIndex: num(b.seasonIndex), title: str(b.title) }),
+      ),
+    )
+    .add(
+      'POST',
+      '/__control/items/{rk}/change',
+      guarded((_r, [rk], b) => control.change(rk!, b as ItemPatch)),
+    )
+    .add(
+      'POST',
+      '/__control/items/{rk}/move',
+      guarded((_r, [rk], b) => {
+        const file = str(b.file);
+        if (!file) throw new Error('"file" (the new path) is required');
+        return control.moveFile(rk!, file, num(b.partId));
+      }),
+    )
+    .add(
+      'DELETE',
+      '/__control/items/{rk}',
+      guarded((_r, [rk]) => ({ deleted: control.delete(rk!) })),
+    )
+    .add(
+      'POST',
+      '/__control/sections/{id}/empty',
+      guarded((_r, [id]) => ({ deleted: control.emptyLibrary(Number(id)) })),
+    )
+    .add(
+      'POST',
+      '/__control/sections/{id}/scan',
+      guarded((_r, [id]) => control.scan(Number(id))),
+    )
+    .add(
+      'GET',
+      '/__control/pins',
+      guarded(() => control.pins()),
+    )
+    .add(
+      'POST',
+      '/__control/pins/{id}/approve',
+      guarded((_r, [id], b) => control.approvePin(id!, str(b.token))),
+    )
+    .add(
+      'POST',
+      '/__control/pins/{id}/expire',
+      guarded((_r, [id]) => control.expirePin(id!)),
+    )
+    .add(
+      'POST',
+      '/__control/tokens/revoke',
+      guarded((_r, _p, b) => control.revokeToken(str(b.token))),
+    )
+    .add(
+      'POST',
+      '/__control/tokens/restore',
+      guarded((_r, _p, b) => control.restoreToken(str(b.token))),
+    )
+    .add(
+      'POST',
+      '/__control/tokens',
+      guarded(() => ({ token: control.mintToken() })),
+    )
+    .add(
+      'GET',
+      '/__control/faults',
+      guarded(() => control.faults),
+    )
+    .add(
+      'PUT',
+      '/__control/faults',
+      guarded((_r, _p, b) => control.setFaults(b as FaultOptions)),
+    )
+    .add(
+      'DELETE',
+      '/__control/faults',
+      guarded(() => control.clearFaults()),
+    )
+    .add(
+      'POST',
+      '/__control/faults/rules',
+      guarded((_r, _p, b) => ({ id: control.addFault(b as unknown as FaultRule) })),
+    )
+    .add(
+      'DELETE',
+      '/__control/faults/rules/{id}',
+      guarded((_r, [id]) => control.removeFault(Number(id))),
+    )
+    .add(
+      'POST',
+      '/__control/pms/down',
+      guarded(() => control.pmsDown()),
+    )
+    .add(
+      'POST',
+      '/__control/notifications/drop',
+      guarded(() => ({ dropped: control.dropNotificationSockets() })),
+    )
+    .add(
+      'POST',
+      '/__control/pms/up',
+      guarded(() => control.pmsUp()),
+    )
+    .add(
+      'GET',
+      '/__control/requests',
+      guarded(() => ({ counts: log.counts(), total: log.entries.length })),
+    )
+    .add(
+      'DELETE',
+      '/__control/requests',
+      guarded(() => log.reset()),
+    );
 }
 
 function snapshotJson(snapshot: LibrarySnapshot): object {
   return {
     sections: snapshot.sections,
     items: snapshot.items.map((item) =>
-      item.details ? { ...item, details: { ...item.details, streams: Object.fromEntries(item.details.streams) } } : item,
+      item.details
+        ? { ...item, details: { ...item.details, streams: Object.fromEntries(item.details.streams) } }
+        : item,
     ),
   };
 }

@@ -12,7 +12,13 @@ const LAUNCHER = join(ROOT, 'dist', 'main', 'launch.js');
 async function main(): Promise<void> {
   const started = performance.now();
   const fake = await startFakePlex({
-    seed: 2024, movies: 400, shows: 60, episodes: 1500, latencyMs: 15, gdm: true, sharedServer: true,
+    seed: 2024,
+    movies: 400,
+    shows: 60,
+    episodes: 1500,
+    latencyMs: 15,
+    gdm: true,
+    sharedServer: true,
     pinMinPollIntervalMs: 500,
   });
   printBanner(fake, performance.now() - started);

@@ -1,5 +1,13 @@
 import { Rng, hashSeed } from './rng';
-import type { FakeChapter, FakeItemDetails, FakeMarker, FakePart, FakePlayable, FakeStream, FakeMedia } from './types';
+import type {
+  FakeChapter,
+  FakeItemDetails,
+  FakeMarker,
+  FakePart,
+  FakePlayable,
+  FakeStream,
+  FakeMedia,
+} from './types';
 import { LANGUAGES } from './words';
 
 /**
@@ -9,9 +17,11 @@ import { LANGUAGES } from './words';
 export function deriveDetails(seed: number, item: FakePlayable): FakeItemDetails {
   const rng = new Rng(hashSeed(seed, 'details', item.ratingKey));
   const streams = new Map<number, FakeStream[]>();
-  for (const media of item.media) for (const part of media.parts) streams.set(part.id, partStreams(rng, media, part));
+  for (const media of item.media)
+    for (const part of media.parts) streams.set(part.id, partStreams(rng, media, part));
   const firstMedia = item.media[0];
-  const chapters = firstMedia && rng.chance(item.type === 'movie' ? 0.6 : 0.3) ? makeChapters(rng, firstMedia) : [];
+  const chapters =
+    firstMedia && rng.chance(item.type === 'movie' ? 0.6 : 0.3) ? makeChapters(rng, firstMedia) : [];
   const markers = item.type === 'episode' ? makeMarkers(rng, item.duration, Number(item.ratingKey)) : [];
   return { streams, chapters, markers };
 }
@@ -22,21 +32,40 @@ function partStreams(rng: Rng, media: FakeMedia, part: FakePart): FakeStream[] {
   const out: FakeStream[] = [];
   let index = 0;
   out.push({
-    id: next++, streamType: 1, codec: media.videoCodec, index: index++, bitrate: media.bitrate - 300,
-    width: media.width, height: media.height, frameRate: media.videoFrameRate === 'PAL' ? 25 : 23.976,
-    bitDepth: media.videoCodec === 'hevc' ? 10 : 8, profile: media.videoCodec === 'hevc' ? 'main 10' : 'high',
+    id: next++,
+    streamType: 1,
+    codec: media.videoCodec,
+    index: index++,
+    bitrate: media.bitrate - 300,
+    width: media.width,
+    height: media.height,
+    frameRate: media.videoFrameRate === 'PAL' ? 25 : 23.976,
+    bitDepth: media.videoCodec === 'hevc' ? 10 : 8,
+    profile: media.videoCodec === 'hevc' ? 'main 10' : 'high',
     displayTitle: `${media.videoResolution === '4k' ? '4K' : `${media.videoResolution}p`} (${media.videoCodec.toUpperCase()})`,
     extendedDisplayTitle: `${media.videoResolution} (${media.videoCodec.toUpperCase()})`,
     default: true,
   });
-  const audioLanguages = rng.chance(0.4) ? [LANGUAGES[0]!, rng.pick(LANGUAGES.slice(1))] : [rng.pick(LANGUAGES)];
+  const audioLanguages = rng.chance(0.4)
+    ? [LANGUAGES[0]!, rng.pick(LANGUAGES.slice(1))]
+    : [rng.pick(LANGUAGES)];
   audioLanguages.forEach((lang, i) => {
     const layout = media.audioChannels === 2 ? 'stereo' : media.audioChannels === 6 ? '5.1(side)' : '7.1';
     const label = `${lang.language} (${media.audioCodec.toUpperCase()} ${media.audioChannels === 2 ? 'Stereo' : layout})`;
     out.push({
-      id: next++, streamType: 2, codec: media.audioCodec, index: index++, language: lang.language,
-      languageCode: lang.code, languageTag: lang.tag, channels: media.audioChannels, audioChannelLayout: layout,
-      samplingRate: 48000, bitrate: media.audioChannels * 128, displayTitle: label, extendedDisplayTitle: label,
+      id: next++,
+      streamType: 2,
+      codec: media.audioCodec,
+      index: index++,
+      language: lang.language,
+      languageCode: lang.code,
+      languageTag: lang.tag,
+      channels: media.audioChannels,
+      audioChannelLayout: layout,
+      samplingRate: 48000,
+      bitrate: media.audioChannels * 128,
+      displayTitle: label,
+      extendedDisplayTitle: label,
       ...(i === 0 ? { default: true, selected: true } : {}),
     });
   });
@@ -46,8 +75,14 @@ function partStreams(rng: Rng, media: FakeMedia, part: FakePart): FakeStream[] {
     const forced = rng.chance(0.15);
     const codec = rng.pick(['srt', 'pgs', 'ass']);
     out.push({
-      id: next++, streamType: 3, codec, index: index++, language: lang.language, languageCode: lang.code,
-      languageTag: lang.tag, ...(forced ? { forced: true, title: 'Forced' } : {}),
+      id: next++,
+      streamType: 3,
+      codec,
+      index: index++,
+      language: lang.language,
+      languageCode: lang.code,
+      languageTag: lang.tag,
+      ...(forced ? { forced: true, title: 'Forced' } : {}),
       displayTitle: `${lang.language}${forced ? ' Forced' : ''} (${codec.toUpperCase()})`,
       extendedDisplayTitle: `${lang.language}${forced ? ' (Forced)' : ''} (${codec.toUpperCase()})`,
     });
@@ -57,8 +92,15 @@ function partStreams(rng: Rng, media: FakeMedia, part: FakePart): FakeStream[] {
     const id = next++;
     const sdh = rng.chance(0.3);
     out.push({
-      id, streamType: 3, codec: 'srt', key: `/library/streams/${id}`, format: 'srt', language: lang.language,
-      languageCode: lang.code, languageTag: lang.tag, ...(sdh ? { hearingImpaired: true, title: 'SDH' } : {}),
+      id,
+      streamType: 3,
+      codec: 'srt',
+      key: `/library/streams/${id}`,
+      format: 'srt',
+      language: lang.language,
+      languageCode: lang.code,
+      languageTag: lang.tag,
+      ...(sdh ? { hearingImpaired: true, title: 'SDH' } : {}),
       displayTitle: `${lang.language}${sdh ? ' SDH' : ''} (SRT External)`,
       extendedDisplayTitle: `${lang.language}${sdh ? ' (SDH)' : ''} (SRT External)`,
     });
@@ -90,10 +132,21 @@ function makeMarkers(rng: Rng, duration: number, idBase: number): FakeMarker[] {
   const markers: FakeMarker[] = [];
   if (rng.chance(0.6)) {
     const start = rng.int(0, 120) * 1000;
-    markers.push({ id: idBase * 2, type: 'intro', startTimeOffset: start, endTimeOffset: start + rng.int(20, 90) * 1000 });
+    markers.push({
+      id: idBase * 2,
+      type: 'intro',
+      startTimeOffset: start,
+      endTimeOffset: start + rng.int(20, 90) * 1000,
+    });
   }
   if (rng.chance(0.6)) {
-    markers.push({ id: idBase * 2 + 1, type: 'credits', startTimeOffset: duration - rng.int(30, 180) * 1000, endTimeOffset: duration, final: true });
+    markers.push({
+      id: idBase * 2 + 1,
+      type: 'credits',
+      startTimeOffset: duration - rng.int(30, 180) * 1000,
+      endTimeOffset: duration,
+      final: true,
+    });
   }
   return markers;
 }

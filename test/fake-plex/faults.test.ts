@@ -23,12 +23,25 @@ describe('faults', () => {
   it('answers a seeded, repeatable share of 500/503', async () => {
     const statuses = async (target: FakePlex) => {
       const out: number[] = [];
-      for (let i = 0; i < 40; i++) out.push((await plexGet(target, '/library/sections', { token: target.token })).status);
+      for (let i = 0; i < 40; i++)
+        out.push((await plexGet(target, '/library/sections', { token: target.token })).status);
       return out;
     };
-    const twin = await startFakePlex({ seed: 5, movies: 1, shows: 0, episodes: 0, faults: { errorRate: 0.3 } });
+    const twin = await startFakePlex({
+      seed: 5,
+      movies: 1,
+      shows: 0,
+      episodes: 0,
+      faults: { errorRate: 0.3 },
+    });
     try {
-      const triplet = await startFakePlex({ seed: 5, movies: 1, shows: 0, episodes: 0, faults: { errorRate: 0.3 } });
+      const triplet = await startFakePlex({
+        seed: 5,
+        movies: 1,
+        shows: 0,
+        episodes: 0,
+        faults: { errorRate: 0.3 },
+      });
       try {
         const a = await statuses(twin);
         const b = await statuses(triplet);
@@ -47,7 +60,12 @@ describe('faults', () => {
   it('hangs until the client gives up, scoped to a path, for a set number of times', async () => {
     fake.control.addFault({ kind: 'hang', path: '/library/sections/:id/all', times: 1 });
     await expect(plexGet(fake, '/library/sections', {}).then((r) => r.status)).resolves.toBe(200);
-    await expect(fetch(`${fake.pmsUrl}/library/sections/1/all`, { headers: { 'X-Plex-Token': fake.token }, signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    await expect(
+      fetch(`${fake.pmsUrl}/library/sections/1/all`, {
+        headers: { 'X-Plex-Token': fake.token },
+        signal: AbortSignal.timeout(300),
+      }),
+    ).rejects.toThrow();
     expect((await plexGet(fake, '/library/sections/1/all')).status).toBe(200);
   });
 
@@ -77,7 +95,12 @@ describe('faults', () => {
     expect('title' in item).toBe(false);
     const list = (await plexJson(fake, '/library/sections/1/all')).MediaContainer.Metadata;
     const others = list.filter((m: { ratingKey: string }) => m.ratingKey !== rk);
-    expect(others.every((m: { title?: string; duration: unknown }) => typeof m.title === 'string' && typeof m.duration === 'number')).toBe(true);
+    expect(
+      others.every(
+        (m: { title?: string; duration: unknown }) =>
+          typeof m.title === 'string' && typeof m.duration === 'number',
+      ),
+    ).toBe(true);
   });
 
   it('invalidates the token after N requests, on PMS and plex.tv', async () => {
@@ -86,7 +109,9 @@ describe('faults', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await plexGet(fake, '/library/sections', { token })).status);
     expect(statuses).toEqual([200, 200, 200, 401, 401]);
-    const user = await fetch(`${fake.plexTvUrl}/api/v2/user`, { headers: { ...CLIENT_HEADERS, 'X-Plex-Token': token } });
+    const user = await fetch(`${fake.plexTvUrl}/api/v2/user`, {
+      headers: { ...CLIENT_HEADERS, 'X-Plex-Token': token },
+    });
     expect(user.status).toBe(401);
   });
 
@@ -95,28 +120,58 @@ describe('faults', () => {
     await expect(fetch(`${fake.pmsUrl}/identity`)).rejects.toThrow();
     await fake.control.pmsUp();
     expect((await fetch(`${fake.pmsUrl}/identity`)).status).toBe(200);
-    const res = await fetch(`${fake.plexTvUrl}/__control/pms/down`, { method: 'POST', headers: { 'X-Plex-Token': fake.token } });
+    const res = await fetch(`${fake.plexTvUrl}/__control/pms/down`, {
+      method: 'POST',
+      headers: { 'X-Plex-Token': fake.token },
+    });
     expect(res.status).toBe(200);
     await expect(fetch(`${fake.pmsUrl}/identity`)).rejects.toThrow();
-    await fetch(`${fake.plexTvUrl}/__control/pms/up`, { method: 'POST', headers: { 'X-Plex-Token': fake.token } });
+    await fetch(`${fake.plexTvUrl}/__control/pms/up`, {
+      method: 'POST',
+      headers: { 'X-Plex-Token': fake.token },
+    });
     expect((await fetch(`${fake.pmsUrl}/identity`)).status).toBe(200);
+  });
+
+  it('scopes faults to plex.tv with server: "plextv" (the PMS is unaffected) and can take plex.tv down', async () => {
+    fake.control.addFault({ kind: 'error', status: 503, server: 'plextv', path: '/api/v2/*' });
+    const user = await fetch(`${fake.plexTvUrl}/api/v2/user`, {
+      headers: { ...CLIENT_HEADERS, 'X-Plex-Token': fake.token },
+    });
+    expect(user.status).toBe(503);
+    expect((await plexGet(fake, '/library/sections')).status).toBe(200);
+    fake.control.clearFaults();
+    await fake.control.plexTvDown();
+    await expect(fetch(`${fake.plexTvUrl}/api/v2/ping`)).rejects.toThrow();
+    await fake.control.plexTvUp();
+    const ping = await fetch(`${fake.plexTvUrl}/api/v2/ping`, {
+      headers: { ...CLIENT_HEADERS, 'X-Plex-Token': fake.token },
+    });
+    expect(ping.status).toBe(200);
   });
 
   it('can ignore paging or leave out totalSize', async () => {
     fake.control.setFaults({ ignorePaging: true });
-    const all = (await plexJson(fake, '/library/sections/1/all?X-Plex-Container-Start=0&X-Plex-Container-Size=5')).MediaContainer;
+    const all = (
+      await plexJson(fake, '/library/sections/1/all?X-Plex-Container-Start=0&X-Plex-Container-Size=5')
+    ).MediaContainer;
     expect(all.size).toBe(20);
     fake.control.setFaults({ ignorePaging: false, dropTotalSize: true });
-    const res = await plexGet(fake, '/library/sections/1/all?X-Plex-Container-Start=0&X-Plex-Container-Size=5');
+    const res = await plexGet(
+      fake,
+      '/library/sections/1/all?X-Plex-Container-Start=0&X-Plex-Container-Size=5',
+    );
     expect(res.headers.get('x-plex-container-total-size')).toBeNull();
-    const mc = ((await res.json()) as { MediaContainer: { size: number; totalSize?: number } }).MediaContainer;
+    const mc = ((await res.json()) as { MediaContainer: { size: number; totalSize?: number } })
+      .MediaContainer;
     expect(mc.size).toBe(5);
     expect(mc.totalSize).toBeUndefined();
   });
 
   it('is configurable over HTTP, and logs which requests got a fault', async () => {
     const put = await fetch(`${fake.pmsUrl}/__control/faults`, {
-      method: 'PUT', headers: { 'X-Plex-Token': fake.token, 'Content-Type': 'application/json' },
+      method: 'PUT',
+      headers: { 'X-Plex-Token': fake.token, 'Content-Type': 'application/json' },
       body: JSON.stringify({ rules: [{ kind: 'error', status: 503, path: '/library/sections', times: 2 }] }),
     });
     expect(put.status).toBe(200);
@@ -125,5 +180,18 @@ describe('faults', () => {
     for (let i = 0; i < 3; i++) statuses.push((await plexGet(fake, '/library/sections')).status);
     expect(statuses).toEqual([503, 503, 200]);
     expect(fake.requestLog.entries.map((e) => e.fault)).toEqual(['error', 'error', undefined]);
+  });
+});
+
+describe('bad fault configuration', () => {
+  it('is refused with a clear error', async () => {
+    expect(() => fake.control.addFault({ kind: 'explode' as never })).toThrow(/unknown fault kind explode/);
+    const res = await fetch(`${fake.pmsUrl}/__control/faults/rules`, {
+      method: 'POST',
+      headers: { 'X-Plex-Token': fake.token },
+      body: JSON.stringify({ kind: 'error', rate: 7 }),
+    });
+    expect(res.status).toBe(400);
+    expect((await plexGet(fake, '/library/sections')).status).toBe(200);
   });
 });

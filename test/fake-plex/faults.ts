@@ -15,6 +15,8 @@ export type FaultKind =
   /** Delay the answer by `latencyMs`. */
   | 'latency';
 
+const FAULT_KINDS: readonly FaultKind[] = ['error', 'hang', 'reset', 'truncate', 'malformed', 'latency'];
+
 export interface FaultRule {
   kind: FaultKind;
   /** Glob on the raw path or the normalised route (`*` = anything), or a RegExp; absent = every path. */
@@ -82,6 +84,10 @@ export class Faults {
   }
 
   add(rule: FaultRule): number {
+    if (!FAULT_KINDS.includes(rule.kind))
+      throw new Error(`unknown fault kind ${String(rule.kind)}; known: ${FAULT_KINDS.join(', ')}`);
+    if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1))
+      throw new Error('fault rate must be between 0 and 1');
     const id = this.nextId++;
     this.rules.push({ ...rule, id, used: 0 });
     return id;
@@ -100,7 +106,9 @@ export class Faults {
   get current(): FaultOptions {
     return {
       ...this.options,
-      rules: this.rules.filter((r) => r.times === undefined || r.used < r.times).map(({ id: _id, used: _used, ...r }) => r),
+      rules: this.rules
+        .filter((r) => r.times === undefined || r.used < r.times)
+        .map(({ id: _id, used: _used, ...r }) => r),
       corruptItems: Object.fromEntries(this.corruptItems),
     };
   }

@@ -1,10 +1,27 @@
 import { Rng, hashSeed } from './rng';
 import type {
-  FakeEpisode, FakeItem, FakeMedia, FakeMovie, FakePerson, FakeRole, FakeSeason, FakeSection, FakeShow, FakeTag,
-  LibraryOptions, ListedItem,
+  FakeEpisode,
+  FakeMedia,
+  FakeMovie,
+  FakePerson,
+  FakeRole,
+  FakeSeason,
+  FakeSection,
+  FakeShow,
+  FakeTag,
+  LibraryOptions,
+  ListedItem,
 } from './types';
 import {
-  ADJECTIVES, CONTENT_RATINGS, COUNTRIES, FIRST_NAMES, GENRES, LAST_NAMES, NOUNS, STUDIOS, SUMMARY_SENTENCES,
+  ADJECTIVES,
+  CONTENT_RATINGS,
+  COUNTRIES,
+  FIRST_NAMES,
+  GENRES,
+  LAST_NAMES,
+  NOUNS,
+  STUDIOS,
+  SUMMARY_SENTENCES,
   UNICODE_TITLES,
 } from './words';
 
@@ -29,7 +46,11 @@ type SeasonStub = Extract<ListedItem, { type: 'season' }>;
 type EpisodeStub = Extract<ListedItem, { type: 'episode' }>;
 
 /** How to generate the rest of a listed item when it is first served in full. */
-export type Recipe = { kind: 'movie'; index: number } | { kind: 'show'; index: number } | { kind: 'season' } | { kind: 'episode'; root: string };
+export type Recipe =
+  | { kind: 'movie'; index: number }
+  | { kind: 'show'; index: number }
+  | { kind: 'season' }
+  | { kind: 'episode'; root: string };
 
 /** Media, part and stream ids derive from the ratingKey, so lazily generated items get stable, unique ids. */
 export function mediaIdFor(ratingKey: string, n: number): number {
@@ -58,7 +79,11 @@ export class ItemFactory {
     this.countries = COUNTRIES.map((tag, i) => ({ id: 200 + i, tag }));
     this.people = [];
     for (let i = 0; i < 400; i++) {
-      const person: FakePerson = { id: 1000 + i, tag: `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`, tagKey: rng.hex(24) };
+      const person: FakePerson = {
+        id: 1000 + i,
+        tag: `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`,
+        tagKey: rng.hex(24),
+      };
       if (rng.chance(0.8)) person.thumb = `https://metadata-static.plex.tv/people/${rng.hex(32)}.jpg`;
       this.people.push(person);
     }
@@ -94,13 +119,21 @@ export class ItemFactory {
   private roles(rng: Rng, count: number): FakeRole[] {
     return this.someOf(rng, this.people, count).map((person) => {
       const role: FakeRole = { person };
-      if (rng.chance(0.9)) role.role = `${rng.pick(FIRST_NAMES)} ${rng.pick(['', 'the Elder', 'Jr.', 'Sr.'])}`.trim();
+      if (rng.chance(0.9))
+        role.role = `${rng.pick(FIRST_NAMES)} ${rng.pick(['', 'the Elder', 'Jr.', 'Sr.'])}`.trim();
       return role;
     });
   }
 
   /** One version of a video: one or more files (parts) of the given total duration. */
-  private media(rng: Rng, id: number, durationMs: number, files: string[], stamp: number, resolution = rng.pick(RESOLUTIONS)): FakeMedia {
+  private media(
+    rng: Rng,
+    id: number,
+    durationMs: number,
+    files: string[],
+    stamp: number,
+    resolution = rng.pick(RESOLUTIONS),
+  ): FakeMedia {
     const container = files[0]?.endsWith('.mp4') ? 'mp4' : 'mkv';
     const videoCodec = resolution.videoResolution === '4k' ? 'hevc' : rng.pick(['h264', 'h264', 'hevc']);
     const partDuration = Math.floor(durationMs / files.length);
@@ -154,12 +187,22 @@ export class ItemFactory {
     const addedAt = EPOCH_START + rng.int(0, EPOCH_SPAN);
     const updatedAt = addedAt + rng.int(0, 60 * DAY);
     const year = quirk.noYear ? undefined : rng.int(1950, 2024);
-    const originallyAvailableAt = year === undefined ? undefined : `${year}-${pad(rng.int(1, 12))}-${pad(rng.int(1, 28))}`;
+    const originallyAvailableAt =
+      year === undefined ? undefined : `${year}-${pad(rng.int(1, 12))}-${pad(rng.int(1, 28))}`;
     const rating = rng.chance(0.8) ? Math.round(rng.next() * 100) / 10 : undefined;
     const duration = rng.int(75, 190) * 60_000 + rng.int(0, 59_999);
     return {
-      ratingKey: this.ratingKey(), sectionId, type: 'movie', title, titleSort: titleSortOf(title), year,
-      originallyAvailableAt, rating, addedAt, updatedAt, duration,
+      ratingKey: this.ratingKey(),
+      sectionId,
+      type: 'movie',
+      title,
+      titleSort: titleSortOf(title),
+      year,
+      originallyAvailableAt,
+      rating,
+      addedAt,
+      updatedAt,
+      duration,
     };
   }
 
@@ -170,17 +213,45 @@ export class ItemFactory {
     const root = quirk.secondRoot ? MOVIE_ROOTS[1]! : MOVIE_ROOTS[0]!;
     const folder = `${root}/${fileSafe(title)}${stub.year ? ` (${stub.year})` : ''}`;
     const ext = rng.chance(0.15) ? 'mp4' : 'mkv';
-    const files = quirk.multiPart ? [1, 2].map((n) => `${folder}/${fileSafe(title)} - cd${n}.${ext}`) : [`${folder}/${fileSafe(title)}.${ext}`];
-    const media = [this.media(rng, mediaIdFor(stub.ratingKey, 0), stub.duration, files, stub.addedAt)];
+    const files = quirk.multiPart
+      ? [1, 2].map((n) => `${folder}/${fileSafe(title)} - cd${n}.${ext}`)
+      : [`${folder}/${fileSafe(title)}.${ext}`];
+    // A multi-version movie is a 1080p file plus a 4K one.
+    const media = [
+      this.media(
+        rng,
+        mediaIdFor(stub.ratingKey, 0),
+        stub.duration,
+        files,
+        stub.addedAt,
+        quirk.multiVersion ? RESOLUTIONS[0] : undefined,
+      ),
+    ];
     if (quirk.multiVersion) {
-      media.push(this.media(rng, mediaIdFor(stub.ratingKey, 1), stub.duration, [`${folder}/${fileSafe(title)} - 4K.mkv`], stub.addedAt, RESOLUTIONS[2]));
+      media.push(
+        this.media(
+          rng,
+          mediaIdFor(stub.ratingKey, 1),
+          stub.duration,
+          [`${folder}/${fileSafe(title)} - 4K.mkv`],
+          stub.addedAt,
+          RESOLUTIONS[2],
+        ),
+      );
     }
     const legacyId = `tt${rng.int(1_000_000, 9_999_999)}`;
     return Object.assign(stub, {
       ...this.common(rng),
       summary: quirk.noSummary ? undefined : `${rng.pick(SUMMARY_SENTENCES)} ${rng.pick(SUMMARY_SENTENCES)}`,
-      guid: quirk.noGuids ? `local://${stub.ratingKey}` : quirk.legacy ? `com.plexapp.agents.imdb://${legacyId}?lang=en` : `plex://movie/${rng.hex(24)}`,
-      guids: quirk.noGuids || quirk.legacy ? [] : [`imdb://tt${rng.int(1_000_000, 9_999_999)}`, `tmdb://${rng.int(100, 999_999)}`],
+      guid: quirk.noGuids
+        ? `local://${stub.ratingKey}`
+        : quirk.legacy
+          ? `com.plexapp.agents.imdb://${legacyId}?lang=en`
+          : `plex://movie/${rng.hex(24)}`,
+      guids:
+        quirk.noGuids || quirk.legacy
+          ? []
+          : [`imdb://tt${rng.int(1_000_000, 9_999_999)}`, `tmdb://${rng.int(100, 999_999)}`],
       roles: this.roles(rng, rng.int(0, 12)),
       studio: rng.chance(0.8) ? rng.pick(STUDIOS) : undefined,
       tagline: rng.chance(0.5) ? rng.pick(SUMMARY_SENTENCES) : undefined,
@@ -200,15 +271,24 @@ export class ItemFactory {
     const updatedAt = addedAt + rng.int(0, 60 * DAY);
     const year = quirk.sameTitle ? (index === 0 ? 2001 : 2005) : rng.int(1960, 2024);
     return {
-      ratingKey: this.ratingKey(), sectionId, type: 'show', title, titleSort: titleSortOf(title), year,
+      ratingKey: this.ratingKey(),
+      sectionId,
+      type: 'show',
+      title,
+      titleSort: titleSortOf(title),
+      year,
       originallyAvailableAt: `${year}-${pad(rng.int(1, 12))}-${pad(rng.int(1, 28))}`,
       rating: rng.chance(0.8) ? Math.round(rng.next() * 100) / 10 : undefined,
-      addedAt, updatedAt, seasonKeys: [],
+      addedAt,
+      updatedAt,
+      seasonKeys: [],
     };
   }
 
   showRoot(index: number): string {
-    return showQuirk(index, new Rng(hashSeed(this.seed, 'show', index))).windowsRoot ? SHOW_ROOTS[1]! : SHOW_ROOTS[0]!;
+    return showQuirk(index, new Rng(hashSeed(this.seed, 'show', index))).windowsRoot
+      ? SHOW_ROOTS[1]!
+      : SHOW_ROOTS[0]!;
   }
 
   fillShow(stub: ShowStub, index: number): FakeShow {
@@ -217,8 +297,16 @@ export class ItemFactory {
     return Object.assign(stub, {
       ...this.common(rng),
       summary: quirk.noSummary ? undefined : `${rng.pick(SUMMARY_SENTENCES)} ${rng.pick(SUMMARY_SENTENCES)}`,
-      guid: quirk.legacy ? `com.plexapp.agents.thetvdb://${rng.int(70_000, 400_000)}?lang=en` : `plex://show/${rng.hex(24)}`,
-      guids: quirk.legacy ? [] : [`tvdb://${rng.int(70_000, 400_000)}`, `tmdb://${rng.int(100, 200_000)}`, `imdb://tt${rng.int(1_000_000, 9_999_999)}`],
+      guid: quirk.legacy
+        ? `com.plexapp.agents.thetvdb://${rng.int(70_000, 400_000)}?lang=en`
+        : `plex://show/${rng.hex(24)}`,
+      guids: quirk.legacy
+        ? []
+        : [
+            `tvdb://${rng.int(70_000, 400_000)}`,
+            `tmdb://${rng.int(100, 200_000)}`,
+            `imdb://tt${rng.int(1_000_000, 9_999_999)}`,
+          ],
       roles: this.roles(rng, rng.int(0, 10)),
       studio: rng.chance(0.7) ? rng.pick(STUDIOS) : undefined,
     });
@@ -231,9 +319,16 @@ export class ItemFactory {
     const rng = new Rng(hashSeed(this.seed, 'season', ratingKey));
     const addedAt = show.addedAt + rng.int(0, 30 * DAY);
     return {
-      ratingKey, sectionId: show.sectionId, type: 'season', title: seasonIndex === 0 ? 'Specials' : `Season ${seasonIndex}`,
+      ratingKey,
+      sectionId: show.sectionId,
+      type: 'season',
+      title: seasonIndex === 0 ? 'Specials' : `Season ${seasonIndex}`,
       year: show.year === undefined ? undefined : show.year + Math.max(0, seasonIndex - 1),
-      addedAt, updatedAt: addedAt + rng.int(0, 30 * DAY), showKey: show.ratingKey, index: seasonIndex, episodeKeys: [],
+      addedAt,
+      updatedAt: addedAt + rng.int(0, 30 * DAY),
+      showKey: show.ratingKey,
+      index: seasonIndex,
+      episodeKeys: [],
     };
   }
 
@@ -243,7 +338,11 @@ export class ItemFactory {
       guid: show.guid?.startsWith('plex://') ? `plex://season/${rng.hex(24)}` : undefined,
       summary: rng.chance(0.2) ? rng.pick(SUMMARY_SENTENCES) : undefined,
       guids: show.guids.length ? [`tvdb://${rng.int(100_000, 999_999)}`] : [],
-      genres: [], countries: [], directors: [], writers: [], roles: [],
+      genres: [],
+      countries: [],
+      directors: [],
+      writers: [],
+      roles: [],
       hasThumb: rng.chance(0.9),
       hasArt: show.hasArt,
     });
@@ -254,13 +353,24 @@ export class ItemFactory {
     const rng = new Rng(hashSeed(this.seed, 'episode', ratingKey));
     const addedAt = season.addedAt + rng.int(0, 200 * DAY);
     const airDate = `${rng.int(1990, 2024)}-${pad(rng.int(1, 12))}-${pad(rng.int(1, 28))}`;
-    const title = rng.chance(0.1) ? `Episode ${episodeIndex ?? airDate}` : this.title(rng, rng.chance(0.02) ? 'unicode' : undefined);
+    const title = rng.chance(0.1)
+      ? `Episode ${episodeIndex ?? airDate}`
+      : this.title(rng, rng.chance(0.02) ? 'unicode' : undefined);
     return {
-      ratingKey, sectionId: season.sectionId, type: 'episode', title, titleSort: titleSortOf(title),
-      year: Number(airDate.slice(0, 4)), originallyAvailableAt: airDate,
+      ratingKey,
+      sectionId: season.sectionId,
+      type: 'episode',
+      title,
+      titleSort: titleSortOf(title),
+      year: Number(airDate.slice(0, 4)),
+      originallyAvailableAt: airDate,
       rating: rng.chance(0.5) ? Math.round(rng.next() * 100) / 10 : undefined,
-      addedAt, updatedAt: addedAt + rng.int(0, 20 * DAY), showKey: season.showKey, seasonKey: season.ratingKey,
-      index: episodeIndex, duration: rng.int(20, 62) * 60_000 + rng.int(0, 59_999),
+      addedAt,
+      updatedAt: addedAt + rng.int(0, 20 * DAY),
+      showKey: season.showKey,
+      seasonKey: season.ratingKey,
+      index: episodeIndex,
+      duration: rng.int(20, 62) * 60_000 + rng.int(0, 59_999),
     };
   }
 
@@ -280,8 +390,11 @@ export class ItemFactory {
         : `com.plexapp.agents.thetvdb://${rng.int(70_000, 400_000)}/${season.index}/${stub.index ?? 0}?lang=en`,
       summary: rng.chance(0.85) ? rng.pick(SUMMARY_SENTENCES) : undefined,
       contentRating: show.contentRating,
-      guids: show.guids.length ? [`imdb://tt${rng.int(1_000_000, 9_999_999)}`, `tvdb://${rng.int(1_000_000, 9_999_999)}`] : [],
-      genres: [], countries: [],
+      guids: show.guids.length
+        ? [`imdb://tt${rng.int(1_000_000, 9_999_999)}`, `tvdb://${rng.int(1_000_000, 9_999_999)}`]
+        : [],
+      genres: [],
+      countries: [],
       directors: this.someOf(rng, this.people, rng.int(0, 1)),
       writers: this.someOf(rng, this.people, rng.int(0, 2)),
       roles: this.roles(rng, rng.int(0, 3)),
@@ -293,40 +406,69 @@ export class ItemFactory {
 }
 
 interface MovieQuirk {
-  unicode?: boolean; long?: boolean; multiPart?: boolean; multiVersion?: boolean; noYear?: boolean;
-  noSummary?: boolean; noGuids?: boolean; legacy?: boolean; secondRoot?: boolean;
+  unicode?: boolean;
+  long?: boolean;
+  multiPart?: boolean;
+  multiVersion?: boolean;
+  noYear?: boolean;
+  noSummary?: boolean;
+  noGuids?: boolean;
+  legacy?: boolean;
+  secondRoot?: boolean;
 }
 
 /** The first movies each carry one quirk so that even tiny test libraries contain every case. */
 function movieQuirk(index: number, rng: Rng): MovieQuirk {
   const fixed: MovieQuirk[] = [
-    {}, { unicode: true }, { multiPart: true, secondRoot: true }, { multiVersion: true },
-    { noYear: true, noSummary: true, noGuids: true }, { long: true }, { legacy: true, secondRoot: true },
+    {},
+    { unicode: true },
+    { multiPart: true, secondRoot: true },
+    { multiVersion: true },
+    { noYear: true, noSummary: true, noGuids: true },
+    { long: true },
+    { legacy: true, secondRoot: true },
   ];
   const chosen = fixed[index];
   if (chosen) return chosen;
   return {
-    unicode: rng.chance(0.03), long: rng.chance(0.005), multiPart: rng.chance(0.02), multiVersion: rng.chance(0.04),
-    noYear: rng.chance(0.03), noSummary: rng.chance(0.08), noGuids: rng.chance(0.03), legacy: rng.chance(0.05),
+    unicode: rng.chance(0.03),
+    long: rng.chance(0.005),
+    multiPart: rng.chance(0.02),
+    multiVersion: rng.chance(0.04),
+    noYear: rng.chance(0.03),
+    noSummary: rng.chance(0.08),
+    noGuids: rng.chance(0.03),
+    legacy: rng.chance(0.05),
     secondRoot: rng.chance(0.3),
   };
 }
 
 interface ShowQuirk {
-  sameTitle?: boolean; unicode?: boolean; windowsRoot?: boolean; specials?: boolean; unnumbered?: boolean;
-  noSummary?: boolean; legacy?: boolean;
+  sameTitle?: boolean;
+  unicode?: boolean;
+  windowsRoot?: boolean;
+  specials?: boolean;
+  unnumbered?: boolean;
+  noSummary?: boolean;
+  legacy?: boolean;
 }
 
 function showQuirk(index: number, rng: Rng): ShowQuirk {
   const fixed: ShowQuirk[] = [
-    { sameTitle: true, specials: true }, { sameTitle: true, windowsRoot: true }, { unicode: true, windowsRoot: true },
+    { sameTitle: true, specials: true },
+    { sameTitle: true, windowsRoot: true },
+    { unicode: true, windowsRoot: true },
     { specials: true, unnumbered: true, legacy: true, noSummary: true },
   ];
   const chosen = fixed[index];
   if (chosen) return chosen;
   return {
-    unicode: rng.chance(0.03), windowsRoot: rng.chance(0.2), specials: rng.chance(0.15), unnumbered: rng.chance(0.03),
-    noSummary: rng.chance(0.05), legacy: rng.chance(0.05),
+    unicode: rng.chance(0.03),
+    windowsRoot: rng.chance(0.2),
+    specials: rng.chance(0.15),
+    unnumbered: rng.chance(0.03),
+    noSummary: rng.chance(0.05),
+    legacy: rng.chance(0.05),
   };
 }
 
@@ -359,7 +501,11 @@ export function generateLibrary(options: LibraryOptions): GeneratedLibrary {
     if (movie.updatedAt > moviesUpdatedAt) moviesUpdatedAt = movie.updatedAt;
   }
 
-  const perShow = distribute(options.episodes, options.shows, new Rng(hashSeed(options.seed, 'distribution')));
+  const perShow = distribute(
+    options.episodes,
+    options.shows,
+    new Rng(hashSeed(options.seed, 'distribution')),
+  );
   for (let i = 0; i < options.shows; i++) {
     const show = factory.showStub(2, i);
     items.set(show.ratingKey, show);
@@ -385,18 +531,41 @@ export function generateLibrary(options: LibraryOptions): GeneratedLibrary {
     }
   }
 
+  if (options.hiddenSeasons && showKeys.length) {
+    const show = items.get(showKeys[Math.min(4, showKeys.length - 1)]!) as ShowStub;
+    show.skipChildren = true;
+  }
+
   const sectionRng = new Rng(hashSeed(options.seed, 'sections'));
   const sections: FakeSection[] = [
     {
-      id: 1, key: '1', type: 'movie', title: 'Movies', agent: 'tv.plex.agents.movie', scanner: 'Plex Movie',
-      language: 'en-US', uuid: uuidFrom(sectionRng), createdAt: EPOCH_START - 100 * DAY,
-      updatedAt: moviesUpdatedAt, scannedAt: moviesUpdatedAt + 60, contentChangedAt: 6_000_000 + sectionRng.int(0, 900_000),
+      id: 1,
+      key: '1',
+      type: 'movie',
+      title: 'Movies',
+      agent: 'tv.plex.agents.movie',
+      scanner: 'Plex Movie',
+      language: 'en-US',
+      uuid: uuidFrom(sectionRng),
+      createdAt: EPOCH_START - 100 * DAY,
+      updatedAt: moviesUpdatedAt,
+      scannedAt: moviesUpdatedAt + 60,
+      contentChangedAt: 6_000_000 + sectionRng.int(0, 900_000),
       locations: MOVIE_ROOTS.map((path, i) => ({ id: i + 1, path })),
     },
     {
-      id: 2, key: '2', type: 'show', title: 'TV Shows', agent: 'tv.plex.agents.series', scanner: 'Plex TV Series',
-      language: 'en-US', uuid: uuidFrom(sectionRng), createdAt: EPOCH_START - 99 * DAY,
-      updatedAt: showsUpdatedAt, scannedAt: showsUpdatedAt + 60, contentChangedAt: 7_000_000 + sectionRng.int(0, 900_000),
+      id: 2,
+      key: '2',
+      type: 'show',
+      title: 'TV Shows',
+      agent: 'tv.plex.agents.series',
+      scanner: 'Plex TV Series',
+      language: 'en-US',
+      uuid: uuidFrom(sectionRng),
+      createdAt: EPOCH_START - 99 * DAY,
+      updatedAt: showsUpdatedAt,
+      scannedAt: showsUpdatedAt + 60,
+      contentChangedAt: 7_000_000 + sectionRng.int(0, 900_000),
       locations: SHOW_ROOTS.map((path, i) => ({ id: i + 3, path })),
     },
   ];
@@ -453,5 +622,3 @@ function uuidFrom(rng: Rng): string {
   const h = rng.hex(32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
-
-export type { FakeItem };

@@ -39,13 +39,21 @@ export class Router {
   private readonly routes: Route[] = [];
 
   add(method: string, template: string, handler: Handler): this {
-    const regex = new RegExp(`^${template.split(/\{[a-zA-Z]+\}/).map(escapeRegExp).join('([^/]+)')}/?$`);
+    const regex = new RegExp(
+      `^${template
+        .split(/\{[a-zA-Z]+\}/)
+        .map(escapeRegExp)
+        .join('([^/]+)')}/?$`,
+    );
     const route = template.replace(/\{([a-zA-Z]+)\}/g, ':$1');
     this.routes.push({ method, regex, route, handler });
     return this;
   }
 
-  match(method: string, path: string): { route: Route; params: string[] } | { route: undefined; allowed: boolean } {
+  match(
+    method: string,
+    path: string,
+  ): { route: Route; params: string[] } | { route: undefined; allowed: boolean } {
     let allowed = false;
     for (const route of this.routes) {
       const m = route.regex.exec(path);
@@ -193,8 +201,15 @@ export class HttpService {
     const failure = decisions.find((d) => d.kind !== 'latency');
     const record = (status: number) =>
       this.deps.log.record({
-        server: this.deps.name, method: request.method, path, route, query: rawQuery, status,
-        fault: failure?.kind, durationMs: Date.now() - started, at: started,
+        server: this.deps.name,
+        method: request.method,
+        path,
+        route,
+        query: rawQuery,
+        status,
+        fault: failure?.kind,
+        durationMs: Date.now() - started,
+        at: started,
       });
     if (latency) await sleep(latency);
 
@@ -220,7 +235,14 @@ export class HttpService {
   private async dispatch(router: Router, request: FakeRequest): Promise<{ reply: Reply }> {
     const matched = router.match(request.method, request.path);
     if (!matched.route) {
-      if (matched.allowed) return { reply: { status: 405, headers: { 'Content-Type': 'text/html' }, body: htmlStatus(405, 'Method Not Allowed') } };
+      if (matched.allowed)
+        return {
+          reply: {
+            status: 405,
+            headers: { 'Content-Type': 'text/html' },
+            body: htmlStatus(405, 'Method Not Allowed'),
+          },
+        };
       return { reply: this.deps.notFound(request) };
     }
     return { reply: await matched.route.handler(request, matched.params) };
@@ -229,7 +251,13 @@ export class HttpService {
 
 function internalError(err: unknown): { reply: Reply } {
   const message = err instanceof Error ? err.message : String(err);
-  return { reply: { status: 500, headers: { 'Content-Type': 'text/plain' }, body: `fake plex internal error: ${message}` } };
+  return {
+    reply: {
+      status: 500,
+      headers: { 'Content-Type': 'text/plain' },
+      body: `fake plex internal error: ${message}`,
+    },
+  };
 }
 
 export function htmlStatus(status: number, text: string): string {
@@ -238,7 +266,11 @@ export function htmlStatus(status: number, text: string): string {
 
 function errorReply(status: number): Reply {
   if (status === 500) {
-    return { status, headers: { 'Content-Type': 'application/xml' }, body: '<?xml version="1.0" encoding="UTF-8"?>\n<Response code="500" status="Internal Server Error"/>\n' };
+    return {
+      status,
+      headers: { 'Content-Type': 'application/xml' },
+      body: '<?xml version="1.0" encoding="UTF-8"?>\n<Response code="500" status="Internal Server Error"/>\n',
+    };
   }
   const text = status === 503 ? 'Service Unavailable' : status === 429 ? 'Too Many Requests' : 'Error';
   return { status, headers: { 'Content-Type': 'text/html' }, body: htmlStatus(status, text) };
@@ -252,7 +284,12 @@ function write(res: ServerResponse, reply: Reply, common: Record<string, string>
   res.end(buffer);
 }
 
-function applyBodyFault(res: ServerResponse, reply: Reply, fault: FaultDecision, common: Record<string, string>): void {
+function applyBodyFault(
+  res: ServerResponse,
+  reply: Reply,
+  fault: FaultDecision,
+  common: Record<string, string>,
+): void {
   const body = reply.body ?? '';
   const buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const half = Math.max(1, Math.floor(buffer.length / 2));

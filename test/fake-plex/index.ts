@@ -45,6 +45,8 @@ export interface FakePlexOptions {
   serverName?: string;
   /** Also run a second server shared with the account by someone else (owned:false, its own token). */
   sharedServer?: boolean | { movies?: number; shows?: number; episodes?: number };
+  /** Give one show hidden seasons: its episodes lack parentKey/parentRatingKey (a real Plex quirk). */
+  hiddenSeasons?: boolean;
   /** List an offline owned server in plex.tv resources (default true). */
   offlineServer?: boolean;
   /** Time source in ms (default Date.now): mutations stamp `updatedAt` from it, PIN expiry uses it. */
@@ -79,15 +81,28 @@ export async function startFakePlex(options: FakePlexOptions = {}): Promise<Fake
   const seed = options.seed ?? 42;
   const clock = options.clock ?? Date.now;
   const rng = new Rng(hashSeed(seed, 'identity'));
-  const token = options.token ?? rng.alnum(20, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
+  const token =
+    options.token ?? rng.alnum(20, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
   const machineIdentifier = rng.hex(40);
   const serverName = options.serverName ?? 'Fake Plex Server';
   const host = options.host ?? '127.0.0.1';
 
   const requestLog = new RequestLog();
-  const faults = new Faults(seed, { ...options.faults, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) });
+  const faults = new Faults(seed, {
+    ...options.faults,
+    ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+  });
   const accounts = new Accounts(seed, token);
-  const library = new Library({ seed, movies: options.movies ?? 40, shows: options.shows ?? 8, episodes: options.episodes ?? 120 }, clock);
+  const library = new Library(
+    {
+      seed,
+      movies: options.movies ?? 40,
+      shows: options.shows ?? 8,
+      episodes: options.episodes ?? 120,
+      hiddenSeasons: options.hiddenSeasons,
+    },
+    clock,
+  );
   const controlRouter = new Router();
 
   const served = new Map<string, number>();
@@ -100,8 +115,16 @@ export async function startFakePlex(options: FakePlexOptions = {}): Promise<Fake
   };
 
   const pms = new FakePms({
-    name: 'pms', library, machineIdentifier, friendlyName: serverName, accepts: (t) => accounts.isValid(t),
-    onAuthenticated, faults, log: requestLog, control: controlRouter, myPlexUsername: accounts.user.username,
+    name: 'pms',
+    library,
+    machineIdentifier,
+    friendlyName: serverName,
+    accepts: (t) => accounts.isValid(t),
+    onAuthenticated,
+    faults,
+    log: requestLog,
+    control: controlRouter,
+    myPlexUsername: accounts.user.username,
   });
   let shared: { pms: FakePms; token: string } | undefined;
   const revokedShared = new Set<string>();
@@ -109,21 +132,38 @@ export async function startFakePlex(options: FakePlexOptions = {}): Promise<Fake
     const sizes = typeof options.sharedServer === 'object' ? options.sharedServer : {};
     const sharedRng = new Rng(hashSeed(seed, 'shared'));
     const sharedToken = sharedRng.alnum(20, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
-    const sharedLibrary = new Library({ seed: seed + 1, movies: sizes.movies ?? 10, shows: sizes.shows ?? 2, episodes: sizes.episodes ?? 12 }, clock);
+    const sharedLibrary = new Library(
+      { seed: seed + 1, movies: sizes.movies ?? 10, shows: sizes.shows ?? 2, episodes: sizes.episodes ?? 12 },
+      clock,
+    );
     shared = {
       token: sharedToken,
       pms: new FakePms({
-        name: 'shared-pms', library: sharedLibrary, machineIdentifier: sharedRng.hex(40), friendlyName: "Friend's Server",
+        name: 'shared-pms',
+        library: sharedLibrary,
+        machineIdentifier: sharedRng.hex(40),
+        friendlyName: "Friend's Server",
         accepts: (t) => t === sharedToken && !revokedShared.has(t),
-        faults, log: requestLog, myPlexUsername: 'friend_of_retro',
+        faults,
+        log: requestLog,
+        myPlexUsername: 'friend_of_retro',
       }),
     };
   }
 
   const deadPort = await findDeadPort(host);
   const plexTv = new FakePlexTv({
-    seed, accounts, pms, sharedPms: shared, pinMinPollIntervalMs: options.pinMinPollIntervalMs, deadPort,
-    offlineServer: options.offlineServer ?? true, faults, log: requestLog, control: controlRouter, clock,
+    seed,
+    accounts,
+    pms,
+    sharedPms: shared,
+    pinMinPollIntervalMs: options.pinMinPollIntervalMs,
+    deadPort,
+    offlineServer: options.offlineServer ?? true,
+    faults,
+    log: requestLog,
+    control: controlRouter,
+    clock,
   });
 
   await pms.service.listen(options.port ?? 0, host);
@@ -134,14 +174,25 @@ export async function startFakePlex(options: FakePlexOptions = {}): Promise<Fake
   let gdmPort: number | undefined;
   if (options.gdm) {
     gdm = new GdmResponder({
-      machineIdentifier, name: serverName, version: PMS_VERSION, httpPort: () => pms.service.port,
+      machineIdentifier,
+      name: serverName,
+      version: PMS_VERSION,
+      httpPort: () => pms.service.port,
       updatedAt: () => Math.max(...library.sections.map((s) => s.updatedAt)),
     });
     gdmPort = await gdm.start(typeof options.gdm === 'object' ? (options.gdm.port ?? 0) : 0, host);
   }
 
   const control = createControl({
-    library, accounts, faults, plexTv, pmsService: pms.service, pmsDown: () => pms.goAway(), plexTvService: plexTv.service,
+    library,
+    accounts,
+    faults,
+    plexTv,
+    pmsService: pms.service,
+    pmsDown: () => pms.goAway(),
+    dropNotificationSockets: () => pms.dropNotificationSockets(),
+    notificationClients: () => pms.notificationClients,
+    plexTvService: plexTv.service,
     onFaultsChanged: () => served.clear(),
   });
   const revoke = control.revokeToken;
@@ -166,16 +217,27 @@ export async function startFakePlex(options: FakePlexOptions = {}): Promise<Fake
     library,
     gdmPort,
     sharedServer: shared && {
-      pmsUrl: shared.pms.url, token: shared.token, machineIdentifier: shared.pms.machineIdentifier,
-      serverName: shared.pms.friendlyName, library: shared.pms.library,
+      pmsUrl: shared.pms.url,
+      token: shared.token,
+      machineIdentifier: shared.pms.machineIdentifier,
+      serverName: shared.pms.friendlyName,
+      library: shared.pms.library,
     },
     async stop() {
       await Promise.all([pms.close(), plexTv.service.close(), shared?.pms.close(), gdm?.stop()]);
     },
   };
   mountControl(controlRouter, control, token, requestLog, () => ({
-    pmsUrl: fake.pmsUrl, plexTvUrl: fake.plexTvUrl, machineIdentifier, serverName, gdmPort,
-    sharedServer: fake.sharedServer && { pmsUrl: fake.sharedServer.pmsUrl, token: fake.sharedServer.token, machineIdentifier: fake.sharedServer.machineIdentifier },
+    pmsUrl: fake.pmsUrl,
+    plexTvUrl: fake.plexTvUrl,
+    machineIdentifier,
+    serverName,
+    gdmPort,
+    sharedServer: fake.sharedServer && {
+      pmsUrl: fake.sharedServer.pmsUrl,
+      token: fake.sharedServer.token,
+      machineIdentifier: fake.sharedServer.machineIdentifier,
+    },
   }));
   return fake;
 }

@@ -1,15 +1,31 @@
 import { EventEmitter } from 'node:events';
 import { deriveDetails } from './details';
-import { SHOW_ROOTS, generateLibrary, type GeneratedLibrary, type ItemFactory } from './generator';
-import { Rng, hashSeed } from './rng';
+import { SHOW_ROOTS, generateLibrary, type ItemFactory, type Recipe } from './generator';
 import {
   TYPE_CODES,
-  type FakeEpisode, type FakeItem, type FakeItemDetails, type FakeMovie, type FakePlayable, type FakeSeason,
-  type FakeSection, type FakeShow, type ItemType, type LibraryOptions, type LibrarySnapshot,
+  type FakeEpisode,
+  type FakeItem,
+  type FakeItemDetails,
+  type FakeMovie,
+  type FakePlayable,
+  type FakeSection,
+  type FakeShow,
+  type ItemType,
+  type LibraryOptions,
+  type LibrarySnapshot,
+  type ListedItem,
 } from './types';
 
 /** Timeline states Plex sends on the notifications socket. */
-export const TIMELINE_STATE = { created: 0, processing: 1, matching: 2, downloading: 3, loading: 4, done: 5, deleted: 9 } as const;
+export const TIMELINE_STATE = {
+  created: 0,
+  processing: 1,
+  matching: 2,
+  downloading: 3,
+  loading: 4,
+  done: 5,
+  deleted: 9,
+} as const;
 
 export interface TimelineEntry {
   identifier: 'com.plexapp.plugins.library';
@@ -21,7 +37,6 @@ export interface TimelineEntry {
   title: string;
   state: number;
   metadataState?: string;
-  mediaState?: string;
   updatedAt: number;
 }
 
@@ -46,9 +61,30 @@ export interface LibraryEvents {
 }
 
 /** Fields a test may change on an item (as an edit in Plex would). */
-export type ItemPatch = Partial<
-  Pick<FakeMovie, 'title' | 'titleSort' | 'originalTitle' | 'summary' | 'year' | 'originallyAvailableAt' | 'contentRating' | 'studio' | 'rating' | 'tagline' | 'guid' | 'guids' | 'genres' | 'hasThumb' | 'hasArt'>
->;
+export const PATCH_KEYS = [
+  'title',
+  'titleSort',
+  'originalTitle',
+  'summary',
+  'year',
+  'originallyAvailableAt',
+  'contentRating',
+  'studio',
+  'rating',
+  'tagline',
+  'guid',
+  'guids',
+  'genres',
+  'hasThumb',
+  'hasArt',
+] as const;
+export type ItemPatch = Partial<Pick<FakeMovie, (typeof PATCH_KEYS)[number]>>;
+
+/** Rejects fields an edit cannot change (ids, stamps, structure), so a bad control call fails loudly. */
+export function checkPatch(patch: object): void {
+  const bad = Object.keys(patch).filter((k) => !(PATCH_KEYS as readonly string[]).includes(k));
+  if (bad.length) throw new Error(`cannot change ${bad.join(', ')}; changeable: ${PATCH_KEYS.join(', ')}`);
+}
 
 export interface AddEpisodeOptions {
   /** Show to add to; a new show is created when absent. */
@@ -58,18 +94,23 @@ export interface AddEpisodeOptions {
   title?: string;
 }
 
+type ShowLike = Extract<ListedItem, { type: 'show' }>;
+type SeasonLike = Extract<ListedItem, { type: 'season' }>;
+
 /**
- * The live library: generated once, then mutated by the control API. Every mutation stamps `updatedAt`,
- * moves the section's `updatedAt`/`contentChangedAt`, and emits the notifications Plex would send.
+ * The live library: generated once (listed fields eagerly, the rest on first use), then mutated by the
+ * control API. Every mutation stamps `updatedAt`, moves the section's `updatedAt`/`contentChangedAt`, and
+ * emits the notifications Plex would send.
  */
 export class Library extends EventEmitter<LibraryEvents> {
   readonly sections: FakeSection[];
-  readonly items: Map<string, FakeItem>;
+  private readonly items: Map<string, ListedItem>;
+  private readonly recipes: Map<string, Recipe>;
   private movieKeys: string[];
   private showKeys: string[];
   private readonly factory: ItemFactory;
   private readonly details = new Map<string, FakeItemDetails>();
-  private readonly views = new Map<string, FakeItem[]>();
+  private readonly views = new Map<string, ListedItem[]>();
   private addedCount = 0;
   private activityCounter = 0;
   /** Increases on every mutation; caches of sorted views are keyed by it. */
@@ -80,9 +121,10 @@ export class Library extends EventEmitter<LibraryEvents> {
     private readonly clock: () => number = Date.now,
   ) {
     super();
-    const generated: GeneratedLibrary = generateLibrary(options);
+    const generated = generateLibrary(options);
     this.sections = generated.sections;
     this.items = generated.items;
+    this.recipes = generated.recipes;
     this.movieKeys = generated.movieKeys;
     this.showKeys = generated.showKeys;
     this.factory = generated.factory;
@@ -96,22 +138,53 @@ export class Library extends EventEmitter<LibraryEvents> {
     return this.sections.find((s) => String(s.id) === String(id));
   }
 
+  get size(): number {
+    return this.items.size;
+  }
+
+  has(ratingKey: string): boolean {
+    return this.items.has(ratingKey);
+  }
+
+  /** The item in full (generating its remaining fields on first use). */
   get(ratingKey: string): FakeItem | undefined {
-    return this.items.get(ratingKey);
+    const item = this.items.get(ratingKey);
+    return item && this.full(item);
+  }
+
+  full(item: ListedItem): FakeItem {
+    const recipe = this.recipes.get(item.ratingKey);
+    if (!recipe) return item as FakeItem;
+    this.recipes.delete(item.ratingKey);
+    switch (item.type) {
+      case 'movie':
+        return this.factory.fillMovie(item, recipe.kind === 'movie' ? recipe.index : 0);
+      case 'show':
+        return this.factory.fillShow(item, recipe.kind === 'show' ? recipe.index : 0);
+      case 'season':
+        return this.factory.fillSeason(item, this.get(item.showKey) as FakeShow);
+      case 'episode':
+        return this.factory.fillEpisode(
+          item,
+          this.get(item.showKey) as FakeShow,
+          this.items.get(item.seasonKey) as SeasonLike,
+          recipe.kind === 'episode' ? recipe.root : SHOW_ROOTS[0]!,
+        );
+    }
   }
 
   /** Items of a section and type in Plex's natural order (movies/shows as added; seasons/episodes by show). */
-  list(sectionId: number, type: ItemType): FakeItem[] {
+  list(sectionId: number, type: ItemType): ListedItem[] {
     const cacheKey = `${this.version}:${sectionId}:${type}`;
     const cached = this.views.get(cacheKey);
     if (cached) return cached;
-    let out: FakeItem[] = [];
+    let out: ListedItem[] = [];
     const section = this.section(sectionId);
     if (section?.type === 'movie' && type === 'movie') out = this.resolve(this.movieKeys);
     if (section?.type === 'show') {
-      const shows = this.resolve(this.showKeys) as FakeShow[];
+      const shows = this.resolve(this.showKeys) as ShowLike[];
       if (type === 'show') out = shows;
-      const seasons = shows.flatMap((show) => this.resolve(show.seasonKeys)) as FakeSeason[];
+      const seasons = shows.flatMap((show) => this.resolve(show.seasonKeys)) as SeasonLike[];
       if (type === 'season') out = seasons;
       if (type === 'episode') out = seasons.flatMap((season) => this.resolve(season.episodeKeys));
     }
@@ -120,30 +193,33 @@ export class Library extends EventEmitter<LibraryEvents> {
   }
 
   /** Memoises a derived view (e.g. a sort) until the next mutation. */
-  cacheView(key: string, items: FakeItem[]): void {
+  cacheView(key: string, items: ListedItem[]): void {
     if (this.views.size > 200) this.views.clear();
     this.views.set(key, items);
   }
 
-  cachedView(key: string): FakeItem[] | undefined {
+  cachedView(key: string): ListedItem[] | undefined {
     return this.views.get(key);
   }
 
-  children(item: FakeItem): FakeItem[] {
+  children(item: ListedItem): ListedItem[] {
     if (item.type === 'show') return this.resolve(item.seasonKeys);
     if (item.type === 'season') return this.resolve(item.episodeKeys);
     return [];
   }
 
-  allLeaves(item: FakeItem): FakeEpisode[] {
-    if (item.type === 'show') return item.seasonKeys.flatMap((k) => this.resolve((this.items.get(k) as FakeSeason).episodeKeys)) as FakeEpisode[];
-    if (item.type === 'season') return this.resolve(item.episodeKeys) as FakeEpisode[];
+  allLeaves(item: ListedItem): ListedItem[] {
+    if (item.type === 'show') return item.seasonKeys.flatMap((k) => this.children(this.items.get(k)!));
+    if (item.type === 'season') return this.resolve(item.episodeKeys);
     return [];
   }
 
-  leafCount(item: FakeShow | FakeSeason): number {
+  leafCount(item: ShowLike | SeasonLike): number {
     if (item.type === 'season') return item.episodeKeys.length;
-    return item.seasonKeys.reduce((n, k) => n + ((this.items.get(k) as FakeSeason | undefined)?.episodeKeys.length ?? 0), 0);
+    return item.seasonKeys.reduce(
+      (n, k) => n + ((this.items.get(k) as SeasonLike | undefined)?.episodeKeys.length ?? 0),
+      0,
+    );
   }
 
   /** Streams, chapters and markers of a movie or episode (derived on first use, then kept). */
@@ -162,8 +238,13 @@ export class Library extends EventEmitter<LibraryEvents> {
     for (const section of this.sections) {
       const types: ItemType[] = section.type === 'movie' ? ['movie'] : ['show', 'season', 'episode'];
       for (const type of types) {
-        for (const item of this.list(section.id, type)) {
-          items.push(item.type === 'movie' || item.type === 'episode' ? { ...item, details: this.detailsOf(item) } : { ...item });
+        for (const listed of this.list(section.id, type)) {
+          const item = this.full(listed);
+          items.push(
+            item.type === 'movie' || item.type === 'episode'
+              ? { ...item, details: this.detailsOf(item) }
+              : { ...item },
+          );
         }
       }
     }
@@ -174,8 +255,9 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   addMovie(overrides: Partial<FakeMovie> = {}): FakeMovie {
     const now = this.nowSeconds();
-    const movie = this.factory.movie(1, 1_000_000 + this.addedCount++, { ...overrides });
-    this.restamp(movie, now, true);
+    const index = 1_000_000 + this.addedCount++;
+    const movie = this.factory.fillMovie(this.factory.movieStub(1, index), index);
+    Object.assign(movie, overrides, { addedAt: now, updatedAt: now });
     this.items.set(movie.ratingKey, movie);
     this.movieKeys.push(movie.ratingKey);
     this.touchSection(1, now);
@@ -185,39 +267,50 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   addShow(episodes = 3, overrides: Partial<FakeShow> = {}): FakeShow {
     const now = this.nowSeconds();
-    const { show } = this.factory.show(2, 1_000_000 + this.addedCount++, overrides);
-    this.restamp(show, now, true);
+    const index = 1_000_000 + this.addedCount++;
+    const show = this.factory.fillShow(this.factory.showStub(2, index), index);
+    Object.assign(show, overrides, { addedAt: now, updatedAt: now });
     this.items.set(show.ratingKey, show);
     this.showKeys.push(show.ratingKey);
+    this.touchSection(2, now);
     this.announceCreated([show]);
     for (let i = 0; i < episodes; i++) this.addEpisode({ showKey: show.ratingKey, seasonIndex: 1 });
-    this.touchSection(2, now);
     return show;
   }
 
   addEpisode(options: AddEpisodeOptions = {}): FakeEpisode {
     const now = this.nowSeconds();
-    const show = options.showKey ? this.items.get(options.showKey) : this.addShow(0);
+    const show = options.showKey ? this.get(options.showKey) : this.addShow(0);
     if (!show || show.type !== 'show') throw new LibraryError(`no show ${options.showKey}`);
-    const rng = new Rng(hashSeed(this.options.seed, 'added', this.addedCount++));
-    const lastSeason = show.seasonKeys.length ? (this.items.get(show.seasonKeys.at(-1)!) as FakeSeason) : undefined;
-    const seasonIndex = options.seasonIndex ?? lastSeason?.index ?? 1;
-    let season = show.seasonKeys.map((k) => this.items.get(k) as FakeSeason).find((s) => s.index === seasonIndex);
+    const seasons = show.seasonKeys.map((k) => this.items.get(k) as SeasonLike);
+    const seasonIndex = options.seasonIndex ?? seasons.at(-1)?.index ?? 1;
+    let season = seasons.find((s) => s.index === seasonIndex);
     const created: FakeItem[] = [];
     if (!season) {
-      season = this.factory.season(show, seasonIndex, rng);
-      this.restamp(season, now, true);
-      this.items.set(season.ratingKey, season);
-      show.seasonKeys.push(season.ratingKey);
-      show.seasonKeys.sort((a, b) => (this.items.get(a) as FakeSeason).index - (this.items.get(b) as FakeSeason).index);
-      created.push(season);
+      const fresh = this.factory.fillSeason(this.factory.seasonStub(show, seasonIndex), show);
+      Object.assign(fresh, { addedAt: now, updatedAt: now });
+      this.items.set(fresh.ratingKey, fresh);
+      show.seasonKeys.push(fresh.ratingKey);
+      show.seasonKeys.sort(
+        (a, b) => (this.items.get(a) as SeasonLike).index - (this.items.get(b) as SeasonLike).index,
+      );
+      created.push(fresh);
+      season = fresh;
     }
-    const lastIndex = season.episodeKeys.reduce((max, k) => Math.max(max, (this.items.get(k) as FakeEpisode).index ?? 0), 0);
-    const sibling = this.allLeaves(show)[0]?.media[0]?.parts[0]?.file ?? '';
-    const root = SHOW_ROOTS.find((r) => sibling.startsWith(r)) ?? SHOW_ROOTS[0]!;
-    const episode = this.factory.episode(show, season, lastIndex + 1, root, rng);
-    if (options.title) episode.title = options.title;
-    this.restamp(episode, now, true);
+    const lastIndex = season.episodeKeys.reduce(
+      (max, k) => Math.max(max, (this.items.get(k) as FakeEpisode).index ?? 0),
+      0,
+    );
+    const sibling = this.allLeaves(show)[0];
+    const siblingFile = sibling ? ((this.full(sibling) as FakeEpisode).media[0]?.parts[0]?.file ?? '') : '';
+    const root = SHOW_ROOTS.find((r) => siblingFile.startsWith(r)) ?? SHOW_ROOTS[0]!;
+    const episode = this.factory.fillEpisode(
+      this.factory.episodeStub(season, lastIndex + 1),
+      show,
+      season,
+      root,
+    );
+    Object.assign(episode, { addedAt: now, updatedAt: now }, options.title ? { title: options.title } : {});
     this.items.set(episode.ratingKey, episode);
     season.episodeKeys.push(episode.ratingKey);
     created.push(episode);
@@ -228,6 +321,7 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   /** An edit: fields change, `updatedAt` (and so the thumb/art URLs) move to now. */
   change(ratingKey: string, patch: ItemPatch = {}): FakeItem {
+    checkPatch(patch);
     const item = this.require(ratingKey);
     const now = this.nowSeconds();
     Object.assign(item, patch);
@@ -240,7 +334,8 @@ export class Library extends EventEmitter<LibraryEvents> {
   /** A file renamed or moved on disk and picked up by a scan: `Part.file` changes. */
   moveFile(ratingKey: string, newPath: string, partId?: number): FakePlayable {
     const item = this.require(ratingKey);
-    if (item.type !== 'movie' && item.type !== 'episode') throw new LibraryError(`${ratingKey} is a ${item.type}, not a video`);
+    if (item.type !== 'movie' && item.type !== 'episode')
+      throw new LibraryError(`${ratingKey} is a ${item.type}, not a video`);
     const parts = item.media.flatMap((m) => m.parts);
     const part = partId === undefined ? parts[0] : parts.find((p) => p.id === partId);
     if (!part) throw new LibraryError(`no part ${partId} on ${ratingKey}`);
@@ -255,18 +350,19 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   /** Deletes an item and everything under it; seasons and shows left without episodes go too, as in Plex. */
   delete(ratingKey: string): string[] {
-    const item = this.require(ratingKey);
-    const removed: FakeItem[] = [];
+    const item = this.items.get(ratingKey);
+    if (!item) throw new LibraryError(`no item ${ratingKey}`);
+    const removed: ListedItem[] = [];
     this.removeTree(item, removed);
     if (item.type === 'episode') {
-      const season = this.items.get(item.seasonKey) as FakeSeason | undefined;
+      const season = this.items.get(item.seasonKey) as SeasonLike | undefined;
       if (season) {
         season.episodeKeys = season.episodeKeys.filter((k) => k !== ratingKey);
         if (!season.episodeKeys.length) this.removeTree(season, removed);
       }
     }
     if (item.type === 'episode' || item.type === 'season') {
-      const show = this.items.get(item.showKey) as FakeShow | undefined;
+      const show = this.items.get(item.showKey) as ShowLike | undefined;
       if (show) {
         show.seasonKeys = show.seasonKeys.filter((k) => this.items.has(k));
         if (!show.seasonKeys.length) this.removeTree(show, removed);
@@ -284,14 +380,11 @@ export class Library extends EventEmitter<LibraryEvents> {
     const section = this.section(sectionId);
     if (!section) throw new LibraryError(`no section ${sectionId}`);
     const removed = [...this.items.values()].filter((i) => i.sectionId === section.id);
-    for (const item of removed) {
-      this.items.delete(item.ratingKey);
-      this.details.delete(item.ratingKey);
-    }
+    for (const item of removed) this.forget(item.ratingKey);
     if (section.type === 'movie') this.movieKeys = [];
     else this.showKeys = [];
     this.touchSection(section.id, this.nowSeconds());
-    if (removed.length) this.emitTimeline(removed.map((r) => this.entry(r, TIMELINE_STATE.deleted)));
+    this.emitTimeline(removed.map((r) => this.entry(r, TIMELINE_STATE.deleted)));
     return removed.length;
   }
 
@@ -301,10 +394,17 @@ export class Library extends EventEmitter<LibraryEvents> {
     if (!section) throw new LibraryError(`no section ${sectionId}`);
     const uuid = `00000000-0000-4000-8000-${String(++this.activityCounter).padStart(12, '0')}`;
     const activity = (event: ActivityEvent['event'], progress: number): ActivityEvent => ({
-      event, uuid,
+      event,
+      uuid,
       Activity: {
-        uuid, type: 'library.update.section', cancellable: false, userID: 1, title: `Scanning ${section.title}`,
-        subtitle: '', progress, Context: { librarySectionID: section.key },
+        uuid,
+        type: 'library.update.section',
+        cancellable: false,
+        userID: 1,
+        title: `Scanning ${section.title}`,
+        subtitle: '',
+        progress,
+        Context: { librarySectionID: section.key },
       },
     });
     this.emit('activity', activity('started', 0));
@@ -314,21 +414,22 @@ export class Library extends EventEmitter<LibraryEvents> {
     this.emit('activity', activity('ended', 100));
   }
 
-  private removeTree(item: FakeItem, removed: FakeItem[]): void {
+  private removeTree(item: ListedItem, removed: ListedItem[]): void {
     for (const child of this.children(item)) this.removeTree(child, removed);
-    if (this.items.delete(item.ratingKey)) removed.push(item);
-    this.details.delete(item.ratingKey);
+    if (this.items.has(item.ratingKey)) removed.push(item);
+    this.forget(item.ratingKey);
+  }
+
+  private forget(ratingKey: string): void {
+    this.items.delete(ratingKey);
+    this.recipes.delete(ratingKey);
+    this.details.delete(ratingKey);
   }
 
   private require(ratingKey: string): FakeItem {
-    const item = this.items.get(ratingKey);
+    const item = this.get(ratingKey);
     if (!item) throw new LibraryError(`no item ${ratingKey}`);
     return item;
-  }
-
-  private restamp(item: FakeItem, now: number, isNew: boolean): void {
-    if (isNew) item.addedAt = now;
-    item.updatedAt = now;
   }
 
   private touchSection(sectionId: number, now: number): void {
@@ -349,7 +450,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     if (entries.length) this.emit('timeline', entries);
   }
 
-  private entry(item: FakeItem, state: number, metadataState?: string): TimelineEntry {
+  private entry(item: ListedItem, state: number, metadataState?: string): TimelineEntry {
     const entry: TimelineEntry = {
       identifier: 'com.plexapp.plugins.library',
       sectionID: String(item.sectionId),
@@ -368,8 +469,8 @@ export class Library extends EventEmitter<LibraryEvents> {
     return entry;
   }
 
-  private resolve(keys: string[]): FakeItem[] {
-    const out: FakeItem[] = [];
+  private resolve(keys: string[]): ListedItem[] {
+    const out: ListedItem[] = [];
     for (const key of keys) {
       const item = this.items.get(key);
       if (item) out.push(item);

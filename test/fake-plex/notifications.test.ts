@@ -11,10 +11,18 @@ beforeAll(async () => {
 afterAll(() => fake.stop());
 
 interface Notification {
-  NotificationContainer: { type: string; size: number; TimelineEntry?: Array<Record<string, unknown>>; ActivityNotification?: Array<Record<string, unknown>> };
+  NotificationContainer: {
+    type: string;
+    size: number;
+    TimelineEntry?: Array<Record<string, unknown>>;
+    ActivityNotification?: Array<Record<string, unknown>>;
+  };
 }
 
-async function connect(path: string, token: string | undefined): Promise<{ ws: WebSocket; messages: Notification[] }> {
+async function connect(
+  path: string,
+  token: string | undefined,
+): Promise<{ ws: WebSocket; messages: Notification[] }> {
   const url = `${fake.pmsUrl.replace('http', 'ws')}${path}${token ? `?X-Plex-Token=${token}` : ''}`;
   const ws = new WebSocket(url);
   const messages: Notification[] = [];
@@ -44,10 +52,24 @@ describe('notifications websocket', () => {
       fake.control.change(movie.ratingKey, { title: 'Socket Movie 2' });
       fake.control.delete(movie.ratingKey);
       await until(() => a.messages.length >= 4 && b.messages.length >= 4);
-      const entries = a.messages.map((m) => m.NotificationContainer).filter((c) => c.type === 'timeline').flatMap((c) => c.TimelineEntry!);
+      const entries = a.messages
+        .map((m) => m.NotificationContainer)
+        .filter((c) => c.type === 'timeline')
+        .flatMap((c) => c.TimelineEntry!);
       const mine = entries.filter((e) => e.itemID === movie.ratingKey);
-      expect(mine.map((e) => e.state)).toEqual([TIMELINE_STATE.created, TIMELINE_STATE.done, TIMELINE_STATE.done, TIMELINE_STATE.deleted]);
-      expect(mine[0]).toMatchObject({ identifier: 'com.plexapp.plugins.library', sectionID: '1', type: 1, title: 'Socket Movie', metadataState: 'created' });
+      expect(mine.map((e) => e.state)).toEqual([
+        TIMELINE_STATE.created,
+        TIMELINE_STATE.done,
+        TIMELINE_STATE.done,
+        TIMELINE_STATE.deleted,
+      ]);
+      expect(mine[0]).toMatchObject({
+        identifier: 'com.plexapp.plugins.library',
+        sectionID: '1',
+        type: 1,
+        title: 'Socket Movie',
+        metadataState: 'created',
+      });
       expect(typeof mine[0]!.updatedAt).toBe('number');
       expect(b.messages.length).toBe(a.messages.length);
     } finally {
@@ -64,10 +86,16 @@ describe('notifications websocket', () => {
       fake.control.scan(2);
       await until(() => messages.filter((m) => m.NotificationContainer.type === 'activity').length >= 3);
       const timeline = messages.flatMap((m) => m.NotificationContainer.TimelineEntry ?? []);
-      expect(timeline.find((e) => e.itemID === episode.ratingKey)).toMatchObject({ type: 4, sectionID: '2', rootItemID: show.ratingKey });
+      expect(timeline.find((e) => e.itemID === episode.ratingKey)).toMatchObject({
+        type: 4,
+        sectionID: '2',
+        rootItemID: show.ratingKey,
+      });
       const activity = messages.flatMap((m) => m.NotificationContainer.ActivityNotification ?? []);
       expect(activity.map((a) => a.event)).toEqual(['started', 'updated', 'ended']);
-      expect(activity[0]).toMatchObject({ Activity: { type: 'library.update.section', Context: { librarySectionID: '2' } } });
+      expect(activity[0]).toMatchObject({
+        Activity: { type: 'library.update.section', Context: { librarySectionID: '2' } },
+      });
     } finally {
       ws.close();
     }
@@ -76,13 +104,30 @@ describe('notifications websocket', () => {
   it('also triggers a scan from /library/sections/{id}/refresh', async () => {
     const { ws, messages } = await connect('/:/websockets/notifications', fake.token);
     try {
-      const res = await fetch(`${fake.pmsUrl}/library/sections/1/refresh`, { headers: { 'X-Plex-Token': fake.token } });
+      const res = await fetch(`${fake.pmsUrl}/library/sections/1/refresh`, {
+        headers: { 'X-Plex-Token': fake.token },
+      });
       expect(res.status).toBe(200);
       await until(() => messages.length >= 3);
       expect(messages.every((m) => m.NotificationContainer.type === 'activity')).toBe(true);
     } finally {
       ws.close();
     }
+  });
+});
+
+describe('dropping notification sockets', () => {
+  it('closes every socket while the server stays up, and clients can reconnect', async () => {
+    fake.control.dropNotificationSockets();
+    const { ws } = await connect('/:/websockets/notifications', fake.token);
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    expect(fake.control.notificationClients()).toBe(1);
+    expect(fake.control.dropNotificationSockets()).toBe(1);
+    await closed;
+    expect(fake.control.notificationClients()).toBe(0);
+    const again = await connect('/:/websocket/notifications', fake.token);
+    expect(fake.control.notificationClients()).toBe(1);
+    again.ws.close();
   });
 });
 
@@ -99,7 +144,12 @@ describe('GDM', () => {
       expect(port).toBe(fake.gdmPort);
       const lines = text.split('\r\n');
       expect(lines[0]).toBe('HTTP/1.0 200 OK');
-      const headers = Object.fromEntries(lines.slice(1).filter(Boolean).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines
+          .slice(1)
+          .filter(Boolean)
+          .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       expect(headers).toMatchObject({
         'Content-Type': 'plex/media-server',
         'Resource-Identifier': fake.machineIdentifier,

@@ -6,11 +6,22 @@ let fake: FakePlex;
 let now = Date.parse('2026-01-01T00:00:00Z');
 
 beforeAll(async () => {
-  fake = await startFakePlex({ seed: 3, movies: 5, shows: 1, episodes: 3, sharedServer: true, pinMinPollIntervalMs: 1000, clock: () => now });
+  fake = await startFakePlex({
+    seed: 3,
+    movies: 5,
+    shows: 1,
+    episodes: 3,
+    sharedServer: true,
+    pinMinPollIntervalMs: 1000,
+    clock: () => now,
+  });
 });
 afterAll(() => fake.stop());
 
-function tv(path: string, init: { method?: string; token?: string; headers?: Record<string, string>; body?: string } = {}) {
+function tv(
+  path: string,
+  init: { method?: string; token?: string; headers?: Record<string, string>; body?: string } = {},
+) {
   const headers: Record<string, string> = { ...CLIENT_HEADERS, ...init.headers };
   if (init.token) headers['X-Plex-Token'] = init.token;
   return fetch(`${fake.plexTvUrl}${path}`, { method: init.method ?? 'GET', headers, body: init.body });
@@ -30,12 +41,19 @@ describe('PIN login', () => {
     const p = (await short.json()) as Json;
     expect(p.code).toHaveLength(4);
     expect(p.expiresIn).toBe(900);
-    const formStrong = await tv('/api/v2/pins', { method: 'POST', body: 'strong=true', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const formStrong = await tv('/api/v2/pins', {
+      method: 'POST',
+      body: 'strong=true',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(((await formStrong.json()) as Json).code).toHaveLength(25);
   });
 
   it('rejects a PIN request without X-Plex-Client-Identifier (400, code 1000)', async () => {
-    const res = await fetch(`${fake.plexTvUrl}/api/v2/pins?strong=true`, { method: 'POST', headers: { Accept: 'application/json' } });
+    const res = await fetch(`${fake.plexTvUrl}/api/v2/pins?strong=true`, {
+      method: 'POST',
+      headers: { Accept: 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as Json).errors[0].code).toBe(1000);
   });
@@ -57,13 +75,18 @@ describe('PIN login', () => {
     expect(approved.authToken).not.toBe(fake.token);
     const user = await tv('/api/v2/user', { token: approved.authToken });
     expect(user.status).toBe(200);
-    const pms = await fetch(`${fake.pmsUrl}/library/sections`, { headers: { 'X-Plex-Token': approved.authToken } });
+    const pms = await fetch(`${fake.pmsUrl}/library/sections`, {
+      headers: { 'X-Plex-Token': approved.authToken },
+    });
     expect(pms.status).toBe(200);
   });
 
   it('approves over the HTTP control endpoint (by id) and through the fake auth page (by code)', async () => {
     const a = (await (await tv('/api/v2/pins?strong=true', { method: 'POST' })).json()) as Json;
-    const ctl = await fetch(`${fake.plexTvUrl}/__control/pins/${a.id}/approve`, { method: 'POST', headers: { 'X-Plex-Token': fake.token } });
+    const ctl = await fetch(`${fake.plexTvUrl}/__control/pins/${a.id}/approve`, {
+      method: 'POST',
+      headers: { 'X-Plex-Token': fake.token },
+    });
     expect(ctl.status).toBe(200);
     now += 2000;
     expect(((await (await tv(`/api/v2/pins/${a.id}`)).json()) as Json).authToken).toBeTruthy();
@@ -72,7 +95,11 @@ describe('PIN login', () => {
     const b = (await (await tv('/api/v2/pins', { method: 'POST' })).json()) as Json;
     const page = await fetch(`${fake.plexTvUrl}/auth`);
     expect(await page.text()).toContain('Approve');
-    const viaPage = await fetch(`${fake.plexTvUrl}/auth/approve`, { method: 'POST', body: `code=${b.code}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const viaPage = await fetch(`${fake.plexTvUrl}/auth/approve`, {
+      method: 'POST',
+      body: `code=${b.code}`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(viaPage.status).toBe(200);
     now += 2000;
     expect(((await (await tv(`/api/v2/pins/${b.id}`)).json()) as Json).authToken).toBeTruthy();
@@ -83,7 +110,10 @@ describe('PIN login', () => {
     now += 901_000;
     const expired = await tv(`/api/v2/pins/${a.id}`);
     expect(expired.status).toBe(404);
-    expect(((await expired.json()) as Json).errors[0]).toMatchObject({ code: 1020, message: 'Code not found or expired' });
+    expect(((await expired.json()) as Json).errors[0]).toMatchObject({
+      code: 1020,
+      message: 'Code not found or expired',
+    });
     const b = (await (await tv('/api/v2/pins?strong=true', { method: 'POST' })).json()) as Json;
     fake.control.expirePin(b.code);
     expect((await tv(`/api/v2/pins/${b.id}`)).status).toBe(404);
@@ -95,7 +125,11 @@ describe('account', () => {
     const ok = await tv('/api/v2/user', { token: fake.token });
     expect(ok.status).toBe(200);
     const user = (await ok.json()) as Json;
-    expect(user).toMatchObject({ username: expect.any(String), uuid: expect.any(String), id: expect.any(Number) });
+    expect(user).toMatchObject({
+      username: expect.any(String),
+      uuid: expect.any(String),
+      id: expect.any(Number),
+    });
     expect((await tv('/api/v2/ping', { token: fake.token })).status).toBe(200);
     const bad = await tv('/api/v2/user', { token: 'nope' });
     expect(bad.status).toBe(401);
@@ -107,9 +141,13 @@ describe('account', () => {
     expect((await tv('/api/v2/user', { token })).status).toBe(200);
     fake.control.revokeToken(token);
     expect((await tv('/api/v2/user', { token })).status).toBe(401);
-    expect((await fetch(`${fake.pmsUrl}/library/sections`, { headers: { 'X-Plex-Token': token } })).status).toBe(401);
+    expect(
+      (await fetch(`${fake.pmsUrl}/library/sections`, { headers: { 'X-Plex-Token': token } })).status,
+    ).toBe(401);
     fake.control.restoreToken(token);
-    expect((await fetch(`${fake.pmsUrl}/library/sections`, { headers: { 'X-Plex-Token': token } })).status).toBe(200);
+    expect(
+      (await fetch(`${fake.pmsUrl}/library/sections`, { headers: { 'X-Plex-Token': token } })).status,
+    ).toBe(200);
   });
 });
 
@@ -122,18 +160,25 @@ describe('resources', () => {
     const servers = devices.filter((d) => d.provides.split(',').includes('server'));
     expect(devices.length).toBeGreaterThan(servers.length);
     const owned = servers.find((s) => s.clientIdentifier === fake.machineIdentifier)!;
-    expect(owned).toMatchObject({ owned: true, accessToken: fake.token, presence: true, product: 'Plex Media Server' });
+    expect(owned).toMatchObject({
+      owned: true,
+      accessToken: fake.token,
+      presence: true,
+      product: 'Plex Media Server',
+    });
     expect(owned.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(owned.connections.some((c: Json) => c.relay)).toBe(true);
     expect(owned.connections.some((c: Json) => c.uri === fake.pmsUrl)).toBe(true);
     const results = await Promise.all(
-      owned.connections.filter((c: Json) => c.uri.startsWith('http://127.0.0.1')).map(async (c: Json) => {
-        try {
-          return (await fetch(`${c.uri}/identity`, { signal: AbortSignal.timeout(2000) })).status;
-        } catch {
-          return 'unreachable';
-        }
-      }),
+      owned.connections
+        .filter((c: Json) => c.uri.startsWith('http://127.0.0.1'))
+        .map(async (c: Json) => {
+          try {
+            return (await fetch(`${c.uri}/identity`, { signal: AbortSignal.timeout(2000) })).status;
+          } catch {
+            return 'unreachable';
+          }
+        }),
     );
     expect(results).toContain(200);
     expect(results).toContain('unreachable');
@@ -142,9 +187,13 @@ describe('resources', () => {
     expect(shared.clientIdentifier).toBe(fake.sharedServer!.machineIdentifier);
     expect(shared.accessToken).toBe(fake.sharedServer!.token);
     expect(shared.sourceTitle).toBeTruthy();
-    const sharedOk = await fetch(`${fake.sharedServer!.pmsUrl}/library/sections`, { headers: { 'X-Plex-Token': shared.accessToken, Accept: 'application/json' } });
+    const sharedOk = await fetch(`${fake.sharedServer!.pmsUrl}/library/sections`, {
+      headers: { 'X-Plex-Token': shared.accessToken, Accept: 'application/json' },
+    });
     expect(sharedOk.status).toBe(200);
-    const sharedWithAccountToken = await fetch(`${fake.sharedServer!.pmsUrl}/library/sections`, { headers: { 'X-Plex-Token': fake.token } });
+    const sharedWithAccountToken = await fetch(`${fake.sharedServer!.pmsUrl}/library/sections`, {
+      headers: { 'X-Plex-Token': fake.token },
+    });
     expect(sharedWithAccountToken.status).toBe(401);
     expect(servers.some((s) => s.presence === false)).toBe(true);
   });

@@ -95,7 +95,8 @@ export class FakePlexTv {
   }
 
   findPin(idOrCode: number | string): Pin | undefined {
-    const asNumber = typeof idOrCode === 'number' ? idOrCode : /^\d+$/.test(idOrCode) ? Number(idOrCode) : undefined;
+    const asNumber =
+      typeof idOrCode === 'number' ? idOrCode : /^\d+$/.test(idOrCode) ? Number(idOrCode) : undefined;
     if (asNumber !== undefined && this.pins.has(asNumber)) return this.pins.get(asNumber);
     return [...this.pins.values()].find((p) => p.code.toLowerCase() === String(idOrCode).toLowerCase());
   }
@@ -103,12 +104,30 @@ export class FakePlexTv {
   // ---- endpoints -------------------------------------------------------------------------------------
 
   private reply(req: FakeRequest, status: number, value: unknown, xmlName: string): Reply {
-    if (req.wantsJson) return { status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(value) };
-    return { status, headers: { 'Content-Type': 'application/xml; charset=utf-8' }, body: objectToXml(xmlName, value) };
+    if (req.wantsJson)
+      return {
+        status,
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(value),
+      };
+    return {
+      status,
+      headers: { 'Content-Type': 'application/xml; charset=utf-8' },
+      body: objectToXml(xmlName, value),
+    };
   }
 
-  private error(req: FakeRequest, status: number, error: { code: number; message: string; status: number }): Reply {
-    if (req.wantsJson) return { status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify({ errors: [error] }) };
+  private error(
+    req: FakeRequest,
+    status: number,
+    error: { code: number; message: string; status: number },
+  ): Reply {
+    if (req.wantsJson)
+      return {
+        status,
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ errors: [error] }),
+      };
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<errors>\n  <error code="${error.code}" message="${error.message}" status="${error.status}"/>\n</errors>\n`;
     return { status, headers: { 'Content-Type': 'application/xml; charset=utf-8' }, body };
   }
@@ -176,9 +195,17 @@ export class FakePlexTv {
       qr: `https://plex.tv/api/v2/pins/qr/${pin.code}`,
       clientIdentifier: pin.clientIdentifier,
       location: {
-        code: 'US', continent_code: 'NA', country: 'United States', city: 'Testville', time_zone: 'America/New_York',
-        postal_code: '00000', european_union_member: false, in_privacy_restricted_country: false,
-        in_privacy_restricted_region: false, subdivisions: 'Test State', coordinates: '0.0, 0.0',
+        code: 'US',
+        continent_code: 'NA',
+        country: 'United States',
+        city: 'Testville',
+        time_zone: 'America/New_York',
+        postal_code: '00000',
+        european_union_member: false,
+        in_privacy_restricted_country: false,
+        in_privacy_restricted_region: false,
+        subdivisions: 'Test State',
+        coordinates: '0.0, 0.0',
       },
       expiresIn: Math.max(0, Math.round((pin.expiresAt - this.o.clock()) / 1000)),
       createdAt: iso(pin.createdAt),
@@ -192,19 +219,60 @@ export class FakePlexTv {
     if (!this.clientId(req)) return this.plexError(req, 1000);
     if (!this.o.accounts.isValid(req.token)) return this.plexError(req, 1001);
     const u = this.o.accounts.user;
-    return this.reply(req, 200, {
-      id: u.id, uuid: u.uuid, username: u.username, title: u.title, email: u.email, friendlyName: u.friendlyName,
-      locale: null, confirmed: true, joinedAt: 1_500_000_000, emailOnlyAuth: false, hasPassword: true, protected: false,
-      thumb: u.thumb, authToken: req.token, mailingListStatus: 'active', mailingListActive: false,
-      scrobbleTypes: '', country: 'US', restricted: false, anonymous: null, home: false, guest: false, homeSize: 1,
-      homeAdmin: true, maxHomeSize: 15, rememberExpiresAt: Math.floor(this.o.clock() / 1000) + 14 * 86_400,
-      twoFactorEnabled: false, backupCodesCreated: false,
-      subscription: { active: true, subscribedAt: '2019-01-01T00:00:00Z', status: 'Active', paymentService: null, plan: 'lifetime', features: [] },
-      profile: { autoSelectAudio: true, defaultAudioLanguage: 'en', defaultSubtitleLanguage: 'en', autoSelectSubtitle: 1, defaultSubtitleAccessibility: 0, defaultSubtitleForced: 1 },
-      entitlements: [],
-      roles: [],
-      services: [],
-    }, 'user');
+    return this.reply(
+      req,
+      200,
+      {
+        id: u.id,
+        uuid: u.uuid,
+        username: u.username,
+        title: u.title,
+        email: u.email,
+        friendlyName: u.friendlyName,
+        locale: null,
+        confirmed: true,
+        joinedAt: 1_500_000_000,
+        emailOnlyAuth: false,
+        hasPassword: true,
+        protected: false,
+        thumb: u.thumb,
+        authToken: req.token,
+        mailingListStatus: 'active',
+        mailingListActive: false,
+        scrobbleTypes: '',
+        country: 'US',
+        restricted: false,
+        anonymous: null,
+        home: false,
+        guest: false,
+        homeSize: 1,
+        homeAdmin: true,
+        maxHomeSize: 15,
+        rememberExpiresAt: Math.floor(this.o.clock() / 1000) + 14 * 86_400,
+        twoFactorEnabled: false,
+        backupCodesCreated: false,
+        subscription: {
+          active: true,
+          subscribedAt: '2019-01-01T00:00:00Z',
+          status: 'Active',
+          paymentService: null,
+          plan: 'lifetime',
+          features: [],
+        },
+        profile: {
+          autoSelectAudio: true,
+          defaultAudioLanguage: 'en',
+          defaultSubtitleLanguage: 'en',
+          autoSelectSubtitle: 1,
+          defaultSubtitleAccessibility: 0,
+          defaultSubtitleForced: 1,
+        },
+        entitlements: [],
+        roles: [],
+        services: [],
+      },
+      'user',
+    );
   }
 
   private ping(req: FakeRequest): Reply {
@@ -229,48 +297,128 @@ export class FakePlexTv {
         conn('http', '127.0.0.1', port, true, false, `http://127.0.0.1:${port}`),
       ];
       // plex.direct names do not resolve on an offline test machine: unreachable, as behind DNS-rebinding protection.
-      if (https) connections.unshift(conn('https', '127.0.0.1', port, true, false, `https://127-0-0-1.${hash}.plex.direct:${port}`));
-      if (ipv6) connections.push({ ...conn('http', '::1', this.o.deadPort, true, false, `http://[::1]:${this.o.deadPort}`), IPv6: true });
-      if (relay) connections.push(conn('https', '198.51.100.20', 8443, false, true, `https://198-51-100-20.${hash}.plex.direct:8443`));
+      if (https)
+        connections.unshift(
+          conn('https', '127.0.0.1', port, true, false, `https://127-0-0-1.${hash}.plex.direct:${port}`),
+        );
+      if (ipv6)
+        connections.push({
+          ...conn('http', '::1', this.o.deadPort, true, false, `http://[::1]:${this.o.deadPort}`),
+          IPv6: true,
+        });
+      if (relay)
+        connections.push(
+          conn('https', '198.51.100.20', 8443, false, true, `https://198-51-100-20.${hash}.plex.direct:8443`),
+        );
       return {
-        name: pms.friendlyName, product: 'Plex Media Server', productVersion: PMS_VERSION, platform: 'Linux',
-        platformVersion: '6.1.0', device: 'PC', clientIdentifier: pms.machineIdentifier,
-        createdAt: '2019-03-02T10:11:12Z', lastSeenAt: iso(this.o.clock() - 60_000), provides: 'server',
-        ownerId: null, sourceTitle: null, publicAddress: '203.0.113.7', accessToken: req.token, owned: true, home: false,
-        synced: false, relay: true, presence: true, httpsRequired: false, publicAddressMatches: true,
-        dnsRebindingProtection: false, natLoopbackSupported: false, connections, ...extra,
+        name: pms.friendlyName,
+        product: 'Plex Media Server',
+        productVersion: PMS_VERSION,
+        platform: 'Linux',
+        platformVersion: '6.1.0',
+        device: 'PC',
+        clientIdentifier: pms.machineIdentifier,
+        createdAt: '2019-03-02T10:11:12Z',
+        lastSeenAt: iso(this.o.clock() - 60_000),
+        provides: 'server',
+        ownerId: null,
+        sourceTitle: null,
+        publicAddress: '203.0.113.7',
+        accessToken: req.token,
+        owned: true,
+        home: false,
+        synced: false,
+        relay: true,
+        presence: true,
+        httpsRequired: false,
+        publicAddressMatches: true,
+        dnsRebindingProtection: false,
+        natLoopbackSupported: false,
+        connections,
+        ...extra,
       };
     };
     devices.push(server(this.o.pms, {}, hashHex(this.o.pms.machineIdentifier)));
     if (this.o.sharedPms) {
       const shared = this.o.sharedPms;
-      devices.push(server(shared.pms, {
-        ownerId: 7_654_321, sourceTitle: 'friend_of_retro', accessToken: shared.token, owned: false,
-        publicAddressMatches: false, relay: true,
-      }, hashHex(shared.pms.machineIdentifier)));
+      devices.push(
+        server(
+          shared.pms,
+          {
+            ownerId: 7_654_321,
+            sourceTitle: 'friend_of_retro',
+            accessToken: shared.token,
+            owned: false,
+            publicAddressMatches: false,
+            relay: true,
+          },
+          hashHex(shared.pms.machineIdentifier),
+        ),
+      );
     }
     if (this.o.offlineServer) {
       const id = new Rng(hashSeed(this.o.seed, 'offline')).hex(40);
       devices.push({
-        name: 'Old NAS', product: 'Plex Media Server', productVersion: '1.20.1.3252-a78fef9a9', platform: null,
-        platformVersion: null, device: null, clientIdentifier: id, createdAt: '2016-01-01T00:00:00Z',
-        lastSeenAt: '2021-06-01T00:00:00Z', provides: 'server', ownerId: null, sourceTitle: null,
-        publicAddress: '192.0.2.44', accessToken: req.token, owned: true, home: false, synced: false, relay: false,
-        presence: false, httpsRequired: false, publicAddressMatches: false, dnsRebindingProtection: false,
+        name: 'Old NAS',
+        product: 'Plex Media Server',
+        productVersion: '1.20.1.3252-a78fef9a9',
+        platform: null,
+        platformVersion: null,
+        device: null,
+        clientIdentifier: id,
+        createdAt: '2016-01-01T00:00:00Z',
+        lastSeenAt: '2021-06-01T00:00:00Z',
+        provides: 'server',
+        ownerId: null,
+        sourceTitle: null,
+        publicAddress: '192.0.2.44',
+        accessToken: req.token,
+        owned: true,
+        home: false,
+        synced: false,
+        relay: false,
+        presence: false,
+        httpsRequired: false,
+        publicAddressMatches: false,
+        dnsRebindingProtection: false,
         natLoopbackSupported: false,
-        connections: [conn('http', '127.0.0.1', this.o.deadPort, true, false, `http://127.0.0.1:${this.o.deadPort}`)],
+        connections: [
+          conn('http', '127.0.0.1', this.o.deadPort, true, false, `http://127.0.0.1:${this.o.deadPort}`),
+        ],
       });
     }
     devices.push({
-      name: 'Living Room TV', product: 'Plex for Android (TV)', productVersion: '10.12.0.100', platform: 'Android',
-      platformVersion: '11', device: 'SHIELD Android TV', clientIdentifier: new Rng(hashSeed(this.o.seed, 'player')).hex(16),
-      createdAt: '2022-05-05T05:05:05Z', lastSeenAt: iso(this.o.clock() - 3_600_000), provides: 'player,pubsub-player,client',
-      ownerId: null, sourceTitle: null, publicAddress: '203.0.113.7', accessToken: req.token, owned: true, home: false,
-      synced: false, relay: false, presence: false, httpsRequired: false, publicAddressMatches: true,
-      dnsRebindingProtection: false, natLoopbackSupported: false,
+      name: 'Living Room TV',
+      product: 'Plex for Android (TV)',
+      productVersion: '10.12.0.100',
+      platform: 'Android',
+      platformVersion: '11',
+      device: 'SHIELD Android TV',
+      clientIdentifier: new Rng(hashSeed(this.o.seed, 'player')).hex(16),
+      createdAt: '2022-05-05T05:05:05Z',
+      lastSeenAt: iso(this.o.clock() - 3_600_000),
+      provides: 'player,pubsub-player,client',
+      ownerId: null,
+      sourceTitle: null,
+      publicAddress: '203.0.113.7',
+      accessToken: req.token,
+      owned: true,
+      home: false,
+      synced: false,
+      relay: false,
+      presence: false,
+      httpsRequired: false,
+      publicAddressMatches: true,
+      dnsRebindingProtection: false,
+      natLoopbackSupported: false,
       connections: [conn('http', '192.168.1.50', 32500, true, false, 'http://192.168.1.50:32500')],
     });
-    if (req.wantsJson) return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(devices) };
+    if (req.wantsJson)
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(devices),
+      };
     const node: XNode = {
       size: devices.length,
       Device: devices.map(({ connections, ...rest }) => ({
@@ -302,14 +450,30 @@ button.onclick = async () => {
   private authApprove(req: FakeRequest): Reply {
     const code = new QueryParams(req.body).get('code') ?? req.query.get('code');
     const pin = code ? this.findPin(code) : undefined;
-    if (!pin || this.o.clock() >= pin.expiresAt) return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'PIN not found or expired' };
+    if (!pin || this.o.clock() >= pin.expiresAt)
+      return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'PIN not found or expired' };
     this.approvePin(pin.id);
     return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'approved' };
   }
 }
 
-function conn(protocol: string, address: string, port: number, local: boolean, relay: boolean, uri?: string): Record<string, unknown> {
-  return { protocol, address, port, uri: uri ?? `${protocol}://${address}:${port}`, local, relay, IPv6: false };
+function conn(
+  protocol: string,
+  address: string,
+  port: number,
+  local: boolean,
+  relay: boolean,
+  uri?: string,
+): Record<string, unknown> {
+  return {
+    protocol,
+    address,
+    port,
+    uri: uri ?? `${protocol}://${address}:${port}`,
+    local,
+    relay,
+    IPv6: false,
+  };
 }
 
 function iso(ms: number): string {

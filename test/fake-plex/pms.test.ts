@@ -12,7 +12,11 @@ afterAll(() => fake.stop());
 describe('auth and formats', () => {
   it('serves /identity without a token', async () => {
     const body = await plexJson(fake, '/identity', { token: null });
-    expect(body.MediaContainer).toMatchObject({ machineIdentifier: fake.machineIdentifier, claimed: true, size: 0 });
+    expect(body.MediaContainer).toMatchObject({
+      machineIdentifier: fake.machineIdentifier,
+      claimed: true,
+      size: 0,
+    });
   });
 
   it('answers 401 with an HTML body without a token, a bad token, even for JSON requests', async () => {
@@ -40,15 +44,38 @@ describe('auth and formats', () => {
     expect(xml.startsWith('<?xml')).toBe(true);
     const dirs = xmlElements(xml, 'Directory');
     expect(dirs.map((d) => d.key)).toEqual(jsonBody.MediaContainer.Directory.map((d: Json) => d.key));
-    expect(dirs.map((d) => d.updatedAt)).toEqual(jsonBody.MediaContainer.Directory.map((d: Json) => String(d.updatedAt)));
+    expect(dirs.map((d) => d.updatedAt)).toEqual(
+      jsonBody.MediaContainer.Directory.map((d: Json) => String(d.updatedAt)),
+    );
     expect(xmlElements(xml, 'Location').map((l) => l.path)).toEqual(
       jsonBody.MediaContainer.Directory.flatMap((d: Json) => d.Location.map((l: Json) => l.path)),
     );
   });
 
+  it('gives the same items in XML (Video/Directory elements) as in JSON (Metadata)', async () => {
+    for (const [path, element] of [
+      ['/library/sections/1/all?includeGuids=1', 'Video'],
+      ['/library/sections/2/all', 'Directory'],
+      ['/library/sections/2/all?type=4', 'Video'],
+    ] as const) {
+      const json = (await plexJson(fake, path)).MediaContainer.Metadata as Json[];
+      const xml = await (await plexGet(fake, path, { json: false })).text();
+      const elements = xmlElements(xml, element);
+      expect(elements.map((e) => e.ratingKey)).toEqual(json.map((m) => m.ratingKey));
+      expect(elements.map((e) => e.title)).toEqual(json.map((m) => m.title));
+      expect(elements.map((e) => e.updatedAt)).toEqual(json.map((m) => String(m.updatedAt)));
+      expect(xmlElements(xml, 'Part').map((p) => p.file)).toEqual(
+        json.flatMap((m) => (m.Media ?? []).flatMap((md: Json) => md.Part.map((p: Json) => p.file))),
+      );
+    }
+  });
+
   it('serves the root with server info', async () => {
     const body = await plexJson(fake, '/');
-    expect(body.MediaContainer).toMatchObject({ machineIdentifier: fake.machineIdentifier, friendlyName: fake.serverName });
+    expect(body.MediaContainer).toMatchObject({
+      machineIdentifier: fake.machineIdentifier,
+      friendlyName: fake.serverName,
+    });
   });
 });
 
@@ -58,7 +85,12 @@ describe('sections', () => {
       const { MediaContainer: mc } = await plexJson(fake, path);
       expect(mc.size).toBe(2);
       const [movies, shows] = mc.Directory;
-      expect(movies).toMatchObject({ key: '1', type: 'movie', title: 'Movies', agent: 'tv.plex.agents.movie' });
+      expect(movies).toMatchObject({
+        key: '1',
+        type: 'movie',
+        title: 'Movies',
+        agent: 'tv.plex.agents.movie',
+      });
       expect(shows).toMatchObject({ key: '2', type: 'show', title: 'TV Shows' });
       for (const s of mc.Directory) {
         expect(typeof s.updatedAt).toBe('number');
@@ -74,7 +106,9 @@ describe('sections', () => {
 
 describe('/library/sections/{id}/all', () => {
   it('pages with headers: offset, size, totalSize and the X-Plex-Container-* response headers', async () => {
-    const res = await plexGet(fake, '/library/sections/1/all', { headers: { 'X-Plex-Container-Start': '10', 'X-Plex-Container-Size': '7' } });
+    const res = await plexGet(fake, '/library/sections/1/all', {
+      headers: { 'X-Plex-Container-Start': '10', 'X-Plex-Container-Size': '7' },
+    });
     expect(res.headers.get('x-plex-container-start')).toBe('10');
     expect(res.headers.get('x-plex-container-total-size')).toBe('30');
     const { MediaContainer: mc } = (await res.json()) as Json;
@@ -85,7 +119,10 @@ describe('/library/sections/{id}/all', () => {
   it('pages with query parameters, walks the whole section without gaps or duplicates', async () => {
     const seen: string[] = [];
     for (let start = 0; ; start += 8) {
-      const { MediaContainer: mc } = await plexJson(fake, `/library/sections/1/all?X-Plex-Container-Start=${start}&X-Plex-Container-Size=8`);
+      const { MediaContainer: mc } = await plexJson(
+        fake,
+        `/library/sections/1/all?X-Plex-Container-Start=${start}&X-Plex-Container-Size=8`,
+      );
       if (!mc.size) break;
       seen.push(...mc.Metadata.map((m: Json) => m.ratingKey));
     }
@@ -94,10 +131,16 @@ describe('/library/sections/{id}/all', () => {
   });
 
   it('counts with size 0 and gives an empty page past the end', async () => {
-    const count = await plexJson(fake, '/library/sections/2/all?type=4&X-Plex-Container-Start=0&X-Plex-Container-Size=0');
+    const count = await plexJson(
+      fake,
+      '/library/sections/2/all?type=4&X-Plex-Container-Start=0&X-Plex-Container-Size=0',
+    );
     expect(count.MediaContainer).toMatchObject({ size: 0, totalSize: 80 });
     expect(count.MediaContainer.Metadata).toBeUndefined();
-    const past = await plexJson(fake, '/library/sections/1/all?X-Plex-Container-Start=500&X-Plex-Container-Size=10');
+    const past = await plexJson(
+      fake,
+      '/library/sections/1/all?X-Plex-Container-Start=500&X-Plex-Container-Size=10',
+    );
     expect(past.MediaContainer).toMatchObject({ size: 0, totalSize: 30, offset: 500 });
   });
 
@@ -106,8 +149,14 @@ describe('/library/sections/{id}/all', () => {
     const seasons = await plexJson(fake, '/library/sections/2/all?type=3');
     const episodes = await plexJson(fake, '/library/sections/2/all?type=4');
     expect(shows.MediaContainer.size).toBe(6);
-    expect(shows.MediaContainer.Metadata.every((m: Json) => m.type === 'show' && m.key.endsWith('/children'))).toBe(true);
-    expect(seasons.MediaContainer.Metadata.every((m: Json) => m.type === 'season' && typeof m.parentRatingKey === 'string')).toBe(true);
+    expect(
+      shows.MediaContainer.Metadata.every((m: Json) => m.type === 'show' && m.key.endsWith('/children')),
+    ).toBe(true);
+    expect(
+      seasons.MediaContainer.Metadata.every(
+        (m: Json) => m.type === 'season' && typeof m.parentRatingKey === 'string',
+      ),
+    ).toBe(true);
     expect(episodes.MediaContainer.size).toBe(80);
     const ep = episodes.MediaContainer.Metadata[0];
     expect(ep).toMatchObject({ type: 'episode' });
@@ -128,11 +177,20 @@ describe('/library/sections/{id}/all', () => {
     expect(strict.MediaContainer.Metadata.every((m: Json) => m.updatedAt > pivot)).toBe(true);
     const rawSingle = await plexJson(fake, `/library/sections/1/all?updatedAt>=${pivot}`);
     expect(rawSingle.MediaContainer.size).toBe(expected);
-    const encodedName = await plexJson(fake, `/library/sections/1/all?${encodeURIComponent('updatedAt>>=')}=${pivot}`);
+    const encodedName = await plexJson(
+      fake,
+      `/library/sections/1/all?${encodeURIComponent('updatedAt>>=')}=${pivot}`,
+    );
     expect(encodedName.MediaContainer.size).toBe(30);
-    const encodedSingle = await plexJson(fake, `/library/sections/1/all?${encodeURIComponent('updatedAt>=')}=${pivot}`);
+    const encodedSingle = await plexJson(
+      fake,
+      `/library/sections/1/all?${encodeURIComponent('updatedAt>=')}=${pivot}`,
+    );
     expect(encodedSingle.MediaContainer.size).toBe(30);
-    const encodedOp = await plexJson(fake, `/library/sections/1/all?${encodeURIComponent('updatedAt>>')}=${pivot}`);
+    const encodedOp = await plexJson(
+      fake,
+      `/library/sections/1/all?${encodeURIComponent('updatedAt>>')}=${pivot}`,
+    );
     expect(encodedOp.MediaContainer.size).toBe(expected);
     const added = all.map((m) => m.addedAt as number).sort((a, b) => a - b)[10]!;
     const byAdded = await plexJson(fake, `/library/sections/1/all?addedAt>>=${added}`);
@@ -144,13 +202,18 @@ describe('/library/sections/{id}/all', () => {
   it('filters with paging: totalSize counts the filtered set', async () => {
     const all = (await plexJson(fake, '/library/sections/2/all?type=4')).MediaContainer.Metadata as Json[];
     const pivot = all.map((m) => m.updatedAt as number).sort((a, b) => a - b)[40]!;
-    const page = await plexJson(fake, `/library/sections/2/all?type=4&updatedAt>>=${pivot}&X-Plex-Container-Start=0&X-Plex-Container-Size=5`);
+    const page = await plexJson(
+      fake,
+      `/library/sections/2/all?type=4&updatedAt>>=${pivot}&X-Plex-Container-Start=0&X-Plex-Container-Size=5`,
+    );
     expect(page.MediaContainer.totalSize).toBe(all.filter((m) => m.updatedAt > pivot).length);
   });
 
   it('sorts by sort=field[:desc]', async () => {
-    const asc = (await plexJson(fake, '/library/sections/1/all?sort=addedAt')).MediaContainer.Metadata as Json[];
-    const desc = (await plexJson(fake, '/library/sections/1/all?sort=addedAt:desc')).MediaContainer.Metadata as Json[];
+    const asc = (await plexJson(fake, '/library/sections/1/all?sort=addedAt')).MediaContainer
+      .Metadata as Json[];
+    const desc = (await plexJson(fake, '/library/sections/1/all?sort=addedAt:desc')).MediaContainer
+      .Metadata as Json[];
     const ascStamps = asc.map((m) => m.addedAt);
     expect(ascStamps).toEqual([...ascStamps].sort((a, b) => a - b));
     expect(desc.map((m) => m.addedAt)).toEqual([...ascStamps].reverse());
@@ -159,7 +222,8 @@ describe('/library/sections/{id}/all', () => {
   it('list items carry Media/Part, abbreviated tags, and Guid only with includeGuids=1', async () => {
     const plain = (await plexJson(fake, '/library/sections/1/all')).MediaContainer.Metadata as Json[];
     expect(plain.some((m) => m.Guid)).toBe(false);
-    const withGuids = (await plexJson(fake, '/library/sections/1/all?includeGuids=1')).MediaContainer.Metadata as Json[];
+    const withGuids = (await plexJson(fake, '/library/sections/1/all?includeGuids=1')).MediaContainer
+      .Metadata as Json[];
     expect(withGuids.some((m) => m.Guid?.[0]?.id?.startsWith('imdb://'))).toBe(true);
     for (const m of plain) {
       expect(m.librarySectionID).toBeUndefined();
@@ -184,7 +248,9 @@ describe('quirks in the generated library', () => {
     expect(movies.some((m) => m.guids.length === 0)).toBe(true);
     expect(movies.some((m) => m.type === 'movie' && m.media[0]!.parts.length > 1)).toBe(true);
     expect(movies.some((m) => m.type === 'movie' && m.media.length > 1)).toBe(true);
-    const files = movies.flatMap((m) => (m.type === 'movie' ? m.media.flatMap((md) => md.parts.map((p) => p.file)) : []));
+    const files = movies.flatMap((m) =>
+      m.type === 'movie' ? m.media.flatMap((md) => md.parts.map((p) => p.file)) : [],
+    );
     expect(files.some((f) => f.startsWith('/data/movies/'))).toBe(true);
     expect(files.some((f) => f.startsWith('/mnt/media2/movies/'))).toBe(true);
   });
@@ -195,7 +261,9 @@ describe('quirks in the generated library', () => {
     expect(offices.map((o) => o.year).sort()).toEqual([2001, 2005]);
     expect(items.some((i) => i.type === 'season' && i.index === 0)).toBe(true);
     expect(items.some((i) => i.type === 'episode' && i.index === undefined)).toBe(true);
-    expect(items.some((i) => i.type === 'episode' && i.media[0]!.parts[0]!.file.startsWith('D:\\Media\\Shows\\'))).toBe(true);
+    expect(
+      items.some((i) => i.type === 'episode' && i.media[0]!.parts[0]!.file.startsWith('D:\\Media\\Shows\\')),
+    ).toBe(true);
   });
 
   it('is deterministic for a seed', async () => {
@@ -215,12 +283,17 @@ describe('/library/metadata', () => {
     const plain = (await plexJson(fake, `/library/metadata/${withChapters.ratingKey}`)).MediaContainer;
     expect(plain.size).toBe(1);
     const item = plain.Metadata[0];
-    expect(item).toMatchObject({ ratingKey: withChapters.ratingKey, librarySectionID: 1, librarySectionTitle: 'Movies' });
+    expect(item).toMatchObject({
+      ratingKey: withChapters.ratingKey,
+      librarySectionID: 1,
+      librarySectionTitle: 'Movies',
+    });
     expect(item.Chapter).toBeUndefined();
     const streams = item.Media[0].Part[0].Stream as Json[];
     expect(streams.some((s) => s.streamType === 1)).toBe(true);
     expect(streams.some((s) => s.streamType === 2)).toBe(true);
-    const chaptered = (await plexJson(fake, `/library/metadata/${withChapters.ratingKey}?includeChapters=1`)).MediaContainer.Metadata[0];
+    const chaptered = (await plexJson(fake, `/library/metadata/${withChapters.ratingKey}?includeChapters=1`))
+      .MediaContainer.Metadata[0];
     expect(chaptered.Chapter).toHaveLength(withChapters.details!.chapters.length);
     expect(typeof chaptered.Chapter[0].startTimeOffset).toBe('number');
     if (item.Role) {
@@ -242,7 +315,10 @@ describe('/library/metadata', () => {
   });
 
   it('returns several items for a comma-separated list and 404 HTML for unknown ids', async () => {
-    const keys = fake.control.snapshot().items.slice(0, 4).map((i) => i.ratingKey);
+    const keys = fake.control
+      .snapshot()
+      .items.slice(0, 4)
+      .map((i) => i.ratingKey);
     const batch = (await plexJson(fake, `/library/metadata/${keys.join(',')}`)).MediaContainer;
     expect(batch.Metadata.map((m: Json) => m.ratingKey)).toEqual(keys);
     const missing = await plexGet(fake, '/library/metadata/999999');
@@ -253,13 +329,25 @@ describe('/library/metadata', () => {
   it('serves /children and /allLeaves of shows and seasons', async () => {
     const show = fake.control.snapshot().items.find((i) => i.type === 'show' && i.seasonKeys.length > 1)!;
     const seasons = (await plexJson(fake, `/library/metadata/${show.ratingKey}/children`)).MediaContainer;
-    expect(seasons.Metadata.map((m: Json) => m.ratingKey)).toEqual(show.type === 'show' ? show.seasonKeys : []);
+    expect(seasons.Metadata.map((m: Json) => m.ratingKey)).toEqual(
+      show.type === 'show' ? show.seasonKeys : [],
+    );
     expect(seasons.Metadata[0].type).toBe('season');
-    const episodes = (await plexJson(fake, `/library/metadata/${seasons.Metadata[0].ratingKey}/children`)).MediaContainer;
-    expect(episodes.Metadata.every((m: Json) => m.type === 'episode' && m.parentRatingKey === seasons.Metadata[0].ratingKey)).toBe(true);
+    const episodes = (await plexJson(fake, `/library/metadata/${seasons.Metadata[0].ratingKey}/children`))
+      .MediaContainer;
+    expect(
+      episodes.Metadata.every(
+        (m: Json) => m.type === 'episode' && m.parentRatingKey === seasons.Metadata[0].ratingKey,
+      ),
+    ).toBe(true);
     const leaves = (await plexJson(fake, `/library/metadata/${show.ratingKey}/allLeaves`)).MediaContainer;
     expect(leaves.size).toBe(seasons.Metadata.reduce((n: number, s: Json) => n + s.leafCount, 0));
-    const paged = (await plexJson(fake, `/library/metadata/${show.ratingKey}/allLeaves?X-Plex-Container-Start=0&X-Plex-Container-Size=1`)).MediaContainer;
+    const paged = (
+      await plexJson(
+        fake,
+        `/library/metadata/${show.ratingKey}/allLeaves?X-Plex-Container-Start=0&X-Plex-Container-Size=1`,
+      )
+    ).MediaContainer;
     expect(paged).toMatchObject({ size: 1, totalSize: leaves.size });
   });
 
@@ -277,7 +365,10 @@ describe('/library/metadata', () => {
 
 describe('images', () => {
   it('serves distinct valid PNGs for thumb/art per item and for /photo/:/transcode', async () => {
-    const items = fake.control.snapshot().items.filter((i) => i.hasThumb).slice(0, 2);
+    const items = fake.control
+      .snapshot()
+      .items.filter((i) => i.hasThumb)
+      .slice(0, 2);
     const bodies: Buffer[] = [];
     for (const item of items) {
       const res = await plexGet(fake, `/library/metadata/${item.ratingKey}/thumb/${item.updatedAt}`);
@@ -289,10 +380,43 @@ describe('images', () => {
     }
     expect(bodies[0]!.equals(bodies[1]!)).toBe(false);
     const inner = encodeURIComponent(`/library/metadata/${items[0]!.ratingKey}/thumb/${items[0]!.updatedAt}`);
-    const res = await plexGet(fake, `/photo/:/transcode?url=${inner}&width=100&height=150&minSize=1&upscale=1`);
+    const res = await plexGet(
+      fake,
+      `/photo/:/transcode?url=${inner}&width=100&height=150&minSize=1&upscale=1`,
+    );
     expect(res.status).toBe(200);
     const png = Buffer.from(await res.arrayBuffer());
     expect(png.readUInt32BE(16)).toBe(100);
     expect(png.readUInt32BE(20)).toBe(150);
+  });
+});
+
+describe('hidden seasons (opt-in quirk)', () => {
+  it('marks one show skipChildren; its episodes lack parentKey/parentRatingKey; /grandchildren lists them', async () => {
+    const hidden = await startFakePlex({ seed: 7, movies: 1, shows: 6, episodes: 30, hiddenSeasons: true });
+    try {
+      const shows = (await plexJson(hidden, '/library/sections/2/all')).MediaContainer.Metadata as Json[];
+      const show = shows.find((s) => s.skipChildren === true);
+      expect(show).toBeDefined();
+      expect(shows.filter((s) => s.skipChildren).length).toBe(1);
+      const episodes = (await plexJson(hidden, `/library/metadata/${show.ratingKey}/grandchildren`))
+        .MediaContainer.Metadata as Json[];
+      expect(episodes.length).toBe(show.leafCount);
+      for (const e of episodes) {
+        expect(e.parentRatingKey).toBeUndefined();
+        expect(e.parentKey).toBeUndefined();
+        expect(e.grandparentRatingKey).toBe(show.ratingKey);
+        expect(e.skipParent).toBe(true);
+      }
+      const others = (await plexJson(hidden, '/library/sections/2/all?type=4')).MediaContainer
+        .Metadata as Json[];
+      expect(
+        others
+          .filter((e) => e.grandparentRatingKey !== show.ratingKey)
+          .every((e) => typeof e.parentRatingKey === 'string'),
+      ).toBe(true);
+    } finally {
+      await hidden.stop();
+    }
   });
 });

@@ -8,13 +8,19 @@ import type { ActivityEvent, Library, TimelineEntry } from './library';
 import { QueryParams, buildFilters, buildSort, headerValue, readPaging } from './query';
 import type { RequestLog, ServerName } from './request-log';
 import { toJson, toXml, type XNode } from './serialize';
-import type { FakeItem, FakeSection, ItemType } from './types';
+import { ratingKeyOfPart } from './generator';
+import type { FakeItem, FakeSection, ItemType, ListedItem } from './types';
 import { itemNode, sectionNode, type ViewOptions } from './views';
 
 export const PMS_VERSION = '1.41.3.9314-a0bfb8370';
 
 const TYPE_BY_CODE: Record<string, ItemType> = { '1': 'movie', '2': 'show', '3': 'season', '4': 'episode' };
-const TITLE2: Record<ItemType, string> = { movie: 'All Movies', show: 'All Shows', season: 'All Seasons', episode: 'All Episodes' };
+const TITLE2: Record<ItemType, string> = {
+  movie: 'All Movies',
+  show: 'All Shows',
+  season: 'All Seasons',
+  episode: 'All Episodes',
+};
 
 export interface PmsOptions {
   name: ServerName;
@@ -36,7 +42,11 @@ const UNAUTHORIZED: Reply = {
   headers: { 'Content-Type': 'text/html' },
   body: htmlStatus(401, 'Unauthorized'),
 };
-const NOT_FOUND: Reply = { status: 404, headers: { 'Content-Type': 'text/html' }, body: htmlStatus(404, 'Not Found') };
+const NOT_FOUND: Reply = {
+  status: 404,
+  headers: { 'Content-Type': 'text/html' },
+  body: htmlStatus(404, 'Not Found'),
+};
 
 /** The fake Plex Media Server: library endpoints, images, notifications socket. */
 export class FakePms {
@@ -46,31 +56,116 @@ export class FakePms {
 
   constructor(private readonly o: PmsOptions) {
     const router = new Router();
-    const authed = (handler: (req: FakeRequest, params: string[]) => Reply) => (req: FakeRequest, params: string[]) => {
-      if (!o.accepts(req.token)) return UNAUTHORIZED;
-      o.onAuthenticated?.(req.token!);
-      return handler(req, params);
-    };
+    const authed =
+      (handler: (req: FakeRequest, params: string[]) => Reply) => (req: FakeRequest, params: string[]) => {
+        if (!o.accepts(req.token)) return UNAUTHORIZED;
+        o.onAuthenticated?.(req.token!);
+        return handler(req, params);
+      };
     router
-      .add('GET', '/identity', (req) => this.container(req, { size: 0, claimed: true, machineIdentifier: o.machineIdentifier, version: PMS_VERSION }))
-      .add('GET', '/', authed((req) => this.root(req)))
-      .add('GET', '/library/sections', authed((req) => this.sections(req)))
-      .add('GET', '/library/sections/all', authed((req) => this.sections(req)))
-      .add('GET', '/library/sections/{id}', authed((req, [id]) => this.sectionIndex(req, id!)))
-      .add('GET', '/library/sections/{id}/all', authed((req, [id]) => this.sectionAll(req, id!)))
-      .add('GET', '/library/sections/{id}/refresh', authed((req, [id]) => this.refresh(id!)))
-      .add('PUT', '/library/sections/{id}/refresh', authed((req, [id]) => this.refresh(id!)))
-      .add('GET', '/library/metadata/{id}', authed((req, [ids]) => this.metadata(req, ids!)))
-      .add('GET', '/library/metadata/{id}/children', authed((req, [id]) => this.children(req, id!, false)))
-      .add('GET', '/library/metadata/{id}/allLeaves', authed((req, [id]) => this.children(req, id!, true)))
-      .add('GET', '/library/metadata/{id}/thumb/{ts}', authed((req, [id, ts]) => this.itemImage(id!, 'thumb', ts!)))
-      .add('GET', '/library/metadata/{id}/art/{ts}', authed((req, [id, ts]) => this.itemImage(id!, 'art', ts!)))
-      .add('GET', '/library/media/{id}/chapterImages/{n}', authed((req, [id, n]) => png(`chapter/${id}/${n}`, 32, 18)))
-      .add('GET', '/library/sections/{id}/composite/{ts}', authed((req, [id, ts]) => png(`composite/${id}/${ts}`, 30, 30)))
-      .add('GET', '/:/resources/{name}', authed((req, [name]) => png(`resource/${name}`, 16, 16)))
-      .add('GET', '/photo/:/transcode', authed((req) => this.transcode(req)))
-      .add('GET', '/library/streams/{id}', authed((req, [id]) => this.stream(id!)))
-      .add('GET', '/library/parts/{id}/{ts}/{file}', authed((req, [id]) => this.partFile(id!)));
+      .add('GET', '/identity', (req) =>
+        this.container(req, {
+          size: 0,
+          claimed: true,
+          machineIdentifier: o.machineIdentifier,
+          version: PMS_VERSION,
+        }),
+      )
+      .add(
+        'GET',
+        '/',
+        authed((req) => this.root(req)),
+      )
+      .add(
+        'GET',
+        '/library/sections',
+        authed((req) => this.sections(req)),
+      )
+      .add(
+        'GET',
+        '/library/sections/all',
+        authed((req) => this.sections(req)),
+      )
+      .add(
+        'GET',
+        '/library/sections/{id}',
+        authed((req, [id]) => this.sectionIndex(req, id!)),
+      )
+      .add(
+        'GET',
+        '/library/sections/{id}/all',
+        authed((req, [id]) => this.sectionAll(req, id!)),
+      )
+      .add(
+        'GET',
+        '/library/sections/{id}/refresh',
+        authed((req, [id]) => this.refresh(id!)),
+      )
+      .add(
+        'PUT',
+        '/library/sections/{id}/refresh',
+        authed((req, [id]) => this.refresh(id!)),
+      )
+      .add(
+        'GET',
+        '/library/metadata/{id}',
+        authed((req, [ids]) => this.metadata(req, ids!)),
+      )
+      .add(
+        'GET',
+        '/library/metadata/{id}/children',
+        authed((req, [id]) => this.children(req, id!, false)),
+      )
+      .add(
+        'GET',
+        '/library/metadata/{id}/allLeaves',
+        authed((req, [id]) => this.children(req, id!, true)),
+      )
+      .add(
+        'GET',
+        '/library/metadata/{id}/grandchildren',
+        authed((req, [id]) => this.children(req, id!, true)),
+      )
+      .add(
+        'GET',
+        '/library/metadata/{id}/thumb/{ts}',
+        authed((req, [id, ts]) => this.itemImage(id!, 'thumb', ts!)),
+      )
+      .add(
+        'GET',
+        '/library/metadata/{id}/art/{ts}',
+        authed((req, [id, ts]) => this.itemImage(id!, 'art', ts!)),
+      )
+      .add(
+        'GET',
+        '/library/media/{id}/chapterImages/{n}',
+        authed((req, [id, n]) => png(`chapter/${id}/${n}`, 32, 18)),
+      )
+      .add(
+        'GET',
+        '/library/sections/{id}/composite/{ts}',
+        authed((req, [id, ts]) => png(`composite/${id}/${ts}`, 30, 30)),
+      )
+      .add(
+        'GET',
+        '/:/resources/{name}',
+        authed((req, [name]) => png(`resource/${name}`, 16, 16)),
+      )
+      .add(
+        'GET',
+        '/photo/:/transcode',
+        authed((req) => this.transcode(req)),
+      )
+      .add(
+        'GET',
+        '/library/streams/{id}',
+        authed((req, [id]) => this.stream(id!)),
+      )
+      .add(
+        'GET',
+        '/library/parts/{id}/{ts}/{file}',
+        authed((req, [id]) => this.partFile(id!)),
+      );
 
     this.service = new HttpService(router, {
       name: o.name,
@@ -102,6 +197,13 @@ export class FakePms {
   }
 
   /** Open notification sockets (for tests that wait for a client to subscribe). */
+  dropNotificationSockets(): number {
+    const count = this.sockets.size;
+    for (const socket of this.sockets) socket.terminate();
+    this.sockets.clear();
+    return count;
+  }
+
   get notificationClients(): number {
     return this.sockets.size;
   }
@@ -119,17 +221,39 @@ export class FakePms {
   // ---- endpoints -------------------------------------------------------------------------------------
 
   private container(req: FakeRequest, node: XNode, extraHeaders: Record<string, string> = {}): Reply {
-    if (req.wantsJson) return { status: 200, headers: { 'Content-Type': 'application/json', ...extraHeaders }, body: toJson(node) };
-    return { status: 200, headers: { 'Content-Type': 'text/xml;charset=utf-8', ...extraHeaders }, body: toXml(node) };
+    if (req.wantsJson)
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'application/json', ...extraHeaders },
+        body: toJson(node),
+      };
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'text/xml;charset=utf-8', ...extraHeaders },
+      body: toXml(node),
+    };
   }
 
   private root(req: FakeRequest): Reply {
     return this.container(req, {
-      size: 3, allowCameraUpload: false, allowSync: true, certificate: true, claimed: true,
-      friendlyName: this.o.friendlyName, machineIdentifier: this.o.machineIdentifier, multiuser: true, myPlex: true,
-      myPlexSigninState: 'ok', myPlexSubscription: true, myPlexUsername: this.o.myPlexUsername,
-      ownerFeatures: 'sync,webhooks', platform: 'Linux', platformVersion: '6.1', transcoderActiveVideoSessions: 0,
-      updatedAt: Math.max(...this.o.library.sections.map((s) => s.updatedAt)), version: PMS_VERSION,
+      size: 3,
+      allowCameraUpload: false,
+      allowSync: true,
+      certificate: true,
+      claimed: true,
+      friendlyName: this.o.friendlyName,
+      machineIdentifier: this.o.machineIdentifier,
+      multiuser: true,
+      myPlex: true,
+      myPlexSigninState: 'ok',
+      myPlexSubscription: true,
+      myPlexUsername: this.o.myPlexUsername,
+      ownerFeatures: 'sync,webhooks',
+      platform: 'Linux',
+      platformVersion: '6.1',
+      transcoderActiveVideoSessions: 0,
+      updatedAt: Math.max(...this.o.library.sections.map((s) => s.updatedAt)),
+      version: PMS_VERSION,
       Directory: [
         { count: 1, key: 'library', title: 'library' },
         { count: 1, key: 'identity', title: 'identity' },
@@ -140,7 +264,12 @@ export class FakePms {
 
   private sections(req: FakeRequest): Reply {
     const sections = this.o.library.sections;
-    return this.container(req, { size: sections.length, allowSync: true, title1: 'Plex Library', Directory: sections.map(sectionNode) });
+    return this.container(req, {
+      size: sections.length,
+      allowSync: true,
+      title1: 'Plex Library',
+      Directory: sections.map(sectionNode),
+    });
   }
 
   private sectionIndex(req: FakeRequest, id: string): Reply {
@@ -148,8 +277,13 @@ export class FakePms {
     if (!section) return NOT_FOUND;
     const keys = ['all', 'unwatched', 'newest', 'recentlyAdded', 'recentlyViewed', 'onDeck', 'collection'];
     return this.container(req, {
-      size: keys.length, allowSync: true, content: 'secondary', identifier: 'com.plexapp.plugins.library',
-      librarySectionID: section.id, title1: section.title, viewGroup: 'secondary',
+      size: keys.length,
+      allowSync: true,
+      content: 'secondary',
+      identifier: 'com.plexapp.plugins.library',
+      librarySectionID: section.id,
+      title1: section.title,
+      viewGroup: 'secondary',
       Directory: keys.map((key) => ({ key, title: key })),
     });
   }
@@ -168,18 +302,37 @@ export class FakePms {
     if (filters.length) items = items.filter((item) => filters.every((f) => f(item)));
     const limit = req.query.get('limit');
     if (limit !== undefined && /^\d+$/.test(limit)) items = items.slice(0, Number(limit));
-    return this.listReply(req, items, {
-      allowSync: true, art: `/:/resources/${section.type}-fanart.jpg`, identifier: 'com.plexapp.plugins.library',
-      librarySectionID: section.id, librarySectionTitle: section.title, librarySectionUUID: section.uuid,
-      mediaTagPrefix: '/system/bundle/media/flags/', mediaTagVersion: 1700000000,
-      thumb: `/:/resources/${section.type}.png`, title1: section.title, title2: TITLE2[type ?? defaultType],
-      viewGroup: type ?? defaultType, viewMode: 65592,
-    }, false);
+    return this.listReply(
+      req,
+      items,
+      {
+        allowSync: true,
+        art: `/:/resources/${section.type}-fanart.jpg`,
+        identifier: 'com.plexapp.plugins.library',
+        librarySectionID: section.id,
+        librarySectionTitle: section.title,
+        librarySectionUUID: section.uuid,
+        mediaTagPrefix: '/system/bundle/media/flags/',
+        mediaTagVersion: 1700000000,
+        thumb: `/:/resources/${section.type}.png`,
+        title1: section.title,
+        title2: TITLE2[type ?? defaultType],
+        viewGroup: type ?? defaultType,
+        viewMode: 65592,
+      },
+      false,
+    );
   }
 
   /** Default order is titleSort for movies and shows (as Plex's library view), natural order otherwise. */
-  private sorted(section: FakeSection, type: ItemType, items: FakeItem[], sortParam: string | undefined): FakeItem[] {
-    const sort = buildSort(sortParam) ?? (type === 'movie' || type === 'show' ? buildSort('titleSort') : undefined);
+  private sorted(
+    section: FakeSection,
+    type: ItemType,
+    items: ListedItem[],
+    sortParam: string | undefined,
+  ): ListedItem[] {
+    const sort =
+      buildSort(sortParam) ?? (type === 'movie' || type === 'show' ? buildSort('titleSort') : undefined);
     if (!sort) return items;
     const key = `${this.o.library.version}:${section.id}:${type}:sort=${sort.key}`;
     const cached = this.o.library.cachedView(key);
@@ -205,11 +358,13 @@ export class FakePms {
   }
 
   /** A paged list answer: offset/size/totalSize and the X-Plex-Container-* headers when the client paged. */
-  private listReply(req: FakeRequest, items: FakeItem[], container: XNode, detail: boolean): Reply {
+  private listReply(req: FakeRequest, items: ListedItem[], container: XNode, detail: boolean): Reply {
     const paging = readPaging(req.query, req.headers);
     const faults = this.o.faults;
     const applyPaging = paging.paged && !faults.ignorePaging;
-    const page = applyPaging ? items.slice(paging.start, paging.size === undefined ? undefined : paging.start + paging.size) : items;
+    const page = applyPaging
+      ? items.slice(paging.start, paging.size === undefined ? undefined : paging.start + paging.size)
+      : items;
     const opts = this.viewOptions(req, detail);
     const node: XNode = { size: page.length };
     const headers: Record<string, string> = {};
@@ -222,21 +377,30 @@ export class FakePms {
       headers['X-Plex-Container-Start'] = String(paging.start);
     }
     Object.assign(node, container);
-    if (page.length) node.Metadata = page.map((item) => itemNode(this.o.library, item, opts));
+    if (page.length)
+      node.Metadata = page.map((item) => itemNode(this.o.library, this.o.library.full(item), opts));
     return this.container(req, node, headers);
   }
 
   private metadata(req: FakeRequest, ids: string): Reply {
     const lib = this.o.library;
-    const items = ids.split(',').map((id) => lib.get(id.trim())).filter((i): i is FakeItem => i !== undefined);
+    const items = ids
+      .split(',')
+      .map((id) => lib.get(id.trim()))
+      .filter((i): i is FakeItem => i !== undefined);
     if (!items.length) return NOT_FOUND;
     const opts = this.viewOptions(req, true);
     const first = items[0]!;
     const section = lib.section(first.sectionId);
     return this.container(req, {
-      size: items.length, allowSync: true, identifier: 'com.plexapp.plugins.library',
-      librarySectionID: section?.id, librarySectionTitle: section?.title, librarySectionUUID: section?.uuid,
-      mediaTagPrefix: '/system/bundle/media/flags/', mediaTagVersion: 1700000000,
+      size: items.length,
+      allowSync: true,
+      identifier: 'com.plexapp.plugins.library',
+      librarySectionID: section?.id,
+      librarySectionTitle: section?.title,
+      librarySectionUUID: section?.uuid,
+      mediaTagPrefix: '/system/bundle/media/flags/',
+      mediaTagVersion: 1700000000,
       Metadata: items.map((item) => itemNode(lib, item, opts)),
     });
   }
@@ -245,17 +409,22 @@ export class FakePms {
     const lib = this.o.library;
     const parent = lib.get(id);
     if (!parent) return NOT_FOUND;
-    let items: FakeItem[] = leaves ? lib.allLeaves(parent) : lib.children(parent);
+    let items: ListedItem[] = leaves ? lib.allLeaves(parent) : lib.children(parent);
     const filters = buildFilters(req.query, lib.nowSeconds());
     if (filters.length) items = items.filter((item) => filters.every((f) => f(item)));
     const sort = buildSort(req.query.get('sort'));
     if (sort) items = [...items].sort(sort.compare);
     const section = lib.section(parent.sectionId);
     const container: XNode = {
-      allowSync: true, art: parent.hasArt ? `/library/metadata/${parent.ratingKey}/art/${parent.updatedAt}` : undefined,
-      identifier: 'com.plexapp.plugins.library', key: parent.ratingKey,
-      librarySectionID: section?.id, librarySectionTitle: section?.title, librarySectionUUID: section?.uuid,
-      mediaTagPrefix: '/system/bundle/media/flags/', mediaTagVersion: 1700000000,
+      allowSync: true,
+      art: parent.hasArt ? `/library/metadata/${parent.ratingKey}/art/${parent.updatedAt}` : undefined,
+      identifier: 'com.plexapp.plugins.library',
+      key: parent.ratingKey,
+      librarySectionID: section?.id,
+      librarySectionTitle: section?.title,
+      librarySectionUUID: section?.uuid,
+      mediaTagPrefix: '/system/bundle/media/flags/',
+      mediaTagVersion: 1700000000,
       thumb: parent.hasThumb ? `/library/metadata/${parent.ratingKey}/thumb/${parent.updatedAt}` : undefined,
       title1: parent.type === 'season' ? lib.get(parent.showKey)?.title : section?.title,
       title2: parent.title,
@@ -293,7 +462,8 @@ export class FakePms {
   /** `/photo/:/transcode?url=<inner path>&width=&height=`: the inner image at the asked size. */
   private transcode(req: FakeRequest): Reply {
     const inner = req.query.get('url');
-    if (!inner) return { status: 400, headers: { 'Content-Type': 'text/html' }, body: htmlStatus(400, 'Bad Request') };
+    if (!inner)
+      return { status: 400, headers: { 'Content-Type': 'text/html' }, body: htmlStatus(400, 'Bad Request') };
     const innerPath = inner.replace(/^https?:\/\/[^/]+/, '').split('?')[0]!;
     const m = /^\/library\/metadata\/([^/]+)\/(thumb|art)\/([^/]+)$/.exec(innerPath);
     if (m) {
@@ -308,25 +478,33 @@ export class FakePms {
   private stream(id: string): Reply {
     const streamId = Number(id);
     const partId = Math.floor(streamId / 16);
-    for (const item of this.o.library.items.values()) {
-      if (item.type !== 'movie' && item.type !== 'episode') continue;
-      if (!item.media.some((m) => m.parts.some((p) => p.id === partId))) continue;
-      const stream = this.o.library.detailsOf(item).streams.get(partId)?.find((s) => s.id === streamId);
-      if (!stream?.key) break;
-      const body = `1\n00:00:01,000 --> 00:00:04,000\n${item.title} (${stream.language ?? 'Unknown'})\n`;
-      return { status: 200, headers: { 'Content-Type': 'text/srt' }, body };
+    const item = this.o.library.get(ratingKeyOfPart(partId));
+    if (item?.type === 'movie' || item?.type === 'episode') {
+      const stream = this.o.library
+        .detailsOf(item)
+        .streams.get(partId)
+        ?.find((s) => s.id === streamId);
+      if (stream?.key) {
+        const body = `1\n00:00:01,000 --> 00:00:04,000\n${item.title} (${stream.language ?? 'Unknown'})\n`;
+        return { status: 200, headers: { 'Content-Type': 'text/srt' }, body };
+      }
     }
     return NOT_FOUND;
   }
 
   private partFile(id: string): Reply {
     const partId = Number(id);
-    for (const item of this.o.library.items.values()) {
-      if (item.type !== 'movie' && item.type !== 'episode') continue;
-      const part = item.media.flatMap((m) => m.parts).find((p) => p.id === partId);
-      if (part) return { status: 200, headers: { 'Content-Type': 'video/x-matroska' }, body: Buffer.from(`fake media for part ${part.id}: ${part.file}\n`) };
-    }
-    return NOT_FOUND;
+    const item = this.o.library.get(ratingKeyOfPart(partId));
+    const part =
+      item?.type === 'movie' || item?.type === 'episode'
+        ? item.media.flatMap((m) => m.parts).find((p) => p.id === partId)
+        : undefined;
+    if (!part) return NOT_FOUND;
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'video/x-matroska' },
+      body: Buffer.from(`fake media for part ${part.id}: ${part.file}\n`),
+    };
   }
 
   // ---- notifications ----------------------------------------------------------------------------------
@@ -339,7 +517,16 @@ export class FakePms {
     const token = headerValue(req.headers, 'x-plex-token') ?? query.get('X-Plex-Token');
     const started = Date.now();
     const record = (status: number) =>
-      this.o.log.record({ server: this.o.name, method: 'GET', path, route: path, query: q < 0 ? '' : url.slice(q + 1), status, durationMs: 0, at: started });
+      this.o.log.record({
+        server: this.o.name,
+        method: 'GET',
+        path,
+        route: path,
+        query: q < 0 ? '' : url.slice(q + 1),
+        status,
+        durationMs: 0,
+        at: started,
+      });
     if (path !== '/:/websockets/notifications' && path !== '/:/websocket/notifications') {
       record(404);
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n');
@@ -348,7 +535,9 @@ export class FakePms {
     if (!this.o.accepts(token)) {
       record(401);
       const body = htmlStatus(401, 'Unauthorized');
-      socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     record(101);
@@ -376,4 +565,3 @@ export class FakePms {
 function png(identity: string, width: number, height: number): Reply {
   return { status: 200, headers: { 'Content-Type': 'image/png' }, body: fakePng(identity, width, height) };
 }
-

@@ -1,4 +1,4 @@
-import type { FakeItem } from './types';
+import type { ListedItem } from './types';
 
 /** Query parameters in order, decoded; names keep operator characters (`updatedAt>>`) as Plex parses them. */
 export class QueryParams {
@@ -43,7 +43,7 @@ function decode(text: string): string {
 const DATE_FIELDS = new Set(['addedAt', 'updatedAt', 'originallyAvailableAt', 'lastViewedAt']);
 const INT_FIELDS = new Set(['year', 'index', 'duration']);
 
-type Predicate = (item: FakeItem) => boolean;
+type Predicate = (item: ListedItem) => boolean;
 
 /**
  * Filters from query parameters, following real PMS: the operator is part of the parameter *name*
@@ -62,7 +62,7 @@ export function buildFilters(query: QueryParams, nowSeconds: number): Predicate[
     const values = rawValue.split(',').map((v) => parseValue(field, v, nowSeconds));
     if (values.some((v) => v === undefined)) continue;
     const numbers = values as number[];
-    const read = (item: FakeItem): number | undefined => fieldValue(item, field);
+    const read = (item: ListedItem): number | undefined => fieldValue(item, field);
     switch (op) {
       case '>>':
       case '>':
@@ -90,7 +90,14 @@ function parseValue(field: string, value: string, nowSeconds: number): number | 
   if (DATE_FIELDS.has(field)) {
     const relative = /^-(\d+)(mon|m|h|d|w|y)$/.exec(value);
     if (relative) {
-      const unit: Record<string, number> = { m: 60, h: 3600, d: 86_400, w: 604_800, mon: 2_592_000, y: 31_536_000 };
+      const unit: Record<string, number> = {
+        m: 60,
+        h: 3600,
+        d: 86_400,
+        w: 604_800,
+        mon: 2_592_000,
+        y: 31_536_000,
+      };
       return nowSeconds - Number(relative[1]) * unit[relative[2]!]!;
     }
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return Math.floor(Date.parse(`${value}T00:00:00Z`) / 1000);
@@ -98,14 +105,16 @@ function parseValue(field: string, value: string, nowSeconds: number): number | 
   return /^-?\d+$/.test(value) ? Number(value) : undefined;
 }
 
-function fieldValue(item: FakeItem, field: string): number | undefined {
+function fieldValue(item: ListedItem, field: string): number | undefined {
   switch (field) {
     case 'addedAt':
       return item.addedAt;
     case 'updatedAt':
       return item.updatedAt;
     case 'originallyAvailableAt':
-      return item.originallyAvailableAt ? Math.floor(Date.parse(`${item.originallyAvailableAt}T00:00:00Z`) / 1000) : undefined;
+      return item.originallyAvailableAt
+        ? Math.floor(Date.parse(`${item.originallyAvailableAt}T00:00:00Z`) / 1000)
+        : undefined;
     case 'year':
       return item.year;
     case 'index':
@@ -119,7 +128,7 @@ function fieldValue(item: FakeItem, field: string): number | undefined {
 
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
-const SORT_KEYS: Record<string, (item: FakeItem) => string | number | undefined> = {
+const SORT_KEYS: Record<string, (item: ListedItem) => string | number | undefined> = {
   titleSort: (i) => i.titleSort ?? i.title,
   title: (i) => i.title,
   addedAt: (i) => i.addedAt,
@@ -134,7 +143,9 @@ const SORT_KEYS: Record<string, (item: FakeItem) => string | number | undefined>
 };
 
 /** A comparator for `sort=a:desc,b`; unknown fields are ignored (Plex then keeps its default order). */
-export function buildSort(sort: string | undefined): { key: string; compare: (a: FakeItem, b: FakeItem) => number } | undefined {
+export function buildSort(
+  sort: string | undefined,
+): { key: string; compare: (a: ListedItem, b: ListedItem) => number } | undefined {
   if (!sort) return undefined;
   const parts = sort
     .split(',')
@@ -145,14 +156,15 @@ export function buildSort(sort: string | undefined): { key: string; compare: (a:
     })
     .filter((p) => p !== undefined);
   if (!parts.length) return undefined;
-  const compare = (a: FakeItem, b: FakeItem): number => {
+  const compare = (a: ListedItem, b: ListedItem): number => {
     for (const { read, desc, nullsLast } of parts) {
       const va = read(a);
       const vb = read(b);
       if (va === vb) continue;
       if (va === undefined) return nullsLast ? 1 : desc ? 1 : -1;
       if (vb === undefined) return nullsLast ? -1 : desc ? -1 : 1;
-      const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : collator.compare(String(va), String(vb));
+      const c =
+        typeof va === 'number' && typeof vb === 'number' ? va - vb : collator.compare(String(va), String(vb));
       if (c !== 0) return desc ? -c : c;
     }
     return Number(a.ratingKey) - Number(b.ratingKey);
@@ -168,7 +180,10 @@ export interface Paging {
 }
 
 /** `X-Plex-Container-Start/Size` from the query string or the headers (query wins, as both are accepted). */
-export function readPaging(query: QueryParams, headers: Record<string, string | string[] | undefined>): Paging {
+export function readPaging(
+  query: QueryParams,
+  headers: Record<string, string | string[] | undefined>,
+): Paging {
   const pick = (name: string): number | undefined => {
     const raw = query.get(name) ?? headerValue(headers, name.toLowerCase());
     if (raw === undefined || !/^\d+$/.test(raw.trim())) return undefined;
@@ -179,7 +194,10 @@ export function readPaging(query: QueryParams, headers: Record<string, string | 
   return { start: start ?? 0, size, paged: start !== undefined || size !== undefined };
 }
 
-export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+export function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -38,7 +38,12 @@ export class RequestLog {
     let n = 0;
     for (const [key, value] of this.counters) {
       const [s, m, r] = splitKey(key);
-      if ((route === undefined || r === route) && (server === undefined || s === server) && (method === undefined || m === method)) n += value;
+      if (
+        (route === undefined || r === route) &&
+        (server === undefined || s === server) &&
+        (method === undefined || m === method)
+      )
+        n += value;
     }
     return n;
   }

@@ -33,7 +33,13 @@ function writeElement(out: string[], name: string, node: TaggedNode): void {
       if (value.length) hasChildren = true;
       continue;
     }
-    out.push(' ', key, '="', escapeXml(typeof value === 'boolean' ? (value ? '1' : '0') : String(value)), '"');
+    out.push(
+      ' ',
+      key,
+      '="',
+      escapeXml(typeof value === 'boolean' ? (value ? '1' : '0') : String(value)),
+      '"',
+    );
   }
   if (!hasChildren) {
     out.push(' />');
@@ -51,7 +57,15 @@ function writeElement(out: string[], name: string, node: TaggedNode): void {
   out.push('\n</', name, '>');
 }
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\n': '&#10;', '\r': '&#13;', '\t': '&#9;' };
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+  '\t': '&#9;',
+};
 
 function escapeXml(text: string): string {
   return /[&<>"\n\r\t]/.test(text) ? text.replace(/[&<>"\n\r\t]/g, (c) => XML_ESCAPES[c] ?? c) : text;

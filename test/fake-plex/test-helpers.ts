@@ -9,7 +9,12 @@ export interface GetOptions {
 }
 
 /** A plain fetch against the fake PMS (or any base URL), with the token and JSON header by default. */
-export async function plexGet(fake: FakePlex, path: string, opts: GetOptions = {}, base = fake.pmsUrl): Promise<Response> {
+export async function plexGet(
+  fake: FakePlex,
+  path: string,
+  opts: GetOptions = {},
+  base = fake.pmsUrl,
+): Promise<Response> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.json !== false) headers.Accept = 'application/json';
   const token = opts.token === undefined ? fake.token : opts.token;
@@ -40,7 +45,9 @@ export function xmlElements(xml: string, tag: string): Array<Record<string, stri
 
 function unescapeXml(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#(\d+));/g, (_m, name: string, code?: string) =>
-    code ? String.fromCharCode(Number(code)) : ({ amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[name]!,
+    code
+      ? String.fromCharCode(Number(code))
+      : ({ amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[name]!,
   );
 }
 

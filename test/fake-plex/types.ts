@@ -160,6 +160,8 @@ export interface FakeShow extends FakeItemBase {
   type: 'show';
   /** Season ratingKeys, in index order. */
   seasonKeys: string[];
+  /** Seasons hidden in Plex ("skipChildren"): its episodes then come without parentKey/parentRatingKey. */
+  skipChildren?: boolean;
 }
 
 export interface FakeSeason extends FakeItemBase {
@@ -184,8 +186,22 @@ export type FakeItem = FakeMovie | FakeShow | FakeSeason | FakeEpisode;
 
 /** Fields generated only when an item is first served in full (keeps start-up fast on big libraries). */
 export type LazyField =
-  | 'guid' | 'guids' | 'summary' | 'contentRating' | 'studio' | 'genres' | 'countries' | 'directors' | 'writers'
-  | 'roles' | 'hasThumb' | 'hasArt' | 'media' | 'tagline' | 'originalTitle' | 'editionTitle';
+  | 'guid'
+  | 'guids'
+  | 'summary'
+  | 'contentRating'
+  | 'studio'
+  | 'genres'
+  | 'countries'
+  | 'directors'
+  | 'writers'
+  | 'roles'
+  | 'hasThumb'
+  | 'hasArt'
+  | 'media'
+  | 'tagline'
+  | 'originalTitle'
+  | 'editionTitle';
 
 type Listed<T> = Omit<T, LazyField> & Partial<Pick<T, LazyField & keyof T>>;
 
@@ -207,6 +223,8 @@ export interface LibraryOptions {
   shows: number;
   /** Total episodes across all shows. */
   episodes: number;
+  /** Give one show hidden seasons (skipChildren), as Plex does for single-season shows set that way. */
+  hiddenSeasons?: boolean;
 }
 
 /** Everything the fake serves, fully expanded: what a complete sync must end up with. */

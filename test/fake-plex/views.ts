@@ -50,7 +50,12 @@ function imagePath(item: FakeItem, kind: 'thumb' | 'art'): string {
   return `/library/metadata/${item.ratingKey}/${kind}/${item.updatedAt}`;
 }
 
-function tags(kind: keyof typeof LIST_TAG_LIMIT, filter: string, list: FakeTag[], detail: boolean): XNode[] | undefined {
+function tags(
+  kind: keyof typeof LIST_TAG_LIMIT,
+  filter: string,
+  list: FakeTag[],
+  detail: boolean,
+): XNode[] | undefined {
   if (!list.length) return undefined;
   if (!detail) return list.slice(0, LIST_TAG_LIMIT[kind]).map((t) => ({ tag: t.tag }));
   return list.map((t) => ({ id: t.id, filter: `${filter}=${t.id}`, tag: t.tag }));
@@ -60,8 +65,12 @@ function roles(list: FakeRole[], detail: boolean): XNode[] | undefined {
   if (!list.length) return undefined;
   if (!detail) return list.slice(0, LIST_TAG_LIMIT.Role).map((r) => ({ tag: r.person.tag }));
   return list.map((r) => ({
-    id: r.person.id, filter: `actor=${r.person.id}`, tag: r.person.tag, tagKey: r.person.tagKey,
-    role: r.role, thumb: r.person.thumb,
+    id: r.person.id,
+    filter: `actor=${r.person.id}`,
+    tag: r.person.tag,
+    tagKey: r.person.tagKey,
+    role: r.role,
+    thumb: r.person.thumb,
   }));
 }
 
@@ -72,13 +81,27 @@ function streamNode(s: FakeStream): XNode {
 function mediaNodes(lib: Library, item: FakePlayable, opts: ViewOptions): XNode[] {
   const details = opts.detail ? lib.detailsOf(item) : undefined;
   return item.media.map((m: FakeMedia) => ({
-    id: m.id, duration: m.duration, bitrate: m.bitrate, width: m.width, height: m.height, aspectRatio: m.aspectRatio,
-    audioChannels: m.audioChannels, audioCodec: m.audioCodec, videoCodec: m.videoCodec,
-    videoResolution: m.videoResolution, container: m.container, videoFrameRate: m.videoFrameRate,
+    id: m.id,
+    duration: m.duration,
+    bitrate: m.bitrate,
+    width: m.width,
+    height: m.height,
+    aspectRatio: m.aspectRatio,
+    audioChannels: m.audioChannels,
+    audioCodec: m.audioCodec,
+    videoCodec: m.videoCodec,
+    videoResolution: m.videoResolution,
+    container: m.container,
+    videoFrameRate: m.videoFrameRate,
     videoProfile: m.parts[0]?.videoProfile,
     Part: m.parts.map((p) => {
       const part: XNode = {
-        id: p.id, key: p.key, duration: p.duration, file: p.file, size: p.size, container: p.container,
+        id: p.id,
+        key: p.key,
+        duration: p.duration,
+        file: p.file,
+        size: p.size,
+        container: p.container,
         videoProfile: p.videoProfile,
       };
       if (opts.checkFiles) {
@@ -97,7 +120,10 @@ export function itemNode(lib: Library, item: FakeItem, opts: ViewOptions): Tagge
   const d = opts.detail;
   const node: TaggedNode = {
     ratingKey: item.ratingKey,
-    key: item.type === 'show' || item.type === 'season' ? `/library/metadata/${item.ratingKey}/children` : `/library/metadata/${item.ratingKey}`,
+    key:
+      item.type === 'show' || item.type === 'season'
+        ? `/library/metadata/${item.ratingKey}/children`
+        : `/library/metadata/${item.ratingKey}`,
     guid: item.guid,
     type: item.type,
     title: item.title,
@@ -119,12 +145,16 @@ export function itemNode(lib: Library, item: FakeItem, opts: ViewOptions): Tagge
       node.grandparentThumb = show?.hasThumb ? imagePath(show, 'thumb') : undefined;
       node.grandparentArt = show?.hasArt ? imagePath(show, 'art') : undefined;
       if (season) {
-        node.parentRatingKey = season.ratingKey;
-        node.parentKey = `/library/metadata/${season.ratingKey}`;
-        node.parentGuid = season.guid;
+        const hidden = show?.type === 'show' && show.skipChildren === true;
+        if (!hidden) {
+          node.parentRatingKey = season.ratingKey;
+          node.parentKey = `/library/metadata/${season.ratingKey}`;
+          node.parentGuid = season.guid;
+          node.parentThumb = season.hasThumb ? imagePath(season, 'thumb') : undefined;
+        }
         node.parentTitle = season.title;
         node.parentIndex = season.type === 'season' ? season.index : undefined;
-        node.parentThumb = season.hasThumb ? imagePath(season, 'thumb') : undefined;
+        if (hidden) node.skipParent = true;
       }
     } else {
       node.parentRatingKey = item.showKey;
@@ -153,6 +183,7 @@ export function itemNode(lib: Library, item: FakeItem, opts: ViewOptions): Tagge
   if (item.type === 'movie' || item.type === 'episode') node.duration = item.duration;
   node.originallyAvailableAt = item.originallyAvailableAt;
   if (item.type === 'show') {
+    if (item.skipChildren) node.skipChildren = true;
     node.leafCount = lib.leafCount(item);
     node.viewedLeafCount = 0;
     node.childCount = item.seasonKeys.length;

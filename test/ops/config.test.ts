@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigStore, type ConfigChange } from '../../src-main/core/config/config-store';
 import { migrateConfig } from '../../src-main/core/config/migrations';
 import { ConfigError } from '../../src-main/core/errors/errors';
@@ -214,6 +214,13 @@ describe('config: runtime updates', () => {
     expect(store.fileSettings.concurrent_scans).toBe(6);
   });
 
+  it('creates the data folder on first write', async () => {
+    const dir = join(folder(), 'not', 'yet');
+    const store = ConfigStore.open({ dataDir: dir, env: {} });
+    await store.update({ close_to_tray: false });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ version: 1, close_to_tray: false });
+  });
+
   it('concurrent updates apply in order and both land', async () => {
     const dir = folder();
     const store = ConfigStore.open({ dataDir: dir, env: {} });
@@ -282,5 +289,29 @@ describe('config: migration from version 0', () => {
     expect(store.config.path_replacements).toHaveLength(2);
     expect(readFileSync(path, 'utf8')).toBe(original);
     expect(existsSync(`${path}.v0.bak`)).toBe(false);
+  });
+});
+
+describe('config: changes from another process', () => {
+  it('a watching store picks up an update written by another (the CLI beside the app)', async () => {
+    const dir = folder();
+    const app = ConfigStore.open({ dataDir: dir, env: {} });
+    const seen: ConfigChange[] = [];
+    app.subscribe((c) => seen.push(c));
+    const stop = app.watch(20);
+    cleanups.push(stop);
+    const cli = ConfigStore.open({ dataDir: dir, env: {} });
+    await cli.update({ concurrent_scans: 7 });
+    await vi.waitFor(() => expect(app.config.concurrent_scans).toBe(7), { timeout: 3000, interval: 20 });
+    expect(seen.map((c) => c.changed)).toEqual([['concurrent_scans']]);
+    // The app's own write is not reloaded as an outside change.
+    await app.update({ batch_size: 60 });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(seen).toHaveLength(2);
+    // A broken hand edit keeps the last good values.
+    writeFileSync(join(dir, 'config.json'), '{"concurrent_scans": ');
+    await vi.waitFor(() => expect(app.issues.map((i) => i.key)).toEqual(['config.json']), { timeout: 3000, interval: 20 });
+    expect(app.config.concurrent_scans).toBe(7);
+    expect(app.config.batch_size).toBe(60);
   });
 });

@@ -248,6 +248,18 @@ describe('circuit breaker', () => {
     expect(b.allows(1)).toBe(false);
     expect(() => b.assertAllows(1)).toThrow(CircuitOpenError);
     expect(() => b.assertAllows(1)).toThrow(/cooling down after 3 consecutive errors/);
+    // The refusal is not retried and does not count as another failure.
+    const refusal = (() => {
+      try {
+        b.assertAllows(1);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(classifyError(refusal)).toMatchObject({ errorClass: 'network', code: 'CIRCUIT_OPEN', retryable: false });
+    expect(b.recordFailure(1, refusal)).toBe(false);
+    expect(b.status(1).consecutiveErrors).toBe(3);
     // Other servers are not affected.
     expect(b.allows(2)).toBe(true);
     advance(15 * 60_000 - 1);

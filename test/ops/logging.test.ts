@@ -36,6 +36,9 @@ describe('redaction', () => {
     expect(redact(`X-Plex-Token: ${token}`)).toBe('X-Plex-Token: [redacted]');
     expect(redact(`{"authToken":"${token}","id":5}`)).toBe('{"authToken":"[redacted]","id":5}');
     expect(redact(`Authorization=${token}`)).not.toContain(token);
+    expect(redact(`Authorization: Bearer ${token}`)).toBe('Authorization: Bearer [redacted]');
+    expect(redact(`{"authorization":"Basic ${token}"}`)).toBe('{"authorization":"Basic [redacted]"}');
+    expect(redact('the Token expired; retrying')).toBe('the Token expired; retrying');
     const err = new PlexAuthError(`401 for http://h/library?X-Plex-Token=${token}`, { url: `http://h/?X-Plex-Token=${token}` });
     expect(err.message).not.toContain(token);
     expect(err.url).not.toContain(token);

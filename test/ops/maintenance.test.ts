@@ -259,6 +259,11 @@ describe('cleanup and database maintenance', () => {
     expect(existsSync(full.backupPath!)).toBe(true);
     expect(full.sizeAfter).toBeLessThan(full.sizeBefore);
     expect(store.sqlite.pragma('freelist_count', { simple: true })).toBe(0);
+    const rows = store.sqlite.prepare("select id, operation from sync_metrics where operation = 'maintenance' order by id").all();
+    expect(rows).toEqual([
+      { id: light.metricId, operation: 'maintenance' },
+      { id: full.metricId, operation: 'maintenance' },
+    ]);
   });
 
   it('keeps only the newest backups', () => {

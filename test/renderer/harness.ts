@@ -74,3 +74,28 @@ export async function signIn(h: CoreHarness): Promise<void> {
   }
   throw new Error('sign-in did not complete');
 }
+
+/** Signed in, the fake's server found, every library selected and synced once: the app past setup. */
+export async function prepareSynced(h: CoreHarness): Promise<void> {
+  await signIn(h);
+  const servers = await h.api.invoke('servers:refresh');
+  const server = servers.find((s) => s.machineIdentifier === h.fake.machineIdentifier);
+  if (!server) throw new Error('the fake server was not discovered');
+  const libraries = await h.api.invoke('libraries:refresh', { serverId: server.id });
+  const ids = libraries.map((l) => l.id);
+  await h.api.invoke('libraries:select', { libraryIds: ids, selected: true });
+  await h.api.invoke('sync:start', { libraryIds: ids, kind: 'incremental' });
+  await waitUntil(async () => {
+    const list = await h.api.invoke('libraries:list', {});
+    const queue = await h.api.invoke('sync:queue');
+    return queue.length === 0 && list.filter((l) => l.selected).every((l) => l.lastSyncAt !== null);
+  }, 30_000);
+}
+
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -4,6 +4,7 @@ import type { Store } from '../../src-main/core/store/database';
 import { setLibrariesSelected, upsertLibraries, type LibraryRow } from '../../src-main/core/store/repositories/library-repository';
 import { setChosenConnection, upsertServer } from '../../src-main/core/store/repositories/server-repository';
 
+/** `count` libraries on one server; the first `selected` are selected and already synced once. */
 export function seedLibraries(store: Store, count: number, selected = count): LibraryRow[] {
   const uri = 'http://127.0.0.1:32400';
   const server = upsertServer(store.db, {
@@ -25,10 +26,8 @@ export function seedLibraries(store: Store, count: number, selected = count): Li
       locations: [],
     })),
   );
-  setLibrariesSelected(
-    store.db,
-    rows.slice(0, selected).map((r) => r.id),
-    true,
-  );
+  const chosen = rows.slice(0, selected).map((r) => r.id);
+  setLibrariesSelected(store.db, chosen, true);
+  for (const id of chosen) store.sqlite.prepare('update libraries set last_sync_at = 1 where id = ?').run(id);
   return rows;
 }

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../../src-shared/config-schema';
 import type { ServiceEvent } from '../../src-shared/service-events';
-import { changedSections } from '../../src-main/core/service/live-push';
+import { changedSections, LivePush } from '../../src-main/core/service/live-push';
 import { createSyncService } from '../../src-main/core/service/sync-service';
 import { setLibrariesSelected, upsertLibraries } from '../../src-main/core/store/repositories/library-repository';
 import { setChosenConnection, upsertServer } from '../../src-main/core/store/repositories/server-repository';
@@ -42,6 +42,8 @@ async function setup(config: Partial<Config> = {}) {
     { key: '2', title: 'TV Shows', type: 'show', locations: [] },
   ]);
   setLibrariesSelected(t.store.db, libs.map((l) => l.id), true);
+  // Synced before: no first-sync runs at start, so every run here comes from the socket.
+  t.store.sqlite.prepare('update libraries set last_sync_at = 1').run();
   const runner = controlledRunner();
   const service = createSyncService({
     store: t.store,
@@ -111,6 +113,26 @@ describe('live push', () => {
     expect(health.ok).toBe(false);
     expect(health.servers[0]).toMatchObject({ tokenOk: false, needsLogin: true });
     expect(JSON.stringify(events)).not.toContain(fake.token);
+  });
+});
+
+describe('live push sockets', () => {
+  it('after a clock jump (sleep) every socket is started over at once', async () => {
+    const fake = await startFakePlex({ seed: 8, movies: 2, shows: 0, episodes: 0 });
+    cleanups.push(() => fake.stop());
+    const push = new LivePush({
+      servers: () => [{ serverId: 1, name: 'fake' }],
+      serverAccess: async () => ({ baseUrl: fake.pmsUrl, token: fake.token }),
+      onSectionChanged: () => {},
+      debounceMs: () => 100,
+    });
+    cleanups.push(() => push.stop());
+    push.start();
+    await waitFor('connected', () => push.status()[0]?.connected);
+    push.reconnectAll();
+    await waitFor('a second socket', () => sockets(fake, 101) >= 2);
+    await waitFor('connected again', () => push.status()[0]?.connected);
+    expect(push.status()[0]).toMatchObject({ connected: true, tokenOk: true, reconnects: 1 });
   });
 });
 

@@ -153,7 +153,7 @@ describe('sync service', () => {
   });
 
   it('stop interrupts the run in flight and hands waiting scheduled runs back to their schedules', async () => {
-    const { service, runner, store, libs, events } = setup({ libraries: 3, config: { concurrent_scans: 1 } });
+    const { service, runner, store, events } = setup({ libraries: 3, config: { concurrent_scans: 1 } });
     await service.start();
     // Three days asleep: every library's refresh is due at once; one runs, two wait.
     vi.setSystemTime(START + 3 * DAY);
@@ -169,7 +169,26 @@ describe('sync service', () => {
     // The two that never ran are due again, so the next start runs them (once each).
     const due = listSchedules(store.db).filter((s) => s.operation === 'refresh' && s.nextRunAt! <= Date.now());
     expect(due.map((s) => s.libraryId).sort()).toEqual(waiting.map((e) => e.libraryId).sort());
-    void libs;
+  });
+
+  it('a library never synced gets a first full sync at start, and one selected later on reload', async () => {
+    const { service, runner, store, libs } = setup({ libraries: 3 });
+    store.sqlite.prepare('update libraries set last_sync_at = null where id = ?').run(libs[0]!.id);
+    store.sqlite.prepare('update libraries set selected = 0 where id = ?').run(libs[2]!.id);
+    await service.start();
+    await flush();
+    expect(runner.calls.map((c) => [c.libraryId, c.kind, c.trigger])).toEqual([[libs[0]!.id, 'full', 'startup']]);
+    store.sqlite.prepare('update libraries set selected = 1, last_sync_at = null where id = ?').run(libs[2]!.id);
+    service.reload();
+    await flush();
+    expect(runner.calls.map((c) => [c.libraryId, c.trigger])).toEqual([
+      [libs[0]!.id, 'startup'],
+      [libs[2]!.id, 'startup'],
+    ]);
+    expect(service.schedules.list().filter((v) => v.libraryId === libs[2]!.id).map((v) => v.operation).sort()).toEqual([
+      'deep_scan',
+      'refresh',
+    ]);
   });
 
   it('a config change moves default schedules and applies concurrency at once', async () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { registerCleanup } from './cleanup';
 import { registerConfig } from './config';
+import { registerDaemon } from './daemon';
 import { registerDoctor } from './doctor';
 import { registerHealth } from './health';
 import { registerLibraries } from './libraries';
@@ -13,8 +14,9 @@ import { registerServe } from './serve';
 import { registerServers } from './servers';
 import { registerStats } from './stats';
 import { registerStatus } from './status';
+import { registerSync } from './sync';
 
 export type RegisterCommand = (program: Command, ctx: () => CliContext) => void;
 
 /** Every CLI command, one module each. */
-export const COMMANDS: RegisterCommand[] = [registerStatus, registerDoctor, registerLogin, registerLogout, registerServers, registerLibraries, registerStats, registerConfig, registerCleanup, registerRestore, registerMaintenance, registerHealth, registerServe];
+export const COMMANDS: RegisterCommand[] = [registerStatus, registerDoctor, registerLogin, registerLogout, registerServers, registerLibraries, registerStats, registerConfig, registerCleanup, registerRestore, registerMaintenance, registerHealth, registerServe, registerSync, registerDaemon];

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { runDatabaseMaintenance, type MaintenanceReport } from '../../core/maintenance/database-maintenance';
-import { startMetrics } from '../../core/metrics/metrics-writer';
 import { recordAudit } from '../../core/store/repositories/audit-repository';
 import type { CliContext } from '../context';
 import { emit } from '../output';
@@ -17,14 +16,12 @@ export function registerMaintenance(program: Command, ctx: () => CliContext): vo
       const store = c.openStore();
       let report: MaintenanceReport;
       try {
-        const metrics = startMetrics({ operation: 'maintenance' });
         report = runDatabaseMaintenance(store, {
           backupDir: join(c.dataDir, 'backups'),
           forceVacuum: opts.vacuum,
           integrity: opts.fullCheck ? 'full' : 'quick',
         });
         if (report.ok) {
-          metrics.finish(store.db);
           recordAudit(store.db, { actor: 'cli', action: 'maintenance', details: { vacuumed: report.vacuumed, backupPath: report.backupPath } });
         }
       } finally {

@@ -1,1 +1,179 @@
-import { Cli } from 'commander';
+import { Option, type Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import type { PathReplacement } from '../../../src-shared/config-schema';
+import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
+import { ConfigStore } from '../../core/config/config-store';
+import { UserError } from '../../core/errors/errors';
+import { loadClientIdentifier, makeIdentity } from '../../core/plex/identity';
+import { createServerClient } from '../../core/plex/server-client';
+import { PAUSE, SyncEngine } from '../../core/sync/engine';
+import { registerServerByUrl } from '../../core/sync/server-setup';
+import type { CliContext } from '../context';
+import { emit, table } from '../output';
+
+interface SyncFlags {
+  serverUrl: string;
+  token?: string;
+  library?: string[];
+  deep?: boolean;
+  pathMap?: string[];
+}
+
+export interface SyncSummary {
+  ok: boolean;
+  server: { id: number; name: string; url: string };
+  libraries: LibrarySyncResult[];
+  totals: { added: number; updated: number; removed: number; unchanged: number; errors: number; apiCalls: number };
+  durationMs: number;
+}
+
+function parsePathMap(values: string[] | undefined): PathReplacement[] {
+  return (values ?? []).map((v) => {
+    const i = v.indexOf('=');
+    if (i <= 0 || i === v.length - 1) throw new UserError(`--path-map needs FROM=TO, got "${v}"`);
+    return { from: v.slice(0, i), to: v.slice(i + 1) };
+  });
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerSync(program: Command, ctx: () => CliContext): void {
+  program
+    .command('sync')
+    .description('sync a server straight from its URL: its movie and show libraries into the database')
+    .requiredOption('--server-url <url>', 'server address, e.g. http://192.168.1.10:32400')
+    .addOption(new Option('--token <token>', 'Plex token (or set PLEX_TOKEN)').env('PLEX_TOKEN'))
+    .option('--library <key>', 'library section key or title to sync (repeatable; default: all movie and show libraries)', collect)
+    .option('--deep', 'deep scan: fetch every item again and re-check every file', false)
+    .option('--path-map <from=to>', 'path replacement, Plex path prefix = local prefix (repeatable, tried first)', collect)
+    .action(async (flags: SyncFlags) => {
+      const c = ctx();
+      if (!flags.token) throw new UserError('a Plex token is required: --token TOKEN or PLEX_TOKEN');
+      let url: URL;
+      try {
+        url = new URL(flags.serverUrl);
+      } catch {
+        throw new UserError(`--server-url is not a URL: ${flags.serverUrl}`);
+      }
+      const pathMap = parsePathMap(flags.pathMap);
+      const config = ConfigStore.open({ dataDir: c.dataDir }).config;
+      const store = c.openStore();
+      const controller = new AbortController();
+      const onSigint = () => controller.abort(PAUSE);
+      process.once('SIGINT', onSigint);
+      const client = createServerClient({
+        baseUrl: url.toString(),
+        token: flags.token,
+        identity: makeIdentity(loadClientIdentifier(store.db)),
+        timeoutMs: config.api_timeout_seconds * 1000,
+        retry: { attempts: config.retry_attempts, delayMs: config.retry_delay_seconds * 1000 },
+      });
+      const bar = process.stdout.isTTY && !c.json ? new ProgressBar() : null;
+      const started = Date.now();
+      try {
+        const { server } = await registerServerByUrl(store, client, {
+          ...(flags.library ? { select: flags.library } : {}),
+          signal: controller.signal,
+        });
+        const engine = new SyncEngine({
+          store,
+          config: { ...config, path_replacements: [...pathMap, ...config.path_replacements] },
+          clientFor: () => client,
+          dataDir: c.dataDir,
+        });
+        const results = await engine.syncServer(server.id, {
+          kind: flags.deep ? 'deep' : 'incremental',
+          trigger: 'cli',
+          signal: controller.signal,
+          ...(bar ? { onProgress: (p: SyncProgress) => bar.update(p) } : {}),
+        });
+        bar?.stop();
+        const sum = (k: keyof SyncSummary['totals']) => results.reduce((n, r) => n + r[k], 0);
+        const summary: SyncSummary = {
+          ok: results.every((r) => r.status === 'succeeded' || r.status === 'skipped'),
+          server: { id: server.id, name: server.name, url: client.baseUrl },
+          libraries: results,
+          totals: {
+            added: sum('added'),
+            updated: sum('updated'),
+            removed: sum('removed'),
+            unchanged: sum('unchanged'),
+            errors: sum('errors'),
+            // Registration requests (/identity, /, /library/sections) count too.
+            apiCalls: client.stats().apiCalls,
+          },
+          durationMs: Date.now() - started,
+        };
+        emit(c, summary, renderSummary);
+        if (!summary.ok) process.exitCode = 1;
+      } finally {
+        bar?.stop();
+        process.removeListener('SIGINT', onSigint);
+        client.close();
+        store.close();
+      }
+    });
+}
+
+/** A terminal progress bar fed by the engine's throttled snapshots. */
+class ProgressBar {
+  private readonly bar = new SingleBar(
+    {
+      format: '{library} {phase} |{bar}| {value}/{total} {rate}/s ETA {eta_s}s {title}',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    Presets.shades_classic,
+  );
+  private started = false;
+  private stopped = false;
+
+  update(p: SyncProgress): void {
+    if (this.stopped) return;
+    const payload = {
+      library: p.libraryTitle,
+      phase: p.phase,
+      rate: p.itemsPerSecond,
+      eta_s: p.etaSeconds ?? '?',
+      title: (p.currentTitle ?? '').slice(0, 40),
+    };
+    if (!this.started) {
+      this.bar.start(Math.max(p.total, 1), p.done, payload);
+      this.started = true;
+    } else {
+      this.bar.setTotal(Math.max(p.total, 1));
+      this.bar.update(p.done, payload);
+    }
+  }
+
+  stop(): void {
+    if (this.started && !this.stopped) this.bar.stop();
+    this.stopped = true;
+  }
+}
+
+function renderSummary(s: SyncSummary): string {
+  const rows = [
+    ['library', 'status', 'added', 'updated', 'removed', 'unchanged', 'errors', 'api calls', 'seconds'],
+    ...s.libraries.map((r) => [
+      r.libraryTitle,
+      r.skippedUnchanged ? 'unchanged' : r.resumedFromRunId ? `${r.status} (resumed)` : r.status,
+      String(r.added),
+      String(r.updated),
+      String(r.removed),
+      String(r.unchanged),
+      String(r.errors),
+      String(r.apiCalls),
+      (r.durationMs / 1000).toFixed(1),
+    ]),
+  ];
+  const t = s.totals;
+  const lines = [
+    `server: ${s.server.name} (${s.server.url})`,
+    table(rows),
+    `total: ${t.added} added, ${t.updated} updated, ${t.removed} removed, ${t.unchanged} unchanged, ${t.errors} errors, ` +
+      `${t.apiCalls} API calls, ${(s.durationMs / 1000).toFixed(1)} s`,
+  ];
+  for (const r of s.libraries) if (r.errorMessage) lines.push(`${r.libraryTitle}: ${r.errorMessage}`);
+  return lines.join('\n');
+}

@@ -37,6 +37,7 @@ export function forwardEvents(
   const flush = (key: string): void => {
     const slot = slots.get(key);
     if (!slot) return;
+    if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     if (!slot.pending) return;
     const { event, payload } = slot.pending;

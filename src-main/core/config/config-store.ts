@@ -5,15 +5,15 @@
 // Failure rules: a bad value is reported with its key and replaced by the last good value; an
 // unreadable file keeps the last good configuration; the user's file is never replaced by
 // defaults, and before the app first writes over a file that had problems it keeps a copy.
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, watch as watchFolder } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { CONFIG_VERSION, configSchema, type Config } from '../../../src-shared/config-schema';
 import { ConfigError, FileSystemError } from '../errors/errors';
 import { getLogger } from '../logging/logger';
 import { readEnvOverrides } from './env-overrides';
 import { describeIssues, sanitizeLayer, type ConfigIssue, type RawConfig } from './issues';
-import { migrateConfig } from './migrations';
+import { ConfigTooNewError, migrateConfig } from './migrations';
 
 export const CONFIG_FILE = 'config.json';
 
@@ -60,6 +60,8 @@ export class ConfigStore {
   private effective: Config = configSchema.parse({});
   private readonly listeners = new Set<ConfigListener>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** The file's text as last read or written here; a watch event with the same text is ours. */
+  private lastText: string | null = null;
 
   private constructor(opts: OpenConfigOptions) {
     this.path = join(opts.dataDir, opts.fileName ?? CONFIG_FILE);
@@ -100,7 +102,7 @@ export class ConfigStore {
 
   /** Re-reads the file and the environment; on any problem the last good values stay in force. */
   reload(): ConfigIssue[] {
-    const fileName = CONFIG_FILE;
+    const fileName = basename(this.path);
     let text: string | null = null;
     try {
       text = readFileSync(this.path, 'utf8');
@@ -115,6 +117,7 @@ export class ConfigStore {
         this.fileIssues = [{ key: fileName, reason: `cannot read: ${(err as Error).message}`, source: 'file' }];
       }
     }
+    this.lastText = text;
     if (text !== null) this.loadText(text, fileName);
     this.recompute();
     for (const issue of this.issues) {
@@ -143,7 +146,7 @@ export class ConfigStore {
       migrated = migrateConfig(parsed, fileName);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      this.fileState = err.key === 'version' && /newer/.test(err.message) ? 'too_new' : 'unreadable';
+      this.fileState = err instanceof ConfigTooNewError ? 'too_new' : 'unreadable';
       this.fileIssues = [{ key: err.key, reason: err.message.replace(/^config [^:]+: /, ''), source: 'file' }];
       return;
     }
@@ -155,10 +158,53 @@ export class ConfigStore {
     if (migrated.from < CONFIG_VERSION && this.fileState === 'ok') {
       // Only a clean upgrade is written back, and the original is kept beside it.
       const backup = `${this.path}.v${migrated.from}.bak`;
-      copyFileSync(this.path, backup);
-      this.writeFileSync();
-      log.info(`config upgraded from version ${migrated.from} to ${CONFIG_VERSION}`, { backup });
+      try {
+        copyFileSync(this.path, backup);
+        this.writeFileSync();
+        log.info(`config upgraded from version ${migrated.from} to ${CONFIG_VERSION}`, { backup });
+      } catch (err) {
+        // The upgrade still applies in memory; the file is upgraded by the next successful write.
+        log.warn('config upgrade could not be written', { error: err });
+      }
     }
+  }
+
+  /**
+   * Follows changes made to the file from outside (`retrovue config set` beside the running app,
+   * a hand edit) and reloads shortly after each. Returns the function that stops watching.
+   */
+  watch(debounceMs = 250): () => void {
+    const name = basename(this.path);
+    let timer: NodeJS.Timeout | null = null;
+    let watcher;
+    try {
+      watcher = watchFolder(dirname(this.path), (_event, file) => {
+        if (file !== null && file !== name) return;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          timer = null;
+          this.reloadIfChanged();
+        }, debounceMs);
+      });
+    } catch (err) {
+      log.warn('cannot watch the config file; changes from outside apply at next start', { error: err });
+      return () => undefined;
+    }
+    watcher.on('error', (err) => log.warn('config watch failed', { error: err }));
+    return () => {
+      if (timer) clearTimeout(timer);
+      watcher.close();
+    };
+  }
+
+  private reloadIfChanged(): void {
+    let text: string | null;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch {
+      text = null;
+    }
+    if (text !== this.lastText) this.reload();
   }
 
   private recompute(): ConfigChange | null {
@@ -186,8 +232,10 @@ export class ConfigStore {
   }
 
   private writeFileSync(): void {
+    const text = this.serialized();
     try {
-      writeFileAtomic.sync(this.path, this.serialized());
+      writeFileAtomic.sync(this.path, text);
+      this.lastText = text;
     } catch (err) {
       throw new FileSystemError(`cannot write ${this.path}: ${(err as Error).message}`, err);
     }
@@ -232,8 +280,11 @@ export class ConfigStore {
     }
     const previousLayer = this.fileLayer;
     this.fileLayer = next;
+    const text = this.serialized();
     try {
-      await writeFileAtomic(this.path, this.serialized());
+      mkdirSync(dirname(this.path), { recursive: true });
+      await writeFileAtomic(this.path, text);
+      this.lastText = text;
     } catch (err) {
       this.fileLayer = previousLayer;
       throw new FileSystemError(`cannot write ${this.path}: ${(err as Error).message}`, err);

@@ -69,6 +69,16 @@ function v0ToV1(raw: RawConfig, issues: ConfigIssue[]): RawConfig {
   return out;
 }
 
+/** The file comes from a newer app: it must be left exactly as it is. */
+export class ConfigTooNewError extends ConfigError {
+  constructor(fileName: string, version: number) {
+    super(
+      'version',
+      `${fileName} is version ${version}, written by a newer RetroVue (this one reads up to ${CONFIG_VERSION}); it was left untouched`,
+    );
+  }
+}
+
 const STEPS: Record<number, (raw: RawConfig, issues: ConfigIssue[]) => RawConfig> = {
   0: v0ToV1,
 };
@@ -91,10 +101,7 @@ export function migrateConfig(parsed: unknown, fileName: string): MigratedConfig
     throw new ConfigError('version', `expected a whole number, got ${JSON.stringify(version)}`);
   }
   if (version > CONFIG_VERSION) {
-    throw new ConfigError(
-      'version',
-      `${fileName} is version ${version}, written by a newer RetroVue (this one reads up to ${CONFIG_VERSION}); it was left untouched`,
-    );
+    throw new ConfigTooNewError(fileName, version);
   }
   const issues: ConfigIssue[] = [];
   let data = raw;

@@ -3,7 +3,7 @@
 // is let through (half open): success closes the circuit, failure opens it for another cooldown.
 import type { Config } from '../../../src-shared/config-schema';
 import type { ErrorClass } from '../../../src-shared/domain';
-import { classifyError } from './classify';
+import { CIRCUIT_OPEN, classifyError } from './classify';
 import { RetroVueError } from './errors';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
@@ -36,7 +36,7 @@ export class CircuitOpenError extends RetroVueError {
     super(
       `server ${serverId} is cooling down after ${consecutiveErrors} consecutive errors until ` +
         new Date(retryAt).toISOString(),
-      { code: 'CIRCUIT_OPEN', errorClass: 'network', userFacing: true },
+      { code: CIRCUIT_OPEN, errorClass: 'network', userFacing: true },
     );
     this.serverId = serverId;
     this.retryAt = retryAt;
@@ -159,7 +159,8 @@ export class CircuitBreakers {
     const serverFault =
       (c.errorClass !== null && SERVER_CLASSES.has(c.errorClass)) ||
       (c.status !== null && c.status >= 500);
-    if (!serverFault || c.cancelled) return false;
+    // Refusals by the breaker itself say nothing new about the server.
+    if (!serverFault || c.cancelled || c.code === CIRCUIT_OPEN) return false;
     const e = this.entry(serverId);
     e.consecutiveErrors += 1;
     e.lastError = c.message;

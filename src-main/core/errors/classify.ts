@@ -65,6 +65,8 @@ const FS_CODES = new Set([
   'EXDEV',
   'EIO',
 ]);
+/** CircuitOpenError's code (defined beside the breaker, which imports this module). */
+export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
 const SQLITE_RETRYABLE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED']);
 
 function codeOf(err: unknown): string | null {
@@ -105,7 +107,8 @@ export function classifyError(err: unknown): Classification {
     const sqlite = codeOf(err.cause);
     return result(err.errorClass, err.code, err.message, {
       retryable:
-        err.errorClass === 'network' ||
+        // A cooling-down server (circuit open) must not be hammered by retries.
+        (err.errorClass === 'network' && err.code !== CIRCUIT_OPEN) ||
         err.errorClass === 'timeout' ||
         (sqlite !== null && SQLITE_RETRYABLE.has(sqlite)),
     });

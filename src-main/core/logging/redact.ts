@@ -2,8 +2,10 @@
 // request or an error into text goes through here.
 
 const TOKEN_PARAM = /([?&](?:X-Plex-Token|token|authToken|accessToken)=)[^&#\s"']+/gi;
+/** Authorization schemes: the credential follows the scheme word. */
+const AUTH_SCHEME = /\b(Bearer|Basic)\s+(?!\[redacted\])[A-Za-z0-9._~+/=-]+/g;
 const TOKEN_FIELD =
-  /(["']?(?:X-Plex-Token|authToken|accessToken|token|authorization)["']?\s*[:=]\s*["']?)(?!\[redacted\])[^"',}\s&]+/gi;
+  /(["']?(?:X-Plex-Token|authToken|accessToken|token|authorization)["']?\s*[:=]\s*["']?(?:(?:Bearer|Basic)\s+)?)(?!\[redacted\]|(?:Bearer|Basic)\s)[^"',}\s&]+/gi;
 
 const knownSecrets = new Set<string>();
 
@@ -13,7 +15,10 @@ export function registerSecret(secret: string | null | undefined): void {
 }
 
 export function redact(text: string): string {
-  let out = text.replace(TOKEN_PARAM, '$1[redacted]').replace(TOKEN_FIELD, '$1[redacted]');
+  let out = text
+    .replace(AUTH_SCHEME, '$1 [redacted]')
+    .replace(TOKEN_PARAM, '$1[redacted]')
+    .replace(TOKEN_FIELD, '$1[redacted]');
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   }

@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { StoreError } from '../errors/errors';
+import { startMetrics } from '../metrics/metrics-writer';
 import type { Store } from '../store/database';
 
 export interface BackupOptions {
@@ -67,6 +68,8 @@ export interface MaintenanceReport {
   sizeBefore: number;
   sizeAfter: number;
   durationMs: number;
+  /** The sync_metrics row of this pass (null when the database was damaged and left alone). */
+  metricId: number | null;
 }
 
 function fileSize(path: string): number {
@@ -89,6 +92,7 @@ function checkIntegrity(store: Store, mode: 'quick' | 'full'): string {
 
 export function runDatabaseMaintenance(store: Store, opts: MaintenanceOptions): MaintenanceReport {
   const started = performance.now();
+  const metrics = startMetrics({ operation: 'maintenance' });
   const sqlite = store.sqlite;
   const sizeBefore = fileSize(store.path) + fileSize(`${store.path}-wal`);
   const pragma = (name: string) => sqlite.pragma(name, { simple: true }) as number;
@@ -114,6 +118,7 @@ export function runDatabaseMaintenance(store: Store, opts: MaintenanceOptions): 
       sizeBefore,
       sizeAfter: sizeBefore,
       durationMs: Math.round(performance.now() - started),
+      metricId: null,
     };
   }
   sqlite.pragma('optimize');
@@ -144,5 +149,6 @@ export function runDatabaseMaintenance(store: Store, opts: MaintenanceOptions): 
     sizeBefore,
     sizeAfter: fileSize(store.path) + fileSize(`${store.path}-wal`),
     durationMs: Math.round(performance.now() - started),
+    metricId: metrics.finish(store.db).id,
   };
 }

@@ -64,18 +64,18 @@ export function readHealth(db: Db, serviceName: string, runtime: HealthRuntime |
     const chosen = parseConnections(s.connectionsJson).find((c) => c.uri === s.chosenUri);
     const socket = push.get(s.id);
     const streak = runtime?.serverState(s.id) ?? { consecutiveErrors: 0, cooldownUntil: null };
-    const tokenOk = !s.needsLogin && (socket?.tokenOk ?? true);
     return {
       serverId: s.id,
       name: s.name,
       // A connected socket is the freshest proof; otherwise the last connection test.
       reachable: socket?.connected ? true : s.chosenUri === null ? false : (chosen?.ok ?? null),
-      tokenOk,
-      needsLogin: s.needsLogin || !tokenOk,
+      tokenOk: !s.needsLogin,
+      needsLogin: s.needsLogin,
       consecutiveErrors: streak.consecutiveErrors,
       cooldownUntil: streak.cooldownUntil,
       chosenUri: s.chosenUri,
       latencyMs: s.chosenLatencyMs,
+      livePush: !socket ? 'off' : socket.connected ? 'connected' : socket.refused ? 'refused' : 'connecting',
     };
   });
 

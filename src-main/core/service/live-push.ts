@@ -22,8 +22,12 @@ export interface WatchedServer {
 export interface LivePushStatus {
   serverId: number;
   connected: boolean;
-  /** False once the server refused our token on the socket. */
-  tokenOk: boolean;
+  /**
+   * The server refused the socket (401/403). Plex serves notifications to its admin only, so a
+   * shared server does this with a perfectly good token: live updates are off for it, schedules
+   * still run, and token health is judged by the API calls of the sync instead.
+   */
+  refused: boolean;
   lastError: string | null;
   lastMessageAt: number | null;
   reconnects: number;
@@ -35,7 +39,8 @@ export interface LivePushOptions {
   serverAccess: (serverId: number) => Promise<ServerAccess>;
   /** A library section changed on a server (after debouncing). */
   onSectionChanged: (serverId: number, sectionKey: string) => void;
-  onTokenRejected?: (serverId: number, message: string) => void;
+  /** The server refused the socket (see LivePushStatus.refused). */
+  onRefused?: (serverId: number, message: string) => void;
   /** Identity headers (X-Plex-Client-Identifier, ...). Never the token: it is added here. */
   headers?: Record<string, string>;
   debounceMs: () => number;
@@ -159,7 +164,7 @@ export class LivePush {
         status: {
           serverId: server.serverId,
           connected: false,
-          tokenOk: true,
+          refused: false,
           lastError: null,
           lastMessageAt: null,
           reconnects: 0,
@@ -232,7 +237,7 @@ export class LivePush {
     socket.on('open', () => {
       conn.attempts = 0;
       conn.status.connected = true;
-      conn.status.tokenOk = true;
+      conn.status.refused = false;
       conn.status.lastError = null;
       this.opts.log?.('info', 'live push connected', { serverId: conn.server.serverId, path });
       this.schedulePing(conn);
@@ -255,8 +260,10 @@ export class LivePush {
       const status = res.statusCode ?? 0;
       res.resume();
       if (status === 401 || status === 403) {
-        conn.status.tokenOk = false;
-        this.opts.onTokenRejected?.(conn.server.serverId, `server refused the token on the notifications socket (${status})`);
+        if (!conn.status.refused) {
+          this.opts.onRefused?.(conn.server.serverId, `the server refused its notifications socket (HTTP ${status}); live updates are off for it, schedules still run`);
+        }
+        conn.status.refused = true;
       } else if (status === 404) {
         conn.pathIndex += 1;
       }
@@ -286,8 +293,8 @@ export class LivePush {
   private retry(conn: Connection): void {
     if (conn.closed || !this.running) return;
     const { initialMs, maxMs } = this.opts.backoff ?? { initialMs: 1000, maxMs: 60_000 };
-    // A refused token will not fix itself quickly: wait the longest step.
-    const base = conn.status.tokenOk ? Math.min(maxMs, initialMs * 2 ** conn.attempts) : maxMs;
+    // A refusal will not change quickly: wait the longest step.
+    const base = conn.status.refused ? maxMs : Math.min(maxMs, initialMs * 2 ** conn.attempts);
     const delay = Math.round(base * (0.5 + this.random() * 0.5));
     conn.attempts += 1;
     conn.status.reconnects += 1;

@@ -202,8 +202,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         log?.warn(`live push request for library ${library.id} failed: ${describeError(err)}`);
       }
     },
-    onTokenRejected: (serverId, message) =>
-      emit({ type: 'needs_login', scope: 'server', serverId, message, at: clock.now() }),
+    onRefused: (serverId, message) => log?.warn(`server ${serverId}: ${message}`),
     ...(deps.identityHeaders ? { headers: deps.identityHeaders } : {}),
     debounceMs: () => deps.config().live_push_debounce_seconds * 1000,
     ...(deps.livePushBackoff ? { backoff: deps.livePushBackoff } : {}),
@@ -320,6 +319,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     });
   }
 
+  /** A newly selected library gets its first full sync now, not at its first scheduled time. */
+  function queueFirstSyncs(): void {
+    for (const library of listLibraries(db)) {
+      if (!library.selected || library.lastSyncAt !== null) continue;
+      queue.request({ libraryId: library.id, kind: 'full', trigger: 'startup' });
+    }
+  }
+
   function selectedLibraryIds(): number[] {
     return listLibraries(db)
       .filter((l) => l.selected)
@@ -365,6 +372,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         log?.info(`resuming interrupted run ${run.runId} of library ${run.libraryId}`);
         queue.request({ libraryId: run.libraryId, kind: run.kind, trigger: 'resume' });
       }
+      queueFirstSyncs();
       scheduler.start();
       livePush.start();
       unsubscribeConfig =
@@ -474,6 +482,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
     reload() {
       if (state !== 'running' && state !== 'paused') return;
+      queueFirstSyncs();
       scheduler.ensureDefaults();
       livePush.refresh();
     },

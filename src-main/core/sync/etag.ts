@@ -1,63 +1,53 @@
-// Cheap change tests. The list etag hashes the list fields that matter (Tunarr/ErsatzTV do the
-// same): unchanged etag + settled state = nothing to fetch, nothing to write. The detail etag
-// hashes what only the detail endpoint has, so an unchanged detail skips rewriting child rows.
+// Cheap change tests, computed on the raw payload before any validation (validation is the costly
+// part, and an unchanged item needs none). The list etag hashes every list field except per-user
+// watch state (Tunarr/ErsatzTV hash a similar subset): unchanged etag + settled state = nothing to
+// fetch, nothing to write. The detail etag hashes the whole detail payload, so an unchanged detail
+// (a deep scan) skips rewriting streams, chapters and credits.
 import { createHash } from 'node:crypto';
-import type { PlexItem, PlexMedia } from '../plex/payloads';
 
-function hash(value: unknown): string {
-  return createHash('sha1').update(JSON.stringify(value)).digest('base64url');
+/** Per-user fields that change with watching, not with the library. */
+const VOLATILE = new Set([
+  'viewCount',
+  'viewOffset',
+  'lastViewedAt',
+  'skipCount',
+  'lastRatedAt',
+  'userRating',
+  'viewedLeafCount',
+  'lastSkippedAt',
+]);
+
+function hash(text: string): string {
+  return createHash('sha1').update(text).digest('base64url');
 }
 
-const mediaShape = (media: PlexMedia[] | undefined) =>
-  (media ?? []).map((m) => [m.id, m.Part.map((p) => [p.id, p.key, p.file, p.size, p.duration, p.container])]);
-
-const tagNames = (tags: Array<{ tag: string }> | undefined) => (tags ?? []).map((t) => t.tag);
-
-export function listEtag(item: PlexItem): string {
-  const common = [
-    item.type,
-    item.ratingKey,
-    item.guid,
-    item.title,
-    item.titleSort,
-    item.originalTitle,
-    item.summary,
-    item.year,
-    item.originallyAvailableAt,
-    item.contentRating,
-    item.duration,
-    item.addedAt,
-    item.updatedAt,
-    item.thumb,
-    item.art,
-    item.studio,
-    (item.Guid ?? []).map((g) => g.id),
-    tagNames(item.Genre),
-    tagNames(item.Director),
-    tagNames(item.Writer),
-    tagNames(item.Country),
-    tagNames(item.Role),
-  ];
-  switch (item.type) {
-    case 'movie':
-      return hash([common, item.tagline, item.editionTitle, mediaShape(item.Media)]);
-    case 'show':
-      return hash([common, item.childCount, item.leafCount]);
-    case 'season':
-      return hash([common, item.index, item.parentRatingKey, item.leafCount]);
-    case 'episode':
-      return hash([
-        common,
-        item.index,
-        item.parentIndex,
-        item.parentRatingKey,
-        item.grandparentRatingKey,
-        mediaShape(item.Media),
-      ]);
-  }
+/** The item without its watch-state fields (they sit on the item itself, never deeper). */
+function stable(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) if (!VOLATILE.has(k)) out[k] = v;
+  return out;
 }
 
-/** Hash of a detail payload as a whole (streams, chapters, full credits and everything else). */
-export function detailEtag(item: PlexItem): string {
-  return hash(item);
+export function listEtag(raw: unknown): string {
+  return hash(JSON.stringify(stable(raw)) ?? '');
+}
+
+export function detailEtag(raw: unknown): string {
+  return hash(JSON.stringify(stable(raw)) ?? '');
+}
+
+/** ratingKey of an unvalidated entry, when it has a usable one. */
+export function rawRatingKey(raw: unknown): string | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const rk = (raw as { ratingKey?: unknown }).ratingKey;
+  if (typeof rk === 'string' && rk.length > 0 && rk.length <= 200) return rk;
+  if (typeof rk === 'number' && Number.isInteger(rk) && rk >= 0) return String(rk);
+  return null;
+}
+
+export function rawField(raw: unknown, field: string): string | number | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const v = (raw as Record<string, unknown>)[field];
+  return typeof v === 'string' || typeof v === 'number' ? v : undefined;
 }

@@ -10,7 +10,7 @@ import type { Store } from '../store/database';
 import type { ExistingItem, MediaWriter } from '../store/repositories/media-repository';
 import { insertSyncError, updateRun } from '../store/repositories/run-repository';
 import { encodeCheckpoint, type CheckpointState } from './checkpoint';
-import { detailEtag, listEtag } from './etag';
+import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
 import { mapItem } from './item-mapper';
 import type { ParentIds, ParentMaps, PhaseSpec } from './phase';
 import type { RunProgress } from './progress';
@@ -73,9 +73,17 @@ async function* prefetched<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
 }
 
 interface Candidate {
-  item: PlexItem;
+  raw: unknown;
+  ratingKey: string;
   etag: string;
   existing: ExistingItem | undefined;
+}
+
+interface Invalid {
+  raw: unknown;
+  ratingKey: string | null;
+  title: string | null;
+  message: string;
 }
 
 /** Runs one listing phase from the checkpoint's offset to the end of the list. */
@@ -91,91 +99,130 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
     signal: ctx.signal,
     query: { type: TYPE_CODES[spec.kind], includeGuids: 1 },
   });
+  // Details of page N+1 are fetched while page N is written.
+  let pending: Promise<void> | null = null;
   for await (const page of prefetched(pages)) {
     throwIfAborted(ctx.signal);
     if (page.totalSize !== null) ctx.progress.setTotal(page.totalSize);
-    await processPage(ctx, spec, kind, page);
+    const prepared = await preparePage(ctx, spec, kind, page);
+    await pending;
+    pending = prepared.details.then((details) => commitPage(ctx, spec, kind, page, prepared, details));
+    pending.catch(() => undefined);
   }
+  await pending;
 }
 
-async function processPage(ctx: LibraryRunContext, spec: PhaseSpec, kind: ItemKind, page: Page): Promise<void> {
-  const invalid: Array<{ raw: unknown; ratingKey: string | null; title: string | null; message: string }> = [];
-  const valid: PlexItem[] = [];
-  for (const raw of page.items) {
-    const parsed = parseItem(spec.kind, raw);
-    if (parsed.ok) valid.push(parsed.item);
-    else invalid.push({ raw, ratingKey: parsed.ratingKey, title: parsed.title, message: parsed.message });
-  }
-  const keys = [...valid.map((i) => i.ratingKey), ...invalid.flatMap((i) => (i.ratingKey ? [i.ratingKey] : []))];
-  const existing = ctx.writer.existing(kind, ctx.libraryId, keys);
+interface PreparedPage {
+  invalid: Invalid[];
+  keys: string[];
+  existing: Map<string, ExistingItem>;
+  changed: Candidate[];
+  unchanged: number;
+  details: Promise<Map<string, unknown> | null>;
+}
 
+/** Classifies a page against the stored etags and starts fetching details of what changed. */
+async function preparePage(ctx: LibraryRunContext, spec: PhaseSpec, kind: ItemKind, page: Page): Promise<PreparedPage> {
+  const invalid: Invalid[] = [];
+  const listed: Array<{ raw: unknown; ratingKey: string }> = [];
+  for (const raw of page.items) {
+    const ratingKey = rawRatingKey(raw);
+    if (ratingKey) listed.push({ raw, ratingKey });
+    else invalid.push({ raw, ratingKey: null, title: titleOf(raw), message: `invalid ${spec.kind} payload: ratingKey missing or malformed` });
+  }
+  const keys = listed.map((l) => l.ratingKey);
+  const existing = ctx.writer.existing(kind, ctx.libraryId, keys);
   const changed: Candidate[] = [];
   let unchanged = 0;
-  for (const item of valid) {
-    const etag = listEtag(item);
-    const ex = existing.get(item.ratingKey);
+  for (const l of listed) {
+    const etag = listEtag(l.raw);
+    const ex = existing.get(l.ratingKey);
     if (ex && ex.etag === etag && isSettled(ex.state) && !ctx.deep) unchanged += 1;
-    else changed.push({ item, etag, existing: ex });
+    else changed.push({ raw: l.raw, ratingKey: l.ratingKey, etag, existing: ex });
   }
-
   if (spec.kind === 'show') await adoptRekeyedShows(ctx, changed);
-
   const toMark = changed.flatMap((c) => (c.existing ? [c.existing] : []));
   if (toMark.length > 0) ctx.store.transaction(() => ctx.writer.markScanning(kind, toMark));
+  const details =
+    spec.withDetail && changed.length > 0 ? fetchDetails(ctx, changed.map((c) => c.ratingKey)) : Promise.resolve(null);
+  details.catch(() => undefined);
+  return { invalid, keys, existing, changed, unchanged, details };
+}
 
-  const details = spec.withDetail && changed.length > 0 ? await fetchDetails(ctx, changed.map((c) => c.item.ratingKey)) : null;
+const titleOf = (raw: unknown): string | null => {
+  const t = rawField(raw, 'title');
+  return typeof t === 'string' && t.length > 0 ? t.slice(0, 500) : null;
+};
+
+/** Validates, maps and writes one page, with its seen keys and checkpoint, in one transaction. */
+function commitPage(
+  ctx: LibraryRunContext,
+  spec: PhaseSpec,
+  kind: ItemKind,
+  page: Page,
+  prepared: PreparedPage,
+  details: Map<string, unknown> | null,
+): void {
   throwIfAborted(ctx.signal);
-
+  const { invalid, keys, changed } = prepared;
   let added = 0;
   let updated = 0;
+  let unchanged = prepared.unchanged;
   let errors = 0;
   let lastTitle: string | null = null;
   ctx.store.transaction(() => {
+    // Read again: the previous page was committed after this one was classified, and a listing
+    // that shifted (items added meanwhile) can repeat an item across a page boundary.
+    const current = ctx.writer.existing(kind, ctx.libraryId, changed.map((c) => c.ratingKey));
     ctx.writer.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
     for (const bad of invalid) {
       errors += 1;
-      recordItemError(ctx, kind, bad.ratingKey, bad.title, bad.message, existing.get(bad.ratingKey ?? ''), spec.resolveRawParents(bad.raw, ctx.maps));
+      recordItemError(ctx, kind, bad.ratingKey, bad.title, bad.message, undefined, spec.resolveRawParents(bad.raw, ctx.maps));
     }
     for (const c of changed) {
-      let payload: PlexItem = c.item;
+      const now = current.get(c.ratingKey);
+      // The state to transition from is the one before this run marked it scanning.
+      const stored = now && now.state === 'scanning' ? { ...now, state: now.stateBeforeScan ?? 'normal' } : now;
+      let raw: unknown = c.raw;
       let dEtag: string | null = null;
-      if (details) {
-        const raw = details.get(c.item.ratingKey);
+      if (spec.withDetail) {
+        raw = details?.get(c.ratingKey);
         if (raw === undefined) {
           // Listed, then gone before its details came: not seen after all.
-          ctx.writer.unmarkSeen(ctx.checkpoint.chainRunId, kind, c.item.ratingKey);
+          ctx.writer.unmarkSeen(ctx.checkpoint.chainRunId, kind, c.ratingKey);
           continue;
         }
-        const parsed = parseItem(spec.kind, raw);
-        if (!parsed.ok) {
-          errors += 1;
-          recordItemError(ctx, kind, c.item.ratingKey, c.item.title, parsed.message, c.existing, spec.resolveRawParents(raw, ctx.maps));
-          continue;
-        }
-        payload = parsed.item;
-        dEtag = detailEtag(payload);
+        dEtag = detailEtag(raw);
       }
+      const parsed = parseItem(spec.kind, raw);
+      if (!parsed.ok) {
+        errors += 1;
+        recordItemError(ctx, kind, c.ratingKey, parsed.title ?? titleOf(c.raw), parsed.message, stored, spec.resolveRawParents(raw, ctx.maps));
+        continue;
+      }
+      const payload: PlexItem = parsed.item;
       const parents = spec.resolveParents(payload as ParsedItem<PlexItemType> as never, ctx.maps);
       if (!parents.ok) {
         errors += 1;
-        recordItemError(ctx, kind, c.item.ratingKey, c.item.title, parents.message, c.existing, undefined);
+        recordItemError(ctx, kind, c.ratingKey, payload.title, parents.message, stored, undefined);
         continue;
       }
       const result = ctx.writer.writeItem({
         kind,
         libraryId: ctx.libraryId,
-        item: mapItem(payload, details !== null),
-        existing: c.existing,
+        item: mapItem(payload, spec.withDetail),
+        existing: stored,
         etag: c.etag,
         detailEtag: dEtag,
         runId: ctx.runId,
         ...(parents.parents ? { parents: parents.parents } : {}),
-        writeChildren: !c.existing || !details || c.existing.detailEtag !== dEtag,
+        writeChildren: !stored || !spec.withDetail || stored.detailEtag !== dEtag,
       });
       if (kind === 'show') ctx.maps.shows.set(payload.ratingKey, result.id);
       if (kind === 'season') ctx.maps.seasons.set(payload.ratingKey, result.id);
+      const before = c.existing ?? stored;
       if (result.inserted) added += 1;
-      else if (c.existing && (c.existing.etag !== c.etag || !isSettled(c.existing.state) || c.existing.detailEtag !== dEtag)) updated += 1;
+      else if (before && (before.etag !== c.etag || !isSettled(before.state) || before.detailEtag !== dEtag)) updated += 1;
       else unchanged += 1;
       lastTitle = payload.title;
     }
@@ -199,7 +246,7 @@ async function processPage(ctx: LibraryRunContext, spec: PhaseSpec, kind: ItemKi
       apiCalls: ctx.client.stats().apiCalls,
     });
   });
-  ctx.progress.advance(page.items.length, lastTitle ?? valid.at(-1)?.title ?? null);
+  ctx.progress.advance(page.items.length, lastTitle ?? titleOf(page.items.at(-1)));
 }
 
 function recordItemError(
@@ -276,15 +323,18 @@ async function adoptRekeyedShows(ctx: LibraryRunContext, changed: Candidate[]): 
   const claimed = new Set<number>();
   for (const c of changed) {
     if (c.existing) continue;
-    const item = c.item as ParsedItem<'show'>;
+    const guid = rawField(c.raw, 'guid');
+    const title = rawField(c.raw, 'title');
+    const year = rawField(c.raw, 'year');
+    if (typeof title !== 'string') continue;
     const candidates = ctx.writer
-      .findShowCandidates(ctx.libraryId, item.guid ?? null, item.title, item.year ?? null)
-      .filter((cand) => cand.ratingKey !== item.ratingKey && !claimed.has(cand.id));
+      .findShowCandidates(ctx.libraryId, typeof guid === 'string' ? guid : null, title, typeof year === 'number' ? year : null)
+      .filter((cand) => cand.ratingKey !== c.ratingKey && !claimed.has(cand.id));
     for (const cand of candidates) {
       if (cand.state !== 'file_not_found' && !(await isGoneFromPlex(ctx, cand.ratingKey))) continue;
-      ctx.store.transaction(() => ctx.writer.rekey('show', cand.id, item.ratingKey));
+      ctx.store.transaction(() => ctx.writer.rekey('show', cand.id, c.ratingKey));
       claimed.add(cand.id);
-      c.existing = { ...cand, ratingKey: item.ratingKey };
+      c.existing = { ...cand, ratingKey: c.ratingKey };
       break;
     }
   }

@@ -14,7 +14,8 @@ type Check = { status: 'checking' } | { status: 'done'; view: PathCheckView } | 
 export function LibrariesStep({ serverId, onBack, onDone }: { serverId: number; onBack: () => void; onDone?: () => void }) {
   const { api } = useStores();
   const server = useServers((s) => s.servers.find((x) => x.id === serverId) ?? null);
-  const libraries = useLibraries((s) => s.libraries.filter((l) => l.serverId === serverId));
+  const allLibraries = useLibraries((s) => s.libraries);
+  const libraries = allLibraries.filter((l) => l.serverId === serverId);
   const select = useLibraries((s) => s.select);
   const sync = useLibraries((s) => s.sync);
   const config = useSettings((s) => s.config);

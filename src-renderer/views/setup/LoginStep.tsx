@@ -77,7 +77,7 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
                 Open plex.tv in the browser
               </a>
             ) : null}
-            <button type="button" className="btn" onClick={() => void cancel()}>
+            <button type="button" className="btn btn-large" onClick={() => void cancel()}>
               Cancel
             </button>
           </div>

@@ -93,8 +93,23 @@ export class MediaWriter {
 
   private insert(table: string, row: Row): number {
     const cols = Object.keys(row);
-    const sql = `insert into ${table} (${cols.join(',')}) values (${cols.map(() => '?').join(',')})`;
-    return Number(this.run(sql, ...cols.map((c) => row[c])).lastInsertRowid);
+    const sql = `insert into ${table} (${cols.join(',')}) values (${cols.map((c) => `@${c}`).join(',')})`;
+    return Number(this.run(sql, row).lastInsertRowid);
+  }
+
+  private readonly childStmts = new Map<string, Database.Statement>();
+
+  /** Insert of a row shape that never varies under `shape` (the mapper's fixed shapes): no SQL building per row. */
+  private insertChild(shape: string, table: string, row: Row): number {
+    let s = this.childStmts.get(shape);
+    if (!s) {
+      const cols = Object.keys(row);
+      s = this.sqlite.prepare(`insert into ${table} (${cols.join(',')}) values (${cols.map((c) => `@${c}`).join(',')})`);
+      this.childStmts.set(shape, s);
+    }
+    const r = s.run(row);
+    this.rowsWritten += r.changes;
+    return Number(r.lastInsertRowid);
   }
 
   private update(table: string, id: number, row: Row): void {
@@ -182,7 +197,7 @@ export class MediaWriter {
     } else {
       id = this.insert(table, row);
     }
-    if (input.writeChildren || !existing) this.replaceChildren(kind, id, item);
+    if (input.writeChildren || !existing) this.replaceChildren(kind, id, item, !existing);
     this.upsertArtwork(kind, id, 'thumb', item.artwork.thumb);
     this.upsertArtwork(kind, id, 'art', item.artwork.art);
     return { id, inserted: !existing, state: next.state };
@@ -298,17 +313,23 @@ export class MediaWriter {
     return kind === 'movie' ? 'movie_id' : kind === 'episode' ? 'episode_id' : null;
   }
 
-  private replaceChildren(kind: ItemKind, id: number, item: MappedItem): void {
+  /** `fresh`: the item row was just inserted, so it has no children to delete. */
+  private replaceChildren(kind: ItemKind, id: number, item: MappedItem, fresh: boolean): void {
     const owner = this.owner(kind);
     if (owner) {
-      this.run(`delete from media_versions where ${owner} = ?`, id);
-      this.run(`delete from chapters where ${owner} = ?`, id);
+      if (!fresh) {
+        this.run(`delete from media_versions where ${owner} = ?`, id);
+        this.run(`delete from chapters where ${owner} = ?`, id);
+      }
       this.insertVersions(owner, id, item.versions);
-      for (const c of item.chapters) this.insert('chapters', { [owner]: id, ...c });
+      for (const c of item.chapters) this.insertChild(`chapters:${owner}`, 'chapters', { [owner]: id, ...c });
     }
-    this.run(`delete from guids where item_kind = ? and item_id = ?`, kind, id);
-    for (const g of item.guids) this.insert('guids', { item_kind: kind, item_id: id, provider: g.provider, value: g.value });
-    this.run(`delete from item_tags where item_kind = ? and item_id = ?`, kind, id);
+    if (!fresh) {
+      this.run(`delete from guids where item_kind = ? and item_id = ?`, kind, id);
+      this.run(`delete from item_tags where item_kind = ? and item_id = ?`, kind, id);
+      this.run(`delete from cast_roles where item_kind = ? and item_id = ?`, kind, id);
+    }
+    for (const g of item.guids) this.insertChild('guids', 'guids', { item_kind: kind, item_id: id, provider: g.provider, value: g.value });
     for (const t of item.tags) {
       this.run(
         `insert or ignore into item_tags (item_kind, item_id, tag_id, position) values (?, ?, ?, ?)`,
@@ -318,9 +339,8 @@ export class MediaWriter {
         t.position,
       );
     }
-    this.run(`delete from cast_roles where item_kind = ? and item_id = ?`, kind, id);
     for (const c of item.cast) {
-      this.insert('cast_roles', {
+      this.insertChild('cast_roles', 'cast_roles', {
         item_kind: kind,
         item_id: id,
         person_id: this.personId(c.name, c.tagKey, c.thumb),
@@ -333,17 +353,17 @@ export class MediaWriter {
   private insertVersions(owner: 'movie_id' | 'episode_id', id: number, versions: MappedVersion[]): void {
     const now = Date.now();
     for (const { parts, ...v } of versions) {
-      const versionId = this.insert('media_versions', { [owner]: id, ...v });
+      const versionId = this.insertChild(`versions:${owner}`, 'media_versions', { [owner]: id, ...v });
       for (const { streams, ...p } of parts) {
         const check = this.paths.check(p.file);
-        const partId = this.insert('media_parts', {
+        const partId = this.insertChild('media_parts', 'media_parts', {
           version_id: versionId,
           ...p,
           local_path: check.localPath,
           file_state: check.state,
           checked_at: now,
         });
-        for (const s of streams) this.insert('streams', { part_id: partId, ...s });
+        for (const s of streams) this.insertChild('streams', 'streams', { part_id: partId, ...s });
       }
     }
   }

@@ -1,0 +1,96 @@
+// @vitest-environment jsdom
+// Pure rendering of the dashboard's live progress: fixed views from a test-local API (no core
+// needed to check how a snapshot is drawn), progress pushed through the real event bus.
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEventBus } from '../../src-main/core/api/event-bus';
+import { App } from '../../src-renderer/App';
+import { createAppStores } from '../../src-renderer/stores';
+import { PROGRESS_FLUSH_MS } from '../../src-renderer/stores/libraries-store';
+import { ApiCallError, type Channel, type LibraryView, type ResponseMap, type RetroVueApi } from '../../src-shared/ipc/contract';
+import type { QueueEntry } from '../../src-shared/service-events';
+
+afterEach(() => cleanup());
+
+const now = Date.now();
+const library = (id: number, title: string, type: 'movie' | 'show', counts: LibraryView['counts']): LibraryView => ({
+  id,
+  serverId: 1,
+  plexKey: String(id),
+  title,
+  type,
+  selected: true,
+  locations: [],
+  counts,
+  lastSyncAt: now - 7_200_000,
+  lastSyncStatus: 'succeeded',
+  nextSyncAt: now + 3_600_000,
+  progress: null,
+});
+const running: QueueEntry = { libraryId: 2, libraryTitle: 'TV Shows', kind: 'incremental', trigger: 'manual', status: 'running', runId: 9, enqueuedAt: now };
+
+function fixedApi(bus: ReturnType<typeof createEventBus>): RetroVueApi {
+  const views: Partial<{ [C in Channel]: ResponseMap[C] }> = {
+    'app:info': { version: '0.1.0', platform: 'linux', dataDir: '/d', logDir: '/d/logs', databasePath: '/d/r.db', shell: 'web', demo: false },
+    'account:get': { username: 'alex', title: 'Alex', email: null, avatarUrl: null, needsLogin: false, validatedAt: now },
+    'health:get': { ok: true, service: 'running', startedAt: now, heartbeatAt: now, account: null, servers: [], libraries: [], queue: [running], databaseOk: true, checkedAt: now },
+    // One server and a selected library: past the first-run wizard.
+    'servers:list': [
+      { id: 1, name: 'NAS', machineIdentifier: 'm', owned: true, sourceTitle: null, version: null, sources: [], connections: [], chosenUri: null, latencyMs: null, needsLogin: false, lastSeenAt: null },
+    ],
+    'libraries:list': [
+      library(1, 'Movies', 'movie', { movie: { normal: 1480, file_not_found: 12, error: 2 } }),
+      library(2, 'TV Shows', 'show', { show: { normal: 96 }, season: { normal: 310 }, episode: { normal: 16_980, unavailable: 20 } }),
+    ],
+    'sync:queue': [running],
+    'errors:list': { rows: [], total: 0 },
+  };
+  return {
+    invoke: ((channel: Channel) =>
+      channel in views
+        ? Promise.resolve(views[channel])
+        : Promise.reject(new ApiCallError({ code: 'UNEXPECTED', message: channel }))) as RetroVueApi['invoke'],
+    on: (event, listener) => bus.on(event, listener),
+  };
+}
+
+describe('library cards', () => {
+  it('draw counts by state and the live progress of a running sync', async () => {
+    const bus = createEventBus();
+    render(<App stores={createAppStores(fixedApi(bus))} />);
+
+    const movies = await screen.findByRole('article', { name: 'Movies' });
+    expect(within(movies).getByTestId('count-1-movie').textContent).toBe('1,494');
+    expect(within(movies).getByText('File not found').parentElement?.textContent).toContain('12');
+    const tv = screen.getByRole('article', { name: 'TV Shows' });
+    expect(within(tv).getByTestId('count-2-episode').textContent).toBe('17,000');
+    // Queued/running without a snapshot yet: an indeterminate bar and Cancel instead of Sync now.
+    expect(within(tv).getByRole('progressbar').getAttribute('aria-valuenow')).toBeNull();
+    expect(within(tv).getByRole('button', { name: 'Cancel' })).toBeTruthy();
+    expect(within(movies).getByRole('button', { name: 'Sync now' })).toBeTruthy();
+
+    await act(async () => {
+      bus.emit('sync:progress', {
+        runId: 9,
+        serverId: 1,
+        libraryId: 2,
+        libraryTitle: 'TV Shows',
+        phase: 'episodes',
+        done: 8123,
+        total: 17_000,
+        itemsPerSecond: 412.4,
+        etaSeconds: 21.5,
+        currentTitle: 'S02E05 · Home',
+      });
+      await new Promise((r) => setTimeout(r, PROGRESS_FLUSH_MS + 50));
+    });
+    const bar = within(tv).getByRole('progressbar', { name: 'TV Shows sync progress' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('47');
+    expect(within(tv).getByText('Reading episodes')).toBeTruthy();
+    expect(within(tv).getByText(/8,123 \/ 17,000 · 47%/)).toBeTruthy();
+    expect(within(tv).getByText(/412 items\/s · ETA 22 s/)).toBeTruthy();
+    expect(within(tv).getByText('S02E05 · Home')).toBeTruthy();
+    // The sidebar shows one library syncing.
+    expect(screen.getByLabelText('1 syncing')).toBeTruthy();
+  });
+});

@@ -1,0 +1,161 @@
+// @vitest-environment jsdom
+// The main pages over the real core after a real sync from the fake Plex: what the person sees and
+// what their clicks change in the database.
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { App } from '../../src-renderer/App';
+import { createAppStores } from '../../src-renderer/stores';
+import type { Route } from '../../src-renderer/stores/ui-store';
+import { prepareSynced, startCoreHarness, waitUntil, type CoreHarness } from './harness';
+
+// jsdom has no layout: recharts' ResponsiveContainer only needs the observer to exist.
+globalThis.ResizeObserver ??= class {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+};
+
+let h: CoreHarness;
+let brokenKey: string;
+beforeAll(async () => {
+  h = await startCoreHarness();
+  // One movie whose details fail: the sync records an error and finishes the rest.
+  const movie = h.fake.control.snapshot().items.find((i) => i.type === 'movie');
+  if (!movie) throw new Error('the fake has no movie');
+  brokenKey = movie.ratingKey;
+  h.fake.control.addFault({ kind: 'error', status: 500, path: `/library/metadata/${brokenKey}*`, times: 100 });
+  await prepareSynced(h);
+}, 60_000);
+afterAll(async () => {
+  await h.stop();
+});
+afterEach(() => cleanup());
+
+function renderAt(route: Route) {
+  window.history.replaceState(null, '', `#/${route}`);
+  const stores = createAppStores(h.api, route);
+  render(<App stores={stores} />);
+  return stores;
+}
+
+describe('Libraries', () => {
+  it('shows each library with counts matching the fake, and queues a deep scan', async () => {
+    const user = userEvent.setup();
+    renderAt('libraries');
+    const snapshot = h.fake.control.snapshot().items;
+    const card = await screen.findByRole('article', { name: 'TV Shows' }, { timeout: 5000 });
+    expect(within(card).getByTestId(/count-\d+-episode/).textContent).toBe(
+      String(snapshot.filter((i) => i.type === 'episode').length),
+    );
+    expect(within(card).getByTestId(/count-\d+-show/).textContent).toBe(String(snapshot.filter((i) => i.type === 'show').length));
+    await user.click(within(card).getByRole('button', { name: 'Deep scan' }));
+    await waitUntil(async () => {
+      const runs = (await h.api.invoke('stats:get', { since: 0 })).runs;
+      return runs.some((r) => r.kind === 'deep' && r.libraryTitle === 'TV Shows');
+    }, 20_000);
+  }, 30_000);
+});
+
+describe('Errors', () => {
+  it('lists the sync error with its context, filters by class, and resolves it', async () => {
+    const user = userEvent.setup();
+    renderAt('errors');
+    const message = await screen.findByRole('button', { name: new RegExp(brokenKey) }, { timeout: 5000 });
+    await user.click(message);
+    const detail = await screen.findByRole('complementary', { name: /error #\d+/i });
+    expect(within(detail).getByText(/"/, { selector: 'pre' }).textContent).not.toBe('{}');
+
+    await user.selectOptions(screen.getByLabelText('Class'), 'auth');
+    await screen.findByText('No errors');
+    await user.selectOptions(screen.getByLabelText('Class'), '');
+    await screen.findByRole('button', { name: new RegExp(brokenKey) });
+
+    await user.click(screen.getByRole('button', { name: 'Mark resolved' }));
+    await waitFor(() => expect(screen.queryByRole('button', { name: new RegExp(brokenKey) })).toBeNull());
+    const open = await h.api.invoke('errors:list', { includeResolved: false });
+    expect(open.rows.some((r) => r.plexRatingKey === brokenKey)).toBe(false);
+  }, 30_000);
+});
+
+describe('Schedules', () => {
+  it('validates a cron expression live and saves it', async () => {
+    const user = userEvent.setup();
+    renderAt('schedules');
+    const [first] = await screen.findAllByRole('article', {}, { timeout: 5000 });
+    await user.click(within(first!).getByRole('button', { name: 'Edit schedule' }));
+    const input = within(first!).getByLabelText(/cron expression/i);
+    await user.clear(input);
+    await user.type(input, '61 * * * *');
+    await within(first!).findByText(/✗|invalid/i, {}, { timeout: 3000 });
+    expect((within(first!).getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(true);
+
+    await user.clear(input);
+    await user.type(input, '20 5 * * *');
+    await within(first!).findByText(/✓/, {}, { timeout: 3000 });
+    await user.click(within(first!).getByRole('button', { name: 'Save' }));
+    await within(first!).findByText('20 5 * * *', { selector: 'code' });
+    const saved = await h.api.invoke('schedules:list');
+    expect(saved.some((s) => s.cron === '20 5 * * *')).toBe(true);
+  }, 30_000);
+
+  it('disables a schedule', async () => {
+    const user = userEvent.setup();
+    renderAt('schedules');
+    const [first] = await screen.findAllByRole('article', {}, { timeout: 5000 });
+    const toggle = within(first!).getByRole('checkbox');
+    const before = (toggle as HTMLInputElement).checked;
+    await user.click(toggle);
+    await waitFor(() => expect((toggle as HTMLInputElement).checked).toBe(!before));
+    const id = (await h.api.invoke('schedules:list'))[0]!;
+    expect(id.enabled).toBe(!before);
+  }, 30_000);
+});
+
+describe('Items', () => {
+  it('searches movies and opens one with its files and streams', async () => {
+    const user = userEvent.setup();
+    renderAt('items');
+    const movie = h.fake.control.snapshot().items.find((i) => i.type === 'movie' && i.ratingKey !== brokenKey)!;
+    await screen.findByRole('table', {}, { timeout: 5000 });
+    await user.type(screen.getByRole('searchbox'), movie.title);
+    const link = await screen.findByRole('button', { name: movie.title }, { timeout: 3000 });
+    await user.click(link);
+    const detail = await screen.findByRole('complementary', { name: movie.title });
+    within(detail).getByRole('heading', { name: 'Files' });
+    expect(within(detail).getAllByRole('row').length).toBeGreaterThan(1);
+  }, 30_000);
+});
+
+describe('Settings', () => {
+  it('validates with the shared schema and saves only what changed', async () => {
+    const user = userEvent.setup();
+    renderAt('settings');
+    const batch = await screen.findByLabelText('Items per page', {}, { timeout: 5000 });
+    await user.clear(batch);
+    await user.type(batch, '5');
+    await screen.findByText(/setting needs fixing/i);
+    expect((screen.getByRole('button', { name: 'Save settings' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.clear(batch);
+    await user.type(batch, '120');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await screen.findByText('Settings saved.');
+    expect((await h.api.invoke('config:get')).batch_size).toBe(120);
+  }, 30_000);
+});
+
+describe('Activity and About', () => {
+  it('summarises the runs and shows health', async () => {
+    renderAt('activity');
+    await screen.findByText('Sync runs', {}, { timeout: 5000 });
+    const stats = await h.api.invoke('stats:get', { since: Date.now() - 30 * 86_400_000 });
+    const tile = screen.getByText('Sync runs').parentElement!;
+    expect(within(tile).getByText(String(stats.totals.runs))).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Recent runs' })).toBeTruthy();
+    cleanup();
+
+    renderAt('about');
+    await screen.findByRole('heading', { name: 'Servers' }, { timeout: 5000 });
+    expect(await screen.findByText(h.fake.serverName)).toBeTruthy();
+  }, 30_000);
+});
