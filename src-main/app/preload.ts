@@ -1,18 +1,10 @@
 // The only bridge between the page and main: one object, `window.retrovue`, typed by the contract.
 // It can call the generic invoke channel and listen to the event channel, nothing else. A failed
-// call rejects with a SerializedApiError (contract.ts); the page revives it with reviveApiError.
+// call rejects with a SerializedApiError (transport.ts); the page revives it with reviveApiError.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import {
-  IPC_EVENT_CHANNEL,
-  IPC_INVOKE_CHANNEL,
-  serializeApiError,
-  type Channel,
-  type EventMap,
-  type EventName,
-  type IpcResult,
-  type RetroVueApi,
-  type ResponseMap,
-} from '../../src-shared/ipc/contract';
+import type { Channel, EventMap, EventName, ResponseMap, RetroVueApi } from '../../src-shared/ipc/contract';
+// Only the zod-free transport at runtime: a sandboxed preload cannot require npm packages.
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, serializeApiError, type IpcResult } from '../../src-shared/ipc/transport';
 
 const api = {
   async invoke<C extends Channel>(channel: C, ...request: unknown[]): Promise<ResponseMap[C]> {

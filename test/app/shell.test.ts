@@ -401,3 +401,23 @@ describe('safeStorage vault', () => {
     await expect(vault.get('server:y')).resolves.toBe('other-token-456');
   });
 });
+
+describe('preload bundle', () => {
+  it('needs nothing but electron at runtime (a sandboxed preload cannot require packages)', async () => {
+    const { build } = await import('esbuild');
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    // The same externals tsup uses for dist/main/preload.js: every dependency, and electron.
+    const out = await build({
+      entryPoints: [join(__dirname, '..', '..', 'src-main', 'app', 'preload.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      write: false,
+      logLevel: 'silent',
+      external: ['electron', ...Object.keys(pkg.dependencies)],
+    });
+    const code = out.outputFiles[0]!.text;
+    const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    expect([...new Set(required)]).toEqual(['electron']);
+  });
+});

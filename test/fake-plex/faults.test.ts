@@ -89,10 +89,24 @@ describe('faults', () => {
 
   it('puts wrong types in chosen items', async () => {
     const rk = movieKey();
-    fake.control.setFaults({ corruptItems: { [rk]: { duration: '7020000', title: null } } });
+    fake.control.setFaults({
+      corruptItems: {
+        [rk]: {
+          duration: '7020000',
+          title: null,
+          'Media.0.Part.0.size': 'huge',
+          'Media.0.Part.0.Stream': null,
+          Genre: 'oops',
+        },
+      },
+    });
     const item = (await plexJson(fake, `/library/metadata/${rk}`)).MediaContainer.Metadata[0];
     expect(item.duration).toBe('7020000');
     expect('title' in item).toBe(false);
+    expect(item.Media[0].Part[0].size).toBe('huge');
+    expect(item.Media[0].Part[0].Stream).toBeUndefined();
+    expect(item.Genre).toBe('oops');
+    expect(typeof item.Media[0].Part[0].file).toBe('string');
     const list = (await plexJson(fake, '/library/sections/1/all')).MediaContainer.Metadata;
     const others = list.filter((m: { ratingKey: string }) => m.ratingKey !== rk);
     expect(

@@ -38,7 +38,10 @@ export interface FaultOptions {
   errorRate?: number;
   errorStatus?: number;
   rules?: FaultRule[];
-  /** Attribute overrides per ratingKey (`null` removes): e.g. `{ '1005': { duration: '7020000', title: null } }`. */
+  /**
+   * Attribute overrides per ratingKey (`null` removes), top level or by dotted path into child arrays:
+   * `{ '1005': { duration: '7020000', title: null, 'Media.0.Part.0.size': 'big', Genre: 'not-an-array' } }`.
+   */
   corruptItems?: Record<string, Record<string, unknown>>;
   /** The account token is revoked after this many authenticated PMS requests. */
   tokenExpiresAfterRequests?: number;

@@ -420,3 +420,28 @@ describe('hidden seasons (opt-in quirk)', () => {
     }
   });
 });
+
+describe('benchmark-sized library', () => {
+  it('serves 5000 movies, 1000 shows and 17000 episodes, paged to the last item', async () => {
+    const big = await startFakePlex({ seed: 42, movies: 5000, shows: 1000, episodes: 17000 });
+    try {
+      const count = async (path: string) =>
+        (await plexJson(big, `${path}&X-Plex-Container-Start=0&X-Plex-Container-Size=0`)).MediaContainer
+          .totalSize as number;
+      expect(await count('/library/sections/1/all?type=1')).toBe(5000);
+      expect(await count('/library/sections/2/all?type=2')).toBe(1000);
+      expect(await count('/library/sections/2/all?type=4')).toBe(17000);
+      expect(await count('/library/sections/2/all?type=3')).toBeGreaterThan(1000);
+      const last = (
+        await plexJson(
+          big,
+          '/library/sections/2/all?type=4&X-Plex-Container-Start=16990&X-Plex-Container-Size=100',
+        )
+      ).MediaContainer;
+      expect(last).toMatchObject({ size: 10, totalSize: 17000, offset: 16990 });
+      expect(last.Metadata.every((m: Json) => m.Media[0].Part[0].file)).toBe(true);
+    } finally {
+      await big.stop();
+    }
+  });
+});

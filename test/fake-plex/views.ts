@@ -220,10 +220,22 @@ function applyShaping(node: TaggedNode, ratingKey: string, opts: ViewOptions): v
   if (opts.excludeFields) for (const field of opts.excludeFields) delete node[field];
   if (opts.excludeElements) for (const element of opts.excludeElements) delete node[element];
   const corrupt = opts.corrupt?.get(ratingKey);
-  if (corrupt) {
-    for (const [key, value] of Object.entries(corrupt)) {
-      if (value === null) delete node[key];
-      else node[key] = value as XNode[string];
-    }
+  if (corrupt) for (const [path, value] of Object.entries(corrupt)) corruptAt(node, path.split('.'), value);
+}
+
+/**
+ * Overrides one attribute, reached by a dotted path through child arrays (`duration`, `Media.0.Part.0.size`);
+ * `null` removes it. Paths that do not exist in this answer (e.g. streams in a list view) are skipped.
+ */
+function corruptAt(node: XNode, path: string[], value: unknown): void {
+  let target: unknown = node;
+  for (const step of path.slice(0, -1)) {
+    if (target === null || typeof target !== 'object') return;
+    target = (target as Record<string, unknown>)[step];
   }
+  const last = path.at(-1);
+  if (last === undefined || target === null || typeof target !== 'object') return;
+  const record = target as Record<string, unknown>;
+  if (value === null) delete record[last];
+  else record[last] = value;
 }

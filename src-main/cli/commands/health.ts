@@ -65,12 +65,13 @@ export function renderHealth(h: HealthReport): string {
     out.push('', 'servers:');
     out.push(
       table([
-        ['id', 'name', 'reachable', 'token', 'errors in a row', 'cooling down until', 'connection'],
+        ['id', 'name', 'reachable', 'token', 'live push', 'errors in a row', 'cooling down until', 'connection'],
         ...h.servers.map((s) => [
           String(s.serverId),
           s.name,
           s.reachable === null ? 'unknown' : s.reachable ? 'yes' : 'NO',
           s.tokenOk ? 'ok' : 'NEEDS LOGIN',
+          s.livePush ?? 'off',
           String(s.consecutiveErrors),
           s.cooldownUntil === null ? '-' : when(s.cooldownUntil),
           s.chosenUri ?? '-',

@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
-import { CancelledError, describeError, PlexDataError, PlexNotFoundError, RetroVueError, UserError } from '../errors/errors';
+import { CancelledError, describeError, PlexDataError, PlexNotFoundError, UserError } from '../errors/errors';
 import { sectionSchema } from '../plex/payloads';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import { getLibrary, upsertLibraries, type LibraryRow, type PlexSection } from '../store/repositories/library-repository';
+import { recordSyncError, resolveAfterSuccessfulRun } from '../store/repositories/error-repository';
 import { MediaWriter } from '../store/repositories/media-repository';
 import {
   createRun,
   finishRun,
   insertMetrics,
-  insertSyncError,
   latestUnfinishedRun,
   markRunsInterrupted,
   recordLibraryRun,
@@ -321,14 +321,13 @@ export class SyncEngine {
       } else {
         status = 'failed';
         errorMessage = describeError(err);
-        insertSyncError(db, {
+        recordSyncError(db, {
           runId: run.id,
           serverId: server.id,
           libraryId: library.id,
-          errorClass: err instanceof RetroVueError && err.errorClass ? err.errorClass : 'database',
-          code: err instanceof RetroVueError ? err.code : 'INTERNAL',
-          message: errorMessage,
-          context: { library: library.title, phase: ctx.checkpoint.phase },
+          error: err,
+          details: { library: library.title, phase: ctx.checkpoint.phase },
+          unclassifiedAs: 'database',
         });
       }
     } finally {
@@ -338,7 +337,10 @@ export class SyncEngine {
     const succeeded = status === 'succeeded';
     this.store.transaction(() => {
       if (!succeeded) writer.restoreScanning(library.id);
-      else writer.clearSeen(library.id);
+      else {
+        writer.clearSeen(library.id);
+        resolveAfterSuccessfulRun(db, { serverId: server.id, libraryId: library.id, runId: run.id, includeItems: deletionsDone });
+      }
       finishRun(db, run.id, status, { ...counters, apiCalls: client.stats().apiCalls }, errorMessage, !succeeded);
       recordLibraryRun(db, library.id, {
         status,

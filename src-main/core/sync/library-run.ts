@@ -3,12 +3,13 @@
 // checkpoint) in one transaction, so a kill at any moment loses at most the page in flight.
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ItemKind } from '../../../src-shared/domain';
-import { CancelledError, PlexNotFoundError } from '../errors/errors';
+import { CancelledError, ItemDataError, PlexNotFoundError } from '../errors/errors';
 import { parseItem, TYPE_CODES, type ParsedItem, type PlexItem, type PlexItemType } from '../plex/payloads';
 import type { Page, ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import type { ExistingItem, MediaWriter } from '../store/repositories/media-repository';
-import { insertSyncError, updateRun } from '../store/repositories/run-repository';
+import { recordSyncError, resolveItemErrors } from '../store/repositories/error-repository';
+import { updateRun } from '../store/repositories/run-repository';
 import { encodeCheckpoint, type CheckpointState } from './checkpoint';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
 import { mapItem } from './item-mapper';
@@ -218,6 +219,7 @@ function commitPage(
         ...(parents.parents ? { parents: parents.parents } : {}),
         writeChildren: !stored || !spec.withDetail || stored.detailEtag !== dEtag,
       });
+      if (stored?.state === 'error') resolveItemErrors(ctx.store.db, { libraryId: ctx.libraryId, itemKind: kind, ratingKey: c.ratingKey });
       if (kind === 'show') ctx.maps.shows.set(payload.ratingKey, result.id);
       if (kind === 'season') ctx.maps.seasons.set(payload.ratingKey, result.id);
       const before = c.existing ?? stored;
@@ -264,16 +266,14 @@ function recordItemError(
       existing,
     );
   }
-  insertSyncError(ctx.store.db, {
+  recordSyncError(ctx.store.db, {
     runId: ctx.runId,
     serverId: ctx.serverId,
     libraryId: ctx.libraryId,
     itemKind: kind,
     ratingKey,
-    errorClass: 'data',
-    code: 'ITEM_DATA',
-    message,
-    context: { title },
+    error: new ItemDataError(ratingKey, message),
+    details: { title },
   });
 }
 

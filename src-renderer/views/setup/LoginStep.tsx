@@ -46,8 +46,14 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
     if (pin?.status === 'linked' && pin.account) setAccount(pin.account);
   }, [pin, setAccount]);
 
+  // plex.tv codes expire after a while; main then asks for a fresh one by itself.
+  const [firstCode, setFirstCode] = useState<string | null>(null);
+  if (waiting && pin.code && firstCode === null) setFirstCode(pin.code);
+  const renewed = waiting && firstCode !== null && pin.code !== firstCode;
+
   const remaining = pin?.expiresAt ? Math.max(0, Math.round((pin.expiresAt - now) / 1000)) : null;
   const renew = () => {
+    setFirstCode(null);
     reset();
     void start();
   };
@@ -67,10 +73,17 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
 
       {pin?.status === 'waiting' ? (
         <>
-          <p className="lead">Open plex.tv in your browser, sign in, and approve this code:</p>
-          <div className="pin-code" aria-label="Sign-in code">
+          <p className="lead">
+            Open plex.tv in your browser, sign in with your Plex account and allow RetroVue. The page shows this code:
+          </p>
+          <div className={`pin-code ${(pin.code?.length ?? 0) > 8 ? 'pin-code-long' : ''}`} aria-label="Sign-in code">
             {pin.code}
           </div>
+          {renewed ? (
+            <p className="muted small" role="status">
+              The previous code expired, so here is a new one.
+            </p>
+          ) : null}
           <div className="setup-actions">
             {pin.authUrl ? (
               <a className="btn btn-primary btn-large" href={pin.authUrl} target="_blank" rel="noreferrer noopener">

@@ -34,9 +34,11 @@ export function ServerStep({
   const [busy, setBusy] = useState(false);
   const [continueError, setContinueError] = useState<string | null>(null);
 
+  // Once per visit (account objects change on every check; discovery is slow and measures latency).
+  const signedIn = !!account && !account.needsLogin;
   useEffect(() => {
-    if (account && !account.needsLogin) void discover();
-  }, [account, discover]);
+    if (signedIn) void discover();
+  }, [signedIn, discover]);
 
   const selected = chosen ?? (servers.length === 1 ? (servers[0]?.id ?? null) : null);
 
@@ -74,7 +76,7 @@ export function ServerStep({
     <section className="setup-body" aria-labelledby="server-title">
       <div className="row-between">
         <h1 id="server-title">Choose a server</h1>
-        {account && !account.needsLogin ? (
+        {signedIn ? (
           <button type="button" className="btn btn-small" onClick={() => void discover()} disabled={status === 'loading'}>
             <Icon name="sync" size={14} /> Search again
           </button>

@@ -1,11 +1,10 @@
-// sync_runs (with their resume checkpoints), sync_metrics, and item errors of a run.
-import { createHash } from 'node:crypto';
+// sync_runs (with their resume checkpoints) and sync_metrics.
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { ErrorClass, ItemKind, RunStatus, RunTrigger, SyncKind } from '../../../../src-shared/domain';
+import type { RunStatus, RunTrigger, SyncKind } from '../../../../src-shared/domain';
 import type { SyncCounts } from '../../../../src-shared/sync-types';
-import { redact, redactValue } from '../../logging/redact';
+import { redact } from '../../logging/redact';
 import type { Db } from '../database';
-import { libraries, syncErrors, syncMetrics, syncRuns } from '../schema';
+import { libraries, syncMetrics, syncRuns } from '../schema';
 
 export type RunRow = typeof syncRuns.$inferSelect;
 
@@ -122,43 +121,6 @@ export function recordLibraryRun(db: Db, libraryId: number, outcome: LibraryRunO
       modifiedAt: now,
     })
     .where(eq(libraries.id, libraryId))
-    .run();
-}
-
-export interface SyncErrorInput {
-  runId: number | null;
-  serverId: number | null;
-  libraryId: number | null;
-  itemKind?: ItemKind | null;
-  ratingKey?: string | null;
-  errorClass: ErrorClass;
-  code?: string | null;
-  message: string;
-  context?: Record<string, unknown>;
-}
-
-/** Same failure of the same thing -> same fingerprint (recurring errors are grouped by it). */
-export function errorFingerprint(e: Pick<SyncErrorInput, 'errorClass' | 'code' | 'libraryId' | 'itemKind' | 'ratingKey' | 'message'>): string {
-  const normalisedMessage = e.message.replace(/\d+/g, '#');
-  return createHash('sha1')
-    .update([e.errorClass, e.code ?? '', e.libraryId ?? '', e.itemKind ?? '', e.ratingKey ?? '', normalisedMessage].join('|'))
-    .digest('hex');
-}
-
-export function insertSyncError(db: Db, e: SyncErrorInput): void {
-  db.insert(syncErrors)
-    .values({
-      runId: e.runId,
-      serverId: e.serverId,
-      libraryId: e.libraryId,
-      itemKind: e.itemKind ?? null,
-      plexRatingKey: e.ratingKey ?? null,
-      errorClass: e.errorClass,
-      code: e.code ?? null,
-      message: redact(e.message),
-      contextJson: JSON.stringify(redactValue(e.context ?? {})),
-      fingerprint: errorFingerprint(e),
-    })
     .run();
 }
 
