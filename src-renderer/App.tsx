@@ -65,8 +65,11 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
     return () => window.removeEventListener('hashchange', onHash);
   }, [navigate]);
 
+  // The splash is for start-up only: later reloads (discovery in the wizard) keep the page mounted.
+  const [booted, setBooted] = useState(false);
   const ready = loaded && serversStatus !== 'idle' && serversStatus !== 'loading' && librariesStatus !== 'idle' && librariesStatus !== 'loading';
-  if (!ready) {
+  if (ready && !booted) setBooted(true);
+  if (!ready && !booted) {
     return (
       <div className="splash">
         <Loading label="Starting RetroVue…" />

@@ -32,11 +32,11 @@ export interface RunningApp {
   tray: TrayController | null;
 }
 
+/** Icons: resources/assets when packaged (outside the asar archive), the repository's otherwise. */
 function locateAssets(): string {
   const candidates = [
-    join(__dirname, '..', '..', 'assets'),
-    join(__dirname, '..', '..', '..', 'assets'),
     process.resourcesPath ? join(process.resourcesPath, 'assets') : null,
+    join(__dirname, '..', '..', 'assets'),
   ].filter((p): p is string => p !== null);
   return candidates.find((p) => existsSync(join(p, 'tray'))) ?? candidates[0]!;
 }

@@ -18,17 +18,16 @@ import { refreshServers } from './discovery/discover';
 import { refreshLibraries } from './discovery/library-refresh';
 import { addManualServer } from './discovery/manual-server';
 import { resolveServerAccess } from './discovery/server-access';
-import { describeError, PlexAuthError, UserError } from './errors/errors';
+import { describeError } from './errors/errors';
 import { configureLogging, getLogger, setLogLevel } from './logging/logger';
-import { PRODUCT_VERSION } from './plex/identity';
+import { identityHeaders, PRODUCT_VERSION } from './plex/identity';
 import { createServerClient } from './plex/server-client';
 import { DB_FILE, locateMigrations } from './paths';
-import type { LibraryRunner } from './service/run-queue';
+import { scheduledOperations } from './service/operations';
 import { createSyncService, type SyncService } from './service/sync-service';
 import { openStore, type Store } from './store/database';
-import { getLibrary, listLibraries } from './store/repositories/library-repository';
+import { listLibraries } from './store/repositories/library-repository';
 import { listServers } from './store/repositories/server-repository';
-import { SyncEngine } from './sync/engine';
 
 export type ShellKind = 'electron' | 'web';
 
@@ -144,60 +143,19 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       },
     };
 
-    // One engine per run, over a client for the connection and token resolved for that run: the
-    // configuration in force when the run starts applies to all of it.
-    const runner: LibraryRunner = async (request, run) => {
-      const library = getLibrary(store.db, request.libraryId);
-      if (!library) throw new UserError(`library ${request.libraryId} does not exist`, 'NOT_FOUND');
-      const c = config.config;
-      let access;
-      try {
-        access = await serverAccess(library.serverId);
-      } catch (err) {
-        if (err instanceof PlexAuthError) await account.accounts.reportServerUnauthorized(library.serverId, err.message);
-        throw err;
-      }
-      const client = createServerClient({
-        baseUrl: access.baseUrl,
-        token: access.token,
-        identity: account.identity,
-        timeoutMs: c.api_timeout_seconds * 1000,
-        retry: { attempts: c.retry_attempts, delayMs: c.retry_delay_seconds * 1000 },
-      });
-      const engine = new SyncEngine({ store, config: c, clientFor: () => client, dataDir: options.dataDir });
-      let announced = false;
-      try {
-        return await engine.syncLibrary(request.libraryId, {
-          kind: request.kind,
-          trigger: request.trigger,
-          signal: run.signal,
-          onProgress: (p) => {
-            if (!announced) {
-              announced = true;
-              run.onStarted(p.runId);
-            }
-            run.onProgress(p);
-          },
-        });
-      } catch (err) {
-        if (err instanceof PlexAuthError) await account.accounts.reportServerUnauthorized(library.serverId, err.message);
-        throw err;
-      } finally {
-        client.close();
-      }
-    };
-
     const sync: SyncService = createSyncService({
       store,
       config: () => config.config,
       subscribeConfig: (listener) => config.subscribe(() => listener()),
-      runner,
-      serverAccess,
-      identityHeaders: {
-        'X-Plex-Client-Identifier': account.identity.clientIdentifier,
-        'X-Plex-Product': account.identity.product,
-        'X-Plex-Version': account.identity.version,
+      engine: {
+        dataDir: options.dataDir,
+        identity: account.identity,
+        onUnauthorized: (serverId, message) => account.accounts.reportServerUnauthorized(serverId, message),
       },
+      serverAccess,
+      operations: scheduledOperations(store, () => config.config, options.dataDir),
+      identityHeaders: identityHeaders(account.identity),
+      logger: getLogger('service'),
       version: PRODUCT_VERSION,
       ...(options.healthPort !== null ? { healthPort: options.healthPort ?? config.config.health_port } : {}),
     });

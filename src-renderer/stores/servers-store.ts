@@ -5,6 +5,8 @@ import { errorMessage } from '../lib/errors';
 export interface ServersState {
   servers: ServerView[];
   status: 'idle' | 'loading' | 'ready' | 'error';
+  /** Discovery runs apart from `status`: it is slow and the list stays usable meanwhile. */
+  discovering: boolean;
   error: string | null;
   load(): Promise<void>;
   /** Asks plex.tv and the LAN again, measuring each connection. */
@@ -17,6 +19,7 @@ export function createServersStore(api: RetroVueApi) {
   return createStore<ServersState>()((set, get) => ({
     servers: [],
     status: 'idle',
+    discovering: false,
     error: null,
     async load() {
       set({ status: get().servers.length ? 'ready' : 'loading' });
@@ -27,11 +30,11 @@ export function createServersStore(api: RetroVueApi) {
       }
     },
     async discover() {
-      set({ status: 'loading', error: null });
+      set({ discovering: true, error: null });
       try {
-        set({ servers: await api.invoke('servers:refresh'), status: 'ready' });
+        set({ servers: await api.invoke('servers:refresh'), status: 'ready', discovering: false });
       } catch (error) {
-        set({ status: 'error', error: errorMessage(error) });
+        set({ discovering: false, error: errorMessage(error) });
       }
     },
     async addManual(url, token) {

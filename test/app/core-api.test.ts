@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel, RequestOf } from '../../src-shared/ipc/contract';
 import type { ServiceEvent } from '../../src-shared/service-events';
+import type { CoreNotification } from '../../src-main/core/app-core';
 import { startCore, type CoreFixture } from './core-helpers';
 
 let fx: CoreFixture | null = null;
@@ -92,9 +93,12 @@ describe('core API', () => {
   });
 
   it('adds a server by URL and token, syncs its libraries and browses the items', async () => {
-    fx = await startCore();
+    const notifications: CoreNotification[] = [];
+    fx = await startCore({ core: { notify: (n) => notifications.push(n) } });
     const f = fx;
     const { server, libraries, outcomes } = await addServerAndSync(f);
+    // A sync that changed something is worth a notification.
+    expect(notifications.filter((n) => n.kind === 'sync_finished').map((n) => n.title).sort()).toEqual(['Movies synced', 'TV Shows synced']);
     expect(server).toMatchObject({ name: f.fake.serverName, machineIdentifier: f.fake.machineIdentifier, sources: ['manual'] });
     expect(outcomes.every((o) => o.type === 'finished')).toBe(true);
     expect(JSON.stringify(await f.value('servers:list'))).not.toContain(f.fake.token);
@@ -149,6 +153,15 @@ describe('core API', () => {
     const progress = f.events.filter((e) => e.event === 'sync:progress');
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.length).toBeLessThan(count('movie') + count('episode'));
+
+    // Nothing changed on the server: the next sync tells nobody.
+    const before = notifications.length;
+    const t0 = Date.now();
+    const again = f.waitForEvent('service:event', (e) => e.type === 'finished' && e.at >= t0 && e.result.libraryId === movieLib.id, 30_000);
+    await f.value('sync:start', { libraryIds: [movieLib.id] });
+    const second = await again;
+    expect(second.type === 'finished' && second.result.added + second.result.updated + second.result.removed).toBe(0);
+    expect(notifications).toHaveLength(before);
   });
 
   it('reports bad requests and failures as typed errors and keeps working', async () => {

@@ -57,6 +57,9 @@ describe('packaging', () => {
     const files = (config.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])));
     expect(files).toEqual(expect.arrayContaining(['dist/**', 'drizzle/**', 'package.json']));
     expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'drizzle/', to: 'drizzle' }));
+    // Tray and window icons ship as plain files beside the archive (resources/assets).
+    expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'assets/tray/', to: 'assets/tray' }));
+    expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'assets/icons/', to: 'assets/icons' }));
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**');
     expect(existsSync(join(ROOT, 'drizzle', 'meta', '_journal.json'))).toBe(true);
     expect(readdirSync(join(ROOT, 'drizzle')).some((f) => f.endsWith('.sql'))).toBe(true);

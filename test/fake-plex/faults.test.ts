@@ -209,3 +209,25 @@ describe('bad fault configuration', () => {
     expect((await plexGet(fake, '/library/sections')).status).toBe(200);
   });
 });
+
+describe('latency from the start options', () => {
+  it('stays after clearFaults, and a runtime latency fault overrides it until cleared', async () => {
+    const slow = await startFakePlex({ seed: 5, movies: 1, shows: 0, episodes: 0, latencyMs: 600 });
+    try {
+      const time = async () => {
+        const started = Date.now();
+        await plexGet(slow, '/identity');
+        return Date.now() - started;
+      };
+      slow.control.addFault({ kind: 'error', path: '/library/*' });
+      slow.control.clearFaults();
+      expect(await time()).toBeGreaterThanOrEqual(590);
+      slow.control.setFaults({ latencyMs: 0 });
+      expect(await time()).toBeLessThan(500);
+      slow.control.clearFaults();
+      expect(await time()).toBeGreaterThanOrEqual(590);
+    } finally {
+      await slow.stop();
+    }
+  });
+});

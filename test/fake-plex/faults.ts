@@ -70,7 +70,15 @@ export class Faults {
   private readonly rng: Rng;
   corruptItems = new Map<string, Record<string, unknown>>();
 
-  constructor(seed: number, initial: FaultOptions = {}) {
+  /**
+   * @param baseLatencyMs latency from the start options (`latencyMs`): it stays after `clear()`, while a
+   *   `latencyMs` set as a fault replaces it until cleared.
+   */
+  constructor(
+    seed: number,
+    initial: FaultOptions = {},
+    private readonly baseLatencyMs = 0,
+  ) {
     this.rng = new Rng(hashSeed(seed, 'faults'));
     this.set(initial);
   }
@@ -131,7 +139,8 @@ export class Faults {
   /** The faults for one request: at most one latency plus at most one other kind. */
   decide(server: ServerName, path: string, route: string): FaultDecision[] {
     const out: FaultDecision[] = [];
-    if (this.options.latencyMs) out.push({ kind: 'latency', latencyMs: this.options.latencyMs });
+    const latencyMs = this.options.latencyMs ?? this.baseLatencyMs;
+    if (latencyMs) out.push({ kind: 'latency', latencyMs });
     let failure: FaultDecision | undefined;
     for (const rule of this.rules) {
       if (rule.times !== undefined && rule.used >= rule.times) continue;

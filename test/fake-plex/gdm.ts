@@ -15,8 +15,6 @@ export interface GdmInfo {
  */
 export class GdmResponder {
   private socket: Socket | undefined;
-  /** Datagrams answered (tests assert discovery really went over UDP). */
-  answered = 0;
 
   constructor(private readonly info: GdmInfo) {}
 
@@ -25,7 +23,6 @@ export class GdmResponder {
     this.socket = socket;
     socket.on('message', (msg, rinfo) => {
       if (!msg.toString('latin1').startsWith('M-SEARCH')) return;
-      this.answered++;
       socket.send(Buffer.from(this.reply(), 'utf8'), rinfo.port, rinfo.address);
     });
     await new Promise<void>((resolve, reject) => {

@@ -88,10 +88,7 @@ export async function startFakePlex(options: FakePlexOptions = {}): Promise<Fake
   const host = options.host ?? '127.0.0.1';
 
   const requestLog = new RequestLog();
-  const faults = new Faults(seed, {
-    ...options.faults,
-    ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
-  });
+  const faults = new Faults(seed, options.faults, options.latencyMs ?? 0);
   const accounts = new Accounts(seed, token);
   const library = new Library(
     {

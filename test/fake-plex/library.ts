@@ -138,14 +138,6 @@ export class Library extends EventEmitter<LibraryEvents> {
     return this.sections.find((s) => String(s.id) === String(id));
   }
 
-  get size(): number {
-    return this.items.size;
-  }
-
-  has(ratingKey: string): boolean {
-    return this.items.has(ratingKey);
-  }
-
   /** The item in full (generating its remaining fields on first use). */
   get(ratingKey: string): FakeItem | undefined {
     const item = this.items.get(ratingKey);

@@ -42,6 +42,12 @@ const UNAUTHORIZED: Reply = {
   headers: { 'Content-Type': 'text/html' },
   body: htmlStatus(401, 'Unauthorized'),
 };
+/** Real PMS puts a redirect to the web app into the 401 page of `/`. */
+const UNAUTHORIZED_ROOT: Reply = {
+  status: 401,
+  headers: { 'Content-Type': 'text/html' },
+  body: "<html><head><script>window.location = window.location.href.match(/(^.+\\/)[^\\/]*$/)[1] + 'web/index.html';</script><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>",
+};
 const NOT_FOUND: Reply = {
   status: 404,
   headers: { 'Content-Type': 'text/html' },
@@ -58,7 +64,7 @@ export class FakePms {
     const router = new Router();
     const authed =
       (handler: (req: FakeRequest, params: string[]) => Reply) => (req: FakeRequest, params: string[]) => {
-        if (!o.accepts(req.token)) return UNAUTHORIZED;
+        if (!o.accepts(req.token)) return req.path === '/' ? UNAUTHORIZED_ROOT : UNAUTHORIZED;
         o.onAuthenticated?.(req.token!);
         return handler(req, params);
       };

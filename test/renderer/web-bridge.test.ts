@@ -8,7 +8,8 @@ import WebSocket from 'ws';
 import { createEventBus } from '../../src-main/core/api/event-bus';
 import { startWebServer, type WebServer } from '../../src-main/core/web/web-server';
 import { WebBridge, type SocketLike } from '../../src-renderer/bridge/web-bridge';
-import { ApiCallError, type ApiHandlers } from '../../src-shared/ipc/contract';
+import { withRevivedErrors } from '../../src-renderer/bridge';
+import { ApiCallError, serializeApiError, type ApiHandlers, type RetroVueApi } from '../../src-shared/ipc/contract';
 import { DEFAULT_CONFIG } from '../../src-shared/config-schema';
 
 const nodeSocket = (url: string) => new WebSocket(url) as unknown as SocketLike;
@@ -99,5 +100,20 @@ describe('WebBridge', () => {
     });
     await expect.poll(() => bridge!.status, { timeout: 5000 }).toBe('open');
     expect((await bridge.invoke('config:get')).batch_size).toBe(42);
+  });
+});
+
+describe('Electron preload bridge', () => {
+  it('revives the serialized rejection into an ApiCallError with its issues', async () => {
+    // What preload.ts does on a failed call: rejects with the plain serialized shape.
+    const preload = {
+      invoke: () => Promise.reject(serializeApiError({ code: 'INVALID_ARGUMENT', message: 'bad', issues: [{ path: 'cron', message: 'empty' }] })),
+      on: () => () => undefined,
+    } as unknown as RetroVueApi;
+    const error = await withRevivedErrors(preload)
+      .invoke('schedules:describe', { cron: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiCallError);
+    expect((error as ApiCallError).issues).toEqual([{ path: 'cron', message: 'empty' }]);
   });
 });

@@ -1,6 +1,7 @@
 // `retrovue daemon` and `retrovue health` as a person runs them: a real child process over a data
 // folder set up through the CLI (`servers add`), the fake Plex behind it, SIGTERM to stop.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,7 +45,16 @@ function startDaemon(dataDir: string, args: string[] = []): Daemon {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
+  // tsx runs the CLI in a node child of its own: a leftover daemon is killed by the pid it reported.
   cleanups.push(() => {
+    const pid = lines.find((l) => l.event === 'ready')?.pid;
+    if (typeof pid === 'number') {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return { child, lines, exited, stderr: () => stderr };
@@ -82,7 +92,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
 const events = (d: Daemon) => d.lines.filter((l) => typeof l.type === 'string') as unknown as ServiceEvent[];
 
 describe('retrovue daemon', () => {
-  it('syncs headless, serves /health on loopback, picks up pushed changes and stops cleanly on SIGTERM', async () => {
+  it('syncs headless, serves /health on loopback, picks up pushed changes and stops cleanly on SIGTERM', { timeout: 90_000 }, async () => {
     const fake = await startFakePlex({ seed: 5, movies: 12, shows: 2, episodes: 6 });
     cleanups.push(() => fake.stop());
     const { dir, cleanup } = tempDir();
@@ -143,6 +153,48 @@ describe('retrovue daemon', () => {
     const stopped = await runRetrovue(['--data-dir', dir, '--json', 'health']);
     expect(stopped.json()).toMatchObject({ source: 'database', service: 'stopped' });
     expect(daemon.stderr()).not.toContain(fake.token);
+  });
+
+  it('a daemon killed mid-run (SIGKILL): the next one takes over and resumes the run from its checkpoint', { timeout: 90_000 }, async () => {
+    const fake = await startFakePlex({ seed: 9, movies: 300, shows: 0, episodes: 0, latencyMs: 20 });
+    cleanups.push(() => fake.stop());
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ batch_size: 20, detail_batch_size: 10, detail_concurrency: 2, artwork_cache: false }));
+    expect((await runRetrovue(['--data-dir', dir, 'servers', 'add', fake.pmsUrl, '--token', fake.token])).status).toBe(0);
+    expect((await runRetrovue(['--data-dir', dir, 'libraries', '--refresh'])).status).toBe(0);
+    const db = new Database(join(dir, 'retrovue.db'));
+    db.prepare("update libraries set selected = 1 where type = 'movie'").run();
+    db.close();
+
+    const first = startDaemon(dir);
+    const ready = await waitFor('ready', () => first.lines.find((l) => l.event === 'ready'));
+    await waitFor('pages committed', () =>
+      events(first).some((e) => e.type === 'progress' && e.progress.phase === 'movies' && e.progress.done >= 60),
+    );
+    // The daemon process itself (tsx's wrapper cannot pass a SIGKILL on).
+    process.kill(ready.pid as number, 'SIGKILL');
+    await first.exited;
+    const mid = new Database(join(dir, 'retrovue.db'), { readonly: true });
+    const killedRun = mid.prepare('select id, status from sync_runs order by id desc limit 1').get() as { id: number; status: string };
+    const storedBefore = (mid.prepare('select count(*) as n from movies').get() as { n: number }).n;
+    mid.close();
+    expect(killedRun.status).toBe('running');
+    expect(storedBefore).toBeGreaterThan(0);
+    expect(storedBefore).toBeLessThan(300);
+
+    // No waiting for the dead process's heartbeat to go stale: its pid is gone.
+    const second = startDaemon(dir);
+    const resumed = await waitFor('the resumed run', () =>
+      events(second).find((e) => e.type === 'finished' && e.result.trigger === 'resume'),
+    );
+    expect(resumed.type === 'finished' && resumed.result).toMatchObject({ status: 'succeeded', resumedFromRunId: killedRun.id });
+    const after = new Database(join(dir, 'retrovue.db'), { readonly: true });
+    expect(after.prepare('select count(*) as n from movies').get()).toEqual({ n: 300 });
+    expect(after.prepare('select status from sync_runs where id = ?').get(killedRun.id)).toEqual({ status: 'interrupted' });
+    after.close();
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
   });
 
   it('refuses to start a second service on the same database', async () => {

@@ -20,8 +20,11 @@ function setup(opts: { concurrency?: number; libraries?: number; maxConsecutiveE
     now: () => ++now,
     cooldown: () => ({ maxConsecutiveErrors: opts.maxConsecutiveErrors ?? 3, cooldownMs: 60_000 }),
     onRunEnded: (o) => outcomes.push(o),
+    // As the service does from sync_errors: the class of what the failed run recorded.
+    failureClass: (result) => (result.errorMessage?.includes('401') ? 'auth' : 'network'),
   });
-  return { queue, runner, events, outcomes, concurrency };
+  const advance = (ms: number) => (now += ms);
+  return { queue, runner, events, outcomes, concurrency, advance };
 }
 
 const waiting = (q: RunQueue) => q.snapshot().filter((e) => e.status === 'queued');
@@ -158,6 +161,12 @@ describe('run queue', () => {
     await flush();
     runner.of(3).finish('failed', 'server said 500');
     await flush();
+    // A run that ended as failed (the engine records its own errors) is reported like a thrown one.
+    expect(events.filter((e) => e.type === 'failed').at(-1)).toMatchObject({
+      libraryId: 3,
+      errorClass: 'network',
+      message: 'server said 500',
+    });
     expect(queue.serverState(1).consecutiveErrors).toBe(2);
     expect(queue.serverState(1).cooldownUntil).not.toBeNull();
     expect(events.some((e) => e.type === 'server_cooldown' && e.serverId === 1)).toBe(true);
@@ -173,6 +182,19 @@ describe('run queue', () => {
     runner.of(1).finish();
     await queue.whenIdle();
     expect(queue.serverState(1)).toEqual({ consecutiveErrors: 0, cooldownUntil: null });
+  });
+
+  it('a cooldown ends by itself; a refused token asks for a login', async () => {
+    const { queue, runner, events, advance } = setup({ concurrency: 1, maxConsecutiveErrors: 1 });
+    queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' });
+    await flush();
+    runner.of(1).finish('failed', 'HTTP 401 from the server');
+    await flush();
+    expect(events.find((e) => e.type === 'needs_login')).toMatchObject({ scope: 'server', serverId: 1 });
+    expect(queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' })).toBe('skipped');
+    advance(60_001);
+    expect(queue.serverState(1).cooldownUntil).toBeNull();
+    expect(queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' })).toBe('queued');
   });
 
   it('refuses an unknown library with a clear error', () => {

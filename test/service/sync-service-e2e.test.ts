@@ -127,6 +127,27 @@ describe('sync service with the real engine', () => {
     expect(expectConverged(w.store, w.fake, ['movie'])).toEqual([]);
   });
 
+  it('a run that fails reports its error class on the event stream and counts toward the server cooldown', async () => {
+    const w = await world({ movies: 5, shows: 0, episodes: 0 }, { retry_attempts: 0, max_consecutive_errors: 1, error_cooldown_minutes: 5 });
+    w.fake.control.addFault({ kind: 'error', path: '/library/sections/*/all', status: 500 });
+    const { service, events } = w.newService();
+    await service.start();
+    const failed = await waitFor('the failure', () => events.find((e) => e.type === 'failed'));
+    const [result] = finished(events);
+    expect(result).toMatchObject({ status: 'failed', libraryId: w.moviesId });
+    expect(failed).toMatchObject({ libraryId: w.moviesId, runId: result!.runId });
+    expect(failed.type === 'failed' && failed.errorClass).toBeTruthy();
+    expect(events.find((e) => e.type === 'server_cooldown')).toMatchObject({ serverId: 1 });
+    expect(service.health()).toMatchObject({ ok: false });
+    expect(service.health().servers[0]).toMatchObject({ consecutiveErrors: 1 });
+    // Scheduled and pushed work waits out the cooldown; a person's "sync now" still runs.
+    w.fake.control.clearFaults();
+    service.requestSync({ jump: true });
+    await waitFor('the manual run', () => finished(events)[1]);
+    expect(finished(events)[1]).toMatchObject({ status: 'succeeded', trigger: 'manual' });
+    expect(service.health().servers[0]).toMatchObject({ consecutiveErrors: 0, cooldownUntil: null });
+  });
+
   it('a change in Plex reaches the database through the websocket within 5 seconds, with no schedule due', async () => {
     const w = await world({ movies: 25, shows: 0, episodes: 0 });
     const { service, events } = w.newService();

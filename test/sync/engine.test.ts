@@ -199,6 +199,7 @@ describe('sync engine against the fake Plex', () => {
     expect(again.errors).toBe(0);
     expect(storedStates(s.store, 'movie').get(bad.ratingKey)).toBe('remote_only');
     expect(s.store.sqlite.prepare(`select last_error from movies where plex_rating_key = ?`).get(bad.ratingKey)).toEqual({ last_error: null });
+    expect(count(s.store, `select count(*) as n from sync_errors where plex_rating_key = ? and resolved_at is not null`, bad.ratingKey)).toBe(1);
     expect(expectConverged(s.store, s.fake, ['movie'])).toEqual([]);
   });
 

@@ -66,6 +66,11 @@ export interface PaginateOptions {
   start?: number;
   /** Safety stop for servers that ignore paging; default: enough for 10M items. */
   maxPages?: number;
+  /**
+   * Pages requested at once. Once a full page and totalSize are known, the next pages' offsets are
+   * known too and are fetched ahead; a short page (a server capping sizes) falls back to one at a time.
+   */
+  concurrency?: number;
 }
 
 export interface Page {
@@ -304,30 +309,58 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       return { data: parsed.body, contentType: parsed.contentType, bytes: parsed.bytes };
     }
 
+    async function fetchPage(path: string, opts: PaginateOptions, offset: number, pageSize: number): Promise<Page> {
+      const { data } = await get(path, {
+        query: opts.query,
+        // plex-api silently drops header values that are not strings.
+        headers: { 'X-Plex-Container-Start': String(offset), 'X-Plex-Container-Size': String(pageSize) },
+        signal: opts.signal,
+      });
+      const mc = data.MediaContainer;
+      const raw = mc.Metadata ?? mc.Directory ?? [];
+      if (!Array.isArray(raw)) {
+        throw new PlexDataError(`page at offset ${offset} of ${path}: Metadata is not an array`);
+      }
+      return { items: raw, container: mc, offset, nextOffset: offset + raw.length, totalSize: toInt(mc.totalSize) };
+    }
+
     async function* paginate(path: string, opts: PaginateOptions): AsyncGenerator<Page> {
       const pageSize = Math.max(1, Math.trunc(opts.pageSize));
       const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+      const ahead = Math.max(1, Math.trunc(opts.concurrency ?? 1));
       let offset = Math.max(0, opts.start ?? 0);
-      for (let pageNo = 0; pageNo < maxPages; pageNo++) {
-        const { data } = await get(path, {
-          query: opts.query,
-          // plex-api silently drops header values that are not strings.
-          headers: { 'X-Plex-Container-Start': String(offset), 'X-Plex-Container-Size': String(pageSize) },
-          signal: opts.signal,
-        });
-        const mc = data.MediaContainer;
-        const raw = mc.Metadata ?? mc.Directory ?? [];
-        if (!Array.isArray(raw)) {
-          throw new PlexDataError(`page at offset ${offset} of ${path}: Metadata is not an array`);
+      // Pages requested ahead at the offsets they will have if the server keeps honouring the size.
+      const inFlight = new Map<number, Promise<Page>>();
+      const request = (at: number) => {
+        const p = fetchPage(path, opts, at, pageSize);
+        p.catch(() => undefined);
+        inFlight.set(at, p);
+      };
+      try {
+        for (let pageNo = 0; pageNo < maxPages; pageNo++) {
+          if (!inFlight.has(offset)) request(offset);
+          const page = await inFlight.get(offset)!;
+          inFlight.delete(offset);
+          if (page.items.length === 0) return;
+          const last = page.totalSize !== null && page.nextOffset >= page.totalSize;
+          if (!last && page.items.length === pageSize && page.totalSize !== null) {
+            for (let k = 1; k < ahead; k++) {
+              const at = page.offset + k * pageSize;
+              if (at >= page.totalSize) break;
+              if (!inFlight.has(at)) request(at);
+            }
+          } else if (page.items.length !== pageSize) {
+            // A short page: the server caps page sizes, so offsets guessed ahead are wrong.
+            inFlight.clear();
+          }
+          yield page;
+          if (last) return;
+          offset = page.nextOffset;
         }
-        const totalSize = toInt(mc.totalSize);
-        const nextOffset = offset + raw.length;
-        if (raw.length === 0) return;
-        yield { items: raw, container: mc, offset, nextOffset, totalSize };
-        if (totalSize !== null && nextOffset >= totalSize) return;
-        offset = nextOffset;
+        throw new PlexDataError(`${path}: more than ${maxPages} pages; the server seems to ignore paging`);
+      } finally {
+        inFlight.clear();
       }
-      throw new PlexDataError(`${path}: more than ${maxPages} pages; the server seems to ignore paging`);
     }
 
     const own = counters[counters.length - 1]!;

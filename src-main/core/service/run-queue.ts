@@ -72,6 +72,8 @@ export interface RunQueueOptions {
   /** Failed runs in a row on one server before it cools down; and for how long. */
   cooldown?: () => { maxConsecutiveErrors: number; cooldownMs: number };
   onRunEnded?: (outcome: RunOutcome) => void;
+  /** Why a run the runner reported as failed failed (the runner records its errors itself). */
+  failureClass?: (result: LibrarySyncResult) => ErrorClass | null;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
@@ -350,20 +352,23 @@ export class RunQueue {
     if (result) status = result.status;
     else status = aborted ? 'interrupted' : 'failed';
 
+    const errorClass = result
+      ? status === 'failed'
+        ? (this.opts.failureClass?.(result) ?? null)
+        : null
+      : (classified?.errorClass ?? null);
     if (result) this.opts.emit({ type: 'finished', result, at: this.now() });
     if (status === 'failed') {
       const message = result?.errorMessage ?? classified?.message ?? 'sync failed';
-      if (!result) {
-        this.opts.emit({
-          type: 'failed',
-          libraryId: entry.libraryId,
-          runId: entry.runId,
-          errorClass: classified?.errorClass ?? null,
-          message,
-          at: this.now(),
-        });
-      }
-      this.countServerError(entry.serverId, classified?.errorClass ?? null, message);
+      this.opts.emit({
+        type: 'failed',
+        libraryId: entry.libraryId,
+        runId: result?.runId ?? entry.runId,
+        errorClass,
+        message,
+        at: this.now(),
+      });
+      this.countServerError(entry.serverId, errorClass, message);
     } else if (status === 'succeeded' || status === 'skipped') {
       this.serverErrors.delete(entry.serverId);
       this.serverCooldown.delete(entry.serverId);
@@ -388,7 +393,7 @@ export class RunQueue {
       scheduleIds: entry.scheduleIds,
       status,
       result,
-      errorClass: classified?.errorClass ?? null,
+      errorClass,
       message: result?.errorMessage ?? (classified ? classified.message : null),
     });
     this.dispatch();

@@ -22,6 +22,7 @@ import type { PlexIdentity } from '../plex/identity';
 import {
   getService,
   heartbeatService,
+  lastRunErrorClass,
   publishServiceConfig,
   registerService,
   setServiceStatus,
@@ -167,6 +168,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       cooldownMs: deps.config().error_cooldown_minutes * 60_000,
     }),
     onRunEnded: (outcome) => recordOutcome(outcome),
+    failureClass: (result) => lastRunErrorClass(db, result.runId),
     setTimer: (fn, ms) => clock.setTimeout(fn, ms),
     clearTimer: (handle) => clock.clearTimeout(handle),
   });
@@ -298,7 +300,13 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   /** Another live process (daemon or app) already runs a service over this database. */
   function assertNoOtherService(now: number): void {
     const row = getService(db, name);
-    if (!row || serviceStateOf(row, now) === 'stopped') return;
+    if (!row) return;
+    if (serviceStateOf(row, now) === 'stopped' || processGone(row.pid, row.hostname)) {
+      if (row.status !== 'stopped') {
+        log?.warn(`the previous service (pid ${row.pid ?? '?'}) did not stop cleanly; its interrupted runs resume now`);
+      }
+      return;
+    }
     if (row.pid === process.pid && row.hostname === hostname()) return;
     throw new UserError(
       `another sync service is already running on this database (pid ${row.pid ?? '?'} on ${row.hostname ?? '?'}); ` +
@@ -496,6 +504,17 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
   };
   return service;
+}
+
+/** A process on this machine that no longer exists (killed, crashed); other hosts cannot be checked. */
+function processGone(pid: number | null, host: string | null): boolean {
+  if (pid === null || host !== hostname() || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 function logEvent(log: Logger | undefined, event: ServiceEvent): void {

@@ -24,6 +24,9 @@ function hash(text: string): string {
 /** The item without its watch-state fields (they sit on the item itself, never deeper). */
 function stable(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  let volatile = false;
+  for (const k of VOLATILE) if (k in raw) volatile = true;
+  if (!volatile) return raw;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (!VOLATILE.has(k)) out[k] = v;
   return out;

@@ -57,21 +57,9 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   }
 }
 
-/** Reads one page ahead, so the next list request overlaps the current page's details and writes. */
-async function* prefetched<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
-  let next = source.next();
-  try {
-    for (;;) {
-      const r = await next;
-      if (r.done) return;
-      next = source.next();
-      yield r.value;
-    }
-  } finally {
-    next.catch(() => undefined);
-    await source.return(undefined).catch(() => undefined);
-  }
-}
+/** List pages in flight: hides the per-request latency while a page is being processed. */
+const LIST_PAGES_AHEAD = 3;
+const LIST_EXCLUDED_ELEMENTS = 'Genre,Director,Writer,Country,Role,Producer,Collection,Label,Similar';
 
 interface Candidate {
   raw: unknown;
@@ -98,11 +86,18 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
     pageSize: ctx.pageSize,
     start,
     signal: ctx.signal,
-    query: { type: TYPE_CODES[spec.kind], includeGuids: 1 },
+    concurrency: LIST_PAGES_AHEAD,
+    query: {
+      type: TYPE_CODES[spec.kind],
+      includeGuids: 1,
+      // Abbreviated credits are useless here (details carry the full ones, and editing them moves
+      // updatedAt): leaving them out makes a listing sweep markedly cheaper to send and parse.
+      ...(spec.withDetail ? { excludeElements: LIST_EXCLUDED_ELEMENTS } : {}),
+    },
   });
   // Details of page N+1 are fetched while page N is written.
   let pending: Promise<void> | null = null;
-  for await (const page of prefetched(pages)) {
+  for await (const page of pages) {
     throwIfAborted(ctx.signal);
     if (page.totalSize !== null) ctx.progress.setTotal(page.totalSize);
     const prepared = await preparePage(ctx, spec, kind, page);

@@ -20,7 +20,7 @@ export function ServerStep({
   onDone: (serverId: number) => void;
 }) {
   const servers = useServers((s) => s.servers);
-  const status = useServers((s) => s.status);
+  const discovering = useServers((s) => s.discovering);
   const error = useServers((s) => s.error);
   const discover = useServers((s) => s.discover);
   const addManual = useServers((s) => s.addManual);
@@ -77,15 +77,15 @@ export function ServerStep({
       <div className="row-between">
         <h1 id="server-title">Choose a server</h1>
         {signedIn ? (
-          <button type="button" className="btn btn-small" onClick={() => void discover()} disabled={status === 'loading'}>
+          <button type="button" className="btn btn-small" onClick={() => void discover()} disabled={discovering}>
             <Icon name="sync" size={14} /> Search again
           </button>
         ) : null}
       </div>
       <p className="muted">Servers your Plex account can reach and servers found on this network. We measured each connection.</p>
-      {status === 'loading' ? <Loading label="Looking for servers and testing connections…" /> : null}
+      {discovering ? <Loading label="Looking for servers and testing connections…" /> : null}
       {error ? <ErrorBanner message={error} onRetry={() => void discover()} /> : null}
-      {status !== 'loading' && !servers.length && !error ? (
+      {!discovering && !servers.length && !error ? (
         <p className="empty-inline">No servers found yet. Add one with its address and token below.</p>
       ) : null}
 

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
+import type { ErrorClass } from '../../../../src-shared/domain';
 import type { Db } from '../database';
-import { syncServices } from '../schema';
+import { syncErrors, syncServices } from '../schema';
 
 export type ServiceRow = typeof syncServices.$inferSelect;
 export type ServiceStatus = ServiceRow['status'];
@@ -67,4 +68,17 @@ export function heartbeatService(db: Db, name: string, now: number): void {
 
 export function publishServiceConfig(db: Db, name: string, config: ServicePublished): void {
   db.update(syncServices).set({ configJson: JSON.stringify(config) }).where(eq(syncServices.name, name)).run();
+}
+
+/** The class of the last error a run recorded: why a failed run failed. */
+export function lastRunErrorClass(db: Db, runId: number): ErrorClass | null {
+  return (
+    db
+      .select({ errorClass: syncErrors.errorClass })
+      .from(syncErrors)
+      .where(eq(syncErrors.runId, runId))
+      .orderBy(desc(syncErrors.id))
+      .limit(1)
+      .get()?.errorClass ?? null
+  );
 }
