@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Header } from './components/Header';
 import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
@@ -123,6 +123,15 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
 
 function RouteView() {
   const route: Route = useUi((s) => s.route);
+  // Keyboard and screen-reader users land on the new page, not on the sidebar link they used.
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    document.getElementById('content')?.focus({ preventScroll: true });
+  }, [route]);
   switch (route) {
     case 'libraries':
       return <LibrariesView />;

@@ -9,6 +9,7 @@ import { describeError } from '../core/errors/errors';
 import { getLogger } from '../core/logging/logger';
 import { defaultDataDir } from '../core/paths';
 import { locateRenderer } from '../core/web/static-files';
+import { APP_USER_MODEL_ID } from './app-id';
 import { forwardEventsToWindow, registerIpc } from './ipc';
 import { applyStartAtLogin } from './login-item';
 import { createNotifier } from './notifications';
@@ -42,7 +43,7 @@ function locateAssets(): string {
 }
 
 function rendererSource(argv: string[], env: NodeJS.ProcessEnv): RendererSource {
-  if (argv.includes('--dev')) return { devServerUrl: env.RETROVUE_DEV_SERVER_URL ?? 'http://localhost:5173/' };
+  if (argv.includes('--dev')) return { devServerUrl: env.RETROVUE_DEV_SERVER_URL ?? 'http://127.0.0.1:5173/' };
   const dir = locateRenderer(env);
   return dir ? { file: join(dir, 'index.html') } : {};
 }
@@ -77,6 +78,8 @@ export async function runApp(options: RunAppOptions = {}): Promise<RunningApp | 
   };
 
   if (!acquireSingleInstance(app, () => openWindow())) return null;
+  // Windows shows notifications only for an app with an AppUserModelID (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 
   app.on('before-quit', (event) => {
     quitting = true;

@@ -1,9 +1,12 @@
 // Electron main entry (dist/main/main.js).
-import { app } from 'electron';
+import { app, dialog } from 'electron';
 import { describeError } from '../core/errors/errors';
 import { runApp } from './app-main';
 
 runApp().catch((err: unknown) => {
-  process.stderr.write(`RetroVue could not start: ${describeError(err)}\n`);
+  // A desktop user has no terminal: say it in a dialog (safe before or after 'ready').
+  const message = describeError(err);
+  process.stderr.write(`RetroVue could not start: ${message}\n`);
+  dialog.showErrorBox('RetroVue could not start', message);
   app.exit(1);
 });

@@ -231,6 +231,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       subscriptions.push(
         account.accounts.events.on('account-changed', (summary) => {
           events.emit('account:changed', summary ? accountView(summary) : null);
+          events.emit('health:changed', sync.health());
           if (summary) void discoverAfterLogin();
         }),
       );

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useSession, useUi } from '../stores';
 import { errorMessage } from '../lib/errors';
 import { relativeTime } from '../lib/format';
@@ -10,6 +11,8 @@ export function Header({ connection }: { connection: 'connecting' | 'open' | 'cl
   const resume = useSession((s) => s.resume);
   const navigate = useUi((s) => s.navigate);
   const notify = useUi((s) => s.notify);
+  // Offline, or plex.tv's image host blocked: fall back to the initial.
+  const [avatarFailed, setAvatarFailed] = useState(false);
 
   const service = health?.service ?? 'stopped';
   const tone = !health ? 'neutral' : health.ok ? 'ok' : 'bad';
@@ -18,7 +21,7 @@ export function Header({ connection }: { connection: 'connecting' | 'open' | 'cl
     ? 'Checking…'
     : health.ok
       ? `Healthy · ${service}`
-      : `${unreachable ? `${unreachable} server${unreachable > 1 ? 's' : ''} need attention` : 'Degraded'} · ${service}`;
+      : `${unreachable ? `${unreachable} ${unreachable > 1 ? 'servers need' : 'server needs'} attention` : 'Degraded'} · ${service}`;
 
   const toggle = async () => {
     try {
@@ -54,8 +57,8 @@ export function Header({ connection }: { connection: 'connecting' | 'open' | 'cl
       <div className="account" aria-label="Plex account">
         {account ? (
           <>
-            {account.avatarUrl ? (
-              <img className="avatar" src={account.avatarUrl} alt="" width={28} height={28} />
+            {account.avatarUrl && !avatarFailed ? (
+              <img className="avatar" src={account.avatarUrl} alt="" width={28} height={28} onError={() => setAvatarFailed(true)} />
             ) : (
               <span className="avatar avatar-initial" aria-hidden="true">
                 {(account.title ?? account.username).charAt(0).toUpperCase()}

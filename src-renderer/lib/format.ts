@@ -63,3 +63,12 @@ export function timecode(ms: number): string {
   const s = String(total % 60).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+/**
+ * Plex stamps (an item's updatedAt) are unix seconds; our own are milliseconds. Any millisecond time
+ * after 2001 is above 1e12 and any second time before year 33658 below it, so the unit is certain.
+ */
+export function toMillis(time: number | null): number | null {
+  if (time === null) return null;
+  return time < 1e12 ? time * 1000 : time;
+}

@@ -63,9 +63,12 @@ export default function ActivityView() {
     void load();
   }, [load]);
 
+  const times = (stats?.performance ?? []).map((p) => p.at);
+  // Runs within one day are told apart by the time; longer spans by the date.
+  const sameDay = times.length > 0 && Math.max(...times) - Math.min(...times) < 86_400_000;
   const perf = (stats?.performance ?? []).map((p) => ({
     ...p,
-    label: format(p.at, 'd MMM HH:mm'),
+    label: format(p.at, sameDay ? 'HH:mm:ss' : 'd MMM HH:mm'),
     seconds: Math.round(p.durationMs / 100) / 10,
   }));
   const errorsPerDay = (stats?.errorsPerDay ?? []).map((d) => ({ ...d, label: format(parseISO(d.day), 'd MMM') }));
@@ -106,7 +109,7 @@ export default function ActivityView() {
                 <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />
                 <YAxis tick={axis} stroke="var(--border)" unit=" s" width={52} />
                 <Tooltip contentStyle={tooltipStyle} formatter={(v) => [`${String(v)} s`, 'Duration']} />
-                <Line type="monotone" dataKey="seconds" stroke={ACCENT} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+                <Line type="linear" dataKey="seconds" stroke={ACCENT} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
               </LineChart>
             </ChartCard>
             <ChartCard title="Items processed per run" empty={!perf.length}>
@@ -115,7 +118,7 @@ export default function ActivityView() {
                 <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />
                 <YAxis tick={axis} stroke="var(--border)" width={52} />
                 <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--hover)' }} />
-                <Bar dataKey="itemsProcessed" name="Items" fill={ACCENT} radius={[4, 4, 0, 0]} isAnimationActive={false} />
+                <Bar dataKey="itemsProcessed" name="Items" fill={ACCENT} radius={[4, 4, 0, 0]} maxBarSize={48} isAnimationActive={false} />
               </BarChart>
             </ChartCard>
             <ChartCard title="Errors per day by class" empty={!classesSeen.length}>
@@ -126,7 +129,7 @@ export default function ActivityView() {
                 <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--hover)' }} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {classesSeen.map((c) => (
-                  <Bar key={c} dataKey={c} name={humanize(c)} stackId="errors" fill={CLASS_COLOURS[c]} isAnimationActive={false} />
+                  <Bar key={c} dataKey={c} name={humanize(c)} stackId="errors" fill={CLASS_COLOURS[c]} maxBarSize={48} isAnimationActive={false} />
                 ))}
               </BarChart>
             </ChartCard>
@@ -136,7 +139,7 @@ export default function ActivityView() {
                 <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />
                 <YAxis tick={axis} stroke="var(--border)" width={52} />
                 <Tooltip contentStyle={tooltipStyle} />
-                <Area type="monotone" dataKey="apiCalls" name="API calls" stroke={ACCENT} fill={ACCENT} fillOpacity={0.2} isAnimationActive={false} />
+                <Area type="linear" dataKey="apiCalls" name="API calls" stroke={ACCENT} fill={ACCENT} fillOpacity={0.2} isAnimationActive={false} />
               </AreaChart>
             </ChartCard>
           </div>

@@ -3,7 +3,7 @@ import type { ItemDetailView } from '../../src-shared/ipc/contract';
 import { ITEM_KINDS, MEDIA_STATES, type ItemKind, type MediaState } from '../../src-shared/domain';
 import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Pager, StateBadge } from '../components/common';
 import { Icon } from '../components/icons';
-import { bytes, count, humanize, relativeTime, runtime, timecode } from '../lib/format';
+import { bytes, count, humanize, relativeTime, runtime, timecode, toMillis } from '../lib/format';
 import { useItems, useLibraries } from '../stores';
 import { ITEM_PAGE_SIZE } from '../stores/items-store';
 
@@ -112,7 +112,7 @@ export function ItemsView() {
                   <th scope="col" className="num">
                     Size
                   </th>
-                  <th scope="col">Updated</th>
+                  <th scope="col">Changed in Plex</th>
                 </tr>
               </thead>
               <tbody>
@@ -132,9 +132,9 @@ export function ItemsView() {
                     <td>
                       <StateBadge state={row.state} />
                     </td>
-                    <td className="num">{runtime(row.duration)}</td>
-                    <td className="num">{bytes(row.fileSize)}</td>
-                    <td>{relativeTime(row.updatedAt)}</td>
+                    <td className="num nowrap">{runtime(row.duration)}</td>
+                    <td className="num nowrap">{bytes(row.fileSize)}</td>
+                    <td className="nowrap">{relativeTime(toMillis(row.updatedAt))}</td>
                   </tr>
                 ))}
               </tbody>

@@ -50,22 +50,14 @@ function ScheduleRow({ schedule }: { schedule: ScheduleView }) {
 
   return (
     <article className={`card schedule-card ${schedule.enabled ? '' : 'is-disabled'}`} aria-label={title}>
-      <div className="schedule-main">
+      <div className="schedule-grid">
         <div>
           <h2>{title}</h2>
           <p className="schedule-words">{schedule.description}</p>
           <code className="cron">{schedule.cron}</code>
         </div>
-        <label className="switch">
-          <input type="checkbox" checked={schedule.enabled} onChange={(e) => void setEnabled(e.target.checked)} />
-          <span className="switch-track" aria-hidden="true" />
-          <span>{schedule.enabled ? 'Enabled' : 'Disabled'}</span>
-          <span className="sr-only"> {title}</span>
-        </label>
-      </div>
-      <div className="schedule-meta small">
-        <div>
-          <span className="muted">Next runs</span>
+        <div className="small">
+          <span className="label">Next runs</span>
           {schedule.enabled && schedule.nextRuns.length ? (
             <ul className="next-runs">
               {schedule.nextRuns.slice(0, 3).map((t) => (
@@ -73,21 +65,27 @@ function ScheduleRow({ schedule }: { schedule: ScheduleView }) {
               ))}
             </ul>
           ) : (
-            <div className="muted">—</div>
+            <div className="muted">{schedule.enabled ? '—' : 'Paused'}</div>
           )}
         </div>
-        <div>
-          <span className="muted">Last run</span>
-          <div>
-            {relativeTime(schedule.lastRunAt)}
-            {schedule.lastStatus ? ` · ${schedule.lastStatus}` : ''}
-          </div>
+        <div className="small">
+          <span className="label">Last run</span>
+          {relativeTime(schedule.lastRunAt)}
+          {schedule.lastStatus ? <div className="muted">{schedule.lastStatus}</div> : null}
         </div>
-        {!editing ? (
-          <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
-            Edit schedule
-          </button>
-        ) : null}
+        <div className="schedule-actions">
+          <label className="switch">
+            <input type="checkbox" checked={schedule.enabled} onChange={(e) => void setEnabled(e.target.checked)} />
+            <span className="switch-track" aria-hidden="true" />
+            <span>{schedule.enabled ? 'Enabled' : 'Disabled'}</span>
+            <span className="sr-only"> {title}</span>
+          </label>
+          {!editing ? (
+            <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
+              Edit schedule
+            </button>
+          ) : null}
+        </div>
       </div>
       {editing ? <CronEditor schedule={schedule} onClose={() => setEditing(false)} /> : null}
     </article>

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ICON_SIZES, makeIcons, TRAY_STATES } from '../../src-main/app/build/make-icons';
+import { APP_USER_MODEL_ID } from '../../src-main/app/app-id';
 import { tempDir } from '../helpers/temp';
 
 const ROOT = join(__dirname, '..', '..');
@@ -44,6 +45,7 @@ describe('packaging', () => {
   it('passes electron-builder’s schema validation with the agreed targets', async () => {
     const config = await loadConfig();
     expect(config.appId).toBe('tv.retrovue.plexsync');
+    expect(config.appId).toBe(APP_USER_MODEL_ID);
     expect(config.productName).toBe('RetroVue');
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
     expect(config.win?.target).toEqual(['nsis']);

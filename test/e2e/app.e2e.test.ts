@@ -1,9 +1,9 @@
 // End to end in Debian's Chromium: the built renderer served by `retrovue serve`'s web server over
 // the real core, against the fake Plex. Signs in with a PIN, picks the server, syncs two libraries,
 // then walks every page. Screenshots land in test-artifacts/e2e/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +93,14 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => {
-      if (m.type() === 'error') pageProblems.push(`console: ${m.text()}`);
+      // Resource failures are judged by origin below (the sandbox has no internet for plex.tv avatars).
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageProblems.push(`console: ${m.text()}`);
+    });
+    page.on('requestfailed', (r) => {
+      if (new URL(r.url()).origin === new URL(web.url).origin) pageProblems.push(`request failed: ${r.url()}`);
+    });
+    page.on('response', (r) => {
+      if (new URL(r.url()).origin === new URL(web.url).origin && r.status() >= 400) pageProblems.push(`HTTP ${r.status()}: ${r.url()}`);
     });
     page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
   }, 180_000);
@@ -227,6 +234,29 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     await page.getByRole('row').nth(1).getByRole('button').click();
     await page.getByRole('heading', { name: 'Files' }).waitFor();
     await shot('11-items');
+  }, 60_000);
+
+  it('checks a sample file through the path mapping when setup is reopened', async () => {
+    // Put the sample movie's file where the mapping from the first setup points.
+    const libraries = await core.handlers['libraries:list'](undefined);
+    const movies = libraries.find((l) => l.title === 'Movies')!;
+    const before = await core.handlers['paths:check']({ libraryId: movies.id });
+    expect(before.sample?.exists).toBe(false);
+    const localPath = before.sample!.localPath!;
+    expect(localPath.startsWith(join(workDir, 'media'))).toBe(true);
+    mkdirSync(dirname(localPath), { recursive: true });
+    writeFileSync(localPath, 'not really a movie');
+
+    await nav('Libraries').click();
+    await page.getByRole('button', { name: 'Add server' }).click();
+    await page.getByRole('radio', { name: new RegExp(fake.serverName) }).click();
+    await page.getByRole('button', { name: 'Use this server' }).click();
+    const row = page.getByRole('listitem').filter({ has: page.getByRole('checkbox', { name: /^Movies/ }) });
+    await row.getByRole('button', { name: 'Check a file' }).click();
+    await row.getByText('✓ File found here').waitFor({ timeout: 10_000 });
+    await shot('16-path-check');
+    await page.getByRole('button', { name: 'Close setup' }).click();
+    await page.getByRole('article', { name: 'Movies' }).waitFor();
   }, 60_000);
 
   it('shows settings, the health page and the dark theme', async () => {

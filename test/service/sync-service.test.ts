@@ -119,6 +119,16 @@ describe('sync service', () => {
     ]);
   });
 
+  it('a scheduled operation with no runner in this process is recorded as skipped, not silently dropped', async () => {
+    const { service, store, operations } = setup({ libraries: 1, deps: { schedulerTickMs: 3_600_000 } });
+    await service.start();
+    await vi.advanceTimersByTimeAsync(7 * DAY);
+    expect(operations).toHaveLength(7);
+    const maintenance = listSchedules(store.db).find((s) => s.operation === 'maintenance')!;
+    expect(maintenance).toMatchObject({ lastStatus: 'skipped' });
+    expect(listSchedules(store.db).find((s) => s.operation === 'cleanup')).toMatchObject({ lastStatus: 'succeeded' });
+  });
+
   it('sync now jumps the queue; pause and resume hold and continue everything', async () => {
     const { service, runner, libs, store, events } = setup({ libraries: 3, config: { concurrent_scans: 1 } });
     await service.start();

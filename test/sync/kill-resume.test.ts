@@ -9,6 +9,8 @@ import { count, expectConverged } from './helpers';
 const CHILD = join(__dirname, 'sync-child.ts');
 
 interface ChildRun {
+  /** From the child's "syncing" line to its exit. */
+  syncMs: number;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -21,15 +23,17 @@ function runChild(args: string[], killAfterMs?: number): Promise<ChildRun> {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let syncStart = 0;
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (killAfterMs !== undefined && stdout.includes('syncing') && !child.killed) {
-        setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (!syncStart && stdout.includes('syncing')) {
+        syncStart = Date.now();
+        if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
       }
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('exit', (code, signal) => resolve({ syncMs: syncStart ? Date.now() - syncStart : 0, code, signal, stdout, stderr }));
   });
 }
 
@@ -61,6 +65,10 @@ describe('kill and resume', () => {
     const dbPath = join(tmp.dir, 'kill.db');
     const args = [dbPath, fake.pmsUrl, fake.token, tmp.dir];
     const rand = mulberry32(Number(process.env.KILL_SEED ?? 20261129));
+    // How long a whole sync takes on this machine right now: kills land inside that window.
+    const reference = await runChild([join(tmp.dir, 'reference.db'), fake.pmsUrl, fake.token, tmp.dir]);
+    expect(reference.code, reference.stderr).toBe(0);
+    const fullMs = reference.syncMs;
     let kills = 0;
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -71,7 +79,7 @@ describe('kill and resume', () => {
         fake.control.addMovie({});
         fake.control.change(snap.items.find((x) => x.type === 'episode')!.ratingKey, { title: 'Retitled' });
       }
-      const run = await runChild(args, Math.floor(50 + rand() * 700));
+      const run = await runChild(args, Math.floor(20 + rand() * fullMs * 0.35));
       if (run.signal === 'SIGKILL') kills += 1;
       else expect(run.code, run.stderr).toBe(0);
       outcomes.push(run.signal ?? run.stdout.trim().split('\n').at(-1) ?? '');

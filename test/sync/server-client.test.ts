@@ -42,6 +42,16 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
       const items = Array.from({ length: n }, (_, i) => ({ ratingKey: String(start + i) }));
       return json({ MediaContainer: { size: n, totalSize: total, offset: start, Metadata: items } });
     }
+    case '/exact': {
+      const start = Number(req.headers['x-plex-container-start']);
+      const size = Number(req.headers['x-plex-container-size']);
+      const total = 47;
+      const n = Math.max(0, Math.min(size, total - start));
+      const items = Array.from({ length: n }, (_, i) => ({ ratingKey: String(start + i) }));
+      // Later pages answer faster, so an in-order result proves the reordering.
+      setTimeout(() => json({ MediaContainer: { size: n, totalSize: total, offset: start, Metadata: items } }), 40 - Math.min(start, 40));
+      return;
+    }
     case '/nototal': {
       const start = Number(req.headers['x-plex-container-start']);
       const items = start >= 7 ? [] : Array.from({ length: Math.min(5, 7 - start) }, (_, i) => ({ ratingKey: String(start + i) }));
@@ -167,6 +177,23 @@ describe('server client', () => {
       nototal.push(...page.items.map((i) => (i as { ratingKey: string }).ratingKey));
     }
     expect(nototal).toEqual(['2', '3', '4', '5', '6']);
+    client.close();
+  });
+
+  it('fetches pages ahead when the server honours page sizes, in order', async () => {
+    const client = createServerClient({ baseUrl, token: TOKEN, identity });
+    const keys: string[] = [];
+    for await (const page of client.paginate('/exact', { pageSize: 10, concurrency: 3 })) {
+      keys.push(...page.items.map((i) => (i as { ratingKey: string }).ratingKey));
+    }
+    expect(keys).toEqual(Array.from({ length: 47 }, (_, i) => String(i)));
+    expect(client.stats().apiCalls).toBe(5);
+    // A server that caps page sizes: no offset is guessed, nothing is skipped.
+    const capped: string[] = [];
+    for await (const page of client.paginate('/list', { pageSize: 10, concurrency: 3 })) {
+      capped.push(...page.items.map((i) => (i as { ratingKey: string }).ratingKey));
+    }
+    expect(capped).toEqual(Array.from({ length: 23 }, (_, i) => String(i)));
     client.close();
   });
 

@@ -1,30 +1,25 @@
 // The core API: every channel of the contract, implemented over the core modules. Arguments arrive
 // already validated (dispatch.ts); what goes back is built from allow-listed views, never a token.
 import { inArray } from 'drizzle-orm';
-import type {
-  ApiHandlers,
-  AppInfo,
-  LibraryView,
-  PathCheckView,
-} from '../../../src-shared/ipc/contract';
 import type { Config } from '../../../src-shared/config-schema';
+import type { ApiHandlers, AppInfo, LibraryView, PathCheckView } from '../../../src-shared/ipc/contract';
 import type { AccountService } from '../account/account-service';
 import type { TokenVault } from '../account/vault';
 import type { ConfigStore } from '../config/config-store';
 import { RetroVueError, UserError } from '../errors/errors';
+import type { SyncService } from '../service/sync-service';
 import type { Store } from '../store/database';
 import { recordAudit, type AuditActor } from '../store/repositories/audit-repository';
-import { nextRunByLibrary } from '../store/repositories/schedule-repository';
 import { getItemDetail, sampleLibraryFile, searchItems } from '../store/repositories/item-query-repository';
 import { getLibrary, listLibraries, setLibrariesSelected } from '../store/repositories/library-repository';
+import { nextRunByLibrary } from '../store/repositories/schedule-repository';
 import { getServer, listServers, removeServer } from '../store/repositories/server-repository';
 import { itemCountsByLibrary } from '../store/repositories/status-repository';
 import { libraries } from '../store/schema';
+import { createPathMapper } from '../sync/path-mapping';
 import type { LoginSession } from './login-session';
 import { countRetry, getError, listErrors, readStats, resolveErrors } from './ops-queries';
-import type { SyncService } from '../service/sync-service';
 import type { ServerDirectory } from './ports';
-import { createPathMapper } from '../sync/path-mapping';
 import { accountView, libraryView, serverView } from './views';
 
 export interface ApiContext {
@@ -91,6 +86,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'servers:list': () => listServers(db).map(serverView),
     'servers:refresh': async () => {
       await ctx.servers.refresh();
+      ctx.sync.reload();
       return listServers(db).map(serverView);
     },
     'servers:addManual': async ({ url, token }) => {
@@ -112,6 +108,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'libraries:refresh': async ({ serverId }) => {
       if (!getServer(db, serverId)) throw new NotFoundError(`server ${serverId}`);
       await ctx.servers.refreshLibraries(serverId);
+      ctx.sync.reload();
       return librariesView(serverId);
     },
     'libraries:select': ({ libraryIds, selected }) => {

@@ -252,7 +252,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   function startOperation(operation: Operation, scheduleId: number | null): void {
     const fn = deps.operations?.[operation as 'cleanup' | 'maintenance'];
-    if (!fn || operationsInFlight.has(operation)) return;
+    if (!fn) {
+      log?.warn(`no ${operation} runner in this process: the scheduled ${operation} was skipped`);
+      if (scheduleId !== null) recordScheduleRun(db, scheduleId, clock.now(), 'skipped');
+      return;
+    }
+    if (operationsInFlight.has(operation)) return;
     const controller = new AbortController();
     emit({ type: 'operation', operation, status: 'started', at: clock.now() });
     const done = Promise.resolve()

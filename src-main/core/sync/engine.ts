@@ -126,7 +126,7 @@ export class SyncEngine {
     const worker = async () => {
       while (i < selected.length) {
         const lib = selected[i++]!;
-        const section = sections.find((s) => s.key === lib.plexKey)!;
+        const section = sections.find((s) => s.key === lib.plexKey);
         results.push(await this.runLibrary(server, lib, section, opts));
       }
     };

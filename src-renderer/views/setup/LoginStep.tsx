@@ -23,6 +23,8 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
   const poll = useLogin((s) => s.poll);
   const reset = useLogin((s) => s.reset);
   const setAccount = useSession((s) => s.setAccount);
+  // The desktop app opens the browser itself when the code is issued; the web page cannot.
+  const desktop = useSession((s) => s.info?.shell === 'electron');
   const { login } = useStores();
   const waiting = pin?.status === 'waiting';
   const now = useNow(waiting);
@@ -74,7 +76,8 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
       {pin?.status === 'waiting' ? (
         <>
           <p className="lead">
-            Open plex.tv in your browser, sign in with your Plex account and allow RetroVue. The page shows this code:
+            {desktop ? 'We opened plex.tv in your browser. ' : 'Open plex.tv in your browser. '}
+            Sign in with your Plex account and allow RetroVue; the page shows this code:
           </p>
           <div className={`pin-code ${(pin.code?.length ?? 0) > 8 ? 'pin-code-long' : ''}`} aria-label="Sign-in code">
             {pin.code}
@@ -87,7 +90,7 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
           <div className="setup-actions">
             {pin.authUrl ? (
               <a className="btn btn-primary btn-large" href={pin.authUrl} target="_blank" rel="noreferrer noopener">
-                Open plex.tv in the browser
+                {desktop ? 'Open plex.tv again' : 'Open plex.tv in the browser'}
               </a>
             ) : null}
             <button type="button" className="btn btn-large" onClick={() => void cancel()}>
