@@ -4,7 +4,15 @@ import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
 import { Loading } from './components/common';
 import type { BridgeStatus } from './bridge/web-bridge';
-import { StoresContext, useErrors, useLibraries, useServers, useSession, useUi, type AppStores } from './stores';
+import {
+  StoresContext,
+  useErrors,
+  useLibraries,
+  useServers,
+  useSession,
+  useUi,
+  type AppStores,
+} from './stores';
 import { connectEvents } from './stores/events';
 import { routeFromHash, type Route } from './stores/ui-store';
 import { AboutView } from './views/AboutView';
@@ -67,7 +75,12 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
 
   // The splash is for start-up only: later reloads (discovery in the wizard) keep the page mounted.
   const [booted, setBooted] = useState(false);
-  const ready = loaded && serversStatus !== 'idle' && serversStatus !== 'loading' && librariesStatus !== 'idle' && librariesStatus !== 'loading';
+  const ready =
+    loaded &&
+    serversStatus !== 'idle' &&
+    serversStatus !== 'loading' &&
+    librariesStatus !== 'idle' &&
+    librariesStatus !== 'loading';
   if (ready && !booted) setBooted(true);
   if (!ready && !booted) {
     return (

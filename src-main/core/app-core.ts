@@ -86,6 +86,9 @@ export function demoServerFromEnv(env: NodeJS.ProcessEnv = process.env): DemoSer
 
 const log = getLogger('core');
 
+/** A repeated "login needed" for the same account or server within this time is not notified again. */
+const LOGIN_NOTICE_QUIET_MS = 10 * 60_000;
+
 export function createAppCore(options: AppCoreOptions): AppCore {
   mkdirSync(options.dataDir, { recursive: true });
   const logDir = join(options.dataDir, 'logs');
@@ -202,6 +205,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       }
     };
 
+    const loginNotices = new Map<string, number>();
     const onServiceEvent = (e: ServiceEvent): void => {
       events.emit('service:event', e);
       if (e.type === 'progress') {
@@ -218,7 +222,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         const title = listLibraries(store.db).find((l) => l.id === e.libraryId)?.title ?? `library ${e.libraryId}`;
         notify({ kind: 'sync_failed', title: `Sync of ${title} failed`, body: e.message });
       } else if (e.type === 'needs_login') {
-        notify({ kind: 'needs_login', title: 'Plex login needed', body: e.message });
+        // The queue and the account service both report the same refused token: say it once.
+        const key = `${e.scope}:${e.serverId ?? ''}`;
+        const last = loginNotices.get(key) ?? -Infinity;
+        loginNotices.set(key, e.at);
+        if (e.at - last > LOGIN_NOTICE_QUIET_MS) notify({ kind: 'needs_login', title: 'Plex login needed', body: e.message });
       }
       if (['state', 'paused', 'resumed', 'started', 'finished', 'failed', 'needs_login', 'server_cooldown'].includes(e.type)) {
         events.emit('health:changed', sync.health());

@@ -22,9 +22,11 @@ export interface SelectedBridge {
 export function withRevivedErrors(preload: RetroVueApi): RetroVueApi {
   return {
     invoke: ((channel: Parameters<RetroVueApi['invoke']>[0], ...request: unknown[]) =>
-      (preload.invoke as (c: typeof channel, ...r: unknown[]) => Promise<unknown>)(channel, ...request).catch((error: unknown) => {
-        throw reviveApiError(error);
-      })) as RetroVueApi['invoke'],
+      (preload.invoke as (c: typeof channel, ...r: unknown[]) => Promise<unknown>)(channel, ...request).catch(
+        (error: unknown) => {
+          throw reviveApiError(error);
+        },
+      )) as RetroVueApi['invoke'],
     on: (event, listener) => preload.on(event, listener),
   };
 }

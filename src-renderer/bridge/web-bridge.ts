@@ -10,7 +10,13 @@ import {
   type ResponseMap,
   type RetroVueApi,
 } from '../../src-shared/ipc/contract';
-import { ACCESS_PARAM, decodeServerMessage, encodeRequest, isWsEvent, WS_PATH } from '../../src-shared/ipc/ws-protocol';
+import {
+  ACCESS_PARAM,
+  decodeServerMessage,
+  encodeRequest,
+  isWsEvent,
+  WS_PATH,
+} from '../../src-shared/ipc/ws-protocol';
 
 export type BridgeStatus = 'connecting' | 'open' | 'closed';
 
@@ -41,7 +47,10 @@ const OPEN = 1;
 const TOKEN_KEY = 'retrovue.access';
 
 /** Reads `?access=` once, keeps it for reloads in this tab and removes it from the address bar. */
-export function takeAccessToken(loc: Location = window.location, storage: Storage = window.sessionStorage): string | null {
+export function takeAccessToken(
+  loc: Location = window.location,
+  storage: Storage = window.sessionStorage,
+): string | null {
   const params = new URLSearchParams(loc.search);
   const fromUrl = params.get(ACCESS_PARAM);
   if (fromUrl) {
@@ -113,7 +122,8 @@ export class WebBridge implements RetroVueApi {
   }
 
   private connect(): void {
-    const create = this.options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+    const create =
+      this.options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
     const socket = create(this.options.url);
     this.socket = socket;
     this.setStatus('connecting');

@@ -58,7 +58,14 @@ export function Header({ connection }: { connection: 'connecting' | 'open' | 'cl
         {account ? (
           <>
             {account.avatarUrl && !avatarFailed ? (
-              <img className="avatar" src={account.avatarUrl} alt="" width={28} height={28} onError={() => setAvatarFailed(true)} />
+              <img
+                className="avatar"
+                src={account.avatarUrl}
+                alt=""
+                width={28}
+                height={28}
+                onError={() => setAvatarFailed(true)}
+              />
             ) : (
               <span className="avatar avatar-initial" aria-hidden="true">
                 {(account.title ?? account.username).charAt(0).toUpperCase()}

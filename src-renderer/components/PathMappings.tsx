@@ -15,7 +15,9 @@ export function PathMappings({
     onChange(value.map((r, i) => (i === index ? { ...r, ...row } : r)));
   return (
     <div className="mappings">
-      {value.length === 0 ? <p className="muted small">No mappings: Plex's paths are used as they are.</p> : null}
+      {value.length === 0 ? (
+        <p className="muted small">No mappings: Plex's paths are used as they are.</p>
+      ) : null}
       {value.map((row, i) => (
         <fieldset key={i} className="mapping-row">
           <legend className="sr-only">Path mapping {i + 1}</legend>
@@ -69,7 +71,9 @@ export function PathMappings({
       <button
         type="button"
         className="btn btn-small"
-        onClick={() => onChange([...value, { from: '', to: '', ...(serverMachineId ? { server: serverMachineId } : {}) }])}
+        onClick={() =>
+          onChange([...value, { from: '', to: '', ...(serverMachineId ? { server: serverMachineId } : {}) }])
+        }
       >
         Add mapping
       </button>

@@ -45,7 +45,10 @@ export function Sidebar() {
                 </span>
               ) : null}
               {name === 'errors' && openErrors ? (
-                <span className="nav-count" aria-label={`${openErrors} open error${openErrors === 1 ? '' : 's'}`}>
+                <span
+                  className="nav-count"
+                  aria-label={`${openErrors} open error${openErrors === 1 ? '' : 's'}`}
+                >
                   {openErrors}
                 </span>
               ) : null}

@@ -2,7 +2,15 @@ import type { ReactNode } from 'react';
 import type { MediaState } from '../../src-shared/domain';
 import { humanize } from '../lib/format';
 
-export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="page-header">
       <div>
@@ -73,7 +81,13 @@ export function StateBadge({ state }: { state: MediaState }) {
   return <span className={`badge badge-${STATE_TONE[state]}`}>{humanize(state)}</span>;
 }
 
-export function Badge({ tone, children }: { tone: 'ok' | 'info' | 'warn' | 'bad' | 'neutral'; children: ReactNode }) {
+export function Badge({
+  tone,
+  children,
+}: {
+  tone: 'ok' | 'info' | 'warn' | 'bad' | 'neutral';
+  children: ReactNode;
+}) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
@@ -95,13 +109,23 @@ export function Pager({
   const pages = Math.ceil(total / pageSize);
   return (
     <nav className="pager" aria-label={label}>
-      <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => onPage(offset - pageSize)}>
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={page <= 1}
+        onClick={() => onPage(offset - pageSize)}
+      >
         Previous
       </button>
       <span className="muted">
         Page {page} of {pages}
       </span>
-      <button type="button" className="btn btn-small" disabled={page >= pages} onClick={() => onPage(offset + pageSize)}>
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={page >= pages}
+        onClick={() => onPage(offset + pageSize)}
+      >
         Next
       </button>
     </nav>

@@ -22,8 +22,10 @@ export function connectEvents(stores: AppStores): () => void {
     later('libraries', () => void stores.libraries.getState().load());
     later('health', () => void stores.session.getState().refreshHealth());
     if (stores.activity.getState().stats) later('activity', () => void stores.activity.getState().load());
-    if (stores.errors.getState().status !== 'idle') later('errors', () => void stores.errors.getState().load());
-    if (stores.schedules.getState().status !== 'idle') later('schedules', () => void stores.schedules.getState().load());
+    if (stores.errors.getState().status !== 'idle')
+      later('errors', () => void stores.errors.getState().load());
+    if (stores.schedules.getState().status !== 'idle')
+      later('schedules', () => void stores.schedules.getState().load());
   };
 
   const onService = (event: ServiceEvent) => {
@@ -45,8 +47,13 @@ export function connectEvents(stores: AppStores): () => void {
         reloadAfterRun();
         break;
       case 'needs_login':
-        later('account', () =>
-          void api.invoke('account:get').then((a) => stores.session.getState().setAccount(a), () => undefined),
+        later(
+          'account',
+          () =>
+            void api.invoke('account:get').then(
+              (a) => stores.session.getState().setAccount(a),
+              () => undefined,
+            ),
         );
         later('health', () => void stores.session.getState().refreshHealth());
         break;

@@ -55,7 +55,8 @@ export function createItemsStore(api: RetroVueApi) {
           limit: ITEM_PAGE_SIZE,
           offset,
         });
-        if (mine === generation) set({ rows: page.rows, total: page.total, offset, status: 'ready', error: null });
+        if (mine === generation)
+          set({ rows: page.rows, total: page.total, offset, status: 'ready', error: null });
       } catch (error) {
         if (mine === generation) set({ status: 'error', error: errorMessage(error) });
       }

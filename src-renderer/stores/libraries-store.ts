@@ -51,11 +51,15 @@ export function createLibrariesStore(api: RetroVueApi) {
       async load() {
         if (!get().libraries.length) set({ status: 'loading' });
         try {
-          const [libraries, queue] = await Promise.all([api.invoke('libraries:list', {}), api.invoke('sync:queue')]);
+          const [libraries, queue] = await Promise.all([
+            api.invoke('libraries:list', {}),
+            api.invoke('sync:queue'),
+          ]);
           set((s) => {
             // A library's own progress field seeds the live map after a reload mid-sync.
             const progress = { ...s.progress };
-            for (const library of libraries) if (library.progress && !progress[library.id]) progress[library.id] = library.progress;
+            for (const library of libraries)
+              if (library.progress && !progress[library.id]) progress[library.id] = library.progress;
             return { libraries, queue, progress, status: 'ready', error: null };
           });
         } catch (error) {

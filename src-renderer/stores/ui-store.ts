@@ -43,7 +43,10 @@ export function createUiStore(initialRoute: Route) {
     notify(kind, text) {
       const notice = { id: noticeId++, kind, text };
       set((s) => ({ notices: [...s.notices.slice(-3), notice] }));
-      setTimeout(() => set((s) => ({ notices: s.notices.filter((n) => n.id !== notice.id) })), kind === 'error' ? 8000 : 3000);
+      setTimeout(
+        () => set((s) => ({ notices: s.notices.filter((n) => n.id !== notice.id) })),
+        kind === 'error' ? 8000 : 3000,
+      );
     },
     dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   }));

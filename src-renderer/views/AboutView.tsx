@@ -82,7 +82,9 @@ export function AboutView() {
             <dl className="facts">
               <div>
                 <dt>Overall</dt>
-                <dd>{health.ok ? <Badge tone="ok">Healthy</Badge> : <Badge tone="bad">Needs attention</Badge>}</dd>
+                <dd>
+                  {health.ok ? <Badge tone="ok">Healthy</Badge> : <Badge tone="bad">Needs attention</Badge>}
+                </dd>
               </div>
               <div>
                 <dt>Sync service</dt>
@@ -102,7 +104,11 @@ export function AboutView() {
               </div>
               <div>
                 <dt>Queue</dt>
-                <dd>{health.queue.length ? health.queue.map((q) => `${q.libraryTitle} (${q.status})`).join(', ') : 'empty'}</dd>
+                <dd>
+                  {health.queue.length
+                    ? health.queue.map((q) => `${q.libraryTitle} (${q.status})`).join(', ')
+                    : 'empty'}
+                </dd>
               </div>
             </dl>
           ) : (
@@ -128,7 +134,11 @@ export function AboutView() {
                 <div>
                   <dt>Sign-in</dt>
                   <dd>
-                    {account.needsLogin ? <Badge tone="warn">Needs sign-in</Badge> : <Badge tone="ok">Valid</Badge>}{' '}
+                    {account.needsLogin ? (
+                      <Badge tone="warn">Needs sign-in</Badge>
+                    ) : (
+                      <Badge tone="ok">Valid</Badge>
+                    )}{' '}
                     <span className="muted small">checked {relativeTime(account.validatedAt)}</span>
                   </dd>
                 </div>
@@ -160,12 +170,26 @@ export function AboutView() {
                   <tr key={s.serverId}>
                     <td>{s.name}</td>
                     <td>
-                      {s.reachable === null ? '—' : s.reachable ? <Badge tone="ok">Yes</Badge> : <Badge tone="bad">No</Badge>}
+                      {s.reachable === null ? (
+                        '—'
+                      ) : s.reachable ? (
+                        <Badge tone="ok">Yes</Badge>
+                      ) : (
+                        <Badge tone="bad">No</Badge>
+                      )}
                       {s.cooldownUntil ? (
                         <span className="muted small"> · paused until {dateTime(s.cooldownUntil)}</span>
                       ) : null}
                     </td>
-                    <td>{s.needsLogin ? <Badge tone="warn">Sign-in needed</Badge> : s.tokenOk ? 'OK' : 'Rejected'}</td>
+                    <td>
+                      {s.needsLogin ? (
+                        <Badge tone="warn">Sign-in needed</Badge>
+                      ) : s.tokenOk ? (
+                        'OK'
+                      ) : (
+                        'Rejected'
+                      )}
+                    </td>
                     <td className="mono small">
                       {s.chosenUri ?? '—'}
                       {s.latencyMs !== null ? ` · ${s.latencyMs} ms` : ''}

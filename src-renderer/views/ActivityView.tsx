@@ -49,7 +49,12 @@ function ChartCard({ title, empty, children }: { title: string; empty: boolean; 
 }
 
 const axis = { fill: 'var(--muted)', fontSize: 12 };
-const tooltipStyle = { background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' };
+const tooltipStyle = {
+  background: 'var(--surface)',
+  border: '1px solid var(--border)',
+  borderRadius: 8,
+  color: 'var(--text)',
+};
 
 export default function ActivityView() {
   const days = useActivity((s) => s.days);
@@ -71,7 +76,10 @@ export default function ActivityView() {
     label: format(p.at, sameDay ? 'HH:mm:ss' : 'd MMM HH:mm'),
     seconds: Math.round(p.durationMs / 100) / 10,
   }));
-  const errorsPerDay = (stats?.errorsPerDay ?? []).map((d) => ({ ...d, label: format(parseISO(d.day), 'd MMM') }));
+  const errorsPerDay = (stats?.errorsPerDay ?? []).map((d) => ({
+    ...d,
+    label: format(parseISO(d.day), 'd MMM'),
+  }));
   const classesSeen = ERROR_CLASSES.filter((c) => errorsPerDay.some((d) => (d[c] ?? 0) > 0));
 
   return (
@@ -82,7 +90,13 @@ export default function ActivityView() {
         actions={
           <div className="segmented" role="group" aria-label="Period">
             {RANGES.map((d) => (
-              <button key={d} type="button" aria-pressed={days === d} className={days === d ? 'on' : undefined} onClick={() => void setDays(d)}>
+              <button
+                key={d}
+                type="button"
+                aria-pressed={days === d}
+                className={days === d ? 'on' : undefined}
+                onClick={() => void setDays(d)}
+              >
                 {d} days
               </button>
             ))}
@@ -94,10 +108,18 @@ export default function ActivityView() {
       {stats ? (
         <>
           <div className="tiles">
-            <Tile label="Sync runs" value={count(stats.totals.runs)} note={`${stats.totals.succeeded} succeeded · ${stats.totals.failed} failed`} />
+            <Tile
+              label="Sync runs"
+              value={count(stats.totals.runs)}
+              note={`${stats.totals.succeeded} succeeded · ${stats.totals.failed} failed`}
+            />
             <Tile label="Items processed" value={count(stats.totals.itemsProcessed)} />
             <Tile label="Plex API calls" value={count(stats.totals.apiCalls)} />
-            <Tile label="Errors" value={count(stats.totals.errors)} tone={stats.totals.errors ? 'bad' : undefined} />
+            <Tile
+              label="Errors"
+              value={count(stats.totals.errors)}
+              tone={stats.totals.errors ? 'bad' : undefined}
+            />
           </div>
           {!stats.runs.length && !errorsPerDay.length ? (
             <EmptyState title="No sync runs in this period">Charts fill in after the first sync.</EmptyState>
@@ -109,7 +131,14 @@ export default function ActivityView() {
                 <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />
                 <YAxis tick={axis} stroke="var(--border)" unit=" s" width={52} />
                 <Tooltip contentStyle={tooltipStyle} formatter={(v) => [`${String(v)} s`, 'Duration']} />
-                <Line type="linear" dataKey="seconds" stroke={ACCENT} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+                <Line
+                  type="linear"
+                  dataKey="seconds"
+                  stroke={ACCENT}
+                  strokeWidth={2}
+                  dot={{ r: 3 }}
+                  isAnimationActive={false}
+                />
               </LineChart>
             </ChartCard>
             <ChartCard title="Items processed per run" empty={!perf.length}>
@@ -118,7 +147,14 @@ export default function ActivityView() {
                 <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />
                 <YAxis tick={axis} stroke="var(--border)" width={52} />
                 <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--hover)' }} />
-                <Bar dataKey="itemsProcessed" name="Items" fill={ACCENT} radius={[4, 4, 0, 0]} maxBarSize={48} isAnimationActive={false} />
+                <Bar
+                  dataKey="itemsProcessed"
+                  name="Items"
+                  fill={ACCENT}
+                  radius={[4, 4, 0, 0]}
+                  maxBarSize={48}
+                  isAnimationActive={false}
+                />
               </BarChart>
             </ChartCard>
             <ChartCard title="Errors per day by class" empty={!classesSeen.length}>
@@ -129,7 +165,15 @@ export default function ActivityView() {
                 <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--hover)' }} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {classesSeen.map((c) => (
-                  <Bar key={c} dataKey={c} name={humanize(c)} stackId="errors" fill={CLASS_COLOURS[c]} maxBarSize={48} isAnimationActive={false} />
+                  <Bar
+                    key={c}
+                    dataKey={c}
+                    name={humanize(c)}
+                    stackId="errors"
+                    fill={CLASS_COLOURS[c]}
+                    maxBarSize={48}
+                    isAnimationActive={false}
+                  />
                 ))}
               </BarChart>
             </ChartCard>
@@ -139,7 +183,15 @@ export default function ActivityView() {
                 <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />
                 <YAxis tick={axis} stroke="var(--border)" width={52} />
                 <Tooltip contentStyle={tooltipStyle} />
-                <Area type="linear" dataKey="apiCalls" name="API calls" stroke={ACCENT} fill={ACCENT} fillOpacity={0.2} isAnimationActive={false} />
+                <Area
+                  type="linear"
+                  dataKey="apiCalls"
+                  name="API calls"
+                  stroke={ACCENT}
+                  fill={ACCENT}
+                  fillOpacity={0.2}
+                  isAnimationActive={false}
+                />
               </AreaChart>
             </ChartCard>
           </div>
@@ -155,12 +207,24 @@ export default function ActivityView() {
                       <th scope="col">Library</th>
                       <th scope="col">Kind</th>
                       <th scope="col">Status</th>
-                      <th scope="col" className="num">Duration</th>
-                      <th scope="col" className="num">Added</th>
-                      <th scope="col" className="num">Updated</th>
-                      <th scope="col" className="num">Removed</th>
-                      <th scope="col" className="num">Errors</th>
-                      <th scope="col" className="num">API calls</th>
+                      <th scope="col" className="num">
+                        Duration
+                      </th>
+                      <th scope="col" className="num">
+                        Added
+                      </th>
+                      <th scope="col" className="num">
+                        Updated
+                      </th>
+                      <th scope="col" className="num">
+                        Removed
+                      </th>
+                      <th scope="col" className="num">
+                        Errors
+                      </th>
+                      <th scope="col" className="num">
+                        API calls
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
@@ -172,7 +236,17 @@ export default function ActivityView() {
                           {humanize(r.kind)} <span className="muted small">({r.trigger})</span>
                         </td>
                         <td>
-                          <Badge tone={r.status === 'succeeded' ? 'ok' : r.status === 'failed' ? 'bad' : r.status === 'running' ? 'info' : 'neutral'}>
+                          <Badge
+                            tone={
+                              r.status === 'succeeded'
+                                ? 'ok'
+                                : r.status === 'failed'
+                                  ? 'bad'
+                                  : r.status === 'running'
+                                    ? 'info'
+                                    : 'neutral'
+                            }
+                          >
                             {r.status}
                           </Badge>
                         </td>

@@ -62,13 +62,18 @@ export function ErrorsView() {
 
   return (
     <>
-      <PageHeader title="Errors" subtitle={`${total} ${filters.includeResolved ? '' : 'open '}error${total === 1 ? '' : 's'}`} />
+      <PageHeader
+        title="Errors"
+        subtitle={`${total} ${filters.includeResolved ? '' : 'open '}error${total === 1 ? '' : 's'}`}
+      />
       <div className="filters" role="group" aria-label="Filter errors">
         <label>
           Class
           <select
             value={filters.errorClass ?? ''}
-            onChange={(e) => void setFilters({ errorClass: (e.target.value || undefined) as ErrorClass | undefined })}
+            onChange={(e) =>
+              void setFilters({ errorClass: (e.target.value || undefined) as ErrorClass | undefined })
+            }
           >
             <option value="">All classes</option>
             {ERROR_CLASSES.map((c) => (
@@ -80,7 +85,10 @@ export function ErrorsView() {
         </label>
         <label>
           Server
-          <select value={filters.serverId ?? ''} onChange={(e) => void setFilters({ serverId: numberOrUndefined(e.target.value) })}>
+          <select
+            value={filters.serverId ?? ''}
+            onChange={(e) => void setFilters({ serverId: numberOrUndefined(e.target.value) })}
+          >
             <option value="">All servers</option>
             {servers.map((s) => (
               <option key={s.id} value={s.id}>
@@ -91,7 +99,10 @@ export function ErrorsView() {
         </label>
         <label>
           Library
-          <select value={filters.libraryId ?? ''} onChange={(e) => void setFilters({ libraryId: numberOrUndefined(e.target.value) })}>
+          <select
+            value={filters.libraryId ?? ''}
+            onChange={(e) => void setFilters({ libraryId: numberOrUndefined(e.target.value) })}
+          >
             <option value="">All libraries</option>
             {libraries.map((l) => (
               <option key={l.id} value={l.id}>
@@ -102,7 +113,10 @@ export function ErrorsView() {
         </label>
         <label>
           Time
-          <select value={filters.days ?? ''} onChange={(e) => void setFilters({ days: numberOrUndefined(e.target.value) })}>
+          <select
+            value={filters.days ?? ''}
+            onChange={(e) => void setFilters({ days: numberOrUndefined(e.target.value) })}
+          >
             <option value="">Any time</option>
             {WINDOWS.map((w) => (
               <option key={w.days} value={w.days}>
@@ -112,7 +126,11 @@ export function ErrorsView() {
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={filters.includeResolved} onChange={(e) => void setFilters({ includeResolved: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={filters.includeResolved}
+            onChange={(e) => void setFilters({ includeResolved: e.target.checked })}
+          />
           Show resolved
         </label>
         <span className="spacer" />
@@ -124,7 +142,9 @@ export function ErrorsView() {
       {error ? <ErrorBanner message={error} onRetry={() => void load()} /> : null}
       {status === 'loading' ? <Loading /> : null}
       {status === 'ready' && !rows.length ? (
-        <EmptyState title="No errors">Nothing went wrong {filters.days ? 'in this period' : 'lately'}. Errors from syncs show up here.</EmptyState>
+        <EmptyState title="No errors">
+          Nothing went wrong {filters.days ? 'in this period' : 'lately'}. Errors from syncs show up here.
+        </EmptyState>
       ) : null}
 
       {rows.length ? (
@@ -139,7 +159,9 @@ export function ErrorsView() {
                       type="checkbox"
                       aria-label="Select all open errors on this page"
                       checked={allChecked}
-                      onChange={(e) => setChecked(e.target.checked ? new Set(unresolved.map((r) => r.id)) : new Set())}
+                      onChange={(e) =>
+                        setChecked(e.target.checked ? new Set(unresolved.map((r) => r.id)) : new Set())
+                      }
                     />
                   </th>
                   <th scope="col">Time</th>
@@ -190,7 +212,13 @@ export function ErrorsView() {
                 ))}
               </tbody>
             </table>
-            <Pager offset={offset} pageSize={ERROR_PAGE_SIZE} total={total} onPage={(o) => void load(o)} label="Error pages" />
+            <Pager
+              offset={offset}
+              pageSize={ERROR_PAGE_SIZE}
+              total={total}
+              onPage={(o) => void load(o)}
+              label="Error pages"
+            />
           </div>
           {selected ? <ErrorDetail error={selected} onClose={() => open(null)} /> : null}
         </div>
@@ -243,11 +271,19 @@ function ErrorDetail({ error, onClose }: { error: ErrorView; onClose: () => void
       <h3>Context</h3>
       <pre className="context">{JSON.stringify(error.context, null, 2)}</pre>
       <div className="row-gap">
-        <button type="button" className="btn btn-primary" onClick={() => void act(() => retry(error.id), 'Retry queued.')}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => void act(() => retry(error.id), 'Retry queued.')}
+        >
           Retry
         </button>
         {!error.resolvedAt ? (
-          <button type="button" className="btn" onClick={() => void act(() => resolve([error.id]), 'Marked resolved.')}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void act(() => resolve([error.id]), 'Marked resolved.')}
+          >
             Mark resolved
           </button>
         ) : null}

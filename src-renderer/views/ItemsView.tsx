@@ -7,7 +7,12 @@ import { bytes, count, humanize, relativeTime, runtime, timecode, toMillis } fro
 import { useItems, useLibraries } from '../stores';
 import { ITEM_PAGE_SIZE } from '../stores/items-store';
 
-const KIND_LABEL: Record<ItemKind, string> = { movie: 'Movies', show: 'Shows', season: 'Seasons', episode: 'Episodes' };
+const KIND_LABEL: Record<ItemKind, string> = {
+  movie: 'Movies',
+  show: 'Shows',
+  season: 'Seasons',
+  episode: 'Episodes',
+};
 const SEARCH_DEBOUNCE_MS = 250;
 
 export function ItemsView() {
@@ -56,13 +61,20 @@ export function ItemsView() {
         <label className="search">
           <Icon name="search" size={16} />
           <span className="sr-only">Search titles</span>
-          <input type="search" placeholder="Search titles…" value={query} onChange={(e) => setQuery(e.target.value)} />
+          <input
+            type="search"
+            placeholder="Search titles…"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
         </label>
         <label>
           Library
           <select
             value={filters.libraryId ?? ''}
-            onChange={(e) => void setFilters({ libraryId: e.target.value ? Number(e.target.value) : undefined })}
+            onChange={(e) =>
+              void setFilters({ libraryId: e.target.value ? Number(e.target.value) : undefined })
+            }
           >
             <option value="">All libraries</option>
             {libraries.map((l) => (
@@ -76,7 +88,9 @@ export function ItemsView() {
           State
           <select
             value={filters.state ?? ''}
-            onChange={(e) => void setFilters({ state: (e.target.value || undefined) as MediaState | undefined })}
+            onChange={(e) =>
+              void setFilters({ state: (e.target.value || undefined) as MediaState | undefined })
+            }
           >
             <option value="">Any state</option>
             {MEDIA_STATES.map((s) => (
@@ -92,7 +106,9 @@ export function ItemsView() {
       {status === 'loading' && !rows.length ? <Loading /> : null}
       {status === 'ready' && !rows.length ? (
         <EmptyState title="Nothing matches">
-          {filters.query || filters.state ? 'Try another search or filter.' : 'Items appear here after a library has synced.'}
+          {filters.query || filters.state
+            ? 'Try another search or filter.'
+            : 'Items appear here after a library has synced.'}
         </EmptyState>
       ) : null}
 
@@ -139,7 +155,13 @@ export function ItemsView() {
                 ))}
               </tbody>
             </table>
-            <Pager offset={offset} pageSize={ITEM_PAGE_SIZE} total={total} onPage={(o) => void search(o)} label="Item pages" />
+            <Pager
+              offset={offset}
+              pageSize={ITEM_PAGE_SIZE}
+              total={total}
+              onPage={(o) => void search(o)}
+              label="Item pages"
+            />
           </div>
           {detailError ? <ErrorBanner message={detailError} /> : null}
           {detail ? <ItemDetail item={detail} onClose={() => void open(null)} /> : null}
@@ -203,7 +225,9 @@ function ItemDetail({ item, onClose }: { item: ItemDetailView; onClose: () => vo
         <div key={f.plexPath} className="file">
           <div className="mono small break">{f.localPath ?? f.plexPath}</div>
           <div className="muted small">
-            {[f.container?.toUpperCase(), bytes(f.size), f.fileState ? humanize(f.fileState) : null].filter(Boolean).join(' · ')}
+            {[f.container?.toUpperCase(), bytes(f.size), f.fileState ? humanize(f.fileState) : null]
+              .filter(Boolean)
+              .join(' · ')}
             {f.localPath && f.localPath !== f.plexPath ? ` · Plex: ${f.plexPath}` : ''}
           </div>
           {f.streams.length ? (
@@ -224,7 +248,9 @@ function ItemDetail({ item, onClose }: { item: ItemDetailView; onClose: () => vo
                     <td>{s.codec ?? '—'}</td>
                     <td>{s.language ?? s.title ?? '—'}</td>
                     <td className="small">
-                      {[s.isDefault && 'default', s.isForced && 'forced', s.isExternal && 'external'].filter(Boolean).join(', ')}
+                      {[s.isDefault && 'default', s.isForced && 'forced', s.isExternal && 'external']
+                        .filter(Boolean)
+                        .join(', ')}
                     </td>
                   </tr>
                 ))}

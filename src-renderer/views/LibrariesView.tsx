@@ -9,7 +9,12 @@ import { errorMessage } from '../lib/errors';
 import { count, relativeTime, seconds } from '../lib/format';
 import { useLibraries, useUi } from '../stores';
 
-const KIND_LABEL: Record<ItemKind, string> = { movie: 'Movies', show: 'Shows', season: 'Seasons', episode: 'Episodes' };
+const KIND_LABEL: Record<ItemKind, string> = {
+  movie: 'Movies',
+  show: 'Shows',
+  season: 'Seasons',
+  episode: 'Episodes',
+};
 const PHASE_LABEL: Record<SyncProgress['phase'], string> = {
   sections: 'Reading sections',
   movies: 'Reading movies',
@@ -64,7 +69,12 @@ export function LibrariesView() {
             <button type="button" className="btn" onClick={() => openSetup(true)}>
               Add server
             </button>
-            <button type="button" className="btn btn-primary" onClick={() => void syncAll()} disabled={!selected.length}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => void syncAll()}
+              disabled={!selected.length}
+            >
               <Icon name="sync" size={16} /> Sync all
             </button>
           </>
@@ -73,7 +83,9 @@ export function LibrariesView() {
       {error ? <ErrorBanner message={error} onRetry={() => void load()} /> : null}
       {status === 'loading' ? <Loading /> : null}
       {status === 'ready' && !shown.length ? (
-        <EmptyState title="No libraries are synced yet">Tick “Show libraries not synced” to choose some.</EmptyState>
+        <EmptyState title="No libraries are synced yet">
+          Tick “Show libraries not synced” to choose some.
+        </EmptyState>
       ) : null}
       <div className="library-grid">
         {shown.map((library) => (
@@ -87,14 +99,18 @@ export function LibrariesView() {
 function totals(library: LibraryView): { kind: ItemKind; total: number; states: [MediaState, number][] }[] {
   return (Object.keys(library.counts) as ItemKind[]).map((kind) => {
     const counts = library.counts[kind] ?? {};
-    const states = MEDIA_STATES.map((s) => [s, counts[s] ?? 0] as [MediaState, number]).filter(([, n]) => n > 0);
+    const states = MEDIA_STATES.map((s) => [s, counts[s] ?? 0] as [MediaState, number]).filter(
+      ([, n]) => n > 0,
+    );
     return { kind, total: states.reduce((a, [, n]) => a + n, 0), states };
   });
 }
 
 function LibraryCard({ library }: { library: LibraryView }) {
   const progress = useLibraries((s) => s.progress[library.id] ?? null);
-  const entry: QueueEntry | null = useLibraries((s) => s.queue.find((q) => q.libraryId === library.id) ?? null);
+  const entry: QueueEntry | null = useLibraries(
+    (s) => s.queue.find((q) => q.libraryId === library.id) ?? null,
+  );
   const sync = useLibraries((s) => s.sync);
   const cancel = useLibraries((s) => s.cancel);
   const select = useLibraries((s) => s.select);
@@ -122,7 +138,11 @@ function LibraryCard({ library }: { library: LibraryView }) {
           </div>
         </div>
         {!library.selected ? (
-          <button type="button" className="btn btn-small" onClick={() => void run(() => select([library.id], true))}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => void run(() => select([library.id], true))}
+          >
             Sync this library
           </button>
         ) : null}
@@ -155,7 +175,11 @@ function LibraryCard({ library }: { library: LibraryView }) {
         <div className="sync-progress" aria-live="polite">
           <div className="row-between small">
             <strong>
-              {progress ? PHASE_LABEL[progress.phase] : entry?.status === 'queued' ? 'Waiting in queue' : 'Starting…'}
+              {progress
+                ? PHASE_LABEL[progress.phase]
+                : entry?.status === 'queued'
+                  ? 'Waiting in queue'
+                  : 'Starting…'}
             </strong>
             {progress ? (
               <span className="mono">
@@ -169,7 +193,8 @@ function LibraryCard({ library }: { library: LibraryView }) {
             <div className="row-between small muted">
               <span className="ellipsis">{progress.currentTitle ?? ''}</span>
               <span>
-                {progress.itemsPerSecond.toFixed(progress.itemsPerSecond < 10 ? 1 : 0)} items/s · ETA {seconds(progress.etaSeconds)}
+                {progress.itemsPerSecond.toFixed(progress.itemsPerSecond < 10 ? 1 : 0)} items/s · ETA{' '}
+                {seconds(progress.etaSeconds)}
               </span>
             </div>
           ) : null}
@@ -182,12 +207,17 @@ function LibraryCard({ library }: { library: LibraryView }) {
             <span className="muted">Last sync</span> {relativeTime(library.lastSyncAt)}
           </div>
           <div>
-            <span className="muted">Next sync</span> {library.nextSyncAt ? relativeTime(library.nextSyncAt) : 'not scheduled'}
+            <span className="muted">Next sync</span>{' '}
+            {library.nextSyncAt ? relativeTime(library.nextSyncAt) : 'not scheduled'}
           </div>
         </div>
         <div className="row-gap">
           {active ? (
-            <button type="button" className="btn btn-danger" onClick={() => void run(() => cancel(library.id))}>
+            <button
+              type="button"
+              className="btn btn-danger"
+              onClick={() => void run(() => cancel(library.id))}
+            >
               Cancel
             </button>
           ) : (

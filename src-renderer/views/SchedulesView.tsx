@@ -19,7 +19,10 @@ export function SchedulesView() {
 
   return (
     <>
-      <PageHeader title="Schedules" subtitle="When each library refreshes, deep-scans and cleans up. Times are this computer's." />
+      <PageHeader
+        title="Schedules"
+        subtitle="When each library refreshes, deep-scans and cleans up. Times are this computer's."
+      />
       {error ? <ErrorBanner message={error} onRetry={() => void load()} /> : null}
       {status === 'loading' ? <Loading /> : null}
       {status === 'ready' && !schedules.length ? (
@@ -75,7 +78,11 @@ function ScheduleRow({ schedule }: { schedule: ScheduleView }) {
         </div>
         <div className="schedule-actions">
           <label className="switch">
-            <input type="checkbox" checked={schedule.enabled} onChange={(e) => void setEnabled(e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={schedule.enabled}
+              onChange={(e) => void setEnabled(e.target.checked)}
+            />
             <span className="switch-track" aria-hidden="true" />
             <span>{schedule.enabled ? 'Enabled' : 'Disabled'}</span>
             <span className="sr-only"> {title}</span>
@@ -197,7 +204,10 @@ function CronEditor({ schedule, onClose }: { schedule: ScheduleView; onClose: ()
             <>
               <span className="text-ok">✓ {check.description}</span>
               {check.nextRuns.length ? (
-                <span className="muted"> · next: {check.nextRuns.slice(0, 3).map(shortDateTime).join(', ')}</span>
+                <span className="muted">
+                  {' '}
+                  · next: {check.nextRuns.slice(0, 3).map(shortDateTime).join(', ')}
+                </span>
               ) : null}
             </>
           ) : (

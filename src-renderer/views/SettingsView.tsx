@@ -25,16 +25,44 @@ const GROUPS: { title: string; description: string; keys: Key[] }[] = [
   {
     title: 'Syncing',
     description: 'How often libraries are refreshed and how hard the server is asked.',
-    keys: ['refresh_interval_hours', 'deep_scan_interval_days', 'concurrent_scans', 'batch_size', 'detail_batch_size', 'detail_concurrency', 'live_push', 'live_push_debounce_seconds'],
+    keys: [
+      'refresh_interval_hours',
+      'deep_scan_interval_days',
+      'concurrent_scans',
+      'batch_size',
+      'detail_batch_size',
+      'detail_concurrency',
+      'live_push',
+      'live_push_debounce_seconds',
+    ],
   },
   {
     title: 'Errors and retries',
     description: 'What happens when Plex is slow or unreachable.',
-    keys: ['api_timeout_seconds', 'retry_attempts', 'retry_delay_seconds', 'max_consecutive_errors', 'error_cooldown_minutes', 'cleanup_retention_days'],
+    keys: [
+      'api_timeout_seconds',
+      'retry_attempts',
+      'retry_delay_seconds',
+      'max_consecutive_errors',
+      'error_cooldown_minutes',
+      'cleanup_retention_days',
+    ],
   },
-  { title: 'Path mappings', description: 'Where files Plex reports live on this computer.', keys: ['path_replacements'] },
-  { title: 'Artwork', description: 'Posters and backgrounds kept on disk.', keys: ['artwork_cache', 'artwork_cache_max_mb', 'artwork_concurrency'] },
-  { title: 'Logging', description: 'Log files for troubleshooting.', keys: ['log_level', 'log_max_file_mb', 'log_max_files'] },
+  {
+    title: 'Path mappings',
+    description: 'Where files Plex reports live on this computer.',
+    keys: ['path_replacements'],
+  },
+  {
+    title: 'Artwork',
+    description: 'Posters and backgrounds kept on disk.',
+    keys: ['artwork_cache', 'artwork_cache_max_mb', 'artwork_concurrency'],
+  },
+  {
+    title: 'Logging',
+    description: 'Log files for troubleshooting.',
+    keys: ['log_level', 'log_max_file_mb', 'log_max_files'],
+  },
   {
     title: 'Advanced',
     description: 'Addresses and ports; change only if you know why.',
@@ -43,11 +71,21 @@ const GROUPS: { title: string; description: string; keys: Key[] }[] = [
 ];
 
 const META: Partial<Record<Key, FieldMeta>> = {
-  start_at_login: { label: 'Start at login', help: 'Open RetroVue in the tray when you sign in to this computer.' },
+  start_at_login: {
+    label: 'Start at login',
+    help: 'Open RetroVue in the tray when you sign in to this computer.',
+  },
   close_to_tray: { label: 'Close to tray', help: 'Closing the window keeps syncing in the background.' },
-  data_dir: { label: 'Data folder', help: 'Where the database and artwork live. Empty = the default. Takes effect after a restart.' },
+  data_dir: {
+    label: 'Data folder',
+    help: 'Where the database and artwork live. Empty = the default. Takes effect after a restart.',
+  },
   refresh_interval_hours: { label: 'Refresh every', unit: 'hours' },
-  deep_scan_interval_days: { label: 'Deep scan every', unit: 'days', help: 'A deep scan re-reads every item, not only what changed.' },
+  deep_scan_interval_days: {
+    label: 'Deep scan every',
+    unit: 'days',
+    help: 'A deep scan re-reads every item, not only what changed.',
+  },
   concurrent_scans: { label: 'Libraries synced at once' },
   batch_size: { label: 'Items per page', help: 'How many items each list request asks Plex for.' },
   detail_batch_size: { label: 'Items per detail request' },
@@ -78,7 +116,9 @@ const ALL_KEYS = Object.keys(configSchema.shape).filter((k) => k !== 'version') 
 // Settings added to the schema later still show up, under "Other", until they get a home above.
 const grouped = new Set(GROUPS.flatMap((g) => g.keys));
 const OTHER = ALL_KEYS.filter((k) => !grouped.has(k));
-const ALL_GROUPS = OTHER.length ? [...GROUPS, { title: 'Other', description: 'More settings.', keys: OTHER }] : GROUPS;
+const ALL_GROUPS = OTHER.length
+  ? [...GROUPS, { title: 'Other', description: 'More settings.', keys: OTHER }]
+  : GROUPS;
 const metaFor = (key: Key): FieldMeta => META[key] ?? { label: humanize(key) };
 
 /** Form state keeps what the user typed: numbers stay strings until they validate. */
@@ -152,7 +192,8 @@ export function SettingsView() {
   }, [parsed, config]);
   const dirty = Object.keys(changed).length > 0;
 
-  if (status === 'loading' || !draft || !config) return loadError ? <ErrorBanner message={loadError} onRetry={() => void load()} /> : <Loading />;
+  if (status === 'loading' || !draft || !config)
+    return loadError ? <ErrorBanner message={loadError} onRetry={() => void load()} /> : <Loading />;
 
   const set = (key: Key, value: unknown) => {
     setEdits({ ...draft, [key]: value });
@@ -222,9 +263,21 @@ export function SettingsView() {
             <p className="muted small">{group.description}</p>
             {group.keys.map((key) =>
               key === 'path_replacements' ? (
-                <PathMappings key={key} value={draft[key] as PathReplacement[]} onChange={(rows) => set(key, rows)} />
+                <PathMappings
+                  key={key}
+                  value={draft[key] as PathReplacement[]}
+                  onChange={(rows) => set(key, rows)}
+                />
               ) : (
-                <Field key={key} name={key} meta={metaFor(key)} value={draft[key]} kind={fieldKind(key, config)} error={issues[key]} onChange={(v) => set(key, v)} />
+                <Field
+                  key={key}
+                  name={key}
+                  meta={metaFor(key)}
+                  value={draft[key]}
+                  kind={fieldKind(key, config)}
+                  error={issues[key]}
+                  onChange={(v) => set(key, v)}
+                />
               ),
             )}
             {group.title === 'Logging' ? (
@@ -276,12 +329,19 @@ function Field({
 }) {
   const id = `setting-${name}`;
   const helpId = `${id}-help`;
-  const describedBy = [meta.help ? helpId : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [meta.help ? helpId : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   if (kind === 'boolean') {
     return (
       <div className="field field-switch">
         <label className="switch" htmlFor={id}>
-          <input id={id} type="checkbox" checked={value === true} aria-describedby={describedBy} onChange={(e) => onChange(e.target.checked)} />
+          <input
+            id={id}
+            type="checkbox"
+            checked={value === true}
+            aria-describedby={describedBy}
+            onChange={(e) => onChange(e.target.checked)}
+          />
           <span className="switch-track" aria-hidden="true" />
           <span>{meta.label}</span>
         </label>
@@ -298,7 +358,12 @@ function Field({
       <label htmlFor={id}>{meta.label}</label>
       <div className="field-input">
         {kind === 'enum' ? (
-          <select id={id} value={String(value)} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)}>
+          <select
+            id={id}
+            value={String(value)}
+            aria-describedby={describedBy}
+            onChange={(e) => onChange(e.target.value)}
+          >
             {LOG_LEVELS.map((l) => (
               <option key={l} value={l}>
                 {l}

@@ -137,6 +137,8 @@ describe('core API', () => {
     expect(stats.totals.runs).toBeGreaterThanOrEqual(libraries.length);
     expect(stats.runs.map((r) => r.libraryTitle)).toEqual(expect.arrayContaining(['Movies', 'TV Shows']));
     expect(stats.totals.apiCalls).toBeGreaterThan(0);
+    expect(stats.performance.length).toBeGreaterThan(0);
+    expect(stats.performance.every((p) => p.durationMs >= 0 && p.itemsProcessed >= 0)).toBe(true);
 
     const schedules = await f.value('schedules:list');
     expect(schedules.length).toBeGreaterThan(0);
@@ -213,6 +215,24 @@ describe('core API', () => {
     expect(resolved).toBeGreaterThan(0);
     expect((await f.value('errors:list', { libraryId: movies.id })).total).toBe(0);
     expect((await f.value('errors:list', { libraryId: movies.id, includeResolved: true })).total).toBeGreaterThanOrEqual(resolved);
+  });
+
+  it('a refused token marks the server as needing login and says so once', async () => {
+    const notifications: CoreNotification[] = [];
+    fx = await startCore({ core: { notify: (n) => notifications.push(n) }, env: { RETROVUE_RETRY_ATTEMPTS: '0' } });
+    const f = fx;
+    const server = await f.value('servers:addManual', { url: f.fake.pmsUrl, token: f.fake.token });
+    const libraries = await f.value('libraries:refresh', { serverId: server.id });
+    await f.value('libraries:select', { libraryIds: libraries.map((l) => l.id), selected: true });
+    f.fake.control.revokeToken();
+    const failed = f.waitForEvent('service:event', (e) => e.type === 'failed', 30_000);
+    await f.value('sync:start', {});
+    await failed;
+    await f.waitForEvent('service:event', (e) => e.type === 'needs_login', 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await f.value('servers:list'))[0]?.needsLogin).toBe(true);
+    expect(notifications.filter((n) => n.kind === 'needs_login')).toHaveLength(1);
+    expect((await f.value('health:get')).servers[0]?.needsLogin).toBe(true);
   });
 
   it('adds the demo server on first start', async () => {

@@ -52,7 +52,14 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     });
 
     // Some latency keeps the sync long enough to watch its progress.
-    fake = await startFakePlex({ seed: 11, movies: MOVIES, shows: SHOWS, episodes: EPISODES, latencyMs: 4, pinMinPollIntervalMs: 0 });
+    fake = await startFakePlex({
+      seed: 11,
+      movies: MOVIES,
+      shows: SHOWS,
+      episodes: EPISODES,
+      latencyMs: 4,
+      pinMinPollIntervalMs: 0,
+    });
     const dataDir = join(workDir, 'data');
     core = createAppCore({
       dataDir,
@@ -94,13 +101,16 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => {
       // Resource failures are judged by origin below (the sandbox has no internet for plex.tv avatars).
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageProblems.push(`console: ${m.text()}`);
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        pageProblems.push(`console: ${m.text()}`);
     });
     page.on('requestfailed', (r) => {
-      if (new URL(r.url()).origin === new URL(web.url).origin) pageProblems.push(`request failed: ${r.url()}`);
+      if (new URL(r.url()).origin === new URL(web.url).origin)
+        pageProblems.push(`request failed: ${r.url()}`);
     });
     page.on('response', (r) => {
-      if (new URL(r.url()).origin === new URL(web.url).origin && r.status() >= 400) pageProblems.push(`HTTP ${r.status()}: ${r.url()}`);
+      if (new URL(r.url()).origin === new URL(web.url).origin && r.status() >= 400)
+        pageProblems.push(`HTTP ${r.status()}: ${r.url()}`);
     });
     page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
   }, 180_000);
@@ -123,7 +133,9 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     await page.getByRole('button', { name: 'Sign in with Plex' }).click();
     const code = page.getByLabel('Sign-in code');
     await code.waitFor();
-    await expect.poll(async () => page.getByRole('link', { name: /open plex\.tv/i }).getAttribute('href')).toContain(fake.plexTvUrl);
+    await expect
+      .poll(async () => page.getByRole('link', { name: /open plex\.tv/i }).getAttribute('href'))
+      .toContain(fake.plexTvUrl);
     await shot('02-pin');
 
     // Plays the person approving the code on plex.tv, over the fake's HTTP control API.
@@ -153,7 +165,10 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     await page.getByRole('button', { name: 'Add mapping' }).click();
     await page.getByLabel('Plex path 1').fill('/data/movies');
     await page.getByLabel('Local path 1').fill(join(workDir, 'media'));
-    await page.getByText(/no file synced yet/i).first().waitFor();
+    await page
+      .getByText(/no file synced yet/i)
+      .first()
+      .waitFor();
     await shot('04-libraries');
 
     await page.getByRole('button', { name: /keep 2 libraries in sync/i }).click();
@@ -170,13 +185,24 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     };
     const tvCard = page.getByRole('article', { name: 'TV Shows' });
     await expect
-      .poll(async () => Number((await moviesCard.getByTestId(/count-\d+-movie/).textContent())?.replace(/,/g, '')), { timeout: 60_000 })
+      .poll(
+        async () =>
+          Number((await moviesCard.getByTestId(/count-\d+-movie/).textContent())?.replace(/,/g, '')),
+        { timeout: 60_000 },
+      )
       .toBe(expected.movie);
     await expect
-      .poll(async () => Number((await tvCard.getByTestId(/count-\d+-episode/).textContent())?.replace(/,/g, '')), { timeout: 60_000 })
+      .poll(
+        async () => Number((await tvCard.getByTestId(/count-\d+-episode/).textContent())?.replace(/,/g, '')),
+        { timeout: 60_000 },
+      )
       .toBe(expected.episode);
-    expect(Number((await tvCard.getByTestId(/count-\d+-show/).textContent())?.replace(/,/g, ''))).toBe(expected.show);
-    await expect.poll(() => page.getByRole('button', { name: 'Cancel' }).count(), { timeout: 30_000 }).toBe(0);
+    expect(Number((await tvCard.getByTestId(/count-\d+-show/).textContent())?.replace(/,/g, ''))).toBe(
+      expected.show,
+    );
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Cancel' }).count(), { timeout: 30_000 })
+      .toBe(0);
 
     // Progress reached its end: the last snapshot of each run had done === total.
     const lastByRun = new Map(progress.map((p) => [p.runId, p]));
@@ -190,11 +216,22 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     fake.control.addFault({ kind: 'error', status: 500, path: '/library/metadata/*', times: 1 });
     const runsBefore = progress.length;
     await page.getByRole('article', { name: 'Movies' }).getByRole('button', { name: 'Deep scan' }).click();
-    await expect.poll(() => nav('Errors').getByLabel(/open error/).count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(
+        () =>
+          nav('Errors')
+            .getByLabel(/open error/)
+            .count(),
+        { timeout: 30_000 },
+      )
+      .toBe(1);
     expect(progress.length).toBeGreaterThanOrEqual(runsBefore);
 
     await nav('Errors').click();
-    const row = page.getByRole('row').filter({ hasText: /server error 500/i }).first();
+    const row = page
+      .getByRole('row')
+      .filter({ hasText: /server error 500/i })
+      .first();
     await row.waitFor({ timeout: 15_000 });
     await row.click();
     await page.getByRole('heading', { name: /Error #\d+/ }).waitFor();
@@ -263,7 +300,10 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     await nav('Settings').click();
     const batch = page.getByLabel('Items per page');
     await batch.fill('5');
-    await page.getByText(/too small|>=10/i).first().waitFor();
+    await page
+      .getByText(/too small|>=10/i)
+      .first()
+      .waitFor();
     expect(await page.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
     await batch.fill('25');
     await shot('12-settings');

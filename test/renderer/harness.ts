@@ -20,7 +20,14 @@ export interface CoreHarness {
 }
 
 export async function startCoreHarness(fakeOptions: FakePlexOptions = {}): Promise<CoreHarness> {
-  const fake = await startFakePlex({ seed: 7, movies: 12, shows: 2, episodes: 10, pinMinPollIntervalMs: 0, ...fakeOptions });
+  const fake = await startFakePlex({
+    seed: 7,
+    movies: 12,
+    shows: 2,
+    episodes: 10,
+    pinMinPollIntervalMs: 0,
+    ...fakeOptions,
+  });
   const { dir, cleanup } = tempDir('retrovue-renderer-');
   const core = createAppCore({
     dataDir: dir,

@@ -1,19 +1,31 @@
 // @vitest-environment jsdom
 // Pure rendering of the dashboard's live progress: fixed views from a test-local API (no core
 // needed to check how a snapshot is drawn), progress pushed through the real event bus.
+import { Profiler } from 'react';
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventBus } from '../../src-main/core/api/event-bus';
 import { App } from '../../src-renderer/App';
 import { createAppStores } from '../../src-renderer/stores';
 import { PROGRESS_FLUSH_MS } from '../../src-renderer/stores/libraries-store';
-import { ApiCallError, type Channel, type LibraryView, type ResponseMap, type RetroVueApi } from '../../src-shared/ipc/contract';
+import {
+  ApiCallError,
+  type Channel,
+  type LibraryView,
+  type ResponseMap,
+  type RetroVueApi,
+} from '../../src-shared/ipc/contract';
 import type { QueueEntry } from '../../src-shared/service-events';
 
 afterEach(() => cleanup());
 
 const now = Date.now();
-const library = (id: number, title: string, type: 'movie' | 'show', counts: LibraryView['counts']): LibraryView => ({
+const library = (
+  id: number,
+  title: string,
+  type: 'movie' | 'show',
+  counts: LibraryView['counts'],
+): LibraryView => ({
   id,
   serverId: 1,
   plexKey: String(id),
@@ -27,20 +39,71 @@ const library = (id: number, title: string, type: 'movie' | 'show', counts: Libr
   nextSyncAt: now + 3_600_000,
   progress: null,
 });
-const running: QueueEntry = { libraryId: 2, libraryTitle: 'TV Shows', kind: 'incremental', trigger: 'manual', status: 'running', runId: 9, enqueuedAt: now };
+const running: QueueEntry = {
+  libraryId: 2,
+  libraryTitle: 'TV Shows',
+  kind: 'incremental',
+  trigger: 'manual',
+  status: 'running',
+  runId: 9,
+  enqueuedAt: now,
+};
 
 function fixedApi(bus: ReturnType<typeof createEventBus>): RetroVueApi {
   const views: Partial<{ [C in Channel]: ResponseMap[C] }> = {
-    'app:info': { version: '0.1.0', platform: 'linux', dataDir: '/d', logDir: '/d/logs', databasePath: '/d/r.db', shell: 'web', demo: false },
-    'account:get': { username: 'alex', title: 'Alex', email: null, avatarUrl: null, needsLogin: false, validatedAt: now },
-    'health:get': { ok: true, service: 'running', startedAt: now, heartbeatAt: now, account: null, servers: [], libraries: [], queue: [running], databaseOk: true, checkedAt: now },
+    'app:info': {
+      version: '0.1.0',
+      platform: 'linux',
+      dataDir: '/d',
+      logDir: '/d/logs',
+      databasePath: '/d/r.db',
+      shell: 'web',
+      demo: false,
+    },
+    'account:get': {
+      username: 'alex',
+      title: 'Alex',
+      email: null,
+      avatarUrl: null,
+      needsLogin: false,
+      validatedAt: now,
+    },
+    'health:get': {
+      ok: true,
+      service: 'running',
+      startedAt: now,
+      heartbeatAt: now,
+      account: null,
+      servers: [],
+      libraries: [],
+      queue: [running],
+      databaseOk: true,
+      checkedAt: now,
+    },
     // One server and a selected library: past the first-run wizard.
     'servers:list': [
-      { id: 1, name: 'NAS', machineIdentifier: 'm', owned: true, sourceTitle: null, version: null, sources: [], connections: [], chosenUri: null, latencyMs: null, needsLogin: false, lastSeenAt: null },
+      {
+        id: 1,
+        name: 'NAS',
+        machineIdentifier: 'm',
+        owned: true,
+        sourceTitle: null,
+        version: null,
+        sources: [],
+        connections: [],
+        chosenUri: null,
+        latencyMs: null,
+        needsLogin: false,
+        lastSeenAt: null,
+      },
     ],
     'libraries:list': [
       library(1, 'Movies', 'movie', { movie: { normal: 1480, file_not_found: 12, error: 2 } }),
-      library(2, 'TV Shows', 'show', { show: { normal: 96 }, season: { normal: 310 }, episode: { normal: 16_980, unavailable: 20 } }),
+      library(2, 'TV Shows', 'show', {
+        show: { normal: 96 },
+        season: { normal: 310 },
+        episode: { normal: 16_980, unavailable: 20 },
+      }),
     ],
     'sync:queue': [running],
     'errors:list': { rows: [], total: 0 },
@@ -49,7 +112,9 @@ function fixedApi(bus: ReturnType<typeof createEventBus>): RetroVueApi {
     invoke: ((channel: Channel) =>
       channel in views
         ? Promise.resolve(views[channel])
-        : Promise.reject(new ApiCallError({ code: 'UNEXPECTED', message: channel }))) as RetroVueApi['invoke'],
+        : Promise.reject(
+            new ApiCallError({ code: 'UNEXPECTED', message: channel }),
+          )) as RetroVueApi['invoke'],
     on: (event, listener) => bus.on(event, listener),
   };
 }
@@ -92,5 +157,46 @@ describe('library cards', () => {
     expect(within(tv).getByText('S02E05 · Home')).toBeTruthy();
     // The sidebar shows one library syncing.
     expect(screen.getByLabelText('1 syncing')).toBeTruthy();
+  });
+
+  it('re-renders a handful of times, not 17,000, while a 17K-item sync streams progress', async () => {
+    const bus = createEventBus();
+    let commits = 0;
+    render(
+      <Profiler id="app" onRender={() => commits++}>
+        <App stores={createAppStores(fixedApi(bus))} />
+      </Profiler>,
+    );
+    const tv = await screen.findByRole('article', { name: 'TV Shows' });
+    const before = commits;
+    const started = performance.now();
+    await act(async () => {
+      for (let batch = 0; batch < 17; batch++) {
+        for (let i = 1; i <= 1000; i++) {
+          const done = batch * 1000 + i;
+          bus.emit('sync:progress', {
+            runId: 9,
+            serverId: 1,
+            libraryId: 2,
+            libraryTitle: 'TV Shows',
+            phase: 'episodes',
+            done,
+            total: 17_000,
+            itemsPerSecond: 900,
+            etaSeconds: (17_000 - done) / 900,
+            currentTitle: `Episode ${done}`,
+          });
+        }
+        await new Promise((r) => setTimeout(r, 60));
+      }
+      await new Promise((r) => setTimeout(r, PROGRESS_FLUSH_MS + 50));
+    });
+    const elapsed = performance.now() - started;
+    expect(
+      within(tv).getByRole('progressbar', { name: 'TV Shows sync progress' }).getAttribute('aria-valuenow'),
+    ).toBe('100');
+    // ~1 s of streaming at a 250 ms flush: a few commits (each may be a couple of renders).
+    expect(commits - before).toBeLessThanOrEqual(20);
+    console.log(`17,000 progress events: ${commits - before} React commits in ${Math.round(elapsed)} ms`);
   });
 });

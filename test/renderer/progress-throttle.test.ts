@@ -12,7 +12,9 @@ import type { SyncProgress } from '../../src-shared/sync-types';
 function eventOnlyApi(bus: ReturnType<typeof createEventBus>): RetroVueApi {
   return {
     invoke: ((channel: Channel) =>
-      Promise.reject(new ApiCallError({ code: 'UNEXPECTED', message: `unexpected ${channel}` }))) as RetroVueApi['invoke'],
+      Promise.reject(
+        new ApiCallError({ code: 'UNEXPECTED', message: `unexpected ${channel}` }),
+      )) as RetroVueApi['invoke'],
     on: (event, listener) => bus.on(event, listener),
   };
 }
@@ -43,7 +45,8 @@ describe('progress coalescing', () => {
 
     for (let i = 1; i <= 17_000; i++) {
       bus.emit('sync:progress', progress(1, i));
-      if (i % 2 === 0) bus.emit('service:event', { type: 'progress', progress: progress(2, i / 2, 8500), at: i });
+      if (i % 2 === 0)
+        bus.emit('service:event', { type: 'progress', progress: progress(2, i / 2, 8500), at: i });
       if (i % 1000 === 0) vi.advanceTimersByTime(PROGRESS_FLUSH_MS / 5);
     }
     vi.advanceTimersByTime(PROGRESS_FLUSH_MS);
@@ -57,7 +60,7 @@ describe('progress coalescing', () => {
     disconnect();
   });
 
-  it('drops a library\'s progress when its run finishes, even with a flush pending', () => {
+  it("drops a library's progress when its run finishes, even with a flush pending", () => {
     const bus = createEventBus();
     const stores = createAppStores(eventOnlyApi(bus));
     const disconnect = connectEvents(stores);

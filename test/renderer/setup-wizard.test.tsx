@@ -32,7 +32,11 @@ describe('first run', () => {
     await screen.findByText(/signed in as/i, {}, { timeout: 8000 });
     await user.click(screen.getByRole('button', { name: 'Continue' }));
 
-    const server = await screen.findByRole('radio', { name: new RegExp(h.fake.serverName) }, { timeout: 8000 });
+    const server = await screen.findByRole(
+      'radio',
+      { name: new RegExp(h.fake.serverName) },
+      { timeout: 8000 },
+    );
     await user.click(server);
     expect(within(server).getAllByText(/ms$/).length).toBeGreaterThan(0);
     await user.click(screen.getByRole('button', { name: 'Use this server' }));
@@ -52,7 +56,9 @@ describe('first run', () => {
       },
       { timeout: 15_000 },
     );
-    await waitFor(() => expect(within(card).queryByRole('button', { name: 'Cancel' })).toBeNull(), { timeout: 15_000 });
+    await waitFor(() => expect(within(card).queryByRole('button', { name: 'Cancel' })).toBeNull(), {
+      timeout: 15_000,
+    });
     expect(within(card).getByText(/last sync/i).parentElement?.textContent).toMatch(/ago/);
   }, 60_000);
 
@@ -67,6 +73,32 @@ describe('first run', () => {
     expect(second).not.toBe(first);
     h.fake.control.approvePin(second);
     await screen.findByText(/signed in as/i, {}, { timeout: 8000 });
+  }, 30_000);
+
+  it('connects to a server by URL and token without a plex.tv sign-in', async () => {
+    const user = userEvent.setup();
+    render(<App stores={createAppStores(h.api)} />);
+    await user.click(await screen.findByRole('button', { name: /url and token instead/i }));
+    await user.type(screen.getByLabelText('Server URL'), h.fake.pmsUrl);
+    await user.type(screen.getByLabelText('Plex token'), 'not-the-token');
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    // A wrong token is refused with the reason, and nothing is added.
+    await screen.findByRole('alert', {}, { timeout: 8000 });
+    expect(await h.api.invoke('servers:list')).toEqual([]);
+
+    await user.clear(screen.getByLabelText('Plex token'));
+    await user.type(screen.getByLabelText('Plex token'), h.fake.token);
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    const server = await screen.findByRole(
+      'radio',
+      { name: new RegExp(h.fake.serverName) },
+      { timeout: 8000 },
+    );
+    expect(server.getAttribute('aria-checked')).toBe('true');
+    await user.click(screen.getByRole('button', { name: 'Use this server' }));
+    await screen.findByRole('checkbox', { name: /^TV Shows/ }, { timeout: 8000 });
+    // The token never reaches the page.
+    expect(document.body.innerHTML).not.toContain(h.fake.token);
   }, 30_000);
 
   it('cancels a waiting sign-in', async () => {

@@ -44,7 +44,9 @@ describe('Libraries', () => {
     expect(within(card).getByTestId(/count-\d+-episode/).textContent).toBe(
       String(snapshot.filter((i) => i.type === 'episode').length),
     );
-    expect(within(card).getByTestId(/count-\d+-show/).textContent).toBe(String(snapshot.filter((i) => i.type === 'show').length));
+    expect(within(card).getByTestId(/count-\d+-show/).textContent).toBe(
+      String(snapshot.filter((i) => i.type === 'show').length),
+    );
     await user.click(within(card).getByRole('button', { name: 'Deep scan' }));
     await waitUntil(async () => {
       const runs = (await h.api.invoke('stats:get', { since: 0 })).runs;

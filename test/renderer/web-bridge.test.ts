@@ -9,7 +9,12 @@ import { createEventBus } from '../../src-main/core/api/event-bus';
 import { startWebServer, type WebServer } from '../../src-main/core/web/web-server';
 import { WebBridge, type SocketLike } from '../../src-renderer/bridge/web-bridge';
 import { withRevivedErrors } from '../../src-renderer/bridge';
-import { ApiCallError, serializeApiError, type ApiHandlers, type RetroVueApi } from '../../src-shared/ipc/contract';
+import {
+  ApiCallError,
+  serializeApiError,
+  type ApiHandlers,
+  type RetroVueApi,
+} from '../../src-shared/ipc/contract';
 import { DEFAULT_CONFIG } from '../../src-shared/config-schema';
 
 const nodeSocket = (url: string) => new WebSocket(url) as unknown as SocketLike;
@@ -30,7 +35,13 @@ async function serve(handlers: Partial<ApiHandlers>) {
   dirs.push(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
   const events = createEventBus();
-  server = await startWebServer({ handlers: handlers as ApiHandlers, events, rendererDir, port: 0, accessToken: 'test-token' });
+  server = await startWebServer({
+    handlers: handlers as ApiHandlers,
+    events,
+    rendererDir,
+    port: 0,
+    accessToken: 'test-token',
+  });
   const wsUrl = `ws://127.0.0.1:${server.port}/ws?access=test-token`;
   return { events, wsUrl };
 }
@@ -39,13 +50,21 @@ describe('WebBridge', () => {
   it('invokes channels and receives pushed events', async () => {
     const { events, wsUrl } = await serve({
       'config:get': () => DEFAULT_CONFIG,
-      'schedules:describe': ({ cron }) => ({ valid: cron === '0 3 * * *', description: `cron ${cron}`, nextRuns: [] }),
+      'schedules:describe': ({ cron }) => ({
+        valid: cron === '0 3 * * *',
+        description: `cron ${cron}`,
+        nextRuns: [],
+      }),
     });
     bridge = new WebBridge({ url: wsUrl, createSocket: nodeSocket });
     // Queued before the socket opens, sent on open.
     const config = await bridge.invoke('config:get');
     expect(config.batch_size).toBe(DEFAULT_CONFIG.batch_size);
-    expect(await bridge.invoke('schedules:describe', { cron: '0 3 * * *' })).toEqual({ valid: true, description: 'cron 0 3 * * *', nextRuns: [] });
+    expect(await bridge.invoke('schedules:describe', { cron: '0 3 * * *' })).toEqual({
+      valid: true,
+      description: 'cron 0 3 * * *',
+      nextRuns: [],
+    });
 
     const received: number[] = [];
     bridge.on('config:changed', (c) => received.push(c.batch_size));
@@ -54,7 +73,9 @@ describe('WebBridge', () => {
   });
 
   it('rejects with a typed ApiCallError carrying the validation issues', async () => {
-    const { wsUrl } = await serve({ 'schedules:describe': () => ({ valid: true, description: '', nextRuns: [] }) });
+    const { wsUrl } = await serve({
+      'schedules:describe': () => ({ valid: true, description: '', nextRuns: [] }),
+    });
     bridge = new WebBridge({ url: wsUrl, createSocket: nodeSocket });
     const error = await bridge.invoke('schedules:describe', { cron: '' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiCallError);
@@ -65,7 +86,11 @@ describe('WebBridge', () => {
   it('refuses a wrong token and reports the connection as closed', async () => {
     const { wsUrl } = await serve({});
     const statuses: string[] = [];
-    bridge = new WebBridge({ url: wsUrl.replace('test-token', 'wrong'), createSocket: nodeSocket, maxRetryMs: 50 });
+    bridge = new WebBridge({
+      url: wsUrl.replace('test-token', 'wrong'),
+      createSocket: nodeSocket,
+      maxRetryMs: 50,
+    });
     bridge.onStatus((s) => statuses.push(s));
     await expect.poll(() => statuses.includes('closed')).toBe(true);
   });
@@ -75,7 +100,16 @@ describe('WebBridge', () => {
     const { wsUrl } = await serve({
       'app:info': () =>
         new Promise((resolve) => {
-          release = () => resolve({ version: '1', platform: 'linux', dataDir: '/d', logDir: '/l', databasePath: '/db', shell: 'web', demo: false });
+          release = () =>
+            resolve({
+              version: '1',
+              platform: 'linux',
+              dataDir: '/d',
+              logDir: '/l',
+              databasePath: '/db',
+              shell: 'web',
+              demo: false,
+            });
         }),
       'config:get': () => DEFAULT_CONFIG,
     });
@@ -107,7 +141,14 @@ describe('Electron preload bridge', () => {
   it('revives the serialized rejection into an ApiCallError with its issues', async () => {
     // What preload.ts does on a failed call: rejects with the plain serialized shape.
     const preload = {
-      invoke: () => Promise.reject(serializeApiError({ code: 'INVALID_ARGUMENT', message: 'bad', issues: [{ path: 'cron', message: 'empty' }] })),
+      invoke: () =>
+        Promise.reject(
+          serializeApiError({
+            code: 'INVALID_ARGUMENT',
+            message: 'bad',
+            issues: [{ path: 'cron', message: 'empty' }],
+          }),
+        ),
       on: () => () => undefined,
     } as unknown as RetroVueApi;
     const error = await withRevivedErrors(preload)

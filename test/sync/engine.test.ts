@@ -268,6 +268,29 @@ describe('sync engine against the fake Plex', () => {
     expect(expectConverged(s.store, s.fake)).toEqual([]);
   });
 
+  it('does not mark deletions from a listing the library changed under, and catches up next time', async () => {
+    s = await setupSync({ movies: 40, shows: 2, episodes: 6, latencyMs: 5 }, { batch_size: 10 });
+    const lib = libraryId(s, 'movie');
+    const fake = s.fake;
+    const victim = movieKeys(s)[0]!.ratingKey;
+    let deleted = false;
+    const watch = setInterval(() => {
+      if (!deleted && fake.requestLog.count('/library/metadata/:id') >= 1) {
+        deleted = true;
+        fake.control.delete(victim);
+      }
+    }, 1);
+    const first = await s.engine.syncLibrary(lib);
+    clearInterval(watch);
+    expect(deleted).toBe(true);
+    expect(first).toMatchObject({ status: 'succeeded', removed: 0 });
+    expect(count(s.store, `select count(*) as n from movies where state = 'file_not_found'`)).toBe(0);
+    const second = await s.engine.syncLibrary(lib);
+    expect(second).toMatchObject({ status: 'succeeded', skippedUnchanged: false, removed: 1 });
+    expect(storedStates(s.store, 'movie').get(victim)).toBe('file_not_found');
+    expect(expectConverged(s.store, s.fake, ['movie'])).toEqual([]);
+  });
+
   it('keeps a show that Plex re-added under a new ratingKey (matched by guid)', async () => {
     s = await setupSync({ movies: 2, shows: 3, episodes: 9 });
     await s.engine.syncServer(s.serverId);

@@ -16,6 +16,8 @@ const checkpointSchema = z.object({
   offset: z.number().int().min(0),
   /** What Plex's section said when the chain started. */
   baseline: z.object({ updatedAt: z.number().nullable(), contentChangedAt: z.string().nullable() }),
+  /** Deletions were checked against a complete, stable listing (set when leaving that phase). */
+  complete: z.boolean().default(false),
   pid: z.number().int(),
   host: z.string(),
 });

@@ -2,6 +2,7 @@
 // library level (one /library/sections request tells which libraries moved), resume of killed
 // runs from their checkpoint, deletion detection after a complete listing, artwork, metrics.
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
@@ -9,7 +10,13 @@ import { CancelledError, describeError, PlexDataError, PlexNotFoundError, UserEr
 import { sectionSchema } from '../plex/payloads';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
-import { getLibrary, upsertLibraries, type LibraryRow, type PlexSection } from '../store/repositories/library-repository';
+import {
+  getLibrary,
+  listLibraries,
+  upsertLibraries,
+  type LibraryRow,
+  type PlexSection,
+} from '../store/repositories/library-repository';
 import { recordSyncError, resolveAfterSuccessfulRun } from '../store/repositories/error-repository';
 import { MediaWriter } from '../store/repositories/media-repository';
 import {
@@ -118,22 +125,18 @@ export class SyncEngine {
     if (!server) throw new UserError(`no server ${serverId}`);
     const client = this.options.clientFor(server).scoped();
     const sections = await fetchSections(client, opts.signal);
-    const rows = upsertLibraries(this.store.db, server.id, sections);
-    const selected = rows.filter((r) => r.selected);
-    const results: LibrarySyncResult[] = [];
-    const sectionCall = { apiCalls: client.stats().apiCalls };
-    let i = 0;
-    const worker = async () => {
-      while (i < selected.length) {
-        const lib = selected[i++]!;
-        const section = sections.find((s) => s.key === lib.plexKey);
-        results.push(await this.runLibrary(server, lib, section, opts));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.options.config.concurrent_scans, selected.length) }, worker));
-    // The shared sections request is billed to the first result so totals add up.
-    if (results[0]) results[0].apiCalls += sectionCall.apiCalls;
-    return results.sort((a, b) => a.libraryId - b.libraryId);
+    upsertLibraries(this.store.db, server.id, sections);
+    // Selected libraries that left the server are run too: they fail with a clear message.
+    const selected = listLibraries(this.store.db, server.id).filter((l) => l.selected);
+    const limit = pLimit(this.options.config.concurrent_scans);
+    const results = await Promise.all(
+      selected.map((lib) =>
+        limit(() => this.runLibrary(server, lib, sections.find((s) => s.key === lib.plexKey), opts)),
+      ),
+    );
+    // The shared sections request is billed to the first library so the totals add up.
+    if (results[0]) results[0].apiCalls += client.stats().apiCalls;
+    return results;
   }
 
   /** Syncs one library: one /library/sections request, then nothing more if Plex says it has not changed. */
@@ -221,24 +224,33 @@ export class SyncEngine {
       });
     }
 
-    const run = createRun(db, {
-      serverId: server.id,
-      libraryId: library.id,
-      kind,
-      trigger,
-      status: 'running',
-      resumedFromRunId: canResume ? previous.id : null,
-    });
-    activeRuns.add(run.id);
     const phases = PHASES[library.type];
-    let checkpoint: CheckpointState = resumeFrom
-      ? { chainRunId: resumeFrom.chainRunId, phase: resumeFrom.phase, offset: resumeFrom.offset, baseline: resumeFrom.baseline }
-      : { chainRunId: run.id, phase: phases[0]!.phase, offset: 0, baseline };
-    this.store.transaction(() => {
+    // Run row, checkpoint and clean-up land together: a kill right after leaves a resumable run.
+    const { run, start } = this.store.transaction(() => {
+      const created = createRun(db, {
+        serverId: server.id,
+        libraryId: library.id,
+        kind,
+        trigger,
+        status: 'running',
+        resumedFromRunId: canResume ? previous.id : null,
+      });
+      const first: CheckpointState = resumeFrom
+        ? {
+            chainRunId: resumeFrom.chainRunId,
+            phase: resumeFrom.phase,
+            offset: resumeFrom.offset,
+            baseline: resumeFrom.baseline,
+            complete: resumeFrom.complete,
+          }
+        : { chainRunId: created.id, phase: phases[0]!.phase, offset: 0, baseline, complete: false };
       writer.restoreScanning(library.id);
       if (!resumeFrom) writer.clearSeen(library.id);
-      updateRun(db, run.id, { phase: checkpoint.phase, checkpointJson: encodeCheckpoint(checkpoint) });
+      updateRun(db, created.id, { phase: first.phase, checkpointJson: encodeCheckpoint(first) });
+      return { run: created, start: first };
     });
+    activeRuns.add(run.id);
+    let checkpoint = start;
 
     const progress = new RunProgress(
       { runId: run.id, serverId: server.id, libraryId: library.id, libraryTitle: library.title },
@@ -269,7 +281,7 @@ export class SyncEngine {
 
     let status: RunStatus = 'succeeded';
     let errorMessage: string | null = null;
-    let deletionsDone = false;
+    let deletionsDone = checkpoint.complete;
     try {
       if (!section) throw new PlexNotFoundError(`library "${library.title}" (key ${library.plexKey}) is no longer on the server`);
       const order: CheckpointPhase[] = [...phases.map((p) => p.phase), 'deletions', 'artwork'];
@@ -293,7 +305,7 @@ export class SyncEngine {
           (after.contentChangedAt ?? null) === checkpoint.baseline.contentChangedAt;
         this.store.transaction(() => {
           if (stable) counters.removed += writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type]);
-          checkpoint = ctx.checkpoint = { ...checkpoint, phase: 'artwork', offset: 0 };
+          checkpoint = ctx.checkpoint = { ...checkpoint, phase: 'artwork', offset: 0, complete: stable };
           updateRun(db, run.id, { phase: 'artwork', removed: counters.removed, checkpointJson: encodeCheckpoint(checkpoint) });
         });
         deletionsDone = stable;

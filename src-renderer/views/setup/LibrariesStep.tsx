@@ -9,9 +9,18 @@ import { useLibraries, useServers, useSettings, useStores, useUi } from '../../s
 
 const APPLY_DEBOUNCE_MS = 700;
 
-type Check = { status: 'checking' } | { status: 'done'; view: PathCheckView } | { status: 'failed'; message: string };
+type Check =
+  { status: 'checking' } | { status: 'done'; view: PathCheckView } | { status: 'failed'; message: string };
 
-export function LibrariesStep({ serverId, onBack, onDone }: { serverId: number; onBack: () => void; onDone?: () => void }) {
+export function LibrariesStep({
+  serverId,
+  onBack,
+  onDone,
+}: {
+  serverId: number;
+  onBack: () => void;
+  onDone?: () => void;
+}) {
   const { api } = useStores();
   const server = useServers((s) => s.servers.find((x) => x.id === serverId) ?? null);
   const allLibraries = useLibraries((s) => s.libraries);
@@ -24,10 +33,14 @@ export function LibrariesStep({ serverId, onBack, onDone }: { serverId: number; 
   const navigate = useUi((s) => s.navigate);
   const notify = useUi((s) => s.notify);
 
-  const [picked, setPicked] = useState<Set<number>>(() => new Set(libraries.filter((l) => l.selected).map((l) => l.id)));
+  const [picked, setPicked] = useState<Set<number>>(
+    () => new Set(libraries.filter((l) => l.selected).map((l) => l.id)),
+  );
   const [mappings, setMappings] = useState<PathReplacement[] | null>(null);
   const [checks, setChecks] = useState<Record<number, Check>>({});
-  const [syncNow, setSyncNow] = useState(true);
+  // New libraries get their first sync straight away; reopened for mappings, nothing need run.
+  const firstRun = libraries.some((l) => l.lastSyncAt === null);
+  const [syncNow, setSyncNow] = useState(firstRun);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const applyTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -62,9 +75,12 @@ export function LibrariesStep({ serverId, onBack, onDone }: { serverId: number; 
       }
     }, APPLY_DEBOUNCE_MS);
   };
-  useEffect(() => () => {
-    if (applyTimer.current) clearTimeout(applyTimer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (applyTimer.current) clearTimeout(applyTimer.current);
+    },
+    [],
+  );
 
   const toggle = (libraryId: number, on: boolean) => {
     setPicked((p) => {
@@ -86,7 +102,10 @@ export function LibrariesStep({ serverId, onBack, onDone }: { serverId: number; 
       if (off.length) await select(off, false);
       await select(ids, true);
       if (syncNow) await sync(ids, 'incremental');
-      notify('info', syncNow ? `Syncing ${ids.length} ${ids.length === 1 ? 'library' : 'libraries'}…` : 'Libraries saved.');
+      notify(
+        'info',
+        syncNow ? `Syncing ${ids.length} ${ids.length === 1 ? 'library' : 'libraries'}…` : 'Libraries saved.',
+      );
       navigate('libraries');
       onDone?.();
     } catch (err) {
@@ -99,7 +118,9 @@ export function LibrariesStep({ serverId, onBack, onDone }: { serverId: number; 
   return (
     <section className="setup-body" aria-labelledby="libraries-title">
       <h1 id="libraries-title">Choose libraries{server ? ` on ${server.name}` : ''}</h1>
-      <p className="muted">Tick the libraries to keep a copy of. Only movie and TV libraries are supported.</p>
+      <p className="muted">
+        Tick the libraries to keep a copy of. Only movie and TV libraries are supported.
+      </p>
       {!libraries.length ? <p className="empty-inline">This server has no movie or TV libraries.</p> : null}
       <ul className="library-picks">
         {libraries.map((library) => {
@@ -107,11 +128,17 @@ export function LibrariesStep({ serverId, onBack, onDone }: { serverId: number; 
           return (
             <li key={library.id} className={picked.has(library.id) ? 'picked' : undefined}>
               <label className="check check-large">
-                <input type="checkbox" checked={picked.has(library.id)} onChange={(e) => toggle(library.id, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  checked={picked.has(library.id)}
+                  onChange={(e) => toggle(library.id, e.target.checked)}
+                />
                 <span>
                   <strong>{library.title}</strong>
                   <span className="muted small"> · {library.type === 'movie' ? 'Movies' : 'TV shows'}</span>
-                  <span className="muted small mono block">{library.locations.join(' · ') || 'no folders reported'}</span>
+                  <span className="muted small mono block">
+                    {library.locations.join(' · ') || 'no folders reported'}
+                  </span>
                 </span>
               </label>
               <div className="path-check" aria-live="polite">
@@ -127,8 +154,8 @@ export function LibrariesStep({ serverId, onBack, onDone }: { serverId: number; 
 
       <h2>Where are the files on this computer?</h2>
       <p className="muted small">
-        If Plex sees your media under another path (a NAS, a Docker volume, another drive letter), map its path prefix to the
-        one here. RetroVue then checks each file and marks the ones it cannot find.
+        If Plex sees your media under another path (a NAS, a Docker volume, another drive letter), map its
+        path prefix to the one here. RetroVue then checks each file and marks the ones it cannot find.
       </p>
       {mappings ? (
         <PathMappings value={mappings} onChange={editMappings} serverMachineId={server?.machineIdentifier} />
@@ -144,10 +171,17 @@ export function LibrariesStep({ serverId, onBack, onDone }: { serverId: number; 
         <div className="row-gap">
           <label className="check">
             <input type="checkbox" checked={syncNow} onChange={(e) => setSyncNow(e.target.checked)} />
-            Start the first sync now
+            {firstRun ? 'Start the first sync now' : 'Sync now'}
           </label>
-          <button type="button" className="btn btn-primary" disabled={!picked.size || busy} onClick={() => void finish()}>
-            {busy ? 'Saving…' : `Keep ${count(picked.size)} ${picked.size === 1 ? 'library' : 'libraries'} in sync`}
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!picked.size || busy}
+            onClick={() => void finish()}
+          >
+            {busy
+              ? 'Saving…'
+              : `Keep ${count(picked.size)} ${picked.size === 1 ? 'library' : 'libraries'} in sync`}
           </button>
         </div>
       </div>
@@ -160,19 +194,15 @@ function PathCheckResult({ check }: { check: Check | undefined }) {
   if (check.status === 'checking') return <span className="muted small">Checking…</span>;
   if (check.status === 'failed') return <span className="text-bad small">{check.message}</span>;
   const { sample, message } = check.view;
+  if (!sample) return <div className="muted small">{message}</div>;
   return (
     <div className="small check-result">
-      {sample ? (
-        <>
-          <span className={sample.exists ? 'text-ok' : 'text-warn'}>
-            {sample.exists ? '✓ File found here' : '✗ File not found here'}
-          </span>{' '}
-          <span className="muted">
-            “{sample.title}”: <span className="mono">{sample.localPath ?? sample.plexPath}</span>
-          </span>
-        </>
-      ) : null}
-      <div className="muted">{message}</div>
+      <span className={sample.exists ? 'text-ok' : 'text-warn'}>
+        {sample.exists ? '✓ File found here' : '✗ File not found here'}
+      </span>
+      <span className="muted"> · {sample.title}</span>
+      <div className="mono muted">{sample.localPath ?? sample.plexPath}</div>
+      {!sample.exists ? <div className="muted">{message}</div> : null}
     </div>
   );
 }

@@ -79,7 +79,10 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
             {desktop ? 'We opened plex.tv in your browser. ' : 'Open plex.tv in your browser. '}
             Sign in with your Plex account and allow RetroVue; the page shows this code:
           </p>
-          <div className={`pin-code ${(pin.code?.length ?? 0) > 8 ? 'pin-code-long' : ''}`} aria-label="Sign-in code">
+          <div
+            className={`pin-code ${(pin.code?.length ?? 0) > 8 ? 'pin-code-long' : ''}`}
+            aria-label="Sign-in code"
+          >
             {pin.code}
           </div>
           {renewed ? (
@@ -89,7 +92,12 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
           ) : null}
           <div className="setup-actions">
             {pin.authUrl ? (
-              <a className="btn btn-primary btn-large" href={pin.authUrl} target="_blank" rel="noreferrer noopener">
+              <a
+                className="btn btn-primary btn-large"
+                href={pin.authUrl}
+                target="_blank"
+                rel="noreferrer noopener"
+              >
                 {desktop ? 'Open plex.tv again' : 'Open plex.tv in the browser'}
               </a>
             ) : null}
@@ -99,7 +107,9 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
           </div>
           <p className="waiting" role="status" aria-live="polite">
             <span className="spinner" aria-hidden="true" /> Waiting for you to approve the code
-            {remaining !== null ? ` · expires in ${Math.floor(remaining / 60)}:${String(remaining % 60).padStart(2, '0')}` : ''}
+            {remaining !== null
+              ? ` · expires in ${Math.floor(remaining / 60)}:${String(remaining % 60).padStart(2, '0')}`
+              : ''}
           </p>
         </>
       ) : null}

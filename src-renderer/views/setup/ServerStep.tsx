@@ -77,12 +77,19 @@ export function ServerStep({
       <div className="row-between">
         <h1 id="server-title">Choose a server</h1>
         {signedIn ? (
-          <button type="button" className="btn btn-small" onClick={() => void discover()} disabled={discovering}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => void discover()}
+            disabled={discovering}
+          >
             <Icon name="sync" size={14} /> Search again
           </button>
         ) : null}
       </div>
-      <p className="muted">Servers your Plex account can reach and servers found on this network. We measured each connection.</p>
+      <p className="muted">
+        Servers your Plex account can reach and servers found on this network. We measured each connection.
+      </p>
       {discovering ? <Loading label="Looking for servers and testing connections…" /> : null}
       {error ? <ErrorBanner message={error} onRetry={() => void discover()} /> : null}
       {!discovering && !servers.length && !error ? (
@@ -114,11 +121,16 @@ export function ServerStep({
                   <div className="server-name">{server.name}</div>
                   <div className="muted small">
                     {server.owned ? 'Your server' : `Shared by ${server.sourceTitle ?? 'someone else'}`}
-                    {server.version ? ` · Plex ${server.version}` : ''} · found via {server.sources.join(', ') || 'manual'}
+                    {server.version ? ` · Plex ${server.version}` : ''} · found via{' '}
+                    {server.sources.join(', ') || 'manual'}
                   </div>
                 </div>
                 <div className="server-latency">
-                  {latency !== null ? <strong>{latency} ms</strong> : <span className="muted">not measured</span>}
+                  {latency !== null ? (
+                    <strong>{latency} ms</strong>
+                  ) : (
+                    <span className="muted">not measured</span>
+                  )}
                   {server.needsLogin ? <Badge tone="warn">Needs sign-in</Badge> : null}
                 </div>
               </div>
@@ -137,7 +149,9 @@ export function ServerStep({
                     {server.connections.map((c) => (
                       <tr key={c.uri}>
                         <td>
-                          <Badge tone={c.kind === 'local' ? 'ok' : c.kind === 'remote' ? 'info' : 'warn'}>{c.kind}</Badge>{' '}
+                          <Badge tone={c.kind === 'local' ? 'ok' : c.kind === 'remote' ? 'info' : 'warn'}>
+                            {c.kind}
+                          </Badge>{' '}
                           {c.protocol.toUpperCase()}
                           {c.chosen ? <span className="chosen"> · in use</span> : null}
                         </td>
@@ -172,7 +186,13 @@ export function ServerStep({
             </label>
             <label>
               Plex token
-              <input type="password" required autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+              <input
+                type="password"
+                required
+                autoComplete="off"
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+              />
             </label>
           </div>
           {manualError ? <ErrorBanner message={manualError} /> : null}
@@ -197,7 +217,12 @@ export function ServerStep({
         ) : (
           <span />
         )}
-        <button type="button" className="btn btn-primary" disabled={selected === null || busy} onClick={() => void next()}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={selected === null || busy}
+          onClick={() => void next()}
+        >
           {busy ? 'Reading libraries…' : 'Use this server'}
         </button>
       </div>

@@ -34,7 +34,11 @@ export function SetupWizard({ onClose }: { onClose?: () => void }) {
           {step !== 'welcome' ? (
             <ol className="steps" aria-label="Setup progress">
               {STEPS.map((s, i) => (
-                <li key={s.id} className={i < current ? 'done' : i === current ? 'current' : undefined} aria-current={i === current ? 'step' : undefined}>
+                <li
+                  key={s.id}
+                  className={i < current ? 'done' : i === current ? 'current' : undefined}
+                  aria-current={i === current ? 'step' : undefined}
+                >
                   <span className="step-num">{i + 1}</span> {s.label}
                 </li>
               ))}
@@ -51,23 +55,30 @@ export function SetupWizard({ onClose }: { onClose?: () => void }) {
           <section className="setup-body" aria-labelledby="welcome-title">
             <h1 id="welcome-title">Keep a local copy of your Plex libraries</h1>
             <p className="lead">
-              RetroVue reads your movies and shows from Plex Media Server — titles, files, streams, chapters, artwork and
-              cast — and keeps them in a database on this computer, syncing quietly in the background.
+              RetroVue reads your movies and shows from Plex Media Server — titles, files, streams, chapters,
+              artwork and cast — and keeps them in a database on this computer, syncing quietly in the
+              background.
             </p>
             <ol className="explain">
               <li>
-                <strong>Sign in with Plex.</strong> We show a short code and open plex.tv; you approve it there. RetroVue never
-                sees your password, and keeps the access token in your system's secure storage.
+                <strong>Sign in with Plex.</strong> We show a code and open plex.tv; you approve it there.
+                RetroVue never sees your password, and keeps the access token in your system's secure storage.
               </li>
               <li>
                 <strong>Pick a server.</strong> We find your servers and measure which connection is fastest.
               </li>
               <li>
-                <strong>Choose libraries.</strong> Tell us where the media files live on this computer, and we check a file.
+                <strong>Choose libraries.</strong> Tell us where the media files live on this computer, and we
+                check a file.
               </li>
             </ol>
             <div className="setup-actions">
-              <button type="button" className="btn btn-primary btn-large" onClick={() => setStep('login')} autoFocus>
+              <button
+                type="button"
+                className="btn btn-primary btn-large"
+                onClick={() => setStep('login')}
+                autoFocus
+              >
                 Sign in with Plex
               </button>
               <button
@@ -83,7 +94,9 @@ export function SetupWizard({ onClose }: { onClose?: () => void }) {
             </div>
           </section>
         ) : null}
-        {step === 'login' ? <LoginStep onBack={() => setStep('welcome')} onDone={() => setStep('server')} /> : null}
+        {step === 'login' ? (
+          <LoginStep onBack={() => setStep('welcome')} onDone={() => setStep('server')} />
+        ) : null}
         {step === 'server' ? (
           <ServerStep
             manualFirst={manualFirst}
