@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { Header } from './components/Header';
 import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
@@ -53,11 +54,27 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
   const loadLibraries = useLibraries((s) => s.load);
   const loadErrors = useErrors((s) => s.load);
   const setupOpen = useUi((s) => s.setupOpen);
+  const route = useUi((s) => s.route);
   const openSetup = useUi((s) => s.openSetup);
   const navigate = useUi((s) => s.navigate);
   const [connection, setConnection] = useState<BridgeStatus | null>(null);
 
-  useEffect(() => (onConnection ? onConnection(setConnection) : undefined), [onConnection]);
+  // After a dropped connection the events in between are lost: read everything again.
+  useEffect(() => {
+    if (!onConnection) return;
+    let lost = false;
+    return onConnection((status) => {
+      setConnection(status);
+      if (status === 'closed') lost = true;
+      if (status === 'open' && lost) {
+        lost = false;
+        void loadSession();
+        void loadServers();
+        void loadLibraries();
+        void loadErrors();
+      }
+    });
+  }, [onConnection, loadSession, loadServers, loadLibraries, loadErrors]);
 
   useEffect(() => {
     void loadSession();
@@ -85,7 +102,13 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
   if (!ready && !booted) {
     return (
       <div className="splash">
-        <Loading label="Starting RetroVue…" />
+        {connection === 'closed' ? (
+          <div className="banner banner-warn" role="status">
+            Cannot reach RetroVue yet — retrying…
+          </div>
+        ) : (
+          <Loading label="Starting RetroVue…" />
+        )}
       </div>
     );
   }
@@ -126,7 +149,9 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
           </div>
         ) : null}
         <main id="content" className="content" tabIndex={-1}>
-          <RouteView />
+          <ErrorBoundary resetKey={route}>
+            <RouteView />
+          </ErrorBoundary>
         </main>
       </div>
       <Notices />

@@ -12,6 +12,7 @@ import { locateRenderer } from '../core/web/static-files';
 import { APP_USER_MODEL_ID } from './app-id';
 import { forwardEventsToWindow, registerIpc } from './ipc';
 import { applyStartAtLogin } from './login-item';
+import { locateElectronBinding } from './native-binding';
 import { createNotifier } from './notifications';
 import { createSafeStorageVault } from './safe-storage-vault';
 import { acquireSingleInstance } from './single-instance';
@@ -108,6 +109,12 @@ export async function runApp(options: RunAppOptions = {}): Promise<RunningApp | 
   const make = options.createCore ?? createAppCore;
   const created = make({
     dataDir,
+    sqliteBinding: locateElectronBinding({
+      env,
+      electronVersion: process.versions.electron,
+      packagedResources: app.isPackaged ? process.resourcesPath : null,
+      projectDir: join(__dirname, '..', '..'),
+    }),
     shell: 'electron',
     vault: createSafeStorageVault({ file: join(dataDir, VAULT_FILE), window: getWindow }),
     openExternal: (url) => shell.openExternal(url),

@@ -1,12 +1,16 @@
-// `npm start` (dist/main/launch.js): the desktop app when the Electron binary is installed; when it
-// is not (ELECTRON_SKIP_BINARY_DOWNLOAD, a headless box), a clear message and the headless web
-// mode in this process instead of a stack trace.
+// `npm start` (dist/main/launch.js): the desktop app when the Electron binary is installed (with
+// better-sqlite3 built for Electron's ABI into dist/native first); when it is not
+// (ELECTRON_SKIP_BINARY_DOWNLOAD, a headless box), a clear message and the headless web mode in
+// this process instead of a stack trace.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describeError } from '../core/errors/errors';
 import { defaultDataDir, DB_FILE } from '../core/paths';
 import { startServeMode } from '../core/web/serve-mode';
+import { ensureElectronSqlite, type ElectronSqliteOptions } from './build/electron-native';
+import { SQLITE_BINDING_ENV } from './native-binding';
 
 export type ElectronBinary = { ok: true; path: string } | { ok: false; reason: string };
 
@@ -27,20 +31,61 @@ export function findElectronBinary(load: () => unknown = loadElectronPackage): E
   return { ok: true, path: resolved };
 }
 
-export function launchElectron(binary: string, args: string[]): void {
-  const env = { ...process.env };
+export interface ElectronLaunchOptions {
+  binary: string;
+  args: string[];
+  /** The checkout: node_modules and dist/ (default: two folders up from dist/main). */
+  projectDir?: string;
+  /** Default: the installed electron package's version. */
+  electronVersion?: string;
+  /** The script Electron runs (default dist/main/main.js beside this file). */
+  mainScript?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Builds (or finds) the Electron-ABI better-sqlite3; replaceable in tests. */
+  ensureBinding?: (options: ElectronSqliteOptions) => Promise<{ binding: string; built: boolean }>;
+}
+
+function installedElectronVersion(projectDir: string): string {
+  const load = createRequire(join(projectDir, 'package.json'));
+  return (load('electron/package.json') as { version: string }).version;
+}
+
+/**
+ * Builds better-sqlite3 for Electron's ABI when needed (node_modules keeps the Node build), then
+ * runs Electron with the binding's path in RETROVUE_SQLITE_BINDING. Resolves with the exit code.
+ */
+export async function launchElectron(options: ElectronLaunchOptions): Promise<number> {
+  const projectDir = options.projectDir ?? join(__dirname, '..', '..');
+  const ensure = options.ensureBinding ?? ensureElectronSqlite;
+  let binding: string;
+  try {
+    const electronVersion = options.electronVersion ?? installedElectronVersion(projectDir);
+    binding = (
+      await ensure({ projectDir, electronVersion, log: (line) => process.stderr.write(`RetroVue: ${line}\n`) })
+    ).binding;
+  } catch (err) {
+    process.stderr.write(`RetroVue: ${describeError(err)}\n`);
+    return 1;
+  }
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), [SQLITE_BINDING_ENV]: binding };
   // Set in some shells/IDEs; it would make the binary run as plain Node.
   delete env.ELECTRON_RUN_AS_NODE;
-  const child = spawn(binary, [join(__dirname, 'main.js'), ...args], { stdio: 'inherit', env });
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  process.on('SIGINT', forward('SIGINT'));
-  process.on('SIGTERM', forward('SIGTERM'));
-  child.on('exit', (code, signal) => {
-    process.exitCode = code ?? (signal ? 1 : 0);
+  const child = spawn(options.binary, [options.mainScript ?? join(__dirname, 'main.js'), ...options.args], { stdio: 'inherit', env });
+  const forwarders = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
+    const forward = () => child.kill(signal);
+    process.on(signal, forward);
+    return () => process.off(signal, forward);
   });
-  child.on('error', (err) => {
-    process.stderr.write(`RetroVue: could not start Electron (${err.message})\n`);
-    process.exitCode = 1;
+  return new Promise<number>((resolve) => {
+    const done = (code: number) => {
+      for (const off of forwarders) off();
+      resolve(code);
+    };
+    child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)));
+    child.on('error', (err) => {
+      process.stderr.write(`RetroVue: could not start Electron (${err.message})\n`);
+      done(1);
+    });
   });
 }
 
@@ -62,8 +107,11 @@ export async function launchHeadless(reason: string): Promise<void> {
 
 if (require.main === module) {
   const binary = findElectronBinary();
-  if (binary.ok) launchElectron(binary.path, process.argv.slice(2));
-  else {
+  if (binary.ok) {
+    void launchElectron({ binary: binary.path, args: process.argv.slice(2) }).then((code) => {
+      process.exitCode = code;
+    });
+  } else {
     launchHeadless(binary.reason).catch((err: unknown) => {
       process.stderr.write(`RetroVue: ${describeError(err)}\n`);
       process.exitCode = 1;

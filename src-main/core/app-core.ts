@@ -48,6 +48,8 @@ export interface AppCoreOptions {
   /** Default: retrovue.db in dataDir. */
   dbPath?: string;
   migrationsFolder?: string;
+  /** better-sqlite3's compiled module to load (the Electron main's build for Electron's ABI). */
+  sqliteBinding?: string | null;
   vault: TokenVault;
   shell: ShellKind;
   /** Opens a URL in the person's browser: the plex.tv sign-in page (desktop app). */
@@ -98,7 +100,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     configureLogging({ dir: logDir, level: c.log_level, maxFileMb: c.log_max_file_mb, maxFiles: c.log_max_files });
   }
   const databasePath = options.dbPath ?? join(options.dataDir, DB_FILE);
-  const store: Store = openStore(databasePath, { migrationsFolder: options.migrationsFolder ?? locateMigrations() });
+  const store: Store = openStore(databasePath, {
+    migrationsFolder: options.migrationsFolder ?? locateMigrations(),
+    ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
+  });
   const actor = options.shell === 'electron' ? 'ui' : 'web';
   const events = createEventBus();
 

@@ -16,7 +16,12 @@ export function Sidebar() {
   const route = useUi((s) => s.route);
   const navigate = useUi((s) => s.navigate);
   const running = useLibraries((s) => s.queue.filter((q) => q.status === 'running').length);
-  const openErrors = useErrors((s) => (s.filters.includeResolved ? null : s.total));
+  // The errors page's own count, when it is unfiltered: every open error.
+  const openErrors = useErrors((s) => {
+    const f = s.filters;
+    const unfiltered = !f.includeResolved && !f.errorClass && !f.serverId && !f.libraryId && !f.days;
+    return unfiltered ? s.total : null;
+  });
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">

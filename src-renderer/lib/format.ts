@@ -1,8 +1,8 @@
-import { format, formatDistanceToNowStrict } from 'date-fns';
+import { format, formatDistanceStrict } from 'date-fns';
 
 export function relativeTime(ms: number | null | undefined, now = Date.now()): string {
   if (!ms) return 'never';
-  const words = formatDistanceToNowStrict(ms);
+  const words = formatDistanceStrict(ms, now);
   return ms > now ? `in ${words}` : `${words} ago`;
 }
 
@@ -25,7 +25,8 @@ export function duration(ms: number | null | undefined): string {
 }
 
 export function seconds(value: number | null): string {
-  return value === null ? '—' : duration(value * 1000);
+  if (value === null) return '—';
+  return value < 1 ? '< 1 s' : duration(value * 1000);
 }
 
 export function bytes(size: number | null | undefined): string {

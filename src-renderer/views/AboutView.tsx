@@ -3,7 +3,7 @@ import { Badge, ErrorBanner, Loading, PageHeader } from '../components/common';
 import { Icon } from '../components/icons';
 import { errorMessage } from '../lib/errors';
 import { dateTime, humanize, relativeTime } from '../lib/format';
-import { useSession, useSettings, useUi } from '../stores';
+import { useLibraries, useServers, useSession, useSettings, useUi } from '../stores';
 
 export function AboutView() {
   const info = useSession((s) => s.info);
@@ -13,6 +13,8 @@ export function AboutView() {
   const refreshHealth = useSession((s) => s.refreshHealth);
   const logout = useSession((s) => s.logout);
   const openPath = useSettings((s) => s.openPath);
+  const removeServer = useServers((s) => s.remove);
+  const loadLibraries = useLibraries((s) => s.load);
   const notify = useUi((s) => s.notify);
 
   useEffect(() => {
@@ -163,6 +165,9 @@ export function AboutView() {
                   <th scope="col">Token</th>
                   <th scope="col">Connection</th>
                   <th scope="col">Errors in a row</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -195,6 +200,22 @@ export function AboutView() {
                       {s.latencyMs !== null ? ` · ${s.latencyMs} ms` : ''}
                     </td>
                     <td>{s.consecutiveErrors}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-small btn-danger"
+                        onClick={() => {
+                          if (window.confirm(`Forget ${s.name}? Its libraries stop syncing.`)) {
+                            void act(async () => {
+                              await removeServer(s.serverId);
+                              await Promise.all([refreshHealth(), loadLibraries()]);
+                            });
+                          }
+                        }}
+                      >
+                        Remove
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -6,6 +6,7 @@ import type { SyncProgress } from '../../src-shared/sync-types';
 import { EmptyState, ErrorBanner, Loading, PageHeader, ProgressBar, StateBadge } from '../components/common';
 import { Icon } from '../components/icons';
 import { errorMessage } from '../lib/errors';
+import { useNow } from '../lib/use-now';
 import { count, relativeTime, seconds } from '../lib/format';
 import { useLibraries, useUi } from '../stores';
 
@@ -107,6 +108,7 @@ function totals(library: LibraryView): { kind: ItemKind; total: number; states: 
 }
 
 function LibraryCard({ library }: { library: LibraryView }) {
+  const now = useNow(30_000);
   const progress = useLibraries((s) => s.progress[library.id] ?? null);
   const entry: QueueEntry | null = useLibraries(
     (s) => s.queue.find((q) => q.libraryId === library.id) ?? null,
@@ -144,6 +146,20 @@ function LibraryCard({ library }: { library: LibraryView }) {
             onClick={() => void run(() => select([library.id], true))}
           >
             Sync this library
+          </button>
+        ) : !active ? (
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={() => {
+              if (
+                window.confirm(`Stop syncing ${library.title}? What is stored stays until the next clean-up.`)
+              ) {
+                void run(() => select([library.id], false));
+              }
+            }}
+          >
+            Stop syncing
           </button>
         ) : null}
       </div>
@@ -204,11 +220,11 @@ function LibraryCard({ library }: { library: LibraryView }) {
       <div className="card-foot">
         <div className="small">
           <div>
-            <span className="muted">Last sync</span> {relativeTime(library.lastSyncAt)}
+            <span className="muted">Last sync</span> {relativeTime(library.lastSyncAt, now)}
           </div>
           <div>
             <span className="muted">Next sync</span>{' '}
-            {library.nextSyncAt ? relativeTime(library.nextSyncAt) : 'not scheduled'}
+            {library.nextSyncAt ? relativeTime(library.nextSyncAt, now) : 'not scheduled'}
           </div>
         </div>
         <div className="row-gap">

@@ -139,4 +139,30 @@ describe('desktop app lifecycle', () => {
     await until(() => fake.app.quitted);
     expect(core).not.toBeNull();
   });
+
+  it('opens the database with the better-sqlite3 build the launcher passes in RETROVUE_SQLITE_BINDING', async () => {
+    const { env } = environment();
+    // Under plain Node the Node build stands in for the Electron one: what matters is that the core loads it.
+    const binding = join(__dirname, '..', '..', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+    const seen: AppCoreOptions[] = [];
+    await runApp({
+      argv: ['--hidden'],
+      env: { ...env, RETROVUE_SQLITE_BINDING: binding },
+      createCore: (o) => (seen.push(o), createAppCore({ ...o, fileLogging: false, gdm: false })),
+    });
+    expect(seen.map((o) => o.sqliteBinding)).toEqual([binding]);
+    fake.app.quit();
+    await until(() => fake.app.quitted);
+
+    // A binding that is not there stops the start with the reason, rather than a silent default.
+    fake.app.quitted = false;
+    fake.app.removeAllListeners();
+    await expect(
+      runApp({
+        argv: ['--hidden'],
+        env: { ...env, RETROVUE_SQLITE_BINDING: join(env.RETROVUE_DATA_DIR!, 'nope.node') },
+        createCore: (o) => createAppCore({ ...o, fileLogging: false, gdm: false }),
+      }),
+    ).rejects.toThrow(/nope\.node/);
+  });
 });

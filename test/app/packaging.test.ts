@@ -2,11 +2,14 @@
 // assets and hook it points to.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ICON_SIZES, makeIcons, TRAY_STATES } from '../../src-main/app/build/make-icons';
 import { APP_USER_MODEL_ID } from '../../src-main/app/app-id';
+import type { RebuildStep } from '../../src-main/app/build/electron-native';
+import { locateElectronBinding } from '../../src-main/app/native-binding';
 import { tempDir } from '../helpers/temp';
+import { compileStep, fakeProject, NODE_BUILD_BYTES, type RecordedStep } from './native-fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 const requireFromRoot = createRequire(join(ROOT, 'package.json'));
@@ -62,7 +65,9 @@ describe('packaging', () => {
     // Tray and window icons ship as plain files beside the archive (resources/assets).
     expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'assets/tray/', to: 'assets/tray' }));
     expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'assets/icons/', to: 'assets/icons' }));
-    expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**');
+    // The Electron build of better-sqlite3 ships from dist/native (unpacked), the staging copy does not.
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['dist/native/**', '**/*.node']));
+    expect(files).toContain('!dist/native/*/staging/**');
     expect(existsSync(join(ROOT, 'drizzle', 'meta', '_journal.json'))).toBe(true);
     expect(readdirSync(join(ROOT, 'drizzle')).some((f) => f.endsWith('.sql'))).toBe(true);
     // package.json's entry point is what the packaged app starts.
@@ -101,25 +106,40 @@ describe('packaging', () => {
     }
   });
 
-  it('rebuilds better-sqlite3 for the packaged Electron version and architecture before packing', async () => {
+  it('builds better-sqlite3 for the packaged Electron version and architecture into dist/native, not node_modules', async () => {
     const config = await loadConfig();
-    const hookPath = join(ROOT, config.beforePack!);
-    const rebuild = vi.fn(async () => undefined);
-    const rebuildPath = requireFromRoot.resolve('@electron/rebuild');
-    const saved = requireFromRoot.cache[rebuildPath];
-    requireFromRoot.cache[rebuildPath] = { exports: { rebuild } } as never;
-    delete requireFromRoot.cache[hookPath];
+    const { dir, cleanup } = tempDir('retrovue-pack-');
     try {
-      const hook = (requireFromRoot(hookPath) as { default: (ctx: unknown) => Promise<void> }).default;
+      const { projectDir, moduleDir } = fakeProject(dir);
+      const hook = requireFromRoot(join(ROOT, config.beforePack!)) as {
+        default: (ctx: unknown) => Promise<unknown>;
+        beforePack: (ctx: unknown, rebuild: (step: RebuildStep) => Promise<void>) => Promise<{ binding: string; built: boolean }>;
+      };
+      expect(typeof hook.default).toBe('function');
+      const calls: RecordedStep[] = [];
       const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-      await hook({ packager: { config: {}, projectDir: ROOT }, arch: 1, electronPlatformName: 'linux' });
+      // Arch 3 is arm64 in electron-builder's enum.
+      const context = { packager: { config: {}, projectDir }, arch: 3, electronPlatformName: 'linux' };
+      const result = await hook.beforePack(context, compileStep(calls));
       write.mockRestore();
       const electronVersion = (requireFromRoot('electron/package.json') as { version: string }).version;
-      expect(rebuild).toHaveBeenCalledWith({ buildPath: ROOT, electronVersion, arch: 'x64', onlyModules: ['better-sqlite3'], force: true });
+      const staging = join(projectDir, 'dist', 'native', `electron-${electronVersion}-linux-arm64`, 'staging');
+      expect(calls.map((c) => c.step)).toEqual([
+        { buildPath: staging, projectRootPath: staging, electronVersion, arch: 'arm64', platform: 'linux', onlyModules: ['better-sqlite3'], force: true },
+      ]);
+      expect(result).toEqual({ binding: join(projectDir, 'dist', 'native', `electron-${electronVersion}-linux-arm64`, 'better_sqlite3.node'), built: true });
+      // node_modules keeps the Node build, so the tests and the CLI still run after packaging.
+      expect(readFileSync(join(moduleDir, 'build', 'Release', 'better_sqlite3.node'), 'utf8')).toBe(NODE_BUILD_BYTES);
+
+      // The packaged main looks for it where asarUnpack puts it.
+      const relative = result.binding.slice(projectDir.length + 1).split(sep).join('/');
+      expect(config.asarUnpack).toContain('dist/native/**');
+      expect(relative.startsWith('dist/native/')).toBe(true);
+      expect(locateElectronBinding({ env: {}, electronVersion, packagedResources: '/app/resources', projectDir: '/nowhere', platform: 'linux', arch: 'arm64' })).toBe(
+        `/app/resources/app.asar.unpacked/${relative}`,
+      );
     } finally {
-      if (saved) requireFromRoot.cache[rebuildPath] = saved;
-      else delete requireFromRoot.cache[rebuildPath];
-      delete requireFromRoot.cache[hookPath];
+      cleanup();
     }
   });
 });

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   for await (const line of rl) {
     const [cmd, arg] = line.trim().split(/\s+/);
     if (cmd === 'change') {
-      const playable = fake.control.snapshot().items.filter((i) => i.type === 'movie' || i.type === 'episode');
+      const playable = fake.control
+        .snapshot()
+        .items.filter((i) => i.type === 'movie' || i.type === 'episode');
       const step = Math.max(1, Math.round(1 / Number(arg)));
       let n = 0;
       for (let i = 0; i < playable.length; i += step) {

@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { tempDir } from '../helpers/temp';
+import { build } from 'tsup';
+import { MIGRATIONS, tempDir } from '../helpers/temp';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => {
@@ -67,13 +68,36 @@ async function startFake(movies: number, shows: number, episodes: number): Promi
   };
 }
 
+/**
+ * The worker bundled like the shipped CLI (tsup, CommonJS, no TypeScript loader in the process):
+ * a loader thread would add tens of MB to every RSS figure.
+ */
+async function bundleWorker(outDir: string): Promise<string> {
+  await build({
+    entry: { 'sync-worker': join(here, 'sync-worker.ts') },
+    outDir,
+    format: ['cjs'],
+    platform: 'node',
+    target: 'node20',
+    // Packages stay external, as in the shipped build; the child finds them through NODE_PATH.
+    silent: true,
+    config: false,
+  });
+  return join(outDir, 'sync-worker.js');
+}
+
+let workerScript = '';
+
 function worker(argv: string[]): Promise<Record<string, number | string[]>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--max-old-space-size=512', ...TSX, join(here, 'sync-worker.ts'), ...argv],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const child = spawn(process.execPath, [workerScript, ...argv], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        RETROVUE_MIGRATIONS: MIGRATIONS,
+        NODE_PATH: join(here, '..', '..', 'node_modules'),
+      },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) =>
@@ -88,6 +112,7 @@ const fmt = (n: unknown, digits = 2) => (typeof n === 'number' ? n.toFixed(digit
 
 async function main(): Promise<void> {
   const tmp = tempDir('retrovue-bench-');
+  workerScript = await bundleWorker(join(tmp.dir, 'bundle'));
   const rows: string[][] = [
     ['scenario', 'seconds', 'cpu s', 'requests', 'rows written', 'peak RSS MB', 'target', 'ok'],
   ];

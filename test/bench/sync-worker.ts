@@ -11,16 +11,35 @@ import { MIGRATIONS } from '../helpers/temp';
 
 const identity = makeIdentity('retrovue-bench');
 
-async function sync(db: string, pmsUrl: string, token: string, dataDir: string, deep: boolean): Promise<object> {
-  const store = openStore(db, { migrationsFolder: MIGRATIONS });
+async function sync(
+  db: string,
+  pmsUrl: string,
+  token: string,
+  dataDir: string,
+  deep: boolean,
+): Promise<object> {
+  // When bundled (run.ts measures the code as shipped, without a TypeScript loader) the migrations
+  // folder cannot be found relative to this file.
+  const store = openStore(db, { migrationsFolder: process.env.RETROVUE_MIGRATIONS ?? MIGRATIONS });
   const client = createServerClient({ baseUrl: pmsUrl, token, identity, timeoutMs: 60_000 });
   const { server } = await registerServerByUrl(store, client);
   const setupCalls = client.stats().apiCalls;
-  const engine = new SyncEngine({ store, config: { ...DEFAULT_CONFIG, artwork_cache: false }, clientFor: () => client, dataDir });
+  const engine = new SyncEngine({
+    store,
+    config: { ...DEFAULT_CONFIG, artwork_cache: false },
+    clientFor: () => client,
+    dataDir,
+  });
   const started = performance.now();
   const cpuStart = process.cpuUsage();
+  const peak: Record<string, number> = {};
+  const sampler = setInterval(() => {
+    for (const [k, v] of Object.entries(process.memoryUsage()))
+      peak[k] = Math.max(peak[k] ?? 0, Math.round(v / 1048576));
+  }, 20);
   const results = await engine.syncServer(server.id, { kind: deep ? 'deep' : 'incremental', trigger: 'cli' });
   const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
   const out = {
     seconds,
     requests: client.stats().apiCalls - setupCalls,
@@ -32,6 +51,8 @@ async function sync(db: string, pmsUrl: string, token: string, dataDir: string, 
     errors: results.reduce((n, r) => n + r.errors, 0),
     statuses: results.map((r) => r.status),
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    /** Peaks of process.memoryUsage() sampled every 20 ms: where the memory is (heap or native). */
+    peakMemMb: peak,
     cpuSeconds: (() => {
       const c = process.cpuUsage(cpuStart);
       return (c.user + c.system) / 1e6;
@@ -52,12 +73,18 @@ async function naive(pmsUrl: string, token: string, budgetSeconds: number): Prom
   const deadline = started + budgetSeconds * 1000;
   let items = 0;
   const list = async (path: string, query: Record<string, string | number> = {}) =>
-    ((await client.get(path, { query })).data.MediaContainer.Metadata ?? []) as Array<{ ratingKey: string; type: string }>;
+    ((await client.get(path, { query })).data.MediaContainer.Metadata ?? []) as Array<{
+      ratingKey: string;
+      type: string;
+    }>;
   const detail = async (rk: string) => {
     await client.get(`/library/metadata/${rk}`, { query: { includeChapters: 1 } });
     items += 1;
   };
-  const sections = ((await client.get('/library/sections')).data.MediaContainer.Directory ?? []) as Array<{ key: string; type: string }>;
+  const sections = ((await client.get('/library/sections')).data.MediaContainer.Directory ?? []) as Array<{
+    key: string;
+    type: string;
+  }>;
   outer: for (const s of sections) {
     for (const top of await list(`/library/sections/${s.key}/all`)) {
       if (performance.now() > deadline) break outer;
@@ -80,7 +107,9 @@ async function naive(pmsUrl: string, token: string, budgetSeconds: number): Prom
 async function main(): Promise<void> {
   const [mode, ...args] = process.argv.slice(2);
   const result =
-    mode === 'naive' ? await naive(args[0]!, args[1]!, Number(args[2])) : await sync(args[0]!, args[1]!, args[2]!, args[3]!, args[4] === 'deep');
+    mode === 'naive'
+      ? await naive(args[0]!, args[1]!, Number(args[2]))
+      : await sync(args[0]!, args[1]!, args[2]!, args[3]!, args[4] === 'deep');
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -175,6 +175,8 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     const moviesCard = page.getByRole('article', { name: 'Movies' });
     await moviesCard.waitFor({ timeout: 15_000 });
     await page.getByRole('progressbar').first().waitFor({ timeout: 15_000 });
+    // Let the bar's width transition settle so the picture matches the numbers.
+    await page.waitForTimeout(250);
     await shot('05-syncing');
 
     const snapshot = fake.control.snapshot().items;
@@ -319,6 +321,13 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     await nav('Activity').click();
     await page.locator('.recharts-surface').first().waitFor();
     await shot('15-activity-dark');
+    await nav('Items').click();
+    await page.getByRole('row').nth(1).getByRole('button').click();
+    await page.getByRole('heading', { name: 'Files' }).waitFor();
+    await shot('17-items-dark');
+    await nav('Settings').click();
+    await page.getByLabel('Items per page').waitFor();
+    await shot('18-settings-dark');
     expect(pageProblems).toEqual([]);
   }, 60_000);
 });

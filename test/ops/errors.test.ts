@@ -284,6 +284,21 @@ describe('circuit breaker', () => {
     expect(b.allows(1)).toBe(true);
   });
 
+  it('a trial that ends without a verdict on the server lets the next caller try', () => {
+    const { b, advance } = breakers();
+    for (let i = 0; i < 3; i++) b.recordFailure(1, down());
+    advance(15 * 60_000);
+    expect(b.allows(1)).toBe(true);
+    // A bad payload says nothing about the server being down: no verdict, the trial is still held...
+    expect(b.recordFailure(1, new PlexDataError('bad item'))).toBe(false);
+    expect(b.allows(1)).toBe(false);
+    // ...until the caller gives it back.
+    b.releaseTrial(1);
+    expect(b.status(1).state).toBe('half_open');
+    expect(b.allows(1)).toBe(true);
+    expect(b.allows(1)).toBe(false);
+  });
+
   it('a success resets the count; item-level failures do not count', () => {
     const { b } = breakers();
     b.recordFailure(1, down());

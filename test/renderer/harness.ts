@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createFileVault } from '../../src-main/core/account/file-vault';
 import { dispatch } from '../../src-main/core/api/dispatch';
 import { createAppCore, type AppCore } from '../../src-main/core/app-core';
-import { unwrapResult, type Channel, type RetroVueApi } from '../../src-shared/ipc/contract';
+import { unwrapResult, type RetroVueApi } from '../../src-shared/ipc/contract';
 import { startFakePlex, type FakePlex, type FakePlexOptions } from '../fake-plex';
 import { MIGRATIONS, tempDir } from '../helpers/temp';
 
@@ -14,8 +14,8 @@ export interface CoreHarness {
   core: AppCore;
   api: RetroVueApi;
   dataDir: string;
-  /** Every channel the renderer called, in order. */
-  calls: Channel[];
+  /** Folders the app asked the system to open (app:openPath). */
+  opened: string[];
   stop(): Promise<void>;
 }
 
@@ -29,7 +29,11 @@ export async function startCoreHarness(fakeOptions: FakePlexOptions = {}): Promi
     ...fakeOptions,
   });
   const { dir, cleanup } = tempDir('retrovue-renderer-');
+  const opened: string[] = [];
   const core = createAppCore({
+    openPath: async (path) => {
+      opened.push(path);
+    },
     dataDir: dir,
     migrationsFolder: MIGRATIONS,
     vault: createFileVault(join(dir, 'vault.json')),
@@ -46,10 +50,8 @@ export async function startCoreHarness(fakeOptions: FakePlexOptions = {}): Promi
     },
   });
   await core.start();
-  const calls: Channel[] = [];
   const api: RetroVueApi = {
     async invoke(channel, ...request) {
-      calls.push(channel);
       return unwrapResult(await dispatch(core.handlers, channel, request[0])) as never;
     },
     on: (event, listener) => core.events.on(event, listener),
@@ -59,7 +61,7 @@ export async function startCoreHarness(fakeOptions: FakePlexOptions = {}): Promi
     core,
     api,
     dataDir: dir,
-    calls,
+    opened,
     async stop() {
       await core.stop();
       await fake.stop();

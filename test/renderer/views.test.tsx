@@ -156,6 +156,38 @@ describe('Settings', () => {
   }, 30_000);
 });
 
+describe('Settings extras', () => {
+  it('opens the log folder and saves a path mapping', async () => {
+    const user = userEvent.setup();
+    renderAt('settings');
+    await user.click(await screen.findByRole('button', { name: 'Open log folder' }, { timeout: 5000 }));
+    const info = await h.api.invoke('app:info');
+    await waitFor(() => expect(h.opened).toEqual([info.logDir]));
+
+    await user.click(screen.getByRole('button', { name: 'Add mapping' }));
+    await user.type(screen.getByLabelText('Plex path 1'), '/data/tv');
+    await user.type(screen.getByLabelText('Local path 1'), '/srv/tv');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await screen.findByText('Settings saved.');
+    expect((await h.api.invoke('config:get')).path_replacements).toEqual([
+      { from: '/data/tv', to: '/srv/tv' },
+    ]);
+  }, 30_000);
+});
+
+describe('Header', () => {
+  it('pauses and resumes syncing', async () => {
+    const user = userEvent.setup();
+    renderAt('libraries');
+    await user.click(await screen.findByRole('button', { name: 'Pause syncing' }, { timeout: 5000 }));
+    await screen.findByRole('button', { name: 'Resume syncing' });
+    expect((await h.api.invoke('health:get')).service).toBe('paused');
+    await user.click(screen.getByRole('button', { name: 'Resume syncing' }));
+    await screen.findByRole('button', { name: 'Pause syncing' });
+    expect((await h.api.invoke('health:get')).service).toBe('running');
+  }, 30_000);
+});
+
 describe('Activity and About', () => {
   it('summarises the runs and shows health', async () => {
     renderAt('activity');
@@ -169,5 +201,30 @@ describe('Activity and About', () => {
     renderAt('about');
     await screen.findByRole('heading', { name: 'Servers' }, { timeout: 5000 });
     expect(await screen.findByText(h.fake.serverName)).toBeTruthy();
+  }, 30_000);
+});
+
+describe('Stopping and forgetting', () => {
+  it('stops syncing a library, then forgets the server and goes back to picking one', async () => {
+    const user = userEvent.setup();
+    window.confirm = () => true;
+    renderAt('libraries');
+    const movies = await screen.findByRole('article', { name: 'Movies' }, { timeout: 5000 });
+    await user.click(within(movies).getByRole('button', { name: 'Stop syncing' }));
+    await waitFor(() => expect(screen.queryByRole('article', { name: 'Movies' })).toBeNull());
+    const libraries = await h.api.invoke('libraries:list', {});
+    expect(libraries.find((l) => l.title === 'Movies')?.selected).toBe(false);
+    expect(libraries.find((l) => l.title === 'TV Shows')?.selected).toBe(true);
+    cleanup();
+
+    const removedId = libraries.find((l) => l.title === 'TV Shows')!.serverId;
+    renderAt('about');
+    const row = (await screen.findByText(h.fake.serverName, {}, { timeout: 5000 })).closest('tr')!;
+    await user.click(within(row as HTMLElement).getByRole('button', { name: 'Remove' }));
+    // Nothing left to sync: the app goes back to picking a server (still signed in).
+    await screen.findByRole('heading', { name: 'Choose a server' }, { timeout: 5000 });
+    expect((await h.api.invoke('libraries:list', {})).some((l) => l.serverId === removedId)).toBe(false);
+    // Discovery on that page finds the server again through plex.tv, ready to be picked anew.
+    await screen.findByRole('radio', { name: new RegExp(h.fake.serverName) }, { timeout: 8000 });
   }, 30_000);
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceEvent } from '../../src-shared/service-events';
 import { RunQueue, type RunOutcome } from '../../src-main/core/service/run-queue';
-import { PlexNetworkError, UserError } from '../../src-main/core/errors/errors';
+import { CircuitBreakers } from '../../src-main/core/errors/circuit-breaker';
+import { PlexDataError, PlexNetworkError, UserError } from '../../src-main/core/errors/errors';
 import { controlledRunner, flush } from './controlled-runner';
 
 function setup(opts: { concurrency?: number; libraries?: number; maxConsecutiveErrors?: number } = {}) {
@@ -10,6 +11,7 @@ function setup(opts: { concurrency?: number; libraries?: number; maxConsecutiveE
   const outcomes: RunOutcome[] = [];
   let now = 1_000_000;
   const concurrency = { value: opts.concurrency ?? 2 };
+  const breakers = new CircuitBreakers({ maxConsecutiveErrors: opts.maxConsecutiveErrors ?? 3, cooldownMs: 60_000, now: () => now });
   const queue = new RunQueue({
     runner: runner.runner,
     concurrency: () => concurrency.value,
@@ -18,13 +20,14 @@ function setup(opts: { concurrency?: number; libraries?: number; maxConsecutiveE
       id >= 1 && id <= (opts.libraries ?? 6) ? { title: `Library ${id}`, serverId: id % 2 === 1 ? 1 : 2 } : undefined,
     emit: (e) => events.push(e),
     now: () => ++now,
-    cooldown: () => ({ maxConsecutiveErrors: opts.maxConsecutiveErrors ?? 3, cooldownMs: 60_000 }),
+    breakers,
     onRunEnded: (o) => outcomes.push(o),
     // As the service does from sync_errors: the class of what the failed run recorded.
-    failureClass: (result) => (result.errorMessage?.includes('401') ? 'auth' : 'network'),
+    failureClass: (result) =>
+      result.errorMessage?.includes('401') ? 'auth' : result.errorMessage?.includes('payload') ? 'data' : 'network',
   });
   const advance = (ms: number) => (now += ms);
-  return { queue, runner, events, outcomes, concurrency, advance };
+  return { queue, runner, events, outcomes, concurrency, advance, breakers };
 }
 
 const waiting = (q: RunQueue) => q.snapshot().filter((e) => e.status === 'queued');
@@ -184,16 +187,94 @@ describe('run queue', () => {
     expect(queue.serverState(1)).toEqual({ consecutiveErrors: 0, cooldownUntil: null });
   });
 
-  it('a cooldown ends by itself; a refused token asks for a login', async () => {
-    const { queue, runner, events, advance } = setup({ concurrency: 1, maxConsecutiveErrors: 1 });
+  it('a cooldown ends with one trial run: the others wait for its verdict, success closes the circuit', async () => {
+    const { queue, runner, events, advance, breakers } = setup({ concurrency: 3, maxConsecutiveErrors: 1 });
+    queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' });
+    await flush();
+    runner.of(1).fail(new PlexNetworkError('connect ECONNREFUSED'));
+    await flush();
+    expect(events.filter((e) => e.type === 'server_cooldown')).toHaveLength(1);
+    expect(queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' })).toBe('skipped');
+    advance(60_001);
+    expect(queue.serverState(1)).toEqual({ consecutiveErrors: 1, cooldownUntil: null });
+    expect(breakers.status(1).state).toBe('half_open');
+    // Half open: the first request is the trial; the others on that server wait, other servers run.
+    expect(queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' })).toBe('queued');
+    expect(queue.request({ libraryId: 3, kind: 'incremental', trigger: 'push' })).toBe('queued');
+    expect(queue.request({ libraryId: 2, kind: 'incremental', trigger: 'schedule' })).toBe('queued');
+    await flush();
+    expect(runner.active().map((r) => r.libraryId).sort()).toEqual([1, 2]);
+    expect(waiting(queue).map((e) => e.libraryId)).toEqual([3]);
+    runner.of(1).finish();
+    await flush();
+    expect(breakers.status(1).state).toBe('closed');
+    expect(runner.active().map((r) => r.libraryId).sort()).toEqual([2, 3]);
+    runner.of(2).finish();
+    runner.of(3).finish();
+    await queue.whenIdle();
+    expect(queue.serverState(1)).toEqual({ consecutiveErrors: 0, cooldownUntil: null });
+  });
+
+  it('a trial interrupted by a pause gives its turn back, so the resumed run can be the trial', async () => {
+    const { queue, runner, advance, breakers } = setup({ concurrency: 1, maxConsecutiveErrors: 1 });
+    queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' });
+    await flush();
+    runner.of(1).fail(new PlexNetworkError('connect ECONNREFUSED'));
+    await flush();
+    advance(60_001);
+    queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' });
+    await flush();
+    queue.pause();
+    await flush();
+    expect(runner.active()).toEqual([]);
+    expect(breakers.status(1).state).toBe('half_open');
+    queue.resume();
+    await flush();
+    expect(runner.active().map((r) => [r.libraryId, r.trigger])).toEqual([[1, 'resume']]);
+    runner.of(1).finish();
+    await queue.whenIdle();
+    expect(breakers.status(1).state).toBe('closed');
+  });
+
+  it('a failed trial opens the circuit again and drops the waiting scheduled work', async () => {
+    const { queue, runner, events, advance } = setup({ concurrency: 2, maxConsecutiveErrors: 1 });
+    queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' });
+    await flush();
+    runner.of(1).finish('failed', 'server said 503');
+    await flush();
+    advance(60_001);
+    queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' });
+    queue.request({ libraryId: 3, kind: 'incremental', trigger: 'schedule' });
+    await flush();
+    expect(runner.active().map((r) => r.libraryId)).toEqual([1]);
+    runner.of(1).fail(new PlexNetworkError('server error 503', { status: 503 }));
+    await flush();
+    expect(events.filter((e) => e.type === 'server_cooldown')).toHaveLength(2);
+    expect(queue.serverState(1)).toMatchObject({ consecutiveErrors: 2, cooldownUntil: expect.any(Number) });
+    expect(waiting(queue)).toEqual([]);
+    expect(runner.active()).toEqual([]);
+  });
+
+  it('a data error or a refused token does not open the circuit; a refused token asks for a login', async () => {
+    const { queue, runner, events } = setup({ concurrency: 1, maxConsecutiveErrors: 1 });
+    queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' });
+    await flush();
+    runner.of(1).fail(new PlexDataError('malformed JSON from server'));
+    await flush();
+    queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' });
+    await flush();
+    runner.of(1).finish('failed', 'item 12: invalid payload');
+    await flush();
+    expect(events.filter((e) => e.type === 'failed').map((e) => e.type === 'failed' && e.errorClass)).toEqual(['data', 'data']);
+    expect(events.some((e) => e.type === 'server_cooldown')).toBe(false);
+    expect(queue.serverState(1)).toEqual({ consecutiveErrors: 0, cooldownUntil: null });
+
     queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' });
     await flush();
     runner.of(1).finish('failed', 'HTTP 401 from the server');
     await flush();
     expect(events.find((e) => e.type === 'needs_login')).toMatchObject({ scope: 'server', serverId: 1 });
-    expect(queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' })).toBe('skipped');
-    advance(60_001);
-    expect(queue.serverState(1).cooldownUntil).toBeNull();
+    expect(events.some((e) => e.type === 'server_cooldown')).toBe(false);
     expect(queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule' })).toBe('queued');
   });
 

@@ -8,7 +8,10 @@ import { count, expectConverged } from './helpers';
 
 const MAIN = join(__dirname, '..', '..', 'src-main', 'cli', 'main.ts');
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,51 +38,125 @@ afterAll(async () => {
 });
 
 describe('retrovue sync', () => {
-  it('syncs from a URL and prints one JSON summary; a second run is all unchanged', { timeout: 60_000 }, async () => {
-    const db = join(tmp.dir, 'cli.db');
-    const base = ['--data-dir', tmp.dir, '--db', db, '--json', 'sync', '--server-url', fake.pmsUrl, '--path-map', '/data/movies=/nowhere'];
-    const first = await cli(base, { PLEX_TOKEN: fake.token });
-    expect(first.code, first.stderr).toBe(0);
-    const summary = JSON.parse(first.stdout) as {
-      ok: boolean;
-      libraries: Array<{ status: string; added: number }>;
-      totals: { added: number; apiCalls: number; errors: number };
-      durationMs: number;
-    };
-    expect(summary.ok).toBe(true);
-    expect(summary.totals.added).toBe(fake.control.snapshot().items.length);
-    expect(summary.totals.errors).toBe(0);
-    expect(summary.totals.apiCalls).toBeGreaterThan(3);
-    expect(first.stdout).not.toContain(fake.token);
+  it(
+    'syncs from a URL and prints one JSON summary; a second run is all unchanged',
+    { timeout: 60_000 },
+    async () => {
+      const db = join(tmp.dir, 'cli.db');
+      const base = [
+        '--data-dir',
+        tmp.dir,
+        '--db',
+        db,
+        '--json',
+        'sync',
+        '--server-url',
+        fake.pmsUrl,
+        '--path-map',
+        '/data/movies=/nowhere',
+      ];
+      const first = await cli(base, { PLEX_TOKEN: fake.token });
+      expect(first.code, first.stderr).toBe(0);
+      const summary = JSON.parse(first.stdout) as {
+        ok: boolean;
+        libraries: Array<{ status: string; added: number }>;
+        totals: { added: number; apiCalls: number; errors: number };
+        durationMs: number;
+      };
+      expect(summary.ok).toBe(true);
+      expect(summary.totals.added).toBe(fake.control.snapshot().items.length);
+      expect(summary.totals.errors).toBe(0);
+      expect(summary.totals.apiCalls).toBeGreaterThan(3);
+      expect(first.stdout).not.toContain(fake.token);
 
-    const store = openStore(db, { migrationsFolder: MIGRATIONS });
-    try {
-      expect(expectConverged(store, fake)).toEqual([]);
-      // The path map applied: mapped movie files are missing here, so unavailable.
-      expect(count(store, `select count(*) as n from movies where state = 'unavailable'`)).toBeGreaterThan(0);
-    } finally {
-      store.close();
-    }
+      const store = openStore(db, { migrationsFolder: MIGRATIONS });
+      try {
+        expect(expectConverged(store, fake)).toEqual([]);
+        // The path map applied: mapped movie files are missing here, so unavailable.
+        expect(count(store, `select count(*) as n from movies where state = 'unavailable'`)).toBeGreaterThan(
+          0,
+        );
+      } finally {
+        store.close();
+      }
 
-    const second = await cli(base, { PLEX_TOKEN: fake.token });
-    expect(second.code, second.stderr).toBe(0);
-    const again = JSON.parse(second.stdout) as { libraries: Array<{ status: string }>; totals: { added: number } };
-    expect(again.libraries.map((l) => l.status)).toEqual(['skipped', 'skipped']);
-    expect(again.totals.added).toBe(0);
-  });
+      const second = await cli(base, { PLEX_TOKEN: fake.token });
+      expect(second.code, second.stderr).toBe(0);
+      const again = JSON.parse(second.stdout) as {
+        libraries: Array<{ status: string }>;
+        totals: { added: number };
+      };
+      expect(again.libraries.map((l) => l.status)).toEqual(['skipped', 'skipped']);
+      expect(again.totals.added).toBe(0);
+    },
+  );
 
   it('selects libraries and reports bad input in one line', { timeout: 60_000 }, async () => {
     const db = join(tmp.dir, 'cli2.db');
-    const one = await cli(['--db', db, '--data-dir', tmp.dir, 'sync', '--server-url', fake.pmsUrl, '--token', fake.token, '--library', '1']);
+    const one = await cli([
+      '--db',
+      db,
+      '--data-dir',
+      tmp.dir,
+      'sync',
+      '--server-url',
+      fake.pmsUrl,
+      '--token',
+      fake.token,
+      '--library',
+      '1',
+    ]);
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toMatch(/total: \d+ added/);
     expect(one.stdout.match(/succeeded/g)?.length).toBe(1);
-    const bad = await cli(['--db', db, '--data-dir', tmp.dir, 'sync', '--server-url', fake.pmsUrl, '--token', fake.token, '--library', '99']);
+    const bad = await cli([
+      '--db',
+      db,
+      '--data-dir',
+      tmp.dir,
+      'sync',
+      '--server-url',
+      fake.pmsUrl,
+      '--token',
+      fake.token,
+      '--library',
+      '99',
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^retrovue: no movie or show library 99/);
-    const denied = await cli(['--db', db, '--data-dir', tmp.dir, 'sync', '--server-url', fake.pmsUrl, '--token', 'not-the-token']);
+    const denied = await cli([
+      '--db',
+      db,
+      '--data-dir',
+      tmp.dir,
+      'sync',
+      '--server-url',
+      fake.pmsUrl,
+      '--token',
+      'not-the-token',
+    ]);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(/401/);
     expect(denied.stderr.trim().split('\n')).toHaveLength(1);
+    // Unreachable: retried (the process must stay alive through the backoff), then one line and exit 1.
+    const down = await cli(
+      [
+        '--db',
+        db,
+        '--data-dir',
+        tmp.dir,
+        'sync',
+        '--server-url',
+        'http://127.0.0.1:1',
+        '--token',
+        fake.token,
+      ],
+      {
+        RETROVUE_RETRY_ATTEMPTS: '2',
+        RETROVUE_RETRY_DELAY_SECONDS: '0.1',
+      },
+    );
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^retrovue: cannot reach server \(ECONNREFUSED\)/);
   });
 });

@@ -32,10 +32,17 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
   }
   switch (url.pathname) {
     case '/charset':
-      return json({ MediaContainer: { size: 1, Metadata: [{ ratingKey: '1' }] } }, 'application/json; charset=utf-8');
+      return json(
+        { MediaContainer: { size: 1, Metadata: [{ ratingKey: '1' }] } },
+        'application/json; charset=utf-8',
+      );
     case '/list': {
-      const start = Number(req.headers['x-plex-container-start'] ?? url.searchParams.get('X-Plex-Container-Start'));
-      const size = Number(req.headers['x-plex-container-size'] ?? url.searchParams.get('X-Plex-Container-Size'));
+      const start = Number(
+        req.headers['x-plex-container-start'] ?? url.searchParams.get('X-Plex-Container-Start'),
+      );
+      const size = Number(
+        req.headers['x-plex-container-size'] ?? url.searchParams.get('X-Plex-Container-Size'),
+      );
       const total = 23;
       // A server that returns fewer items than asked must still be walked completely.
       const n = Math.max(0, Math.min(size - 1, total - start));
@@ -49,12 +56,18 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
       const n = Math.max(0, Math.min(size, total - start));
       const items = Array.from({ length: n }, (_, i) => ({ ratingKey: String(start + i) }));
       // Later pages answer faster, so an in-order result proves the reordering.
-      setTimeout(() => json({ MediaContainer: { size: n, totalSize: total, offset: start, Metadata: items } }), 40 - Math.min(start, 40));
+      setTimeout(
+        () => json({ MediaContainer: { size: n, totalSize: total, offset: start, Metadata: items } }),
+        40 - Math.min(start, 40),
+      );
       return;
     }
     case '/nototal': {
       const start = Number(req.headers['x-plex-container-start']);
-      const items = start >= 7 ? [] : Array.from({ length: Math.min(5, 7 - start) }, (_, i) => ({ ratingKey: String(start + i) }));
+      const items =
+        start >= 7
+          ? []
+          : Array.from({ length: Math.min(5, 7 - start) }, (_, i) => ({ ratingKey: String(start + i) }));
       return json({ MediaContainer: { size: items.length, Metadata: items } });
     }
     case '/missing':
@@ -145,7 +158,12 @@ describe('server client', () => {
 
   it('retries transient failures', async () => {
     flaky = 0;
-    const client = createServerClient({ baseUrl, token: TOKEN, identity, retry: { attempts: 3, delayMs: 5 } });
+    const client = createServerClient({
+      baseUrl,
+      token: TOKEN,
+      identity,
+      retry: { attempts: 3, delayMs: 5 },
+    });
     const { data } = await client.get('/flaky');
     expect(data.MediaContainer.attempt).toBe(3);
     expect(client.stats().apiCalls).toBe(3);

@@ -10,15 +10,24 @@ import { MIGRATIONS } from '../helpers/temp';
 
 async function main(): Promise<void> {
   const [dbPath, pmsUrl, token, dataDir] = process.argv.slice(2);
-  if (!dbPath || !pmsUrl || !token || !dataDir) throw new Error('usage: sync-child <db> <pmsUrl> <token> <dataDir>');
+  if (!dbPath || !pmsUrl || !token || !dataDir)
+    throw new Error('usage: sync-child <db> <pmsUrl> <token> <dataDir>');
   const store = openStore(dbPath, { migrationsFolder: MIGRATIONS });
   const client = createServerClient({ baseUrl: pmsUrl, token, identity: makeIdentity('retrovue-kill-test') });
   const { server } = await registerServerByUrl(store, client);
-  const config = { ...DEFAULT_CONFIG, artwork_cache: false, batch_size: 25, detail_batch_size: 10, detail_concurrency: 2 };
+  const config = {
+    ...DEFAULT_CONFIG,
+    artwork_cache: false,
+    batch_size: 25,
+    detail_batch_size: 10,
+    detail_concurrency: 2,
+  };
   const engine = new SyncEngine({ store, config, clientFor: () => client, dataDir });
   process.stdout.write('syncing\n');
   const results = await engine.syncServer(server.id);
-  process.stdout.write(`${JSON.stringify(results.map((r) => ({ status: r.status, resumed: r.resumedFromRunId })))}\n`);
+  process.stdout.write(
+    `${JSON.stringify(results.map((r) => ({ status: r.status, resumed: r.resumedFromRunId })))}\n`,
+  );
   client.close();
   store.close();
 }

@@ -18,8 +18,14 @@ describe('path mapping', () => {
   const mapper = createPathMapper(rules, 'this-machine', exists);
 
   it('applies the first matching prefix, at folder boundaries only', () => {
-    expect(mapper.map('/data/movies/A (2000)/a.mkv')).toEqual({ localPath: '/mnt/nas/movies/A (2000)/a.mkv', mapped: true });
-    expect(mapper.map('/data/movies2/b.mkv')).toEqual({ localPath: 'Z:\\plex\\movies2\\b.mkv', mapped: true });
+    expect(mapper.map('/data/movies/A (2000)/a.mkv')).toEqual({
+      localPath: '/mnt/nas/movies/A (2000)/a.mkv',
+      mapped: true,
+    });
+    expect(mapper.map('/data/movies2/b.mkv')).toEqual({
+      localPath: 'Z:\\plex\\movies2\\b.mkv',
+      mapped: true,
+    });
     expect(mapper.map('/database/x.mkv')).toEqual({ localPath: '/database/x.mkv', mapped: false });
   });
 
@@ -30,7 +36,9 @@ describe('path mapping', () => {
 
   it('honours per-server rules', () => {
     expect(mapper.map('/srv/other/f.mkv').mapped).toBe(false);
-    expect(createPathMapper(rules, 'another-machine', exists).map('/srv/other/f.mkv').localPath).toBe('/x/f.mkv');
+    expect(createPathMapper(rules, 'another-machine', exists).map('/srv/other/f.mkv').localPath).toBe(
+      '/x/f.mkv',
+    );
   });
 
   it('checks existence: found, missing (mapped), unmapped', () => {
@@ -47,12 +55,19 @@ describe('path mapping', () => {
 describe('state transitions', () => {
   it('covers every event', () => {
     const normal = { state: 'normal', stateBeforeScan: null } as const;
-    expect(transition(normal, { type: 'scan_started' })).toEqual({ state: 'scanning', stateBeforeScan: 'normal' });
-    expect(transition({ state: 'scanning', stateBeforeScan: 'unavailable' }, { type: 'scan_started' })).toEqual({
+    expect(transition(normal, { type: 'scan_started' })).toEqual({
+      state: 'scanning',
+      stateBeforeScan: 'normal',
+    });
+    expect(
+      transition({ state: 'scanning', stateBeforeScan: 'unavailable' }, { type: 'scan_started' }),
+    ).toEqual({
       state: 'scanning',
       stateBeforeScan: 'unavailable',
     });
-    expect(transition({ state: 'scanning', stateBeforeScan: 'unavailable' }, { type: 'scan_abandoned' })).toEqual({
+    expect(
+      transition({ state: 'scanning', stateBeforeScan: 'unavailable' }, { type: 'scan_abandoned' }),
+    ).toEqual({
       state: 'unavailable',
       stateBeforeScan: null,
     });
@@ -60,9 +75,14 @@ describe('state transitions', () => {
     expect(transition(null, { type: 'synced', files: 'none' }).state).toBe('normal');
     expect(transition(normal, { type: 'synced', files: 'missing' }).state).toBe('unavailable');
     expect(transition(normal, { type: 'synced', files: 'unmapped' }).state).toBe('remote_only');
-    expect(transition({ state: 'file_not_found', stateBeforeScan: null }, { type: 'synced', files: 'found' }).state).toBe('normal');
+    expect(
+      transition({ state: 'file_not_found', stateBeforeScan: null }, { type: 'synced', files: 'found' })
+        .state,
+    ).toBe('normal');
     expect(transition(normal, { type: 'invalid' }).state).toBe('error');
-    expect(transition({ state: 'error', stateBeforeScan: null }, { type: 'synced', files: 'found' }).state).toBe('normal');
+    expect(
+      transition({ state: 'error', stateBeforeScan: null }, { type: 'synced', files: 'found' }).state,
+    ).toBe('normal');
     expect(transition(normal, { type: 'gone' }).state).toBe('file_not_found');
     expect(isSettled('normal') && isSettled('remote_only') && isSettled('unavailable')).toBe(true);
     expect(isSettled('error') || isSettled('file_not_found') || isSettled('scanning')).toBe(false);
@@ -93,7 +113,15 @@ const movie = {
           size: 3900000000,
           Stream: [
             { id: 1, streamType: 1, codec: 'h264', index: 0, default: true },
-            { id: 2, streamType: 2, codec: 'aac', index: 1, language: 'English', languageCode: 'eng', selected: true },
+            {
+              id: 2,
+              streamType: 2,
+              codec: 'aac',
+              index: 1,
+              language: 'English',
+              languageCode: 'eng',
+              selected: true,
+            },
             { id: 3, streamType: 3, codec: 'srt', key: '/library/streams/3', forced: 1, language: 'English' },
             { id: 4, streamType: 4, codec: 'lrc' },
           ],
@@ -113,8 +141,17 @@ describe('payloads and mapping', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const m = mapItem(parsed.item, true);
-    expect(m.columns).toMatchObject({ plex_rating_key: '5012', title: 'Example One', sort_title: 'Example One', year: 1999, file_size: 3900000000 });
-    expect(m.guids).toEqual([{ provider: 'imdb', value: 'tt0000001' }, { provider: 'tmdb', value: '101' }]);
+    expect(m.columns).toMatchObject({
+      plex_rating_key: '5012',
+      title: 'Example One',
+      sort_title: 'Example One',
+      year: 1999,
+      file_size: 3900000000,
+    });
+    expect(m.guids).toEqual([
+      { provider: 'imdb', value: 'tt0000001' },
+      { provider: 'tmdb', value: '101' },
+    ]);
     expect(m.tags).toEqual([
       { kind: 'genre', name: 'Drama', position: 0 },
       { kind: 'genre', name: 'Crime', position: 1 },
@@ -130,32 +167,44 @@ describe('payloads and mapping', () => {
       ['audio', 0, 0, 0],
       ['subtitle', 0, 1, 1],
     ]);
-    expect(m.chapters).toEqual([{ chapter_index: 1, title: 'Opening', start_ms: 0, end_ms: 1000, thumb_url: null }]);
+    expect(m.chapters).toEqual([
+      { chapter_index: 1, title: 'Opening', start_ms: 0, end_ms: 1000, thumb_url: null },
+    ]);
     expect(m.files).toEqual(['/media/movies/Example One (1999).mkv']);
   });
 
   it('rejects wrong types and absurd values with the field named', () => {
     const bad = (patch: Record<string, unknown>) => parseItem('movie', { ...movie, ...patch });
-    expect(bad({ duration: '7020000' })).toMatchObject({ ok: false, ratingKey: '5012', message: expect.stringContaining('duration') });
+    expect(bad({ duration: '7020000' })).toMatchObject({
+      ok: false,
+      ratingKey: '5012',
+      message: expect.stringContaining('duration'),
+    });
     expect(bad({ title: undefined })).toMatchObject({ ok: false, message: expect.stringContaining('title') });
     expect(bad({ year: 99999 })).toMatchObject({ ok: false, message: expect.stringContaining('year') });
     expect(bad({ addedAt: 1e15 })).toMatchObject({ ok: false });
     expect(bad({ ratingKey: undefined })).toMatchObject({ ok: false, ratingKey: null });
     expect(parseItem('movie', 'nonsense')).toMatchObject({ ok: false, ratingKey: null });
     // Tolerated: ids as numbers, flags as 0/1, absent optional fields.
-    expect(bad({ ratingKey: 5012, summary: undefined })).toMatchObject({ ok: true, item: { ratingKey: '5012' } });
+    expect(bad({ ratingKey: 5012, summary: undefined })).toMatchObject({
+      ok: true,
+      item: { ratingKey: '5012' },
+    });
   });
 
   it('keeps contentChangedAt as a decimal string', () => {
     const s = sectionSchema.parse({ key: 1, type: 'movie', title: 'M', contentChangedAt: 6867504 });
     expect(s).toMatchObject({ key: '1', contentChangedAt: '6867504' });
-    expect(sectionSchema.parse({ key: '2', type: 'show', title: 'S', contentChangedAt: '9223372036854775807' }).contentChangedAt).toBe(
-      '9223372036854775807',
-    );
+    expect(
+      sectionSchema.parse({ key: '2', type: 'show', title: 'S', contentChangedAt: '9223372036854775807' })
+        .contentChangedAt,
+    ).toBe('9223372036854775807');
   });
 
   it('reads legacy agent guids', () => {
-    expect(mapGuids({ type: 'movie', guid: 'com.plexapp.agents.imdb://tt0111161?lang=en' })).toEqual([{ provider: 'imdb', value: 'tt0111161' }]);
+    expect(mapGuids({ type: 'movie', guid: 'com.plexapp.agents.imdb://tt0111161?lang=en' })).toEqual([
+      { provider: 'imdb', value: 'tt0111161' },
+    ]);
     expect(mapGuids({ type: 'episode', guid: 'com.plexapp.agents.thetvdb://12345/1/2?lang=en' })).toEqual([]);
   });
 
@@ -163,7 +212,12 @@ describe('payloads and mapping', () => {
     const base = listEtag(movie);
     expect(listEtag({ ...movie, viewCount: 3, lastViewedAt: 1720000000 })).toBe(base);
     expect(listEtag({ ...movie, updatedAt: 1710000001 })).not.toBe(base);
-    expect(listEtag({ ...movie, Media: [{ ...movie.Media[0], Part: [{ ...movie.Media[0]!.Part[0], file: '/moved.mkv' }] }] })).not.toBe(base);
+    expect(
+      listEtag({
+        ...movie,
+        Media: [{ ...movie.Media[0], Part: [{ ...movie.Media[0]!.Part[0], file: '/moved.mkv' }] }],
+      }),
+    ).not.toBe(base);
     expect(detailEtag({ ...movie, Chapter: [] })).not.toBe(detailEtag(movie));
   });
 });
@@ -172,7 +226,12 @@ describe('progress', () => {
   it('emits at most one snapshot per interval, plus phase changes', () => {
     let now = 0;
     const out: SyncProgress[] = [];
-    const p = new RunProgress({ runId: 1, serverId: 1, libraryId: 1, libraryTitle: 'M' }, (s) => out.push(s), 100, () => now);
+    const p = new RunProgress(
+      { runId: 1, serverId: 1, libraryId: 1, libraryTitle: 'M' },
+      (s) => out.push(s),
+      100,
+      () => now,
+    );
     p.setPhase('movies', 1000);
     for (let i = 0; i < 1000; i++) {
       now += 1;

@@ -1,9 +1,10 @@
-// electron-builder beforePack hook: rebuilds better-sqlite3 for the Electron version and the
-// architecture being packaged (npmRebuild is off; doing it here keeps `npm install` fast and the
-// Node build of the module intact for the CLI and the tests until someone packages).
-// After packaging, `npm rebuild better-sqlite3` restores the Node build for local development.
-const { rebuild } = require('@electron/rebuild');
+// electron-builder beforePack hook: builds better-sqlite3 for the packaged Electron version and
+// architecture into dist/native (electron-native.ts, the same builder `npm start` uses), which the
+// package ships unpacked beside app.asar. node_modules keeps the Node build, so the CLI and the
+// tests still run after packaging. npmRebuild is off: nothing is rebuilt in place.
 const { Arch } = require('builder-util');
+// The builder is TypeScript; electron-builder runs this hook under plain Node.
+const tsx = require('tsx/cjs/api');
 
 function electronVersion(context) {
   const configured = context.packager.config.electronVersion;
@@ -11,10 +12,20 @@ function electronVersion(context) {
   return require('electron/package.json').version;
 }
 
-exports.default = async function beforePack(context) {
-  const version = electronVersion(context);
-  const arch = Arch[context.arch];
-  const projectDir = context.packager.projectDir;
-  process.stdout.write(`  • rebuilding better-sqlite3 for Electron ${version} (${context.electronPlatformName}-${arch})\n`);
-  await rebuild({ buildPath: projectDir, electronVersion: version, arch, onlyModules: ['better-sqlite3'], force: true });
-};
+/** `rebuild` replaces the compile step (tests); electron-builder passes only the context. */
+async function beforePack(context, rebuild) {
+  const { ensureElectronSqlite } = tsx.require('./electron-native.ts', `${__dirname}/before-pack.js`);
+  const result = await ensureElectronSqlite({
+    projectDir: context.packager.projectDir,
+    electronVersion: electronVersion(context),
+    platform: context.electronPlatformName,
+    arch: Arch[context.arch],
+    log: (line) => process.stdout.write(`  • ${line}\n`),
+    ...(rebuild ? { rebuild } : {}),
+  });
+  process.stdout.write(`  • better-sqlite3 for Electron: ${result.binding}${result.built ? '' : ' (cached)'}\n`);
+  return result;
+}
+
+exports.beforePack = beforePack;
+exports.default = (context) => beforePack(context);

@@ -23,7 +23,14 @@ export interface SyncSummary {
   ok: boolean;
   server: { id: number; name: string; url: string };
   libraries: LibrarySyncResult[];
-  totals: { added: number; updated: number; removed: number; unchanged: number; errors: number; apiCalls: number };
+  totals: {
+    added: number;
+    updated: number;
+    removed: number;
+    unchanged: number;
+    errors: number;
+    apiCalls: number;
+  };
   durationMs: number;
 }
 
@@ -43,9 +50,17 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
     .description('sync a server straight from its URL: its movie and show libraries into the database')
     .requiredOption('--server-url <url>', 'server address, e.g. http://192.168.1.10:32400')
     .addOption(new Option('--token <token>', 'Plex token (or set PLEX_TOKEN)').env('PLEX_TOKEN'))
-    .option('--library <key>', 'library section key or title to sync (repeatable; default: all movie and show libraries)', collect)
+    .option(
+      '--library <key>',
+      'library section key or title to sync (repeatable; default: all movie and show libraries)',
+      collect,
+    )
     .option('--deep', 'deep scan: fetch every item again and re-check every file', false)
-    .option('--path-map <from=to>', 'path replacement, Plex path prefix = local prefix (repeatable, tried first)', collect)
+    .option(
+      '--path-map <from=to>',
+      'path replacement, Plex path prefix = local prefix (repeatable, tried first)',
+      collect,
+    )
     .action(async (flags: SyncFlags) => {
       const c = ctx();
       if (!flags.token) throw new UserError('a Plex token is required: --token TOKEN or PLEX_TOKEN');

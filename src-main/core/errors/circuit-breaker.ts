@@ -174,6 +174,15 @@ export class CircuitBreakers {
     return true;
   }
 
+  /**
+   * A half-open trial that ended without a verdict on the server (paused, cancelled, or failed
+   * for a reason that is not the server's): the next caller may try.
+   */
+  releaseTrial(serverId: number): void {
+    const e = this.entries.get(serverId);
+    if (e) e.trialInFlight = false;
+  }
+
   /** Clears a server's history (removed server, manual "try now"). */
   reset(serverId: number): void {
     if (this.entries.delete(serverId)) this.emit(serverId);

@@ -203,7 +203,12 @@ export function parseItem<K extends PlexItemType>(kind: K, raw: unknown): ItemPa
   const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'item';
   return {
     ok: false,
-    ratingKey: typeof rk === 'string' && rk.length > 0 && rk.length <= 200 ? rk : typeof rk === 'number' ? String(rk) : null,
+    ratingKey:
+      typeof rk === 'string' && rk.length > 0 && rk.length <= 200
+        ? rk
+        : typeof rk === 'number'
+          ? String(rk)
+          : null,
     title: typeof title === 'string' && title.length > 0 ? title.slice(0, 500) : null,
     message: `invalid ${kind} payload: ${where}: ${issue?.message ?? 'invalid'}`,
   };

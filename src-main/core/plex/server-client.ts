@@ -273,7 +273,6 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
         factor: 2,
         randomize: true,
         signal: opts.signal,
-        unref: true,
         shouldRetry: ({ error }) => error instanceof PlexError && error.retryable,
       }).catch((err: unknown) => {
         if (opts.signal?.aborted) throw abortError(opts.signal);
@@ -309,7 +308,12 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       return { data: parsed.body, contentType: parsed.contentType, bytes: parsed.bytes };
     }
 
-    async function fetchPage(path: string, opts: PaginateOptions, offset: number, pageSize: number): Promise<Page> {
+    async function fetchPage(
+      path: string,
+      opts: PaginateOptions,
+      offset: number,
+      pageSize: number,
+    ): Promise<Page> {
       const { data } = await get(path, {
         query: opts.query,
         // plex-api silently drops header values that are not strings.
@@ -321,7 +325,13 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       if (!Array.isArray(raw)) {
         throw new PlexDataError(`page at offset ${offset} of ${path}: Metadata is not an array`);
       }
-      return { items: raw, container: mc, offset, nextOffset: offset + raw.length, totalSize: toInt(mc.totalSize) };
+      return {
+        items: raw,
+        container: mc,
+        offset,
+        nextOffset: offset + raw.length,
+        totalSize: toInt(mc.totalSize),
+      };
     }
 
     async function* paginate(path: string, opts: PaginateOptions): AsyncGenerator<Page> {

@@ -1,12 +1,15 @@
 // The run queue: which library syncs next. It guarantees one run per library at a time, at most
 // `concurrency()` runs at once, merges duplicate requests, lets "sync now" jump ahead, and pauses,
-// cancels and drains runs through their AbortSignal. It knows nothing of Plex or SQLite: the
-// runner does the work, so the queue can be tested with a runner the test controls.
+// cancels and drains runs through their AbortSignal. A per-server circuit breaker keeps scheduled
+// and pushed work off a server that keeps failing (network, timeouts, 5xx), while a person's
+// "sync now" still goes through. It knows nothing of Plex or SQLite: the runner does the work, so
+// the queue can be tested with a runner the test controls.
 import type { ErrorClass, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { QueueEntry, ServiceEvent } from '../../../src-shared/service-events';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
+import type { CircuitBreakers } from '../errors/circuit-breaker';
 import { classifyError } from '../errors/classify';
-import { CancelledError, UserError } from '../errors/errors';
+import { CancelledError, RetroVueError, UserError } from '../errors/errors';
 import { PAUSE } from '../sync/engine';
 
 export interface RunRequest {
@@ -46,7 +49,7 @@ export type RequestOutcome =
   | 'covered'
   /** The library is running; one follow-up run is waiting for it to finish. */
   | 'follow_up'
-  /** Not queued: the server is cooling down after repeated failures. */
+  /** Not queued: the server's circuit is open (cooling down after repeated failures). */
   | 'skipped';
 
 /** How a run ended, for the service's bookkeeping (schedules, logs). */
@@ -69,8 +72,8 @@ export interface RunQueueOptions {
   libraryInfo: (libraryId: number) => LibraryInfo | undefined;
   emit: (event: ServiceEvent) => void;
   now?: () => number;
-  /** Failed runs in a row on one server before it cools down; and for how long. */
-  cooldown?: () => { maxConsecutiveErrors: number; cooldownMs: number };
+  /** One breaker per server: which failures count, when it opens, the half-open trial. */
+  breakers: CircuitBreakers;
   onRunEnded?: (outcome: RunOutcome) => void;
   /** Why a run the runner reported as failed failed (the runner records its errors itself). */
   failureClass?: (result: LibrarySyncResult) => ErrorClass | null;
@@ -92,6 +95,10 @@ interface Entry {
   kind: SyncKind;
   trigger: RunTrigger;
   jump: boolean;
+  /** Asked for by a person ("sync now", the CLI): runs even while the server cools down. */
+  manual: boolean;
+  /** Holds the half-open breaker's one trial for its server. */
+  trial: boolean;
   scheduleIds: number[];
   enqueuedAt: number;
   runId: number | null;
@@ -110,6 +117,8 @@ interface Entry {
  */
 const ABORT_MESSAGES = { pause: PAUSE, shutdown: PAUSE, cancel: 'cancelled' } as const;
 
+const isManual = (trigger: RunTrigger): boolean => trigger === 'manual' || trigger === 'cli';
+
 const KIND_WEIGHT: Record<SyncKind, number> = { incremental: 0, full: 1, deep: 2 };
 
 /** The stronger of two kinds: a deep scan covers a full sync, which covers an incremental one. */
@@ -121,8 +130,6 @@ export class RunQueue {
   private readonly waiting: Entry[] = [];
   private readonly running = new Map<number, Entry>();
   private readonly progress = new Map<number, SyncProgress>();
-  private readonly serverErrors = new Map<number, number>();
-  private readonly serverCooldown = new Map<number, number>();
   private readonly idleWaiters: (() => void)[] = [];
   private paused = false;
   private draining = false;
@@ -141,16 +148,17 @@ export class RunQueue {
     if (this.draining) throw new UserError('the sync service is stopping');
     const info = this.opts.libraryInfo(req.libraryId);
     if (!info) throw new UserError(`library ${req.libraryId} does not exist`, 'NOT_FOUND');
-    const manual = req.trigger === 'manual' || req.trigger === 'cli';
-    const coolingUntil = this.cooldownUntil(info.serverId);
-    if (coolingUntil !== null && !manual) {
-      this.emitSkipped(req.libraryId, `server is cooling down after repeated errors until ${new Date(coolingUntil).toISOString()}`);
+    const manual = isManual(req.trigger);
+    const breaker = this.opts.breakers.status(info.serverId);
+    if (breaker.state === 'open' && !manual) {
+      this.emitSkipped(req.libraryId, `server is cooling down after repeated errors until ${new Date(breaker.retryAt ?? this.now()).toISOString()}`);
       return 'skipped';
     }
     const queued = this.waiting.find((e) => e.libraryId === req.libraryId);
     const active = this.running.get(req.libraryId);
     if (queued) {
       queued.kind = strongerKind(queued.kind, req.kind);
+      queued.manual ||= manual;
       if (req.scheduleId !== undefined) queued.scheduleIds.push(req.scheduleId);
       if (req.jump && !queued.jump) {
         this.waiting.splice(this.waiting.indexOf(queued), 1);
@@ -176,6 +184,8 @@ export class RunQueue {
       kind: req.kind,
       trigger: req.trigger,
       jump: req.jump ?? false,
+      manual,
+      trial: false,
       scheduleIds: req.scheduleId === undefined ? [] : [req.scheduleId],
       enqueuedAt: this.now(),
       runId: null,
@@ -243,8 +253,10 @@ export class RunQueue {
     return this.running.size;
   }
 
+  /** The server's breaker as health shows it: cooldownUntil is set only while the circuit is open. */
   serverState(serverId: number): { consecutiveErrors: number; cooldownUntil: number | null } {
-    return { consecutiveErrors: this.serverErrors.get(serverId) ?? 0, cooldownUntil: this.cooldownUntil(serverId) };
+    const s = this.opts.breakers.status(serverId);
+    return { consecutiveErrors: s.consecutiveErrors, cooldownUntil: s.state === 'open' ? s.retryAt : null };
   }
 
   /** Resolves when nothing runs and nothing waits (or everything waiting is held by a pause). */
@@ -297,11 +309,36 @@ export class RunQueue {
   private dispatch(): void {
     if (this.paused || this.draining) return;
     while (this.running.size < Math.max(1, this.opts.concurrency())) {
-      const next = this.waiting.find((e) => !this.running.has(e.libraryId));
+      const next = this.nextToStart();
       if (!next) break;
       this.waiting.splice(this.waiting.indexOf(next), 1);
       this.start(next);
     }
+  }
+
+  /**
+   * The first waiting entry that may start now. Work a person asked for always may; other work
+   * needs a closed circuit, or the one trial of a half-open one (the rest waits for its verdict).
+   */
+  private nextToStart(): Entry | undefined {
+    const breakers = this.opts.breakers;
+    for (const entry of [...this.waiting]) {
+      if (this.running.has(entry.libraryId)) continue;
+      if (entry.manual) return entry;
+      const state = breakers.status(entry.serverId).state;
+      if (state === 'closed') return entry;
+      if (state === 'open') {
+        // Put back by a pause or queued before the circuit opened: it waits for the next schedule.
+        this.waiting.splice(this.waiting.indexOf(entry), 1);
+        this.emitSkipped(entry.libraryId, 'server is cooling down after repeated errors');
+        continue;
+      }
+      if (breakers.allows(entry.serverId)) {
+        entry.trial = true;
+        return entry;
+      }
+    }
+    return undefined;
   }
 
   private start(entry: Entry): void {
@@ -368,13 +405,24 @@ export class RunQueue {
         message,
         at: this.now(),
       });
-      this.countServerError(entry.serverId, errorClass, message);
+      if (errorClass === 'auth') {
+        this.opts.emit({ type: 'needs_login', scope: 'server', serverId: entry.serverId, message, at: this.now() });
+      }
+      // A thrown error is judged as it is (a 5xx keeps its status); a run that reported failure
+      // is judged by the class of the error it recorded.
+      const failure = error ?? new RetroVueError(message, { code: 'RUN_FAILED', errorClass });
+      if (this.opts.breakers.recordFailure(entry.serverId, failure)) {
+        if (this.opts.breakers.status(entry.serverId).state === 'open') this.coolDown(entry.serverId);
+      } else if (entry.trial) {
+        this.opts.breakers.releaseTrial(entry.serverId);
+      }
     } else if (status === 'succeeded' || status === 'skipped') {
-      this.serverErrors.delete(entry.serverId);
-      this.serverCooldown.delete(entry.serverId);
-    } else if (!result && aborted) {
-      this.emitSkipped(entry.libraryId, `stopped: ${entry.abortReason}`);
+      this.opts.breakers.recordSuccess(entry.serverId);
+    } else {
+      if (entry.trial) this.opts.breakers.releaseTrial(entry.serverId);
+      if (!result && aborted) this.emitSkipped(entry.libraryId, `stopped: ${entry.abortReason}`);
     }
+    entry.trial = false;
 
     if (aborted && entry.abortReason === 'pause') {
       // Back to the very front, in the order they had started: on resume the engine continues
@@ -400,30 +448,15 @@ export class RunQueue {
     this.notifyIdle();
   }
 
-  private countServerError(serverId: number, errorClass: ErrorClass | null, message: string): void {
-    const count = (this.serverErrors.get(serverId) ?? 0) + 1;
-    this.serverErrors.set(serverId, count);
-    if (errorClass === 'auth') {
-      this.opts.emit({ type: 'needs_login', scope: 'server', serverId, message, at: this.now() });
-    }
-    const limits = this.opts.cooldown?.();
-    if (!limits || count < limits.maxConsecutiveErrors || limits.cooldownMs <= 0) return;
-    const until = this.now() + limits.cooldownMs;
-    this.serverCooldown.set(serverId, until);
+  /** The circuit just opened: say until when, and drop the server's waiting non-manual work. */
+  private coolDown(serverId: number): void {
+    const until = this.opts.breakers.status(serverId).retryAt ?? this.now();
     this.opts.emit({ type: 'server_cooldown', serverId, until, at: this.now() });
     for (const e of [...this.waiting]) {
-      if (e.serverId !== serverId || e.trigger === 'manual' || e.trigger === 'cli') continue;
+      if (e.serverId !== serverId || e.manual) continue;
       this.waiting.splice(this.waiting.indexOf(e), 1);
       this.emitSkipped(e.libraryId, 'server is cooling down after repeated errors');
     }
-  }
-
-  private cooldownUntil(serverId: number): number | null {
-    const until = this.serverCooldown.get(serverId);
-    if (until === undefined) return null;
-    if (until > this.now()) return until;
-    this.serverCooldown.delete(serverId);
-    return null;
   }
 
   private abort(entry: Entry, reason: 'pause' | 'cancel' | 'shutdown'): void {

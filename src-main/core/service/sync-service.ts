@@ -9,6 +9,7 @@ import type { Operation, RunTrigger, SyncKind } from '../../../src-shared/domain
 import type { ScheduleView } from '../../../src-shared/ipc/contract';
 import type { HealthStatus, QueueEntry, ServiceEvent, ServiceState } from '../../../src-shared/service-events';
 import type { SyncProgress } from '../../../src-shared/sync-types';
+import { breakerOptionsFromConfig, CircuitBreakers } from '../errors/circuit-breaker';
 import { classifyError } from '../errors/classify';
 import { describeError, UserError } from '../errors/errors';
 import type { Logger } from '../logging/logger';
@@ -154,6 +155,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       : null);
   if (!runner) throw new Error('createSyncService needs `engine` (or a `runner`)');
 
+  const breakers = new CircuitBreakers({ ...breakerOptionsFromConfig(deps.config()), now: () => clock.now() });
+
   const queue = new RunQueue({
     runner,
     concurrency: () => deps.config().concurrent_scans,
@@ -163,10 +166,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
     emit,
     now: () => clock.now(),
-    cooldown: () => ({
-      maxConsecutiveErrors: deps.config().max_consecutive_errors,
-      cooldownMs: deps.config().error_cooldown_minutes * 60_000,
-    }),
+    breakers,
     onRunEnded: (outcome) => recordOutcome(outcome),
     failureClass: (result) => lastRunErrorClass(db, result.runId),
     setTimer: (fn, ms) => clock.setTimeout(fn, ms),
@@ -390,6 +390,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       livePush.start();
       unsubscribeConfig =
         deps.subscribeConfig?.(() => {
+          breakers.configure(breakerOptionsFromConfig(deps.config()));
           scheduler.ensureDefaults();
           livePush.refresh();
           publishServiceConfig(db, name, published());
@@ -494,6 +495,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     on: (listener) => bus.on(listener),
 
     reload() {
+      // A removed server's breaker goes with it.
+      const known = new Set(listServers(db).map((s) => s.id));
+      for (const b of breakers.snapshot()) if (!known.has(b.serverId)) breakers.reset(b.serverId);
       if (state !== 'running' && state !== 'paused') return;
       queueFirstSyncs();
       scheduler.ensureDefaults();

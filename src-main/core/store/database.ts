@@ -20,6 +20,11 @@ export interface OpenStoreOptions {
   migrationsFolder: string;
   busyTimeoutMs?: number;
   readonly?: boolean;
+  /**
+   * The compiled better_sqlite3.node to load instead of the one in node_modules: the Electron
+   * main passes the build for Electron's ABI (node_modules keeps Node's, for the CLI and tests).
+   */
+  nativeBinding?: string;
 }
 
 /**
@@ -27,7 +32,10 @@ export interface OpenStoreOptions {
  * connection owner. WAL lets readers (UI queries) run beside the sync writer.
  */
 export function openStore(path: string, options: OpenStoreOptions): Store {
-  const sqlite = new Database(path, { readonly: options.readonly ?? false });
+  const sqlite = new Database(path, {
+    readonly: options.readonly ?? false,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
   try {
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (!options.readonly) {

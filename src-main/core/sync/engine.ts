@@ -6,8 +6,7 @@ import pLimit from 'p-limit';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
-import { CancelledError, describeError, PlexDataError, PlexNotFoundError, UserError } from '../errors/errors';
-import { sectionSchema } from '../plex/payloads';
+import { CancelledError, describeError, PlexAuthError, PlexNotFoundError, UserError } from '../errors/errors';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import {
@@ -30,13 +29,22 @@ import {
 } from '../store/repositories/run-repository';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
 import { cacheArtwork } from './artwork';
-import { decodeCheckpoint, encodeCheckpoint, isStale, type CheckpointPhase, type CheckpointState } from './checkpoint';
+import {
+  decodeCheckpoint,
+  encodeCheckpoint,
+  isStale,
+  type CheckpointPhase,
+  type CheckpointState,
+} from './checkpoint';
 import { createDetailLimit, runListingPhase, type LibraryRunContext, type RunCounters } from './library-run';
 import { MOVIE_PHASES } from './movie-sync';
 import { createPathMapper } from './path-mapping';
 import type { PhaseSpec } from './phase';
 import { ProgressHub, RunProgress } from './progress';
+import { fetchSections } from './sections';
 import { SHOW_PHASES } from './show-sync';
+
+export { fetchSections } from './sections';
 
 export type SyncEngineConfig = Pick<
   Config,
@@ -78,33 +86,6 @@ const KINDS: Record<LibraryType, ItemKind[]> = { movie: ['movie'], show: ['show'
 const activeRuns = new Set<number>();
 const activeLibraries = new Set<number>();
 
-/** GET /library/sections -> the server's movie and show sections. */
-export async function fetchSections(client: ServerClient, signal?: AbortSignal): Promise<PlexSection[]> {
-  const { data } = await client.get('/library/sections', { signal });
-  const dirs = data.MediaContainer.Directory ?? [];
-  if (!Array.isArray(dirs)) throw new PlexDataError('/library/sections: Directory is not an array');
-  const out: PlexSection[] = [];
-  for (const raw of dirs) {
-    const parsed = sectionSchema.safeParse(raw);
-    if (!parsed.success || (parsed.data.type !== 'movie' && parsed.data.type !== 'show')) continue;
-    const s = parsed.data;
-    out.push({
-      key: s.key,
-      title: s.title,
-      type: s.type as LibraryType,
-      agent: s.agent ?? null,
-      scanner: s.scanner ?? null,
-      language: s.language ?? null,
-      uuid: s.uuid ?? null,
-      locations: (s.Location ?? []).map((l) => l.path),
-      updatedAt: s.updatedAt ?? null,
-      scannedAt: s.scannedAt ?? null,
-      contentChangedAt: s.contentChangedAt ?? null,
-    });
-  }
-  return out;
-}
-
 function abortStatus(signal: AbortSignal | undefined): RunStatus {
   const r: unknown = signal?.reason;
   const text = r instanceof Error ? r.message : typeof r === 'string' ? r : '';
@@ -131,7 +112,14 @@ export class SyncEngine {
     const limit = pLimit(this.options.config.concurrent_scans);
     const results = await Promise.all(
       selected.map((lib) =>
-        limit(() => this.runLibrary(server, lib, sections.find((s) => s.key === lib.plexKey), opts)),
+        limit(() =>
+          this.runLibrary(
+            server,
+            lib,
+            sections.find((s) => s.key === lib.plexKey),
+            opts,
+          ),
+        ),
       ),
     );
     // The shared sections request is billed to the first library so the totals add up.
@@ -139,7 +127,11 @@ export class SyncEngine {
     return results;
   }
 
-  /** Syncs one library: one /library/sections request, then nothing more if Plex says it has not changed. */
+  /**
+   * Syncs one library: one /library/sections request, then nothing more if Plex says it has not
+   * changed. Failures end as a `failed` result (resumable next time), except a refused token:
+   * that rejects with PlexAuthError, after the run is recorded, so the caller can ask for a login.
+   */
   async syncLibrary(libraryId: number, opts: SyncOptions = {}): Promise<LibrarySyncResult> {
     const library = getLibrary(this.store.db, libraryId);
     if (!library) throw new UserError(`no library ${libraryId}`);
@@ -185,14 +177,26 @@ export class SyncEngine {
       this.store.sqlite,
       createPathMapper(this.options.config.path_replacements, server.machineIdentifier),
     );
-    const baseline = { updatedAt: section?.updatedAt ?? null, contentChangedAt: section?.contentChangedAt ?? null };
+    const baseline = {
+      updatedAt: section?.updatedAt ?? null,
+      contentChangedAt: section?.contentChangedAt ?? null,
+    };
 
     // A run of this library that died (killed process) or failed is continued, not restarted.
     const previous = latestUnfinishedRun(db, library.id);
     const previousCheckpoint = previous ? decodeCheckpoint(previous.checkpointJson) : null;
     if (previous && previous.status === 'running') {
-      if (!isStale(previous, previousCheckpoint, this.options.staleRunMs ?? 120_000, activeRuns.has(previous.id))) {
-        throw new UserError(`library ${library.title} is being synced by another process (run ${previous.id})`);
+      if (
+        !isStale(
+          previous,
+          previousCheckpoint,
+          this.options.staleRunMs ?? 120_000,
+          activeRuns.has(previous.id),
+        )
+      ) {
+        throw new UserError(
+          `library ${library.title} is being synced by another process (run ${previous.id})`,
+        );
       }
       markRunsInterrupted(db, [previous.id]);
     }
@@ -217,11 +221,29 @@ export class SyncEngine {
       library.syncedPlexUpdatedAt === baseline.updatedAt &&
       library.syncedContentChangedAt === baseline.contentChangedAt;
     if (unchanged) {
-      const run = createRun(db, { serverId: server.id, libraryId: library.id, kind, trigger, status: 'skipped' });
-      finishRun(db, run.id, 'skipped', {}, null, false);
-      return this.result(run.id, server, library, kind, trigger, 'skipped', startedAt, zeroCounters(), client, 0, {
-        skippedUnchanged: true,
+      const run = createRun(db, {
+        serverId: server.id,
+        libraryId: library.id,
+        kind,
+        trigger,
+        status: 'skipped',
       });
+      finishRun(db, run.id, 'skipped', {}, null, false);
+      return this.result(
+        run.id,
+        server,
+        library,
+        kind,
+        trigger,
+        'skipped',
+        startedAt,
+        zeroCounters(),
+        client,
+        0,
+        {
+          skippedUnchanged: true,
+        },
+      );
     }
 
     const phases = PHASES[library.type];
@@ -282,8 +304,12 @@ export class SyncEngine {
     let status: RunStatus = 'succeeded';
     let errorMessage: string | null = null;
     let deletionsDone = checkpoint.complete;
+    let authFailure: PlexAuthError | null = null;
     try {
-      if (!section) throw new PlexNotFoundError(`library "${library.title}" (key ${library.plexKey}) is no longer on the server`);
+      if (!section)
+        throw new PlexNotFoundError(
+          `library "${library.title}" (key ${library.plexKey}) is no longer on the server`,
+        );
       const order: CheckpointPhase[] = [...phases.map((p) => p.phase), 'deletions', 'artwork'];
       const startIndex = order.indexOf(checkpoint.phase);
       for (const spec of phases) {
@@ -304,9 +330,14 @@ export class SyncEngine {
           (after.updatedAt ?? null) === checkpoint.baseline.updatedAt &&
           (after.contentChangedAt ?? null) === checkpoint.baseline.contentChangedAt;
         this.store.transaction(() => {
-          if (stable) counters.removed += writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type]);
+          if (stable)
+            counters.removed += writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type]);
           checkpoint = ctx.checkpoint = { ...checkpoint, phase: 'artwork', offset: 0, complete: stable };
-          updateRun(db, run.id, { phase: 'artwork', removed: counters.removed, checkpointJson: encodeCheckpoint(checkpoint) });
+          updateRun(db, run.id, {
+            phase: 'artwork',
+            removed: counters.removed,
+            checkpointJson: encodeCheckpoint(checkpoint),
+          });
         });
         deletionsDone = stable;
         progress.advance(1);
@@ -333,6 +364,7 @@ export class SyncEngine {
       } else {
         status = 'failed';
         errorMessage = describeError(err);
+        if (err instanceof PlexAuthError) authFailure = err;
         recordSyncError(db, {
           runId: run.id,
           serverId: server.id,
@@ -351,9 +383,21 @@ export class SyncEngine {
       if (!succeeded) writer.restoreScanning(library.id);
       else {
         writer.clearSeen(library.id);
-        resolveAfterSuccessfulRun(db, { serverId: server.id, libraryId: library.id, runId: run.id, includeItems: deletionsDone });
+        resolveAfterSuccessfulRun(db, {
+          serverId: server.id,
+          libraryId: library.id,
+          runId: run.id,
+          includeItems: deletionsDone,
+        });
       }
-      finishRun(db, run.id, status, { ...counters, apiCalls: client.stats().apiCalls }, errorMessage, !succeeded);
+      finishRun(
+        db,
+        run.id,
+        status,
+        { ...counters, apiCalls: client.stats().apiCalls },
+        errorMessage,
+        !succeeded,
+      );
       recordLibraryRun(db, library.id, {
         status,
         // A run that could not check deletions leaves the baseline alone, so the next incremental runs again.
@@ -362,10 +406,22 @@ export class SyncEngine {
         deep: kind === 'deep',
       });
     });
-    const result = this.result(run.id, server, library, kind, trigger, status, startedAt, counters, client, writer.rowsWritten, {
-      resumedFromRunId: canResume ? previous.id : null,
-      errorMessage,
-    });
+    const result = this.result(
+      run.id,
+      server,
+      library,
+      kind,
+      trigger,
+      status,
+      startedAt,
+      counters,
+      client,
+      writer.rowsWritten,
+      {
+        resumedFromRunId: canResume ? previous.id : null,
+        errorMessage,
+      },
+    );
     insertMetrics(db, {
       runId: run.id,
       serverId: server.id,
@@ -381,6 +437,8 @@ export class SyncEngine {
       rowsWritten: writer.rowsWritten,
       peakRssBytes: process.memoryUsage().rss,
     });
+    // The run is recorded (failed, resumable); a refused token is the caller's to act on (re-login).
+    if (authFailure) throw authFailure;
     return result;
   }
 

@@ -237,7 +237,12 @@ export function mapItem(item: PlexItem, hasDetail: boolean): MappedItem {
       columns = { ...common, ...descriptive, tagline: n(item.tagline), edition_title: n(item.editionTitle) };
       break;
     case 'show':
-      columns = { ...common, ...descriptive, season_count: n(item.childCount), episode_count: n(item.leafCount) };
+      columns = {
+        ...common,
+        ...descriptive,
+        season_count: n(item.childCount),
+        episode_count: n(item.leafCount),
+      };
       break;
     case 'season':
       columns = { ...common, season_number: n(item.index), episode_count: n(item.leafCount) };
@@ -245,7 +250,12 @@ export function mapItem(item: PlexItem, hasDetail: boolean): MappedItem {
     case 'episode':
       versions = mapVersions(item.Media);
       chapters = mapChapters(item.Chapter);
-      columns = { ...common, ...descriptive, season_number: n(item.parentIndex), episode_number: n(item.index) };
+      columns = {
+        ...common,
+        ...descriptive,
+        season_number: n(item.parentIndex),
+        episode_number: n(item.index),
+      };
       break;
   }
   const files = versions.flatMap((v) => v.parts.map((p) => p.file));

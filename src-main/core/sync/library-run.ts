@@ -118,13 +118,24 @@ interface PreparedPage {
 }
 
 /** Classifies a page against the stored etags and starts fetching details of what changed. */
-async function preparePage(ctx: LibraryRunContext, spec: PhaseSpec, kind: ItemKind, page: Page): Promise<PreparedPage> {
+async function preparePage(
+  ctx: LibraryRunContext,
+  spec: PhaseSpec,
+  kind: ItemKind,
+  page: Page,
+): Promise<PreparedPage> {
   const invalid: Invalid[] = [];
   const listed: Array<{ raw: unknown; ratingKey: string }> = [];
   for (const raw of page.items) {
     const ratingKey = rawRatingKey(raw);
     if (ratingKey) listed.push({ raw, ratingKey });
-    else invalid.push({ raw, ratingKey: null, title: titleOf(raw), message: `invalid ${spec.kind} payload: ratingKey missing or malformed` });
+    else
+      invalid.push({
+        raw,
+        ratingKey: null,
+        title: titleOf(raw),
+        message: `invalid ${spec.kind} payload: ratingKey missing or malformed`,
+      });
   }
   const keys = listed.map((l) => l.ratingKey);
   const existing = ctx.writer.existing(kind, ctx.libraryId, keys);
@@ -140,7 +151,12 @@ async function preparePage(ctx: LibraryRunContext, spec: PhaseSpec, kind: ItemKi
   const toMark = changed.flatMap((c) => (c.existing ? [c.existing] : []));
   if (toMark.length > 0) ctx.store.transaction(() => ctx.writer.markScanning(kind, toMark));
   const details =
-    spec.withDetail && changed.length > 0 ? fetchDetails(ctx, changed.map((c) => c.ratingKey)) : Promise.resolve(null);
+    spec.withDetail && changed.length > 0
+      ? fetchDetails(
+          ctx,
+          changed.map((c) => c.ratingKey),
+        )
+      : Promise.resolve(null);
   details.catch(() => undefined);
   return { invalid, keys, existing, changed, unchanged, details };
 }
@@ -169,16 +185,29 @@ function commitPage(
   ctx.store.transaction(() => {
     // Read again: the previous page was committed after this one was classified, and a listing
     // that shifted (items added meanwhile) can repeat an item across a page boundary.
-    const current = ctx.writer.existing(kind, ctx.libraryId, changed.map((c) => c.ratingKey));
+    const current = ctx.writer.existing(
+      kind,
+      ctx.libraryId,
+      changed.map((c) => c.ratingKey),
+    );
     ctx.writer.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
     for (const bad of invalid) {
       errors += 1;
-      recordItemError(ctx, kind, bad.ratingKey, bad.title, bad.message, undefined, spec.resolveRawParents(bad.raw, ctx.maps));
+      recordItemError(
+        ctx,
+        kind,
+        bad.ratingKey,
+        bad.title,
+        bad.message,
+        undefined,
+        spec.resolveRawParents(bad.raw, ctx.maps),
+      );
     }
     for (const c of changed) {
       const now = current.get(c.ratingKey);
       // The state to transition from is the one before this run marked it scanning.
-      const stored = now && now.state === 'scanning' ? { ...now, state: now.stateBeforeScan ?? 'normal' } : now;
+      const stored =
+        now && now.state === 'scanning' ? { ...now, state: now.stateBeforeScan ?? 'normal' } : now;
       let raw: unknown = c.raw;
       let dEtag: string | null = null;
       if (spec.withDetail) {
@@ -193,7 +222,15 @@ function commitPage(
       const parsed = parseItem(spec.kind, raw);
       if (!parsed.ok) {
         errors += 1;
-        recordItemError(ctx, kind, c.ratingKey, parsed.title ?? titleOf(c.raw), parsed.message, stored, spec.resolveRawParents(raw, ctx.maps));
+        recordItemError(
+          ctx,
+          kind,
+          c.ratingKey,
+          parsed.title ?? titleOf(c.raw),
+          parsed.message,
+          stored,
+          spec.resolveRawParents(raw, ctx.maps),
+        );
         continue;
       }
       const payload: PlexItem = parsed.item;
@@ -214,12 +251,14 @@ function commitPage(
         ...(parents.parents ? { parents: parents.parents } : {}),
         writeChildren: !stored || !spec.withDetail || stored.detailEtag !== dEtag,
       });
-      if (stored?.state === 'error') resolveItemErrors(ctx.store.db, { libraryId: ctx.libraryId, itemKind: kind, ratingKey: c.ratingKey });
+      if (stored?.state === 'error')
+        resolveItemErrors(ctx.store.db, { libraryId: ctx.libraryId, itemKind: kind, ratingKey: c.ratingKey });
       if (kind === 'show') ctx.maps.shows.set(payload.ratingKey, result.id);
       if (kind === 'season') ctx.maps.seasons.set(payload.ratingKey, result.id);
       const before = c.existing ?? stored;
       if (result.inserted) added += 1;
-      else if (before && (before.etag !== c.etag || !isSettled(before.state) || before.detailEtag !== dEtag)) updated += 1;
+      else if (before && (before.etag !== c.etag || !isSettled(before.state) || before.detailEtag !== dEtag))
+        updated += 1;
       else unchanged += 1;
       lastTitle = payload.title;
     }
@@ -257,7 +296,15 @@ function recordItemError(
 ): void {
   if (ratingKey) {
     ctx.writer.writeItemError(
-      { kind, libraryId: ctx.libraryId, ratingKey, title, message, runId: ctx.runId, ...(parents ? { parents } : {}) },
+      {
+        kind,
+        libraryId: ctx.libraryId,
+        ratingKey,
+        title,
+        message,
+        runId: ctx.runId,
+        ...(parents ? { parents } : {}),
+      },
       existing,
     );
   }
@@ -279,7 +326,8 @@ function recordItemError(
 async function fetchDetails(ctx: LibraryRunContext, ratingKeys: string[]): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   const batches: string[][] = [];
-  for (let i = 0; i < ratingKeys.length; i += ctx.detailBatchSize) batches.push(ratingKeys.slice(i, i + ctx.detailBatchSize));
+  for (let i = 0; i < ratingKeys.length; i += ctx.detailBatchSize)
+    batches.push(ratingKeys.slice(i, i + ctx.detailBatchSize));
 
   const fetchBatch = async (keys: string[]): Promise<void> => {
     try {
@@ -323,7 +371,12 @@ async function adoptRekeyedShows(ctx: LibraryRunContext, changed: Candidate[]): 
     const year = rawField(c.raw, 'year');
     if (typeof title !== 'string') continue;
     const candidates = ctx.writer
-      .findShowCandidates(ctx.libraryId, typeof guid === 'string' ? guid : null, title, typeof year === 'number' ? year : null)
+      .findShowCandidates(
+        ctx.libraryId,
+        typeof guid === 'string' ? guid : null,
+        title,
+        typeof year === 'number' ? year : null,
+      )
       .filter((cand) => cand.ratingKey !== c.ratingKey && !claimed.has(cand.id));
     for (const cand of candidates) {
       if (cand.state !== 'file_not_found' && !(await isGoneFromPlex(ctx, cand.ratingKey))) continue;

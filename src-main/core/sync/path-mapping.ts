@@ -53,16 +53,17 @@ export function createPathMapper(
   machineIdentifier: string | null,
   exists: (path: string) => boolean = existsSync,
 ): PathMapper {
-  const compiled = rules
-    .filter((r) => !r.server || r.server === machineIdentifier)
-    .map(compile);
+  const compiled = rules.filter((r) => !r.server || r.server === machineIdentifier).map(compile);
 
   function map(plexPath: string): MappedPath {
     const path = normalise(plexPath);
     for (const rule of compiled) {
       const head = path.slice(0, rule.from.length);
-      const matches = rule.caseInsensitive ? head.toLowerCase() === rule.from.toLowerCase() : head === rule.from;
-      const boundary = path.length === rule.from.length || path[rule.from.length] === '/' || rule.from.endsWith('/');
+      const matches = rule.caseInsensitive
+        ? head.toLowerCase() === rule.from.toLowerCase()
+        : head === rule.from;
+      const boundary =
+        path.length === rule.from.length || path[rule.from.length] === '/' || rule.from.endsWith('/');
       if (!matches || !boundary) continue;
       const rest = path.slice(rule.from.length).replace(/^\/+/, '');
       const sep = rule.toWindows ? '\\' : '/';

@@ -4,9 +4,13 @@ import { z } from 'zod';
 import { PlexDataError, UserError } from '../errors/errors';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
-import { setLibrariesSelected, upsertLibraries, type LibraryRow } from '../store/repositories/library-repository';
+import {
+  setLibrariesSelected,
+  upsertLibraries,
+  type LibraryRow,
+} from '../store/repositories/library-repository';
 import { setChosenConnection, upsertServer, type ServerRow } from '../store/repositories/server-repository';
-import { fetchSections } from './engine';
+import { fetchSections } from './sections';
 
 const identitySchema = z.object({ machineIdentifier: z.string().min(1), version: z.string().optional() });
 const rootSchema = z.object({
@@ -29,7 +33,9 @@ export async function registerServerByUrl(
   client: ServerClient,
   opts: { select?: string[]; signal?: AbortSignal } = {},
 ): Promise<RegisteredServer> {
-  const identity = identitySchema.safeParse((await client.get('/identity', { signal: opts.signal })).data.MediaContainer);
+  const identity = identitySchema.safeParse(
+    (await client.get('/identity', { signal: opts.signal })).data.MediaContainer,
+  );
   if (!identity.success) throw new PlexDataError(`${client.baseUrl}/identity has no machineIdentifier`);
   const root = rootSchema.safeParse((await client.get('/', { signal: opts.signal })).data.MediaContainer);
   const info = root.success ? root.data : {};
@@ -52,12 +58,32 @@ export async function registerServerByUrl(
           `no movie or show library ${unknown.join(', ')} on ${server.name}; libraries: ${libraries.map((l) => `${l.plexKey} (${l.title})`).join(', ')}`,
         );
       }
-      const wanted = libraries.filter((l) => opts.select!.includes(l.plexKey) || opts.select!.includes(l.title));
-      setLibrariesSelected(store.db, libraries.filter((l) => !wanted.includes(l)).map((l) => l.id), false);
-      setLibrariesSelected(store.db, wanted.map((l) => l.id), true);
+      const wanted = libraries.filter(
+        (l) => opts.select!.includes(l.plexKey) || opts.select!.includes(l.title),
+      );
+      setLibrariesSelected(
+        store.db,
+        libraries.filter((l) => !wanted.includes(l)).map((l) => l.id),
+        false,
+      );
+      setLibrariesSelected(
+        store.db,
+        wanted.map((l) => l.id),
+        true,
+      );
     } else {
-      setLibrariesSelected(store.db, libraries.map((l) => l.id), true);
+      setLibrariesSelected(
+        store.db,
+        libraries.map((l) => l.id),
+        true,
+      );
     }
-    return { server, libraries: libraries.map((l) => ({ ...l, selected: !opts.select?.length || opts.select.includes(l.plexKey) || opts.select.includes(l.title) })) };
+    return {
+      server,
+      libraries: libraries.map((l) => ({
+        ...l,
+        selected: !opts.select?.length || opts.select.includes(l.plexKey) || opts.select.includes(l.title),
+      })),
+    };
   });
 }

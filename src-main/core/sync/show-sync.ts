@@ -21,7 +21,8 @@ export const SEASON_PHASE: PhaseSpec<'season'> = {
   needs: ['shows'],
   resolveParents(item, maps) {
     const showId = maps.shows.get(item.parentRatingKey);
-    if (showId === undefined) return { ok: false, message: `season's show ${item.parentRatingKey} is not in the library` };
+    if (showId === undefined)
+      return { ok: false, message: `season's show ${item.parentRatingKey} is not in the library` };
     return { ok: true, parents: { showId } };
   },
   resolveRawParents(raw, maps) {

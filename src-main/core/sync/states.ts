@@ -41,7 +41,8 @@ export function transition(current: StateSnapshot | null, event: StateEvent): St
     case 'gone':
       return { state: 'file_not_found', stateBeforeScan: null };
     case 'scan_abandoned':
-      if (!current || current.state !== 'scanning') return current ?? { state: 'normal', stateBeforeScan: null };
+      if (!current || current.state !== 'scanning')
+        return current ?? { state: 'normal', stateBeforeScan: null };
       return { state: current.stateBeforeScan ?? 'normal', stateBeforeScan: null };
   }
 }

@@ -1,18 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Loading } from '../../components/common';
+import { useNow } from '../../lib/use-now';
 import { useLogin, useSession, useStores } from '../../stores';
 
 const POLL_MS = 2000;
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
-}
 
 export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () => void }) {
   const pin = useLogin((s) => s.pin);
@@ -27,7 +18,7 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
   const desktop = useSession((s) => s.info?.shell === 'electron');
   const { login } = useStores();
   const waiting = pin?.status === 'waiting';
-  const now = useNow(waiting);
+  const now = useNow(1000, waiting);
 
   // A fresh code on arrival, unless one is still waiting (e.g. the user navigated back and forth).
   useEffect(() => {

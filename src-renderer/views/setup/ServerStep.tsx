@@ -97,7 +97,7 @@ export function ServerStep({
       ) : null}
 
       <div className="server-list" role="radiogroup" aria-label="Servers">
-        {servers.map((server) => {
+        {servers.map((server, index) => {
           const latency = bestLatency(server);
           const isSelected = selected === server.id;
           return (
@@ -105,14 +105,29 @@ export function ServerStep({
               key={server.id}
               role="radio"
               aria-checked={isSelected}
-              tabIndex={0}
+              tabIndex={isSelected || (selected === null && index === 0) ? 0 : -1}
               className={`server-card ${isSelected ? 'selected' : ''}`}
               onClick={() => setChosen(server.id)}
               onKeyDown={(e) => {
                 if (e.key === ' ' || e.key === 'Enter') {
                   e.preventDefault();
                   setChosen(server.id);
+                  return;
                 }
+                // Arrow keys move the choice, as in any radio group.
+                const step =
+                  e.key === 'ArrowDown' || e.key === 'ArrowRight'
+                    ? 1
+                    : e.key === 'ArrowUp' || e.key === 'ArrowLeft'
+                      ? -1
+                      : 0;
+                if (!step) return;
+                e.preventDefault();
+                const next = servers[(index + step + servers.length) % servers.length];
+                if (!next) return;
+                setChosen(next.id);
+                const cards = e.currentTarget.parentElement?.querySelectorAll<HTMLElement>('[role="radio"]');
+                cards?.[(index + step + servers.length) % servers.length]?.focus();
               }}
             >
               <div className="server-head">

@@ -104,7 +104,9 @@ export class MediaWriter {
     let s = this.childStmts.get(shape);
     if (!s) {
       const cols = Object.keys(row);
-      s = this.sqlite.prepare(`insert into ${table} (${cols.join(',')}) values (${cols.map((c) => `@${c}`).join(',')})`);
+      s = this.sqlite.prepare(
+        `insert into ${table} (${cols.join(',')}) values (${cols.map((c) => `@${c}`).join(',')})`,
+      );
       this.childStmts.set(shape, s);
     }
     const r = s.run(row);
@@ -114,22 +116,29 @@ export class MediaWriter {
 
   private update(table: string, id: number, row: Row): void {
     const cols = Object.keys(row);
-    this.run(`update ${table} set ${cols.map((c) => `${c} = ?`).join(', ')} where id = ?`, ...cols.map((c) => row[c]), id);
+    this.run(
+      `update ${table} set ${cols.map((c) => `${c} = ?`).join(', ')} where id = ?`,
+      ...cols.map((c) => row[c]),
+      id,
+    );
   }
 
   existing(kind: ItemKind, libraryId: number, ratingKeys: readonly string[]): Map<string, ExistingItem> {
     const out = new Map<string, ExistingItem>();
     if (ratingKeys.length === 0) return out;
-    const rows = this.stmt(SELECT_EXISTING(MEDIA_TABLE[kind])).all(libraryId, JSON.stringify(ratingKeys)) as ExistingItem[];
+    const rows = this.stmt(SELECT_EXISTING(MEDIA_TABLE[kind])).all(
+      libraryId,
+      JSON.stringify(ratingKeys),
+    ) as ExistingItem[];
     for (const r of rows) out.set(r.ratingKey, r);
     return out;
   }
 
   /** ratingKey -> id of every item of a kind in a library (parent lookups). */
   idsByRatingKey(kind: 'show' | 'season', libraryId: number): Map<string, number> {
-    const rows = this.stmt(`select plex_rating_key as rk, id from ${MEDIA_TABLE[kind]} where library_id = ?`).all(
-      libraryId,
-    ) as Array<{ rk: string; id: number }>;
+    const rows = this.stmt(
+      `select plex_rating_key as rk, id from ${MEDIA_TABLE[kind]} where library_id = ?`,
+    ).all(libraryId) as Array<{ rk: string; id: number }>;
     return new Map(rows.map((r) => [r.rk, r.id]));
   }
 
@@ -152,7 +161,10 @@ export class MediaWriter {
   /** Undoes `scanning` left by a run that ended (or died) before finishing those items. */
   restoreScanning(libraryId: number): number {
     let n = 0;
-    const fallback = transition({ state: 'scanning', stateBeforeScan: null }, { type: 'scan_abandoned' }).state;
+    const fallback = transition(
+      { state: 'scanning', stateBeforeScan: null },
+      { type: 'scan_abandoned' },
+    ).state;
     for (const table of Object.values(MEDIA_TABLE)) {
       n += this.run(
         `update ${table} set state = coalesce(state_before_scan, ?), state_before_scan = null
@@ -170,7 +182,8 @@ export class MediaWriter {
     const table = MEDIA_TABLE[kind];
     const now = Date.now();
     const checks = input.writeChildren || !existing ? [] : this.recheckFiles(kind, existing.id);
-    const files: FileCheck[] = input.writeChildren || !existing ? item.files.map((f) => this.paths.check(f).state) : checks;
+    const files: FileCheck[] =
+      input.writeChildren || !existing ? item.files.map((f) => this.paths.check(f).state) : checks;
     const next = transition(existing ?? null, { type: 'synced', files: combineFileChecks(files) });
     const row: Row = {
       ...item.columns,
@@ -246,18 +259,27 @@ export class MediaWriter {
 
   /** Gives an existing row a new ratingKey (Plex re-added the same show under a new key). */
   rekey(kind: ItemKind, id: number, ratingKey: string): void {
-    this.run(`update ${MEDIA_TABLE[kind]} set plex_rating_key = ?, modified_at = ? where id = ?`, ratingKey, Date.now(), id);
+    this.run(
+      `update ${MEDIA_TABLE[kind]} set plex_rating_key = ?, modified_at = ? where id = ?`,
+      ratingKey,
+      Date.now(),
+      id,
+    );
   }
 
   /** A show row of this library that could be the same show under another key: by guid, then title+year. */
-  findShowCandidates(libraryId: number, guid: string | null, title: string, year: number | null): ExistingItem[] {
+  findShowCandidates(
+    libraryId: number,
+    guid: string | null,
+    title: string,
+    year: number | null,
+  ): ExistingItem[] {
     const cols = `id, plex_rating_key as ratingKey, etag, detail_etag as detailEtag, state,
       state_before_scan as stateBeforeScan, thumb_url as thumbUrl, art_url as artUrl`;
     if (guid) {
-      const byGuid = this.stmt(`select ${cols} from shows where library_id = ? and plex_guid = ? order by id`).all(
-        libraryId,
-        guid,
-      ) as ExistingItem[];
+      const byGuid = this.stmt(
+        `select ${cols} from shows where library_id = ? and plex_guid = ? order by id`,
+      ).all(libraryId, guid) as ExistingItem[];
       if (byGuid.length > 0) return byGuid;
     }
     return this.stmt(
@@ -329,7 +351,13 @@ export class MediaWriter {
       this.run(`delete from item_tags where item_kind = ? and item_id = ?`, kind, id);
       this.run(`delete from cast_roles where item_kind = ? and item_id = ?`, kind, id);
     }
-    for (const g of item.guids) this.insertChild('guids', 'guids', { item_kind: kind, item_id: id, provider: g.provider, value: g.value });
+    for (const g of item.guids)
+      this.insertChild('guids', 'guids', {
+        item_kind: kind,
+        item_id: id,
+        provider: g.provider,
+        value: g.value,
+      });
     for (const t of item.tags) {
       this.run(
         `insert or ignore into item_tags (item_kind, item_id, tag_id, position) values (?, ?, ?, ?)`,
@@ -380,7 +408,13 @@ export class MediaWriter {
     return parts.map((p) => {
       const check = this.paths.check(p.file);
       if (check.localPath !== p.localPath || check.state !== p.fileState) {
-        this.run(`update media_parts set local_path = ?, file_state = ?, checked_at = ? where id = ?`, check.localPath, check.state, now, p.id);
+        this.run(
+          `update media_parts set local_path = ?, file_state = ?, checked_at = ? where id = ?`,
+          check.localPath,
+          check.state,
+          now,
+          p.id,
+        );
       }
       return check.state;
     });
@@ -391,7 +425,9 @@ export class MediaWriter {
     const cached = this.tagIds.get(key);
     if (cached !== undefined) return cached;
     this.run(`insert or ignore into tags (kind, name) values (?, ?)`, kind, name);
-    const row = this.stmt(`select id from tags where kind = ? and name = ?`).get(kind, name) as { id: number };
+    const row = this.stmt(`select id from tags where kind = ? and name = ?`).get(kind, name) as {
+      id: number;
+    };
     this.tagIds.set(key, row.id);
     return row.id;
   }
@@ -400,9 +436,9 @@ export class MediaWriter {
     const key = `${name}\u0000${tagKey ?? ''}`;
     const cached = this.personIds.get(key);
     if (cached !== undefined) return cached;
-    const found = this.stmt(`select id, thumb_url as thumb from people where name = ? and plex_tag_key is ?`).get(name, tagKey) as
-      | { id: number; thumb: string | null }
-      | undefined;
+    const found = this.stmt(
+      `select id, thumb_url as thumb from people where name = ? and plex_tag_key is ?`,
+    ).get(name, tagKey) as { id: number; thumb: string | null } | undefined;
     let id: number;
     if (found) {
       id = found.id;
@@ -439,13 +475,19 @@ export interface PendingArtwork {
 }
 
 /** Artwork of a library's items that has no cached file yet (and has not failed). */
-export function pendingArtwork(sqlite: Database.Database, libraryId: number, limit: number): PendingArtwork[] {
+export function pendingArtwork(
+  sqlite: Database.Database,
+  libraryId: number,
+  limit: number,
+): PendingArtwork[] {
   const parts = Object.entries(MEDIA_TABLE).map(
     ([kind, table]) =>
       `select a.id, a.plex_url as plexUrl from artwork a join ${table} i on i.id = a.item_id
         where a.item_kind = '${kind}' and i.library_id = @lib and a.cache_file is null and a.last_error is null`,
   );
-  return sqlite.prepare(`${parts.join(' union all ')} limit @limit`).all({ lib: libraryId, limit }) as PendingArtwork[];
+  return sqlite
+    .prepare(`${parts.join(' union all ')} limit @limit`)
+    .all({ lib: libraryId, limit }) as PendingArtwork[];
 }
 
 export function setArtworkResult(
@@ -454,7 +496,9 @@ export function setArtworkResult(
   result: { cacheFile: string; bytes: number } | { error: string },
 ): void {
   if ('error' in result) {
-    sqlite.prepare(`update artwork set last_error = ?, fetched_at = ? where id = ?`).run(result.error, Date.now(), id);
+    sqlite
+      .prepare(`update artwork set last_error = ?, fetched_at = ? where id = ?`)
+      .run(result.error, Date.now(), id);
   } else {
     sqlite
       .prepare(`update artwork set cache_file = ?, bytes = ?, fetched_at = ?, last_error = null where id = ?`)

@@ -45,7 +45,13 @@ export function getRun(db: Db, id: number): RunRow | undefined {
 
 /** The newest run of a library that ended without finishing (or is still marked running). */
 export function latestUnfinishedRun(db: Db, libraryId: number): RunRow | undefined {
-  const latest = db.select().from(syncRuns).where(eq(syncRuns.libraryId, libraryId)).orderBy(desc(syncRuns.id)).limit(1).get();
+  const latest = db
+    .select()
+    .from(syncRuns)
+    .where(eq(syncRuns.libraryId, libraryId))
+    .orderBy(desc(syncRuns.id))
+    .limit(1)
+    .get();
   if (!latest) return undefined;
   return ['running', 'interrupted', 'failed'].includes(latest.status) ? latest : undefined;
 }
