@@ -109,6 +109,8 @@ function totals(library: LibraryView): { kind: ItemKind; total: number; states: 
 
 function LibraryCard({ library }: { library: LibraryView }) {
   const now = useNow(30_000);
+  // A sync that finished since the clock last ticked reads "0 seconds ago", not "in 0 seconds".
+  const lastSync = relativeTime(library.lastSyncAt, Math.max(now, library.lastSyncAt ?? 0));
   const progress = useLibraries((s) => s.progress[library.id] ?? null);
   const entry: QueueEntry | null = useLibraries(
     (s) => s.queue.find((q) => q.libraryId === library.id) ?? null,
@@ -220,7 +222,7 @@ function LibraryCard({ library }: { library: LibraryView }) {
       <div className="card-foot">
         <div className="small">
           <div>
-            <span className="muted">Last sync</span> {relativeTime(library.lastSyncAt, now)}
+            <span className="muted">Last sync</span> {lastSync}
           </div>
           <div>
             <span className="muted">Next sync</span>{' '}

@@ -1,4 +1,5 @@
-// npm run bench [-- --movies N --shows N --episodes N --latency MS --naive-seconds S --large]
+// npm run bench [-- --movies N --shows N --episodes N --latency MS --naive-seconds S
+//                  --large [N,N] --only-large --worker-flags="--max-semi-space-size=4"]
 // Syncs the fake Plex (own process, fixed latency per request) from a fresh process per scenario
 // and prints time, requests, rows written and peak RSS beside the targets. Not a test: figures.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +28,11 @@ const LARGE_SIZES =
         .split(',')
         .map(Number);
 const ONLY_LARGE = args.includes('--only-large');
+/** Node flags for the measured process, e.g. --worker-flags=--max-semi-space-size=4 (V8 sizes its young generation from the machine's RAM). */
+const WORKER_FLAGS = (args.find((a) => a.startsWith('--worker-flags=')) ?? '--worker-flags=')
+  .slice('--worker-flags='.length)
+  .split(' ')
+  .filter(Boolean);
 
 const TSX = ['--import', 'tsx'];
 const here = __dirname;
@@ -90,7 +96,7 @@ let workerScript = '';
 
 function worker(argv: string[]): Promise<Record<string, number | string[]>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [workerScript, ...argv], {
+    const child = spawn(process.execPath, [...WORKER_FLAGS, workerScript, ...argv], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,

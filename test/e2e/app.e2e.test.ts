@@ -174,9 +174,8 @@ describe.skipIf(!existsSync(CHROMIUM))('RetroVue in the browser (retrovue serve)
     await page.getByRole('button', { name: /keep 2 libraries in sync/i }).click();
     const moviesCard = page.getByRole('article', { name: 'Movies' });
     await moviesCard.waitFor({ timeout: 15_000 });
-    await page.getByRole('progressbar').first().waitFor({ timeout: 15_000 });
-    // Let the bar's width transition settle so the picture matches the numbers.
-    await page.waitForTimeout(250);
+    // A live snapshot (phase, counts, rate), not just the queued state.
+    await page.locator('[role="progressbar"][aria-valuenow]').first().waitFor({ timeout: 15_000 });
     await shot('05-syncing');
 
     const snapshot = fake.control.snapshot().items;

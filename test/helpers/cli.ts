@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -18,4 +18,30 @@ export function runRetrovue(
     input: '',
   });
   return Object.assign(result, { json: () => JSON.parse(result.stdout) as unknown });
+}
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  json: () => unknown;
+}
+
+/**
+ * The CLI in a child process, awaited without blocking: a fake Plex living in the test's process
+ * keeps answering while the command runs (runRetrovue's spawnSync would freeze it).
+ */
+export function runRetrovueAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const child = spawn(TSX, [join(ROOT, 'src-main', 'cli', 'main.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) =>
+    child.on('close', (status) => resolve({ status, stdout, stderr, json: () => JSON.parse(stdout) as unknown })),
+  );
 }

@@ -19,10 +19,14 @@ import {
 } from '../../src-main/core/metrics/stats';
 import { listAudit, recordAudit } from '../../src-main/core/store/repositories/audit-repository';
 import {
+  countErrorRetry,
   errorCountsByDay,
+  getSyncError,
   listSyncErrors,
+  pageSyncErrors,
   recordSyncError,
   resolveAfterSuccessfulRun,
+  resolveErrorsById,
   resolveErrorsByFingerprint,
   resolveItemErrors,
   topRecurringErrors,
@@ -120,6 +124,36 @@ describe('sync_errors', () => {
     const back = recordSyncError(store.db, { error: new PlexNotFoundError('gone'), serverId, libraryId, itemKind: 'movie', ratingKey: '7', at: T0 + DAY })!;
     expect(back.repeated).toBe(false);
     expect(back.fingerprint).toBe(item.fingerprint);
+  });
+
+  it('pages errors for the UI with names and totals; a person resolves or retries them by id', () => {
+    const { store, serverId, libraryId } = setup();
+    const old = recordSyncError(store.db, { error: new PlexDataError('bad item'), serverId, libraryId, itemKind: 'movie', ratingKey: '1', at: T0 })!;
+    const net = recordSyncError(store.db, { error: new PlexNetworkError('ECONNRESET'), serverId, at: T0 + DAY })!;
+    const recent = recordSyncError(store.db, { error: new PlexDataError('bad item'), serverId, libraryId, itemKind: 'movie', ratingKey: '2', at: T0 + 2 * DAY })!;
+    // The old one happens again: latest occurrence comes first.
+    recordSyncError(store.db, { error: new PlexDataError('bad item'), serverId, libraryId, itemKind: 'movie', ratingKey: '1', at: T0 + 3 * DAY });
+
+    const all = pageSyncErrors(store.db, {});
+    expect(all.total).toBe(3);
+    expect(all.rows.map((r) => r.error.id)).toEqual([old.id, recent.id, net.id]);
+    expect(all.rows[0]).toMatchObject({ serverName: 'Home', libraryTitle: 'Movies' });
+    expect(all.rows[2]).toMatchObject({ serverName: 'Home', libraryTitle: null });
+
+    const page = pageSyncErrors(store.db, { errorClass: 'data', limit: 1, offset: 1 });
+    expect(page).toMatchObject({ total: 2, rows: [{ error: { id: recent.id } }] });
+    expect(pageSyncErrors(store.db, { since: T0 + DAY }).rows.map((r) => r.error.id)).toEqual([recent.id, net.id]);
+    expect(pageSyncErrors(store.db, { libraryId }).total).toBe(2);
+
+    expect(resolveErrorsById(store.db, [net.id, recent.id], T0 + 4 * DAY)).toBe(2);
+    expect(resolveErrorsById(store.db, [net.id], T0 + 5 * DAY)).toBe(0);
+    expect(getSyncError(store.db, net.id)!.resolvedAt).toBe(T0 + 4 * DAY);
+    expect(pageSyncErrors(store.db, { unresolvedOnly: true }).rows.map((r) => r.error.id)).toEqual([old.id]);
+
+    const before = getSyncError(store.db, old.id)!.retryCount;
+    countErrorRetry(store.db, old.id);
+    expect(getSyncError(store.db, old.id)!.retryCount).toBe(before + 1);
+    expect(getSyncError(store.db, 9999)).toBeUndefined();
   });
 
   it('an incremental run leaves item errors open', () => {

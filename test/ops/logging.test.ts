@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PlexAuthError } from '../../src-main/core/errors/errors';
@@ -115,5 +115,26 @@ describe('logger', () => {
     expect(n(prev.at(-1)!)).toBe(n(live[0]!) - 1);
     expect(n(older.at(-1)!)).toBe(n(prev[0]!) - 1);
     expect(n(older[0]!)).toBeGreaterThan(0);
+  });
+
+  it('a log folder that cannot be used turns the file off, and a file lost later costs one line, not a stack', () => {
+    const t = tempDir('retrovue-log-');
+    cleanups.push(t.cleanup);
+    const stderr: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (stderr.push(String(chunk)), true));
+    writeFileSync(join(t.dir, 'not-a-folder'), '');
+    expect(configureLogging({ dir: join(t.dir, 'not-a-folder', 'logs'), level: 'info', maxFileMb: 1, maxFiles: 2, consoleLevel: false })).toBe(false);
+    expect(logFilePath()).toBeNull();
+    getLogger('x').info('goes nowhere');
+    expect(stderr).toEqual([]);
+
+    // The folder was fine at start and is replaced by a file while running.
+    const dir = join(t.dir, 'logs-later');
+    expect(configureLogging({ dir, level: 'info', maxFileMb: 1, maxFiles: 2, consoleLevel: false, fileName: 'later.log' })).toBe(true);
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, '');
+    getLogger('x').info('cannot be written');
+    expect(stderr.join('')).toMatch(/^electron-log\.transports\.file: Can't write to .*later\.log .*\n$/);
+    expect(stderr.join('')).not.toMatch(/\n\s+at /);
   });
 });

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthStatus, ServiceEvent } from '../../src-shared/service-events';
 import { startFakePlex } from '../fake-plex';
+import { runRetrovueAsync as runRetrovue } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
 
 const ROOT = join(__dirname, '..', '..');
@@ -58,25 +59,6 @@ function startDaemon(dataDir: string, args: string[] = []): Daemon {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return { child, lines, exited, stderr: () => stderr };
-}
-
-/**
- * The CLI in a child process, awaited without blocking: the fake Plex lives in this process and must
- * keep answering while the command runs (spawnSync would freeze it).
- */
-function runRetrovue(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string; json: () => unknown }> {
-  const child = spawn(TSX, [join(ROOT, 'src-main', 'cli', 'main.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) =>
-    child.on('close', (status) => resolve({ status, stdout, stderr, json: () => JSON.parse(stdout) as unknown })),
-  );
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {

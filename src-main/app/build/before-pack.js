@@ -18,7 +18,8 @@ async function beforePack(context, rebuild) {
   const result = await ensureElectronSqlite({
     projectDir: context.packager.projectDir,
     electronVersion: electronVersion(context),
-    platform: context.electronPlatformName,
+    // A Mac App Store build runs as darwin: name the folder as the packaged app will look for it.
+    platform: context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName,
     arch: Arch[context.arch],
     log: (line) => process.stdout.write(`  • ${line}\n`),
     ...(rebuild ? { rebuild } : {}),

@@ -6,7 +6,7 @@ import { createFileVault, VAULT_FILE } from '../../core/account/file-vault';
 import { ConfigStore } from '../../core/config/config-store';
 import { resolveServerAccess } from '../../core/discovery/server-access';
 import { UserError } from '../../core/errors/errors';
-import { configureLogging, getLogger } from '../../core/logging/logger';
+import { getLogger } from '../../core/logging/logger';
 import { identityHeaders, PRODUCT_VERSION } from '../../core/plex/identity';
 import { scheduledOperations } from '../../core/service/operations';
 import { createSyncService, type StopReport } from '../../core/service/sync-service';
@@ -72,14 +72,7 @@ export function registerDaemon(program: Command, ctx: () => CliContext): void {
       const configStore = ConfigStore.open({ dataDir: c.dataDir });
       const config = () => configStore.config;
       const healthPort = opts.healthPort !== undefined ? parsePort(opts.healthPort) : config().health_port;
-      configureLogging({
-        dir: join(c.dataDir, 'logs'),
-        level: config().log_level,
-        maxFileMb: config().log_max_file_mb,
-        maxFiles: config().log_max_files,
-        // stdout carries the event lines; the console log goes to stderr and stays short.
-        consoleLevel: 'warn',
-      });
+      // The file log in the data folder is set up for every command by the CLI's entry point.
       const store = c.openStore();
       const vault = createFileVault(join(c.dataDir, VAULT_FILE));
       const account = createAccountContext({ db: store.db, config: config(), vault, actor: 'cli' });

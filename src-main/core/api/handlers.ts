@@ -10,6 +10,7 @@ import { RetroVueError, UserError } from '../errors/errors';
 import type { SyncService } from '../service/sync-service';
 import type { Store } from '../store/database';
 import { recordAudit, type AuditActor } from '../store/repositories/audit-repository';
+import { countErrorRetry, getSyncError, pageSyncErrors, resolveErrorsById } from '../store/repositories/error-repository';
 import { getItemDetail, sampleLibraryFile, searchItems } from '../store/repositories/item-query-repository';
 import { getLibrary, listLibraries, setLibrariesSelected } from '../store/repositories/library-repository';
 import { nextRunByLibrary } from '../store/repositories/schedule-repository';
@@ -18,9 +19,9 @@ import { itemCountsByLibrary } from '../store/repositories/status-repository';
 import { libraries } from '../store/schema';
 import { createPathMapper } from '../sync/path-mapping';
 import type { LoginSession } from './login-session';
-import { countRetry, getError, listErrors, readStats, resolveErrors } from './ops-queries';
 import type { ServerDirectory } from './ports';
-import { accountView, libraryView, serverView } from './views';
+import { statsView } from './stats-view';
+import { accountView, errorView, libraryView, serverView } from './views';
 
 export interface ApiContext {
   store: Store;
@@ -76,6 +77,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       return a ? accountView(a) : null;
     },
     'account:logout': async () => {
+      // The account service records login and logout in the audit log, whoever triggers them.
       ctx.login.cancel();
       await ctx.account.logout();
     },
@@ -90,6 +92,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       return listServers(db).map(serverView);
     },
     'servers:addManual': async ({ url, token }) => {
+      // Audited as server_added by addManualServer, in the same transaction as the server row.
       const row = await ctx.servers.addManual(url, token);
       ctx.sync.reload();
       return serverView(row);
@@ -141,7 +144,9 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       if (ids === undefined) ids = listLibraries(db).filter((l) => l.selected).map((l) => l.id);
       else requireLibraries(ids);
       if (ids.length === 0) throw new UserError('no library is selected for syncing', 'NOTHING_SELECTED');
-      return ctx.sync.requestSync({ libraryIds: ids, kind, trigger: 'manual', jump: true });
+      const queue = ctx.sync.requestSync({ libraryIds: ids, kind, trigger: 'manual', jump: true });
+      recordAudit(db, { actor: ctx.actor, action: 'manual_sync', details: { libraryIds: ids, kind } });
+      return queue;
     },
     'sync:cancel': ({ libraryId }) => ctx.sync.cancel(libraryId),
     'sync:pause': () => ctx.sync.pause(),
@@ -155,16 +160,25 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     },
     'schedules:describe': ({ cron }) => ctx.sync.schedules.describe(cron),
 
-    'errors:list': (filter) => listErrors(db, filter),
-    'errors:resolve': ({ ids }) => ({ resolved: resolveErrors(db, ids) }),
+    'errors:list': ({ includeResolved, ...filter }) => {
+      const page = pageSyncErrors(db, { ...filter, unresolvedOnly: !includeResolved });
+      return { rows: page.rows.map((r) => errorView(r.error, r)), total: page.total };
+    },
+    'errors:resolve': ({ ids }) => {
+      const resolved = resolveErrorsById(db, ids);
+      recordAudit(db, { actor: ctx.actor, action: 'errors_resolved', details: { ids, resolved } });
+      return { resolved };
+    },
     'errors:retry': ({ id }) => {
-      const error = getError(db, id);
+      const error = getSyncError(db, id);
       if (!error) throw new NotFoundError(`error ${id}`);
       if (error.libraryId === null) throw new UserError('this error is not tied to a library; nothing to retry', 'NOTHING_TO_RETRY');
-      countRetry(db, id);
-      return ctx.sync.requestSync({ libraryIds: [error.libraryId], kind: 'incremental', trigger: 'manual', jump: true });
+      countErrorRetry(db, id);
+      const queue = ctx.sync.requestSync({ libraryIds: [error.libraryId], kind: 'incremental', trigger: 'manual', jump: true });
+      recordAudit(db, { actor: ctx.actor, action: 'error_retried', details: { errorId: id, libraryId: error.libraryId } });
+      return queue;
     },
-    'stats:get': ({ since }) => readStats(db, since),
+    'stats:get': ({ since }) => statsView(db, since),
 
     'items:search': (search) => searchItems(db, search),
     'items:get': ({ kind, id }) => {
@@ -174,7 +188,12 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     },
 
     'config:get': () => ctx.config.config,
-    'config:update': async (patch): Promise<Config> => (await ctx.config.update(patch)).config,
+    'config:update': async (patch): Promise<Config> => {
+      const result = await ctx.config.update(patch);
+      // Keys only, as `retrovue config set` records them: values stay in config.json.
+      recordAudit(db, { actor: ctx.actor, action: 'config_changed', details: { keys: Object.keys(patch), changed: result.changed } });
+      return result.config;
+    },
   };
 }
 

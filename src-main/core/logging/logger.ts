@@ -2,7 +2,7 @@
 // core never needs Electron. The file gets one JSON object per line (machine-readable, rotated by
 // size keeping N files); the console gets a short readable line on stderr (stdout stays clean for
 // `--json`). Every message and field passes through redaction before any transport sees it.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, parse } from 'node:path';
 import electronLog from 'electron-log/node';
 import type { LogLevel as ElectronLogLevel, LogMessage } from 'electron-log';
@@ -53,6 +53,14 @@ base.transports.console.writeFn = ({ message }) => {
   process.stderr.write(`${String(message.data[0])}\n`);
 };
 base.transports.file.format = ({ message }) => [JSON.stringify(jsonLine(message))];
+// electron-log reports a log file it cannot write through its default instance's console, stack
+// and all; one line on stderr says the same.
+electronLog.transports.console.format = ({ message }) => [
+  redact(message.data.map((d) => (d instanceof Error ? d.message : String(d))).join(' ')),
+];
+electronLog.transports.console.writeFn = ({ message }) => {
+  process.stderr.write(`${String(message.data[0])}\n`);
+};
 // Redact once, before any transport: a secret must not depend on each transport remembering to.
 base.hooks.push((message) => ({
   ...message,
@@ -106,17 +114,29 @@ function rotate(livePath: string, maxFiles: number): void {
   renameSync(livePath, numbered(1));
 }
 
-/** Turns the file transport on (or moves it) and sets levels. Safe to call again on config change. */
-export function configureLogging(options: LoggingOptions): void {
+/**
+ * Turns the file transport on (or moves it) and sets levels. Safe to call again on config change.
+ * Returns false when the folder cannot be created: the console goes on alone.
+ */
+export function configureLogging(options: LoggingOptions): boolean {
+  const file = base.transports.file;
+  base.transports.console.level =
+    options.consoleLevel === undefined ? (options.level as ElectronLogLevel) : options.consoleLevel;
+  try {
+    mkdirSync(options.dir, { recursive: true });
+  } catch {
+    // The command or app reports the unusable data folder itself, in its own words.
+    file.level = false;
+    currentFile = null;
+    return false;
+  }
   const fileName = options.fileName ?? 'retrovue.log';
   currentFile = join(options.dir, fileName);
-  const file = base.transports.file;
   file.resolvePathFn = () => currentFile as string;
   file.maxSize = Math.round(options.maxFileMb * 1024 * 1024);
   file.archiveLogFn = (old) => rotate(old.path, options.maxFiles);
   file.level = options.level as ElectronLogLevel;
-  base.transports.console.level =
-    options.consoleLevel === undefined ? (options.level as ElectronLogLevel) : options.consoleLevel;
+  return true;
 }
 
 /** Applies a new level to the file and the console (the config's log_level changed). */

@@ -1,10 +1,11 @@
 // Read side of metrics for a time range: sync statistics, performance over time, error analytics
 // and health. The UI charts and `retrovue stats` both use these.
-import { sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { ErrorClass } from '../../../src-shared/domain';
 import type { BreakerStatus } from '../errors/circuit-breaker';
 import { UserError } from '../errors/errors';
 import type { Db } from '../store/database';
+import { libraries, syncMetrics, syncRuns } from '../store/schema';
 import {
   errorCountsByDay,
   topRecurringErrors,
@@ -176,6 +177,52 @@ export function performanceOverTime(db: Db, range: TimeRange, bucket: Bucket = '
     rowsWritten: r.rows,
     errors: r.errors,
   }));
+}
+
+export interface RunWithLibrary {
+  run: typeof syncRuns.$inferSelect;
+  libraryTitle: string | null;
+}
+
+/** The runs started in the range, newest first, with their library's title. */
+export function runsInRange(db: Db, range: TimeRange, limit: number): RunWithLibrary[] {
+  return db
+    .select({ run: syncRuns, libraryTitle: libraries.title })
+    .from(syncRuns)
+    .leftJoin(libraries, eq(libraries.id, syncRuns.libraryId))
+    .where(and(gte(syncRuns.startedAt, range.since), lt(syncRuns.startedAt, range.until)))
+    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.id))
+    .limit(limit)
+    .all();
+}
+
+/** One operation's cost, unbucketed: the points of the performance chart. */
+export interface OperationPoint {
+  at: number;
+  libraryTitle: string | null;
+  durationMs: number;
+  itemsProcessed: number;
+  apiCalls: number;
+  rowsWritten: number;
+}
+
+/** Operations in the range, oldest first, at most `limit` of them. */
+export function operationsInRange(db: Db, range: TimeRange, limit: number): OperationPoint[] {
+  return db
+    .select({
+      at: syncMetrics.startedAt,
+      libraryTitle: libraries.title,
+      durationMs: syncMetrics.durationMs,
+      itemsProcessed: syncMetrics.itemsProcessed,
+      apiCalls: syncMetrics.apiCalls,
+      rowsWritten: syncMetrics.rowsWritten,
+    })
+    .from(syncMetrics)
+    .leftJoin(libraries, eq(libraries.id, syncMetrics.libraryId))
+    .where(and(gte(syncMetrics.startedAt, range.since), lt(syncMetrics.startedAt, range.until)))
+    .orderBy(syncMetrics.startedAt)
+    .limit(limit)
+    .all();
 }
 
 export interface ErrorAnalytics {

@@ -12,8 +12,8 @@ import { recordSyncError, resolveItemErrors } from '../store/repositories/error-
 import { updateRun } from '../store/repositories/run-repository';
 import { encodeCheckpoint, type CheckpointState } from './checkpoint';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
-import { mapItem } from './item-mapper';
-import type { ParentIds, ParentMaps, PhaseSpec } from './phase';
+import { mapItem, type MappedItem } from './item-mapper';
+import type { ParentIds, ParentMaps, ParentResult, PhaseSpec } from './phase';
 import type { RunProgress } from './progress';
 import { isSettled } from './states';
 
@@ -97,15 +97,49 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
   });
   // Details of page N+1 are fetched while page N is written.
   let pending: Promise<void> | null = null;
-  for await (const page of pages) {
-    throwIfAborted(ctx.signal);
-    if (page.totalSize !== null) ctx.progress.setTotal(page.totalSize);
-    const prepared = await preparePage(ctx, spec, kind, page);
+  try {
+    for await (const page of pages) {
+      throwIfAborted(ctx.signal);
+      if (page.totalSize !== null) ctx.progress.setTotal(page.totalSize);
+      const prepared = await preparePage(ctx, spec, kind, page);
+      await pending;
+      pending = prepared.details.then((details) => commitPage(ctx, spec, kind, page, prepared, details));
+      pending.catch(() => undefined);
+    }
     await pending;
-    pending = prepared.details.then((details) => commitPage(ctx, spec, kind, page, prepared, details));
-    pending.catch(() => undefined);
+  } catch (err) {
+    // Never leave a page commit running behind a run that is being wound up.
+    await pending?.catch(() => undefined);
+    throw err;
   }
-  await pending;
+}
+
+/**
+ * An item validated, mapped and given its parents as soon as its payload arrives, so the raw
+ * detail payloads (the bulk of a sync's memory) are dropped batch by batch, not held per page.
+ */
+type ReadyItem =
+  | { ok: true; title: string; mapped: MappedItem; detailEtag: string | null; parents: ParentResult }
+  | { ok: false; title: string | null; message: string; parents: ParentIds | undefined };
+
+function readyItem(spec: PhaseSpec, raw: unknown, maps: ParentMaps): ReadyItem {
+  const parsed = parseItem(spec.kind, raw);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      title: parsed.title,
+      message: parsed.message,
+      parents: spec.resolveRawParents(raw, maps),
+    };
+  }
+  const item: PlexItem = parsed.item;
+  return {
+    ok: true,
+    title: item.title,
+    mapped: mapItem(item, spec.withDetail),
+    detailEtag: spec.withDetail ? detailEtag(raw) : null,
+    parents: spec.resolveParents(item as ParsedItem<PlexItemType> as never, maps),
+  };
 }
 
 interface PreparedPage {
@@ -114,7 +148,7 @@ interface PreparedPage {
   existing: Map<string, ExistingItem>;
   changed: Candidate[];
   unchanged: number;
-  details: Promise<Map<string, unknown> | null>;
+  details: Promise<Map<string, ReadyItem> | null>;
 }
 
 /** Classifies a page against the stored etags and starts fetching details of what changed. */
@@ -154,6 +188,7 @@ async function preparePage(
     spec.withDetail && changed.length > 0
       ? fetchDetails(
           ctx,
+          spec,
           changed.map((c) => c.ratingKey),
         )
       : Promise.resolve(null);
@@ -173,7 +208,7 @@ function commitPage(
   kind: ItemKind,
   page: Page,
   prepared: PreparedPage,
-  details: Map<string, unknown> | null,
+  details: Map<string, ReadyItem> | null,
 ): void {
   throwIfAborted(ctx.signal);
   const { invalid, keys, changed } = prepared;
@@ -208,42 +243,35 @@ function commitPage(
       // The state to transition from is the one before this run marked it scanning.
       const stored =
         now && now.state === 'scanning' ? { ...now, state: now.stateBeforeScan ?? 'normal' } : now;
-      let raw: unknown = c.raw;
-      let dEtag: string | null = null;
-      if (spec.withDetail) {
-        raw = details?.get(c.ratingKey);
-        if (raw === undefined) {
-          // Listed, then gone before its details came: not seen after all.
-          ctx.writer.unmarkSeen(ctx.checkpoint.chainRunId, kind, c.ratingKey);
-          continue;
-        }
-        dEtag = detailEtag(raw);
+      const ready = spec.withDetail ? details?.get(c.ratingKey) : readyItem(spec, c.raw, ctx.maps);
+      if (ready === undefined) {
+        // Listed, then gone before its details came: not seen after all.
+        ctx.writer.unmarkSeen(ctx.checkpoint.chainRunId, kind, c.ratingKey);
+        continue;
       }
-      const parsed = parseItem(spec.kind, raw);
-      if (!parsed.ok) {
+      if (!ready.ok) {
         errors += 1;
         recordItemError(
           ctx,
           kind,
           c.ratingKey,
-          parsed.title ?? titleOf(c.raw),
-          parsed.message,
+          ready.title ?? titleOf(c.raw),
+          ready.message,
           stored,
-          spec.resolveRawParents(raw, ctx.maps),
+          ready.parents,
         );
         continue;
       }
-      const payload: PlexItem = parsed.item;
-      const parents = spec.resolveParents(payload as ParsedItem<PlexItemType> as never, ctx.maps);
+      const { parents, detailEtag: dEtag } = ready;
       if (!parents.ok) {
         errors += 1;
-        recordItemError(ctx, kind, c.ratingKey, payload.title, parents.message, stored, undefined);
+        recordItemError(ctx, kind, c.ratingKey, ready.title, parents.message, stored, undefined);
         continue;
       }
       const result = ctx.writer.writeItem({
         kind,
         libraryId: ctx.libraryId,
-        item: mapItem(payload, spec.withDetail),
+        item: ready.mapped,
         existing: stored,
         etag: c.etag,
         detailEtag: dEtag,
@@ -253,14 +281,14 @@ function commitPage(
       });
       if (stored?.state === 'error')
         resolveItemErrors(ctx.store.db, { libraryId: ctx.libraryId, itemKind: kind, ratingKey: c.ratingKey });
-      if (kind === 'show') ctx.maps.shows.set(payload.ratingKey, result.id);
-      if (kind === 'season') ctx.maps.seasons.set(payload.ratingKey, result.id);
+      if (kind === 'show') ctx.maps.shows.set(c.ratingKey, result.id);
+      if (kind === 'season') ctx.maps.seasons.set(c.ratingKey, result.id);
       const before = c.existing ?? stored;
       if (result.inserted) added += 1;
       else if (before && (before.etag !== c.etag || !isSettled(before.state) || before.detailEtag !== dEtag))
         updated += 1;
       else unchanged += 1;
-      lastTitle = payload.title;
+      lastTitle = ready.title;
     }
     const counters = ctx.counters;
     counters.added += added;
@@ -323,8 +351,12 @@ function recordItemError(
  * `/library/metadata/1,2,3?includeChapters=1` in batches, a few at a time. A 404 for a batch means
  * none of it exists; the batch is split until the missing items are isolated.
  */
-async function fetchDetails(ctx: LibraryRunContext, ratingKeys: string[]): Promise<Map<string, unknown>> {
-  const out = new Map<string, unknown>();
+async function fetchDetails(
+  ctx: LibraryRunContext,
+  spec: PhaseSpec,
+  ratingKeys: string[],
+): Promise<Map<string, ReadyItem>> {
+  const out = new Map<string, ReadyItem>();
   const batches: string[][] = [];
   for (let i = 0; i < ratingKeys.length; i += ctx.detailBatchSize)
     batches.push(ratingKeys.slice(i, i + ctx.detailBatchSize));
@@ -341,7 +373,7 @@ async function fetchDetails(ctx: LibraryRunContext, ratingKeys: string[]): Promi
       for (const raw of items) {
         const rk = raw && typeof raw === 'object' ? (raw as { ratingKey?: unknown }).ratingKey : undefined;
         const key = typeof rk === 'string' || typeof rk === 'number' ? String(rk) : undefined;
-        if (key !== undefined && wanted.has(key)) out.set(key, raw);
+        if (key !== undefined && wanted.has(key)) out.set(key, readyItem(spec, raw, ctx.maps));
       }
     } catch (err) {
       if (err instanceof PlexNotFoundError && keys.length > 1) {

@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = [
   'server_removed',
   'config_changed',
   'manual_sync',
+  'errors_resolved',
+  'error_retried',
   'cleanup',
   'restore',
   'maintenance',

@@ -2,12 +2,12 @@
 // how often it repeated. An unresolved error that happens again (same fingerprint) is the same row
 // with a higher retry_count; a later success for the same thing sets resolved_at.
 import { createHash } from 'node:crypto';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { ErrorClass, ItemKind } from '../../../../src-shared/domain';
 import { classifyError } from '../../errors/classify';
 import { redact, redactValue } from '../../logging/redact';
 import type { Db } from '../database';
-import { syncErrors } from '../schema';
+import { libraries, servers, syncErrors } from '../schema';
 
 export interface ErrorScope {
   runId?: number | null;
@@ -192,24 +192,78 @@ export function resolveAfterSuccessfulRun(
 
 export interface ErrorListOptions {
   unresolvedOnly?: boolean;
+  errorClass?: ErrorClass;
   serverId?: number;
   libraryId?: number;
+  /** First occurrence at or after (unix ms). */
+  since?: number;
   limit?: number;
+  offset?: number;
 }
 
-export function listSyncErrors(db: Db, opts: ErrorListOptions = {}): SyncErrorRow[] {
-  const where = and(
+function errorFilter(opts: ErrorListOptions): SQL | undefined {
+  return and(
     opts.unresolvedOnly ? isNull(syncErrors.resolvedAt) : undefined,
+    opts.errorClass ? eq(syncErrors.errorClass, opts.errorClass) : undefined,
     opts.serverId !== undefined ? eq(syncErrors.serverId, opts.serverId) : undefined,
     opts.libraryId !== undefined ? eq(syncErrors.libraryId, opts.libraryId) : undefined,
+    opts.since !== undefined ? gte(syncErrors.occurredAt, opts.since) : undefined,
   );
+}
+
+/** Latest occurrence first: an old error that just happened again is news. */
+const LATEST_FIRST = [desc(sql`coalesce(${syncErrors.lastOccurredAt}, ${syncErrors.occurredAt})`), desc(syncErrors.id)];
+
+export function listSyncErrors(db: Db, opts: ErrorListOptions = {}): SyncErrorRow[] {
   return db
     .select()
     .from(syncErrors)
-    .where(where)
-    .orderBy(desc(sql`coalesce(${syncErrors.lastOccurredAt}, ${syncErrors.occurredAt})`), desc(syncErrors.id))
+    .where(errorFilter(opts))
+    .orderBy(...LATEST_FIRST)
     .limit(opts.limit ?? 100)
+    .offset(opts.offset ?? 0)
     .all();
+}
+
+export interface NamedSyncError {
+  error: SyncErrorRow;
+  serverName: string | null;
+  libraryTitle: string | null;
+}
+
+/** One page of errors with the server and library names the UI shows, and how many match in all. */
+export function pageSyncErrors(db: Db, opts: ErrorListOptions): { rows: NamedSyncError[]; total: number } {
+  const where = errorFilter(opts);
+  const total = db.select({ n: count() }).from(syncErrors).where(where).get()?.n ?? 0;
+  const rows = db
+    .select({ error: syncErrors, serverName: servers.name, libraryTitle: libraries.title })
+    .from(syncErrors)
+    .leftJoin(servers, eq(servers.id, syncErrors.serverId))
+    .leftJoin(libraries, eq(libraries.id, syncErrors.libraryId))
+    .where(where)
+    .orderBy(...LATEST_FIRST)
+    .limit(opts.limit ?? 100)
+    .offset(opts.offset ?? 0)
+    .all();
+  return { rows, total };
+}
+
+export function getSyncError(db: Db, id: number): SyncErrorRow | undefined {
+  return db.select().from(syncErrors).where(eq(syncErrors.id, id)).get();
+}
+
+/** A person marked these resolved; returns how many were still open. */
+export function resolveErrorsById(db: Db, ids: number[], at = Date.now()): number {
+  return db
+    .update(syncErrors)
+    .set({ resolvedAt: at })
+    .where(and(inArray(syncErrors.id, ids), isNull(syncErrors.resolvedAt)))
+    .run().changes;
+}
+
+/** A person asked for another try: counted on the error. */
+export function countErrorRetry(db: Db, id: number): void {
+  db.update(syncErrors).set({ retryCount: sql`${syncErrors.retryCount} + 1` }).where(eq(syncErrors.id, id)).run();
 }
 
 export interface TimeRange {

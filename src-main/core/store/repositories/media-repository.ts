@@ -68,6 +68,7 @@ const SELECT_EXISTING = (table: string) =>
 export class MediaWriter {
   rowsWritten = 0;
   private readonly stmts = new Map<string, Database.Statement>();
+  private readonly childStmts = new Map<string, Database.Statement>();
   private readonly tagIds = new Map<string, number>();
   private readonly personIds = new Map<string, number>();
 
@@ -96,8 +97,6 @@ export class MediaWriter {
     const sql = `insert into ${table} (${cols.join(',')}) values (${cols.map((c) => `@${c}`).join(',')})`;
     return Number(this.run(sql, row).lastInsertRowid);
   }
-
-  private readonly childStmts = new Map<string, Database.Statement>();
 
   /** Insert of a row shape that never varies under `shape` (the mapper's fixed shapes): no SQL building per row. */
   private insertChild(shape: string, table: string, row: Row): number {
