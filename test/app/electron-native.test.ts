@@ -207,7 +207,9 @@ describe('launcher with an Electron binary', () => {
     expect(ran.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
     expect(readFileSync(binding, 'utf8')).toBe(`electron build for ${V}`);
     expect(calls).toHaveLength(1);
-    expect(lines).toContain(`RetroVue: building better-sqlite3 12.0.0 for Electron ${V} (${process.platform}-${process.arch})\n`);
+    expect(lines).toContain(
+      `RetroVue: building better-sqlite3 12.0.0 for Electron ${V} (${process.platform}-${process.arch}); once per Electron version, it takes a minute or two\n`,
+    );
 
     // The second start reuses the build.
     const mtime = statSync(binding).mtimeMs;

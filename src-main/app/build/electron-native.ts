@@ -144,7 +144,10 @@ export async function ensureElectronSqlite(options: ElectronSqliteOptions): Prom
   if (plan.cached) return { binding: plan.binding, built: false };
   const log = options.log ?? (() => undefined);
   const rebuild = options.rebuild ?? electronRebuild(options.projectDir);
-  log(`building ${MODULE} ${plan.moduleVersion} for Electron ${plan.target.electronVersion} (${plan.target.platform}-${plan.target.arch})`);
+  log(
+    `building ${MODULE} ${plan.moduleVersion} for Electron ${plan.target.electronVersion} (${plan.target.platform}-${plan.target.arch}); ` +
+      'once per Electron version, it takes a minute or two',
+  );
   rmSync(plan.staging, { recursive: true, force: true });
   try {
     // The Node build in build/ is what we must not reuse; deps/ (SQLite's sources) is needed.

@@ -1,8 +1,8 @@
-// The app core wires the scheduler's database-wide operations to the real maintenance code: a
-// cleanup that fell due while the app was closed runs on the next start and archives for real.
-import { readdirSync } from 'node:fs';
+// What the app core wires up for the desktop app and `retrovue serve`: the scheduler's
+// database-wide operations run the real maintenance code, and the log goes to <dataDir>/logs.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServiceEvent } from '../../src-shared/service-events';
 import { createFileVault, VAULT_FILE } from '../../src-main/core/account/file-vault';
 import { createAppCore, type AppCore } from '../../src-main/core/app-core';
@@ -17,9 +17,10 @@ const DAY = 86_400_000;
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
+  vi.restoreAllMocks();
 });
 
-function newCore(dataDir: string): AppCore {
+function newCore(dataDir: string, options: { fileLogging?: boolean; env?: NodeJS.ProcessEnv } = {}): AppCore {
   return createAppCore({
     dataDir,
     migrationsFolder: MIGRATIONS,
@@ -27,8 +28,8 @@ function newCore(dataDir: string): AppCore {
     shell: 'web',
     healthPort: null,
     gdm: false,
-    fileLogging: false,
-    env: { RETROVUE_PLEX_TV_URL: 'http://127.0.0.1:1', RETROVUE_ARTWORK_CACHE: 'false' },
+    fileLogging: options.fileLogging ?? false,
+    env: { RETROVUE_PLEX_TV_URL: 'http://127.0.0.1:1', RETROVUE_ARTWORK_CACHE: 'false', ...options.env },
   });
 }
 
@@ -85,3 +86,33 @@ describe('scheduled operations in the app core', () => {
     }
   });
 });
+
+describe('logging in the app core', () => {
+  it('writes JSON lines to <dataDir>/logs at the configured level, and follows a level change', async () => {
+    const { dir, cleanup } = tempDir('retrovue-core-log-');
+    cleanups.push(cleanup);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const core = newCore(dir, { fileLogging: true });
+    await core.start();
+    cleanups.push(() => core.stop());
+    const file = join(dir, 'logs', 'retrovue.log');
+    const read = () =>
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { level: string; scope?: string; msg: string });
+    // The service reports its state changes at info.
+    expect(read()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'info', scope: 'service.service', msg: 'state' })]));
+    expect(core.info.logDir).toBe(join(dir, 'logs'));
+
+    await core.handlers['config:update']({ log_level: 'warn' });
+    const before = read().length;
+    await core.handlers['sync:pause'](undefined);
+    await core.handlers['sync:resume'](undefined);
+    expect(read()).toHaveLength(before);
+    await core.handlers['config:update']({ log_level: 'info' });
+    await core.handlers['sync:pause'](undefined);
+    expect(read().slice(before).map((l) => l.msg)).toEqual(expect.arrayContaining(['paused']));
+  });
+});
+
