@@ -26,7 +26,7 @@ import { DB_FILE, locateMigrations } from './paths';
 import { scheduledOperations } from './service/operations';
 import { createSyncService, type SyncService } from './service/sync-service';
 import { openStore, type Store } from './store/database';
-import { listLibraries } from './store/repositories/library-repository';
+import { listLibraries, setLibrariesSelected } from './store/repositories/library-repository';
 import { listServers } from './store/repositories/server-repository';
 
 export type ShellKind = 'electron' | 'web';
@@ -287,6 +287,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       if (listServers(store.db).length > 0) return;
       const server = await servers.addManual(demo.url, demo.token);
       await servers.refreshLibraries(server.id);
+      // The demo exists to show syncing: every library is selected, which queues its first sync.
+      setLibrariesSelected(store.db, listLibraries(store.db, server.id).map((l) => l.id), true);
       sync.reload();
       log.info('demo server added', { name: server.name });
     };
