@@ -15,6 +15,8 @@ export interface GdmInfo {
  */
 export class GdmResponder {
   private socket: Socket | undefined;
+  /** How many discovery queries were answered: lets a test tell one query from a retry storm. */
+  answered = 0;
 
   constructor(private readonly info: GdmInfo) {}
 
@@ -23,6 +25,7 @@ export class GdmResponder {
     this.socket = socket;
     socket.on('message', (msg, rinfo) => {
       if (!msg.toString('latin1').startsWith('M-SEARCH')) return;
+      this.answered += 1;
       socket.send(Buffer.from(this.reply(), 'utf8'), rinfo.port, rinfo.address);
     });
     await new Promise<void>((resolve, reject) => {
