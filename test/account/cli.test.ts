@@ -5,16 +5,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliContext } from '../../src-main/cli/context';
-import { resolveStoredServer } from '../../src-main/cli/plex-session';
-import { ConfigStore } from '../../src-main/core/config/config-store';
-import { createServerClient } from '../../src-main/core/plex/server-client';
-import { SyncEngine } from '../../src-main/core/sync/engine';
-import { registerServerByUrl } from '../../src-main/core/sync/server-setup';
 import { startFakePlex, type FakePlex } from '../fake-plex';
+import { RETROVUE_COMMAND } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
 
 const ROOT = join(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 interface Run {
   code: number | null;
@@ -28,7 +23,7 @@ function retrovue(
   onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [join(ROOT, 'src-main', 'cli', 'main.ts'), ...args], {
+    const child = spawn(RETROVUE_COMMAND[0], [...RETROVUE_COMMAND.slice(1), ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,27 +87,60 @@ describe('retrovue login / servers / libraries / logout', () => {
     expect(run.stdout).not.toContain(token);
   });
 
-  it('the stored login is enough to sync: server, connection and token come from the data folder', async () => {
+  it('the stored login is enough to sync: `retrovue sync` takes server, connection and token from the data folder', async () => {
+    const run = await retrovue(['sync', '--json'], env);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as {
+      ok: boolean;
+      server: { url: string };
+      libraries: { status: string }[];
+      totals: { added: number };
+    };
+    expect(summary.ok).toBe(true);
+    expect(summary.server.url.replace(/\/$/, '')).toBe(fake.pmsUrl);
+    expect(summary.libraries.map((l) => l.status)).toEqual(['succeeded', 'succeeded']);
+    const snapshot = fake.control.snapshot();
+    expect(summary.totals.added).toBe(snapshot.items.length);
     const c = cliContext({ dataDir: data.dir, json: false });
     const store = c.openStore();
     try {
-      const stored = await resolveStoredServer(c, store);
-      expect(stored.access).toMatchObject({ baseUrl: fake.pmsUrl, machineIdentifier: fake.machineIdentifier });
-      const client = createServerClient({ baseUrl: stored.access.baseUrl, token: stored.access.token, identity: stored.identity });
-      try {
-        const { server } = await registerServerByUrl(store, client);
-        expect(server.id).toBe(stored.access.serverId);
-        const engine = new SyncEngine({ store, config: ConfigStore.open({ dataDir: data.dir }).config, clientFor: () => client, dataDir: data.dir });
-        const results = await engine.syncServer(server.id, { trigger: 'cli' });
-        expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
-      } finally {
-        client.close();
-      }
       const count = (table: string) => (store.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-      expect(count('movies')).toBe(5);
-      expect(count('episodes')).toBe(6);
+      expect(count('movies')).toBe(snapshot.items.filter((i) => i.type === 'movie').length);
+      expect(count('episodes')).toBe(snapshot.items.filter((i) => i.type === 'episode').length);
     } finally {
       store.close();
+    }
+    expect(readFileSync(join(data.dir, 'retrovue.db')).includes(fake.token)).toBe(false);
+  });
+
+  it('sync with a stored login whose token was revoked marks the server and says to log in again', async () => {
+    const other = tempDir();
+    try {
+      const otherEnv = { ...env, RETROVUE_DATA_DIR: other.dir };
+      let approved = false;
+      const login = await retrovue(['login', '--no-gdm'], otherEnv, (out) => {
+        const code = /[#&?]code=([a-z0-9]+)/i.exec(out)?.[1];
+        if (code && !approved) {
+          approved = true;
+          fake.control.approvePin(code);
+        }
+      });
+      expect(login.code).toBe(0);
+      const vault = JSON.parse(readFileSync(join(other.dir, 'tokens.json'), 'utf8')) as {
+        entries: Record<string, { scheme: string; data: string }>;
+      };
+      const tokens = Object.values(vault.entries).map((e) => e.data);
+      expect(tokens.length).toBeGreaterThan(0);
+      for (const t of tokens) fake.control.revokeToken(t);
+      const run = await retrovue(['sync'], otherEnv);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr.trim().split('\n').pop()).toMatch(/retrovue login|needs login|log in/i);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      const again = await retrovue(['servers', '--json'], otherEnv);
+      expect(again.stdout).toMatch(/"needsLogin": true/);
+    } finally {
+      other.cleanup();
     }
   });
 

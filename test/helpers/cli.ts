@@ -2,7 +2,18 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/**
+ * How to start the CLI from source: node itself with tsx's loader, not the tsx wrapper, so signals
+ * (Ctrl-C, SIGTERM) reach the CLI directly instead of through a relay that can race its handlers.
+ */
+export const RETROVUE_COMMAND: readonly [string, ...string[]] = [
+  process.execPath,
+  '--import',
+  'tsx',
+  join(ROOT, 'src-main', 'cli', 'main.ts'),
+];
+const [NODE, ...CLI_ARGS] = RETROVUE_COMMAND;
 
 /** Runs the real CLI from source in a child process, as a user would (no TTY, no stdin). */
 export function runRetrovue(
@@ -10,7 +21,7 @@ export function runRetrovue(
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 60_000,
 ): SpawnSyncReturns<string> & { json: () => unknown } {
-  const result = spawnSync(TSX, [join(ROOT, 'src-main', 'cli', 'main.ts'), ...args], {
+  const result = spawnSync(NODE, [...CLI_ARGS, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...env },
@@ -32,7 +43,7 @@ export interface CliRun {
  * keeps answering while the command runs (runRetrovue's spawnSync would freeze it).
  */
 export function runRetrovueAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const child = spawn(TSX, [join(ROOT, 'src-main', 'cli', 'main.ts'), ...args], {
+  const child = spawn(NODE, [...CLI_ARGS, ...args], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,11 +7,10 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthStatus, ServiceEvent } from '../../src-shared/service-events';
 import { startFakePlex } from '../fake-plex';
-import { runRetrovueAsync as runRetrovue } from '../helpers/cli';
+import { RETROVUE_COMMAND, runRetrovueAsync as runRetrovue } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
 
 const ROOT = join(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -25,7 +24,7 @@ interface Daemon {
 }
 
 function startDaemon(dataDir: string, args: string[] = []): Daemon {
-  const child = spawn(TSX, [join(ROOT, 'src-main', 'cli', 'main.ts'), '--data-dir', dataDir, '--json', 'daemon', '--health-port', '0', ...args], {
+  const child = spawn(RETROVUE_COMMAND[0], [...RETROVUE_COMMAND.slice(1), '--data-dir', dataDir, '--json', 'daemon', '--health-port', '0', ...args], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,16 +3,18 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { PathReplacement } from '../../../src-shared/config-schema';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
 import { ConfigStore } from '../../core/config/config-store';
-import { UserError } from '../../core/errors/errors';
+import { PlexAuthError, UserError } from '../../core/errors/errors';
 import { loadClientIdentifier, makeIdentity } from '../../core/plex/identity';
 import { createServerClient } from '../../core/plex/server-client';
 import { PAUSE, SyncEngine } from '../../core/sync/engine';
 import { registerServerByUrl } from '../../core/sync/server-setup';
 import type { CliContext } from '../context';
+import { resolveStoredServer } from '../plex-session';
 import { emit, table } from '../output';
 
 interface SyncFlags {
-  serverUrl: string;
+  serverUrl?: string;
+  server?: string;
   token?: string;
   library?: string[];
   deep?: boolean;
@@ -44,11 +46,29 @@ function parsePathMap(values: string[] | undefined): PathReplacement[] {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+function directServer(serverUrl: string, token: string | undefined): { url: string; token: string } {
+  if (!token) throw new UserError('a Plex token is required with --server-url: --token TOKEN or PLEX_TOKEN');
+  try {
+    return { url: new URL(serverUrl).toString(), token };
+  } catch {
+    throw new UserError(`--server-url is not a URL: ${serverUrl}`);
+  }
+}
+
+function parseServerId(value: string): number {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0) throw new UserError(`--server needs a server id, got "${value}"`);
+  return id;
+}
+
 export function registerSync(program: Command, ctx: () => CliContext): void {
   program
     .command('sync')
-    .description('sync a server straight from its URL: its movie and show libraries into the database')
-    .requiredOption('--server-url <url>', 'server address, e.g. http://192.168.1.10:32400')
+    .description(
+      'sync a server into the database: the stored login\'s server, or one given by --server-url and --token',
+    )
+    .option('--server-url <url>', 'server address, e.g. http://192.168.1.10:32400 (default: the stored login)')
+    .option('--server <id>', 'which stored server to sync (see `retrovue servers`) when there are several')
     .addOption(new Option('--token <token>', 'Plex token (or set PLEX_TOKEN)').env('PLEX_TOKEN'))
     .option(
       '--library <key>',
@@ -63,23 +83,32 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
     )
     .action(async (flags: SyncFlags) => {
       const c = ctx();
-      if (!flags.token) throw new UserError('a Plex token is required: --token TOKEN or PLEX_TOKEN');
-      let url: URL;
-      try {
-        url = new URL(flags.serverUrl);
-      } catch {
-        throw new UserError(`--server-url is not a URL: ${flags.serverUrl}`);
-      }
+      const direct = flags.serverUrl !== undefined ? directServer(flags.serverUrl, flags.token) : null;
+      const serverId = flags.server !== undefined ? parseServerId(flags.server) : undefined;
       const pathMap = parsePathMap(flags.pathMap);
       const config = ConfigStore.open({ dataDir: c.dataDir }).config;
       const store = c.openStore();
       const controller = new AbortController();
       const onSigint = () => controller.abort(PAUSE);
       process.once('SIGINT', onSigint);
+      const identity = makeIdentity(loadClientIdentifier(store.db));
+      let stored: Awaited<ReturnType<typeof resolveStoredServer>> | null = null;
+      try {
+        if (!direct) {
+          stored = await resolveStoredServer(c, store, {
+            ...(serverId !== undefined ? { serverId } : {}),
+            signal: controller.signal,
+          });
+        }
+      } catch (err) {
+        process.removeListener('SIGINT', onSigint);
+        store.close();
+        throw err;
+      }
       const client = createServerClient({
-        baseUrl: url.toString(),
-        token: flags.token,
-        identity: makeIdentity(loadClientIdentifier(store.db)),
+        baseUrl: direct ? direct.url : stored!.access.baseUrl,
+        token: direct ? direct.token : stored!.access.token,
+        identity,
         timeoutMs: config.api_timeout_seconds * 1000,
         retry: { attempts: config.retry_attempts, delayMs: config.retry_delay_seconds * 1000 },
       });
@@ -121,6 +150,13 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
         };
         emit(c, summary, renderSummary);
         if (!summary.ok) process.exitCode = 1;
+      } catch (err) {
+        // A dead token: mark the server so nothing keeps retrying it, and say what to do.
+        if (err instanceof PlexAuthError && stored) {
+          await stored.reportUnauthorized(err.message);
+          throw new UserError(`${stored.access.name} refused the stored token: run \`retrovue login\` again`);
+        }
+        throw err;
       } finally {
         bar?.stop();
         process.removeListener('SIGINT', onSigint);
