@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseItem, sectionSchema } from '../../src-main/core/plex/payloads';
+import { isUsualItem, ITEM_SCHEMAS, parseItem, sectionSchema } from '../../src-main/core/plex/payloads';
 import { detailEtag, listEtag } from '../../src-main/core/sync/etag';
 import { mapGuids, mapItem } from '../../src-main/core/sync/item-mapper';
 import { combineFileChecks, createPathMapper } from '../../src-main/core/sync/path-mapping';
@@ -192,6 +192,87 @@ describe('payloads and mapping', () => {
     });
   });
 
+  it('takes the fast path only for entries zod accepts, with the same mapped rows', () => {
+    const usualMovie = structuredClone(movie) as Record<string, unknown> & typeof movie;
+    usualMovie.Media[0]!.Part[0]!.Stream[2]!.forced = true as never;
+    const episode = {
+      ...structuredClone(usualMovie),
+      type: 'episode',
+      ratingKey: '6001',
+      parentRatingKey: '6000',
+      grandparentRatingKey: '5999',
+      index: 3,
+      parentIndex: 1,
+      originallyAvailableAt: '2001-02-03',
+      viewCount: 4,
+    };
+    expect(isUsualItem('movie', usualMovie)).toBe(true);
+    expect(isUsualItem('episode', episode)).toBe(true);
+    expect(isUsualItem('movie', movie)).toBe(false); // forced: 1 needs zod's transform
+
+    const values: unknown[] = [
+      undefined,
+      null,
+      '',
+      'x'.repeat(2001),
+      -1,
+      0,
+      1,
+      1.5,
+      1e16,
+      true,
+      '12',
+      [],
+      {},
+    ];
+    const paths = [
+      ['ratingKey'],
+      ['title'],
+      ['summary'],
+      ['year'],
+      ['duration'],
+      ['addedAt'],
+      ['originallyAvailableAt'],
+      ['thumb'],
+      ['grandparentRatingKey'],
+      ['parentRatingKey'],
+      ['index'],
+      ['Media'],
+      ['Media', 0, 'id'],
+      ['Media', 0, 'Part'],
+      ['Media', 0, 'Part', 0, 'file'],
+      ['Media', 0, 'Part', 0, 'size'],
+      ['Media', 0, 'Part', 0, 'Stream', 0, 'default'],
+      ['Media', 0, 'Part', 0, 'Stream', 1, 'streamType'],
+      ['Media', 0, 'Part', 0, 'Stream', 1, 'id'],
+      ['Chapter', 0, 'startTimeOffset'],
+      ['Genre', 0, 'tag'],
+      ['Role', 0, 'tagKey'],
+      ['Guid', 0, 'id'],
+    ];
+    let fast = 0;
+    for (const [kind, base] of [
+      ['movie', usualMovie],
+      ['episode', episode],
+    ] as const) {
+      for (const path of paths) {
+        for (const value of values) {
+          const raw = structuredClone(base) as Record<string, unknown>;
+          let at: Record<string | number, unknown> = raw;
+          for (const k of path.slice(0, -1)) at = at[k] as Record<string | number, unknown>;
+          at[path.at(-1)!] = value;
+          if (!isUsualItem(kind, raw)) continue;
+          fast += 1;
+          const viaZod = ITEM_SCHEMAS[kind].safeParse(raw);
+          expect(viaZod.success, `${kind} ${path.join('.')} = ${JSON.stringify(value)}`).toBe(true);
+          if (!viaZod.success) continue;
+          expect(mapItem(raw as never, true)).toEqual(mapItem(viaZod.data, true));
+        }
+      }
+    }
+    expect(fast).toBeGreaterThan(40);
+  });
+
   it('keeps contentChangedAt as a decimal string', () => {
     const s = sectionSchema.parse({ key: 1, type: 'movie', title: 'M', contentChangedAt: 6867504 });
     expect(s).toMatchObject({ key: '1', contentChangedAt: '6867504' });
@@ -219,6 +300,11 @@ describe('payloads and mapping', () => {
       }),
     ).not.toBe(base);
     expect(detailEtag({ ...movie, Chapter: [] })).not.toBe(detailEtag(movie));
+    expect(detailEtag({ ...movie, Role: [{ tag: 'Some Actor' }] })).not.toBe(detailEtag(movie));
+    // Fields of the item's own row leave the child rows alone.
+    expect(detailEtag({ ...movie, summary: 'edited', title: 'Renamed', viewCount: 9 })).toBe(
+      detailEtag(movie),
+    );
   });
 });
 

@@ -21,13 +21,13 @@ import { MediaWriter } from '../store/repositories/media-repository';
 import {
   createRun,
   finishRun,
-  insertMetrics,
   latestUnfinishedRun,
   markRunsInterrupted,
   recordLibraryRun,
   updateRun,
 } from '../store/repositories/run-repository';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
+import { recordMetric } from '../metrics/metrics-writer';
 import { cacheArtwork } from './artwork';
 import {
   decodeCheckpoint,
@@ -37,6 +37,7 @@ import {
   type CheckpointState,
 } from './checkpoint';
 import { createDetailLimit, runListingPhase, type LibraryRunContext, type RunCounters } from './library-run';
+import { limitHeapGrowth } from './heap-tuning';
 import { MOVIE_PHASES } from './movie-sync';
 import { createPathMapper } from './path-mapping';
 import type { PhaseSpec } from './phase';
@@ -98,6 +99,7 @@ export class SyncEngine {
 
   constructor(private readonly options: SyncEngineOptions) {
     this.store = options.store;
+    limitHeapGrowth();
   }
 
   /** Syncs every selected library of a server; one /library/sections request serves them all. */
@@ -422,7 +424,7 @@ export class SyncEngine {
         errorMessage,
       },
     );
-    insertMetrics(db, {
+    recordMetric(db, {
       runId: run.id,
       serverId: server.id,
       libraryId: library.id,

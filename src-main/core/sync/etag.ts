@@ -1,9 +1,10 @@
 // Cheap change tests, computed on the raw payload before any validation (validation is the costly
 // part, and an unchanged item needs none). The list etag hashes every list field except per-user
 // watch state (Tunarr/ErsatzTV hash a similar subset): unchanged etag + settled state = nothing to
-// fetch, nothing to write. The detail etag hashes the whole detail payload, so an unchanged detail
-// (a deep scan) skips rewriting streams, chapters and credits.
-import { createHash } from 'node:crypto';
+// fetch, nothing to write. The detail etag hashes the detail fields that become child rows (files,
+// streams, chapters, ids, tags, credits), so a detail whose children did not change (a deep scan,
+// or an edit of the summary or title) skips rewriting them.
+import { hash as digest } from 'node:crypto';
 
 /** Per-user fields that change with watching, not with the library. */
 const VOLATILE = new Set([
@@ -18,7 +19,7 @@ const VOLATILE = new Set([
 ]);
 
 function hash(text: string): string {
-  return createHash('sha1').update(text).digest('base64url');
+  return digest('sha1', text, 'base64url');
 }
 
 /** The item without its watch-state fields (they sit on the item itself, never deeper). */
@@ -36,8 +37,24 @@ export function listEtag(raw: unknown): string {
   return hash(JSON.stringify(stable(raw)) ?? '');
 }
 
+/** Every field MediaWriter turns into child rows (replaceChildren), in a fixed order. */
+const CHILD_FIELDS = [
+  'guid',
+  'Guid',
+  'studio',
+  'Genre',
+  'Director',
+  'Writer',
+  'Country',
+  'Role',
+  'Media',
+  'Chapter',
+];
+
 export function detailEtag(raw: unknown): string {
-  return hash(JSON.stringify(stable(raw)) ?? '');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return hash(JSON.stringify(raw) ?? '');
+  const r = raw as Record<string, unknown>;
+  return hash(JSON.stringify(CHILD_FIELDS.map((k) => r[k] ?? null)));
 }
 
 /** ratingKey of an unvalidated entry, when it has a usable one. */

@@ -59,6 +59,8 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 
 /** List pages in flight: hides the per-request latency while a page is being processed. */
 const LIST_PAGES_AHEAD = 3;
+/** Pages classified but not yet committed, at most. */
+const DETAIL_PAGES_AHEAD = 8;
 const LIST_EXCLUDED_ELEMENTS = 'Genre,Director,Writer,Country,Role,Producer,Collection,Label,Similar';
 
 interface Candidate {
@@ -95,21 +97,42 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
       ...(spec.withDetail ? { excludeElements: LIST_EXCLUDED_ELEMENTS } : {}),
     },
   });
-  // Details of page N+1 are fetched while page N is written.
-  let pending: Promise<void> | null = null;
+  // Pages are committed in order, each once its details have come. While earlier pages wait for
+  // theirs, later pages are classified and their details requested: sparse changes (a few items
+  // per page) have their detail requests in flight together, not one page after another. Detail
+  // payloads held stay within two pages' worth of items.
+  const budget = 2 * ctx.pageSize;
+  const waiting: Array<{ changed: number; committed: Promise<void> }> = [];
+  let pendingChanged = 0;
+  let tail: Promise<void> = Promise.resolve();
   try {
     for await (const page of pages) {
       throwIfAborted(ctx.signal);
       if (page.totalSize !== null) ctx.progress.setTotal(page.totalSize);
+      while (
+        waiting.length > 0 &&
+        (waiting.length >= DETAIL_PAGES_AHEAD || pendingChanged + page.items.length > budget)
+      ) {
+        await waiting[0]!.committed;
+      }
       const prepared = await preparePage(ctx, spec, kind, page);
-      await pending;
-      pending = prepared.details.then((details) => commitPage(ctx, spec, kind, page, prepared, details));
-      pending.catch(() => undefined);
+      const changed = prepared.changed.length;
+      tail = tail.then(async () => commitPage(ctx, spec, kind, page, prepared, await prepared.details));
+      const entry = { changed, committed: tail };
+      pendingChanged += changed;
+      waiting.push(entry);
+      tail.then(
+        () => {
+          pendingChanged -= changed;
+          waiting.splice(waiting.indexOf(entry), 1);
+        },
+        () => undefined,
+      );
     }
-    await pending;
+    await tail;
   } catch (err) {
     // Never leave a page commit running behind a run that is being wound up.
-    await pending?.catch(() => undefined);
+    await tail.catch(() => undefined);
     throw err;
   }
 }
@@ -217,99 +240,113 @@ function commitPage(
   let unchanged = prepared.unchanged;
   let errors = 0;
   let lastTitle: string | null = null;
-  ctx.store.transaction(() => {
-    // Read again: the previous page was committed after this one was classified, and a listing
-    // that shifted (items added meanwhile) can repeat an item across a page boundary.
-    const current = ctx.writer.existing(
-      kind,
-      ctx.libraryId,
-      changed.map((c) => c.ratingKey),
-    );
-    ctx.writer.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
-    for (const bad of invalid) {
-      errors += 1;
-      recordItemError(
-        ctx,
+  try {
+    ctx.store.transaction(() => {
+      // Read again: the previous page was committed after this one was classified, and a listing
+      // that shifted (items added meanwhile) can repeat an item across a page boundary.
+      const current = ctx.writer.existing(
         kind,
-        bad.ratingKey,
-        bad.title,
-        bad.message,
-        undefined,
-        spec.resolveRawParents(bad.raw, ctx.maps),
+        ctx.libraryId,
+        changed.map((c) => c.ratingKey),
       );
-    }
-    for (const c of changed) {
-      const now = current.get(c.ratingKey);
-      // The state to transition from is the one before this run marked it scanning.
-      const stored =
-        now && now.state === 'scanning' ? { ...now, state: now.stateBeforeScan ?? 'normal' } : now;
-      const ready = spec.withDetail ? details?.get(c.ratingKey) : readyItem(spec, c.raw, ctx.maps);
-      if (ready === undefined) {
-        // Listed, then gone before its details came: not seen after all.
-        ctx.writer.unmarkSeen(ctx.checkpoint.chainRunId, kind, c.ratingKey);
-        continue;
-      }
-      if (!ready.ok) {
+      ctx.writer.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
+      for (const bad of invalid) {
         errors += 1;
         recordItemError(
           ctx,
           kind,
-          c.ratingKey,
-          ready.title ?? titleOf(c.raw),
-          ready.message,
-          stored,
-          ready.parents,
+          bad.ratingKey,
+          bad.title,
+          bad.message,
+          undefined,
+          spec.resolveRawParents(bad.raw, ctx.maps),
         );
-        continue;
       }
-      const { parents, detailEtag: dEtag } = ready;
-      if (!parents.ok) {
-        errors += 1;
-        recordItemError(ctx, kind, c.ratingKey, ready.title, parents.message, stored, undefined);
-        continue;
+      for (const c of changed) {
+        const now = current.get(c.ratingKey);
+        // The state to transition from is the one before this run marked it scanning.
+        const stored =
+          now && now.state === 'scanning' ? { ...now, state: now.stateBeforeScan ?? 'normal' } : now;
+        const ready = spec.withDetail ? details?.get(c.ratingKey) : readyItem(spec, c.raw, ctx.maps);
+        if (ready === undefined) {
+          // Listed, then gone before its details came: not seen after all.
+          ctx.writer.unmarkSeen(ctx.checkpoint.chainRunId, kind, c.ratingKey);
+          continue;
+        }
+        if (!ready.ok) {
+          errors += 1;
+          recordItemError(
+            ctx,
+            kind,
+            c.ratingKey,
+            ready.title ?? titleOf(c.raw),
+            ready.message,
+            stored,
+            ready.parents,
+          );
+          continue;
+        }
+        const { parents, detailEtag: dEtag } = ready;
+        if (!parents.ok) {
+          errors += 1;
+          recordItemError(ctx, kind, c.ratingKey, ready.title, parents.message, stored, undefined);
+          continue;
+        }
+        const result = ctx.writer.writeItem({
+          kind,
+          libraryId: ctx.libraryId,
+          item: ready.mapped,
+          existing: stored,
+          etag: c.etag,
+          detailEtag: dEtag,
+          runId: ctx.runId,
+          ...(parents.parents ? { parents: parents.parents } : {}),
+          writeChildren: !stored || !spec.withDetail || stored.detailEtag !== dEtag,
+        });
+        if (stored?.state === 'error')
+          resolveItemErrors(ctx.store.db, {
+            libraryId: ctx.libraryId,
+            itemKind: kind,
+            ratingKey: c.ratingKey,
+          });
+        if (kind === 'show') ctx.maps.shows.set(c.ratingKey, result.id);
+        if (kind === 'season') ctx.maps.seasons.set(c.ratingKey, result.id);
+        const before = c.existing ?? stored;
+        if (result.inserted) added += 1;
+        else if (
+          before &&
+          (before.etag !== c.etag || !isSettled(before.state) || before.detailEtag !== dEtag)
+        )
+          updated += 1;
+        else unchanged += 1;
+        lastTitle = ready.title;
       }
-      const result = ctx.writer.writeItem({
-        kind,
-        libraryId: ctx.libraryId,
-        item: ready.mapped,
-        existing: stored,
-        etag: c.etag,
-        detailEtag: dEtag,
-        runId: ctx.runId,
-        ...(parents.parents ? { parents: parents.parents } : {}),
-        writeChildren: !stored || !spec.withDetail || stored.detailEtag !== dEtag,
+      ctx.writer.flush();
+      const counters = ctx.counters;
+      counters.added += added;
+      counters.updated += updated;
+      counters.unchanged += unchanged;
+      counters.errors += errors;
+      counters.itemsDone += page.items.length;
+      counters.itemsTotal = Math.max(counters.itemsTotal, counters.itemsDone);
+      ctx.checkpoint = { ...ctx.checkpoint, phase: spec.phase, offset: page.nextOffset };
+      updateRun(ctx.store.db, ctx.runId, {
+        phase: spec.phase,
+        checkpointJson: encodeCheckpoint(ctx.checkpoint),
+        added: counters.added,
+        updated: counters.updated,
+        unchanged: counters.unchanged,
+        errors: counters.errors,
+        itemsDone: counters.itemsDone,
+        itemsTotal: counters.itemsTotal,
+        apiCalls: ctx.client.stats().apiCalls,
       });
-      if (stored?.state === 'error')
-        resolveItemErrors(ctx.store.db, { libraryId: ctx.libraryId, itemKind: kind, ratingKey: c.ratingKey });
-      if (kind === 'show') ctx.maps.shows.set(c.ratingKey, result.id);
-      if (kind === 'season') ctx.maps.seasons.set(c.ratingKey, result.id);
-      const before = c.existing ?? stored;
-      if (result.inserted) added += 1;
-      else if (before && (before.etag !== c.etag || !isSettled(before.state) || before.detailEtag !== dEtag))
-        updated += 1;
-      else unchanged += 1;
-      lastTitle = ready.title;
-    }
-    const counters = ctx.counters;
-    counters.added += added;
-    counters.updated += updated;
-    counters.unchanged += unchanged;
-    counters.errors += errors;
-    counters.itemsDone += page.items.length;
-    counters.itemsTotal = Math.max(counters.itemsTotal, counters.itemsDone);
-    ctx.checkpoint = { ...ctx.checkpoint, phase: spec.phase, offset: page.nextOffset };
-    updateRun(ctx.store.db, ctx.runId, {
-      phase: spec.phase,
-      checkpointJson: encodeCheckpoint(ctx.checkpoint),
-      added: counters.added,
-      updated: counters.updated,
-      unchanged: counters.unchanged,
-      errors: counters.errors,
-      itemsDone: counters.itemsDone,
-      itemsTotal: counters.itemsTotal,
-      apiCalls: ctx.client.stats().apiCalls,
     });
-  });
+  } catch (err) {
+    // The rolled-back page's buffered child rows would point at ids that no longer exist.
+    ctx.writer.discard();
+    throw err;
+  }
   ctx.progress.advance(page.items.length, lastTitle ?? titleOf(page.items.at(-1)));
 }
 

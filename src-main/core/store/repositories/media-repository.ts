@@ -1,7 +1,9 @@
 // Writes and reads of the media tables for the sync engine. Raw prepared statements (cached per
 // writer) because a sync writes hundreds of thousands of rows and ORM overhead per row matters;
-// every statement's changes are counted for the run's metrics. Callers wrap calls in
-// store.transaction (one per page).
+// every statement's changes are counted for the run's metrics. Child rows whose ids nobody needs
+// back (streams, chapters, guids, tags, cast, artwork) are buffered and written as multi-row
+// INSERTs: a tenth of the statement calls. Callers wrap calls in store.transaction (one per page)
+// and call flush() before it ends.
 import type Database from 'better-sqlite3';
 import type { ItemKind, MediaState, TagKind } from '../../../../src-shared/domain';
 import type { MappedItem, MappedVersion } from '../../sync/item-mapper';
@@ -64,18 +66,159 @@ const SELECT_EXISTING = (table: string) =>
           state_before_scan as stateBeforeScan, thumb_url as thumbUrl, art_url as artUrl
      from ${table} where library_id = ? and plex_rating_key in (select value from json_each(?))`;
 
+type Value = string | number | null;
+
+/** Rows per multi-row INSERT: well under SQLite's bound-parameter limit for the widest table. */
+const CHUNK_ROWS = 64;
+
+/**
+ * Rows of one table collected in one flat parameter array and inserted CHUNK_ROWS at a time; a
+ * remainder goes in power-of-two pieces, so a buffer prepares at most log2(CHUNK_ROWS) + 1 statements.
+ */
+class RowBuffer {
+  private values: Value[] = [];
+  private rows = 0;
+  private readonly stmts = new Map<number, Database.Statement>();
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly head: string,
+    private readonly width: number,
+    private readonly tail: string,
+    private readonly counted: (changes: number) => void,
+  ) {}
+
+  add(...row: Value[]): void {
+    for (const v of row) this.values.push(v);
+    this.rows += 1;
+    if (this.rows === CHUNK_ROWS) this.flush();
+  }
+
+  flush(): void {
+    let at = 0;
+    let left = this.rows;
+    for (let size = CHUNK_ROWS; left > 0; size >>= 1) {
+      while (left >= size) {
+        const end = at + size * this.width;
+        this.counted(
+          this.stmt(size).run(at === 0 && left === size ? this.values : this.values.slice(at, end)).changes,
+        );
+        at = end;
+        left -= size;
+      }
+    }
+    this.discard();
+  }
+
+  discard(): void {
+    this.values = [];
+    this.rows = 0;
+  }
+
+  private stmt(rows: number): Database.Statement {
+    let s = this.stmts.get(rows);
+    if (!s) {
+      const one = `(${new Array<string>(this.width).fill('?').join(',')})`;
+      s = this.sqlite.prepare(
+        `${this.head} values ${new Array<string>(rows).fill(one).join(',')} ${this.tail}`,
+      );
+      this.stmts.set(rows, s);
+    }
+    return s;
+  }
+}
+
+const STREAM_COLUMNS = [
+  'part_id',
+  'plex_stream_id',
+  'stream_type',
+  'stream_index',
+  'codec',
+  'language',
+  'language_code',
+  'title',
+  'display_title',
+  'is_default',
+  'is_forced',
+  'is_external',
+  'hearing_impaired',
+  'plex_key',
+  'bitrate',
+  'width',
+  'height',
+  'frame_rate',
+  'channels',
+  'audio_channel_layout',
+  'sampling_rate',
+  'profile',
+];
+
+type Owner = 'movie_id' | 'episode_id';
+
 /** Per-run writer: statement and tag/person id caches live as long as one run. */
 export class MediaWriter {
   rowsWritten = 0;
   private readonly stmts = new Map<string, Database.Statement>();
-  private readonly childStmts = new Map<string, Database.Statement>();
   private readonly tagIds = new Map<string, number>();
   private readonly personIds = new Map<string, number>();
+  private readonly buffers: RowBuffer[] = [];
+  private readonly streamRows: RowBuffer;
+  private readonly chapterRows: Record<Owner, RowBuffer>;
+  private readonly guidRows: RowBuffer;
+  private readonly tagRows: RowBuffer;
+  private readonly castRows: RowBuffer;
+  private readonly artworkRows: RowBuffer;
 
   constructor(
     private readonly sqlite: Database.Database,
     private readonly paths: PathMapper,
-  ) {}
+  ) {
+    const buffer = (table: string, columns: readonly string[], tail = '', verb = 'insert') => {
+      const b = new RowBuffer(
+        sqlite,
+        `${verb} into ${table} (${columns.join(',')})`,
+        columns.length,
+        tail,
+        (n) => {
+          this.rowsWritten += n;
+        },
+      );
+      this.buffers.push(b);
+      return b;
+    };
+    this.streamRows = buffer('streams', STREAM_COLUMNS);
+    const chapterColumns = ['chapter_index', 'title', 'start_ms', 'end_ms', 'thumb_url'];
+    this.chapterRows = {
+      movie_id: buffer('chapters', ['movie_id', ...chapterColumns]),
+      episode_id: buffer('chapters', ['episode_id', ...chapterColumns]),
+    };
+    this.guidRows = buffer('guids', ['item_kind', 'item_id', 'provider', 'value']);
+    this.tagRows = buffer(
+      'item_tags',
+      ['item_kind', 'item_id', 'tag_id', 'position'],
+      '',
+      'insert or ignore',
+    );
+    this.castRows = buffer('cast_roles', ['item_kind', 'item_id', 'person_id', 'role', 'sort_order']);
+    // A changed Plex URL means a new image: forget the cached file so the artwork phase fetches it.
+    this.artworkRows = buffer(
+      'artwork',
+      ['item_kind', 'item_id', 'kind', 'plex_url'],
+      `on conflict (item_kind, item_id, kind) do update set plex_url = excluded.plex_url, cache_file = null,
+         bytes = null, fetched_at = null, last_error = null
+       where artwork.plex_url <> excluded.plex_url`,
+    );
+  }
+
+  /** Writes the buffered child rows; required before the transaction around writeItem calls ends. */
+  flush(): void {
+    for (const b of this.buffers) b.flush();
+  }
+
+  /** Drops the buffered rows of a transaction that rolled back (their parent ids are gone with it). */
+  discard(): void {
+    for (const b of this.buffers) b.discard();
+  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.stmts.get(sql);
@@ -96,21 +239,6 @@ export class MediaWriter {
     const cols = Object.keys(row);
     const sql = `insert into ${table} (${cols.join(',')}) values (${cols.map((c) => `@${c}`).join(',')})`;
     return Number(this.run(sql, row).lastInsertRowid);
-  }
-
-  /** Insert of a row shape that never varies under `shape` (the mapper's fixed shapes): no SQL building per row. */
-  private insertChild(shape: string, table: string, row: Row): number {
-    let s = this.childStmts.get(shape);
-    if (!s) {
-      const cols = Object.keys(row);
-      s = this.sqlite.prepare(
-        `insert into ${table} (${cols.join(',')}) values (${cols.map((c) => `@${c}`).join(',')})`,
-      );
-      this.childStmts.set(shape, s);
-    }
-    const r = s.run(row);
-    this.rowsWritten += r.changes;
-    return Number(r.lastInsertRowid);
   }
 
   private update(table: string, id: number, row: Row): void {
@@ -175,14 +303,16 @@ export class MediaWriter {
     return n;
   }
 
-  /** Stores one item (row, files, streams, chapters, credits, artwork) and decides its state. */
+  /** Stores one item (row, files, streams, chapters, credits, artwork) and decides its state; buffered, see flush(). */
   writeItem(input: WriteItemInput): WriteItemResult {
     const { kind, item, existing } = input;
     const table = MEDIA_TABLE[kind];
     const now = Date.now();
-    const checks = input.writeChildren || !existing ? [] : this.recheckFiles(kind, existing.id);
-    const files: FileCheck[] =
-      input.writeChildren || !existing ? item.files.map((f) => this.paths.check(f).state) : checks;
+    const writeChildren = input.writeChildren || !existing;
+    const partChecks = writeChildren ? item.files.map((f) => this.paths.check(f)) : [];
+    const files: FileCheck[] = writeChildren
+      ? partChecks.map((c) => c.state)
+      : this.recheckFiles(kind, existing.id);
     const next = transition(existing ?? null, { type: 'synced', files: combineFileChecks(files) });
     const row: Row = {
       ...item.columns,
@@ -209,9 +339,9 @@ export class MediaWriter {
     } else {
       id = this.insert(table, row);
     }
-    if (input.writeChildren || !existing) this.replaceChildren(kind, id, item, !existing);
-    this.upsertArtwork(kind, id, 'thumb', item.artwork.thumb);
-    this.upsertArtwork(kind, id, 'art', item.artwork.art);
+    if (writeChildren) this.replaceChildren(kind, id, item, partChecks, !existing);
+    this.upsertArtwork(kind, id, 'thumb', item.artwork.thumb, !existing);
+    this.upsertArtwork(kind, id, 'art', item.artwork.art, !existing);
     return { id, inserted: !existing, state: next.state };
   }
 
@@ -334,63 +464,119 @@ export class MediaWriter {
     return kind === 'movie' ? 'movie_id' : kind === 'episode' ? 'episode_id' : null;
   }
 
-  /** `fresh`: the item row was just inserted, so it has no children to delete. */
-  private replaceChildren(kind: ItemKind, id: number, item: MappedItem, fresh: boolean): void {
+  /**
+   * `checks`: the existence checks of the item's files, in `item.files` order. `fresh`: the item
+   * row was just inserted, so it has no children to delete.
+   */
+  private replaceChildren(
+    kind: ItemKind,
+    id: number,
+    item: MappedItem,
+    checks: ReadonlyArray<ReturnType<PathMapper['check']>>,
+    fresh: boolean,
+  ): void {
     const owner = this.owner(kind);
-    if (owner) {
-      if (!fresh) {
+    if (!fresh) {
+      // Buffered rows could belong to this item (listed twice in one page): out before the delete.
+      this.flush();
+      if (owner) {
         this.run(`delete from media_versions where ${owner} = ?`, id);
         this.run(`delete from chapters where ${owner} = ?`, id);
       }
-      this.insertVersions(owner, id, item.versions);
-      for (const c of item.chapters) this.insertChild(`chapters:${owner}`, 'chapters', { [owner]: id, ...c });
-    }
-    if (!fresh) {
       this.run(`delete from guids where item_kind = ? and item_id = ?`, kind, id);
       this.run(`delete from item_tags where item_kind = ? and item_id = ?`, kind, id);
       this.run(`delete from cast_roles where item_kind = ? and item_id = ?`, kind, id);
     }
-    for (const g of item.guids)
-      this.insertChild('guids', 'guids', {
-        item_kind: kind,
-        item_id: id,
-        provider: g.provider,
-        value: g.value,
-      });
-    for (const t of item.tags) {
-      this.run(
-        `insert or ignore into item_tags (item_kind, item_id, tag_id, position) values (?, ?, ?, ?)`,
-        kind,
-        id,
-        this.tagId(t.kind, t.name),
-        t.position,
-      );
+    if (owner) {
+      this.insertVersions(owner, id, item.versions, checks);
+      const chapters = this.chapterRows[owner];
+      for (const c of item.chapters)
+        chapters.add(id, c.chapter_index, c.title, c.start_ms, c.end_ms, c.thumb_url);
     }
-    for (const c of item.cast) {
-      this.insertChild('cast_roles', 'cast_roles', {
-        item_kind: kind,
-        item_id: id,
-        person_id: this.personId(c.name, c.tagKey, c.thumb),
-        role: c.role,
-        sort_order: c.order,
-      });
-    }
+    for (const g of item.guids) this.guidRows.add(kind, id, g.provider, g.value);
+    for (const t of item.tags) this.tagRows.add(kind, id, this.tagId(t.kind, t.name), t.position);
+    for (const c of item.cast)
+      this.castRows.add(kind, id, this.personId(c.name, c.tagKey, c.thumb), c.role, c.order);
   }
 
-  private insertVersions(owner: 'movie_id' | 'episode_id', id: number, versions: MappedVersion[]): void {
+  private insertVersions(
+    owner: Owner,
+    id: number,
+    versions: MappedVersion[],
+    checks: ReadonlyArray<ReturnType<PathMapper['check']>>,
+  ): void {
     const now = Date.now();
-    for (const { parts, ...v } of versions) {
-      const versionId = this.insertChild(`versions:${owner}`, 'media_versions', { [owner]: id, ...v });
-      for (const { streams, ...p } of parts) {
-        const check = this.paths.check(p.file);
-        const partId = this.insertChild('media_parts', 'media_parts', {
-          version_id: versionId,
-          ...p,
-          local_path: check.localPath,
-          file_state: check.state,
-          checked_at: now,
-        });
-        for (const s of streams) this.insertChild('streams', 'streams', { part_id: partId, ...s });
+    const versionStmt = this.stmt(
+      `insert into media_versions (${owner}, plex_media_id, position, duration, bitrate, width, height,
+         aspect_ratio, audio_channels, video_codec, audio_codec, video_resolution, video_frame_rate, container)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const partStmt = this.stmt(
+      `insert into media_parts (version_id, plex_part_id, position, plex_key, file, size, duration, container,
+         local_path, file_state, checked_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    let partNo = 0;
+    for (const v of versions) {
+      const version = versionStmt.run(
+        id,
+        v.plex_media_id,
+        v.position,
+        v.duration,
+        v.bitrate,
+        v.width,
+        v.height,
+        v.aspect_ratio,
+        v.audio_channels,
+        v.video_codec,
+        v.audio_codec,
+        v.video_resolution,
+        v.video_frame_rate,
+        v.container,
+      );
+      this.rowsWritten += version.changes;
+      for (const p of v.parts) {
+        const check = checks[partNo++] ?? this.paths.check(p.file);
+        const part = partStmt.run(
+          version.lastInsertRowid,
+          p.plex_part_id,
+          p.position,
+          p.plex_key,
+          p.file,
+          p.size,
+          p.duration,
+          p.container,
+          check.localPath,
+          check.state,
+          now,
+        );
+        this.rowsWritten += part.changes;
+        const partId = Number(part.lastInsertRowid);
+        for (const st of p.streams)
+          this.streamRows.add(
+            partId,
+            st.plex_stream_id,
+            st.stream_type,
+            st.stream_index,
+            st.codec,
+            st.language,
+            st.language_code,
+            st.title,
+            st.display_title,
+            st.is_default,
+            st.is_forced,
+            st.is_external,
+            st.hearing_impaired,
+            st.plex_key,
+            st.bitrate,
+            st.width,
+            st.height,
+            st.frame_rate,
+            st.channels,
+            st.audio_channel_layout,
+            st.sampling_rate,
+            st.profile,
+          );
       }
     }
   }
@@ -449,22 +635,21 @@ export class MediaWriter {
     return id;
   }
 
-  private upsertArtwork(kind: ItemKind, id: number, artKind: 'thumb' | 'art', url: string | null): void {
-    if (!url) {
-      this.run(`delete from artwork where item_kind = ? and item_id = ? and kind = ?`, kind, id, artKind);
+  /** `fresh`: a just-inserted item, which has no artwork rows yet. */
+  private upsertArtwork(
+    kind: ItemKind,
+    id: number,
+    artKind: 'thumb' | 'art',
+    url: string | null,
+    fresh: boolean,
+  ): void {
+    if (url) {
+      this.artworkRows.add(kind, id, artKind, url);
       return;
     }
-    // A changed Plex URL means a new image: forget the cached file so the artwork phase fetches it.
-    this.run(
-      `insert into artwork (item_kind, item_id, kind, plex_url) values (?, ?, ?, ?)
-       on conflict (item_kind, item_id, kind) do update set plex_url = excluded.plex_url, cache_file = null,
-         bytes = null, fetched_at = null, last_error = null
-       where artwork.plex_url <> excluded.plex_url`,
-      kind,
-      id,
-      artKind,
-      url,
-    );
+    if (fresh) return;
+    this.flush();
+    this.run(`delete from artwork where item_kind = ? and item_id = ? and kind = ?`, kind, id, artKind);
   }
 }
 

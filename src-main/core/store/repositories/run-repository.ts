@@ -1,10 +1,10 @@
-// sync_runs (with their resume checkpoints) and sync_metrics.
+// sync_runs (with their resume checkpoints) and the libraries' last-run stamps.
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { RunStatus, RunTrigger, SyncKind } from '../../../../src-shared/domain';
 import type { SyncCounts } from '../../../../src-shared/sync-types';
 import { redact } from '../../logging/redact';
 import type { Db } from '../database';
-import { libraries, syncMetrics, syncRuns } from '../schema';
+import { libraries, syncRuns } from '../schema';
 
 export type RunRow = typeof syncRuns.$inferSelect;
 
@@ -128,24 +128,4 @@ export function recordLibraryRun(db: Db, libraryId: number, outcome: LibraryRunO
     })
     .where(eq(libraries.id, libraryId))
     .run();
-}
-
-export interface MetricsInput {
-  runId: number;
-  serverId: number;
-  libraryId: number;
-  operation: string;
-  startedAt: number;
-  durationMs: number;
-  itemsProcessed: number;
-  itemsSkipped: number;
-  errors: number;
-  apiCalls: number;
-  bytesReceived: number;
-  rowsWritten: number;
-  peakRssBytes: number | null;
-}
-
-export function insertMetrics(db: Db, m: MetricsInput): void {
-  db.insert(syncMetrics).values(m).run();
 }
