@@ -25,8 +25,6 @@ export type ServiceEvent =
   | { type: 'needs_login'; scope: 'account' | 'server'; serverId: number | null; message: string; at: number }
   | { type: 'server_cooldown'; serverId: number; until: number; at: number };
 
-export type ServiceEventType = ServiceEvent['type'];
-
 export interface QueueEntry {
   libraryId: number;
   libraryTitle: string;

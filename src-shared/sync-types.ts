@@ -27,13 +27,17 @@ export interface SyncProgress {
   currentTitle: string | null;
 }
 
-export interface SyncCounts {
+/** The counts a run keeps in sync_runs. */
+export interface RunCounts {
   added: number;
   updated: number;
   removed: number;
   unchanged: number;
   errors: number;
   apiCalls: number;
+}
+
+export interface SyncCounts extends RunCounts {
   rowsWritten: number;
 }
 

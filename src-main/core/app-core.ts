@@ -12,7 +12,7 @@ import { createEventBus, type EventBus } from './api/event-bus';
 import { createApiHandlers } from './api/handlers';
 import { LoginSession } from './api/login-session';
 import type { ServerDirectory } from './api/ports';
-import { accountView } from './api/views';
+import { accountView } from './account/account-service';
 import { ConfigStore } from './config/config-store';
 import { refreshServers } from './discovery/discover';
 import { refreshLibraries } from './discovery/library-refresh';

@@ -131,3 +131,32 @@ export function Pager({
     </nav>
   );
 }
+
+/** A labelled filter drop-down; its first option (value "") means "no filter" and gives undefined. */
+export function FilterSelect({
+  label,
+  value,
+  anyLabel,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string | number | undefined;
+  anyLabel: string;
+  options: readonly { value: string | number; label: string }[];
+  onChange: (value: string | undefined) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <select value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">{anyLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -30,6 +30,13 @@ const CLASS_COLOURS: Record<ErrorClass, string> = {
 };
 const ACCENT = 'var(--accent)';
 const RANGES = [7, 30, 90];
+const NUMBER_COLUMNS = ['Duration', 'Added', 'Updated', 'Removed', 'Errors', 'API calls'];
+/** Other statuses (queued, interrupted, cancelled, skipped) are shown neutral. */
+const RUN_STATUS_TONE: Partial<Record<string, 'ok' | 'bad' | 'info'>> = {
+  succeeded: 'ok',
+  failed: 'bad',
+  running: 'info',
+};
 
 function ChartCard({ title, empty, children }: { title: string; empty: boolean; children: ReactElement }) {
   return (
@@ -207,24 +214,11 @@ export default function ActivityView() {
                       <th scope="col">Library</th>
                       <th scope="col">Kind</th>
                       <th scope="col">Status</th>
-                      <th scope="col" className="num">
-                        Duration
-                      </th>
-                      <th scope="col" className="num">
-                        Added
-                      </th>
-                      <th scope="col" className="num">
-                        Updated
-                      </th>
-                      <th scope="col" className="num">
-                        Removed
-                      </th>
-                      <th scope="col" className="num">
-                        Errors
-                      </th>
-                      <th scope="col" className="num">
-                        API calls
-                      </th>
+                      {NUMBER_COLUMNS.map((h) => (
+                        <th key={h} scope="col" className="num">
+                          {h}
+                        </th>
+                      ))}
                     </tr>
                   </thead>
                   <tbody>
@@ -236,19 +230,7 @@ export default function ActivityView() {
                           {humanize(r.kind)} <span className="muted small">({r.trigger})</span>
                         </td>
                         <td>
-                          <Badge
-                            tone={
-                              r.status === 'succeeded'
-                                ? 'ok'
-                                : r.status === 'failed'
-                                  ? 'bad'
-                                  : r.status === 'running'
-                                    ? 'info'
-                                    : 'neutral'
-                            }
-                          >
-                            {r.status}
-                          </Badge>
+                          <Badge tone={RUN_STATUS_TONE[r.status] ?? 'neutral'}>{r.status}</Badge>
                         </td>
                         <td className="num">{duration(r.durationMs)}</td>
                         <td className="num">{count(r.added)}</td>

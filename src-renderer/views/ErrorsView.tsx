@@ -1,7 +1,15 @@
 import { useEffect, useState } from 'react';
 import type { ErrorView } from '../../src-shared/ipc/contract';
 import { ERROR_CLASSES, type ErrorClass } from '../../src-shared/domain';
-import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Pager } from '../components/common';
+import {
+  Badge,
+  EmptyState,
+  ErrorBanner,
+  FilterSelect,
+  Loading,
+  PageHeader,
+  Pager,
+} from '../components/common';
 import { errorMessage } from '../lib/errors';
 import { dateTime, humanize, relativeTime } from '../lib/format';
 import { useErrors, useLibraries, useServers, useUi } from '../stores';
@@ -17,10 +25,11 @@ const CLASS_TONE: Record<ErrorClass, 'bad' | 'warn' | 'info'> = {
   database: 'bad',
 };
 
+/** Time-window filter options; the value is a number of days. */
 const WINDOWS = [
-  { label: 'Last 24 hours', days: 1 },
-  { label: 'Last 7 days', days: 7 },
-  { label: 'Last 30 days', days: 30 },
+  { label: 'Last 24 hours', value: 1 },
+  { label: 'Last 7 days', value: 7 },
+  { label: 'Last 30 days', value: 30 },
 ];
 
 export function ErrorsView() {
@@ -58,7 +67,7 @@ export function ErrorsView() {
     }
   };
 
-  const numberOrUndefined = (v: string) => (v ? Number(v) : undefined);
+  const numberOrUndefined = (v: string | undefined) => (v ? Number(v) : undefined);
 
   return (
     <>
@@ -67,64 +76,34 @@ export function ErrorsView() {
         subtitle={`${total} ${filters.includeResolved ? '' : 'open '}error${total === 1 ? '' : 's'}`}
       />
       <div className="filters" role="group" aria-label="Filter errors">
-        <label>
-          Class
-          <select
-            value={filters.errorClass ?? ''}
-            onChange={(e) =>
-              void setFilters({ errorClass: (e.target.value || undefined) as ErrorClass | undefined })
-            }
-          >
-            <option value="">All classes</option>
-            {ERROR_CLASSES.map((c) => (
-              <option key={c} value={c}>
-                {humanize(c)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Server
-          <select
-            value={filters.serverId ?? ''}
-            onChange={(e) => void setFilters({ serverId: numberOrUndefined(e.target.value) })}
-          >
-            <option value="">All servers</option>
-            {servers.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Library
-          <select
-            value={filters.libraryId ?? ''}
-            onChange={(e) => void setFilters({ libraryId: numberOrUndefined(e.target.value) })}
-          >
-            <option value="">All libraries</option>
-            {libraries.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Time
-          <select
-            value={filters.days ?? ''}
-            onChange={(e) => void setFilters({ days: numberOrUndefined(e.target.value) })}
-          >
-            <option value="">Any time</option>
-            {WINDOWS.map((w) => (
-              <option key={w.days} value={w.days}>
-                {w.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Class"
+          value={filters.errorClass}
+          anyLabel="All classes"
+          options={ERROR_CLASSES.map((c) => ({ value: c, label: humanize(c) }))}
+          onChange={(v) => void setFilters({ errorClass: v as ErrorClass | undefined })}
+        />
+        <FilterSelect
+          label="Server"
+          value={filters.serverId}
+          anyLabel="All servers"
+          options={servers.map((s) => ({ value: s.id, label: s.name }))}
+          onChange={(v) => void setFilters({ serverId: numberOrUndefined(v) })}
+        />
+        <FilterSelect
+          label="Library"
+          value={filters.libraryId}
+          anyLabel="All libraries"
+          options={libraries.map((l) => ({ value: l.id, label: l.title }))}
+          onChange={(v) => void setFilters({ libraryId: numberOrUndefined(v) })}
+        />
+        <FilterSelect
+          label="Time"
+          value={filters.days}
+          anyLabel="Any time"
+          options={WINDOWS}
+          onChange={(v) => void setFilters({ days: numberOrUndefined(v) })}
+        />
         <label className="check">
           <input
             type="checkbox"

@@ -1,7 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { ItemDetailView } from '../../src-shared/ipc/contract';
 import { ITEM_KINDS, MEDIA_STATES, type ItemKind, type MediaState } from '../../src-shared/domain';
-import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Pager, StateBadge } from '../components/common';
+import {
+  Badge,
+  EmptyState,
+  ErrorBanner,
+  FilterSelect,
+  Loading,
+  PageHeader,
+  Pager,
+  StateBadge,
+} from '../components/common';
 import { Icon } from '../components/icons';
 import { bytes, count, humanize, relativeTime, runtime, timecode, toMillis } from '../lib/format';
 import { useItems, useLibraries } from '../stores';
@@ -68,38 +77,20 @@ export function ItemsView() {
             onChange={(e) => setQuery(e.target.value)}
           />
         </label>
-        <label>
-          Library
-          <select
-            value={filters.libraryId ?? ''}
-            onChange={(e) =>
-              void setFilters({ libraryId: e.target.value ? Number(e.target.value) : undefined })
-            }
-          >
-            <option value="">All libraries</option>
-            {libraries.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          State
-          <select
-            value={filters.state ?? ''}
-            onChange={(e) =>
-              void setFilters({ state: (e.target.value || undefined) as MediaState | undefined })
-            }
-          >
-            <option value="">Any state</option>
-            {MEDIA_STATES.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Library"
+          value={filters.libraryId}
+          anyLabel="All libraries"
+          options={libraries.map((l) => ({ value: l.id, label: l.title }))}
+          onChange={(v) => void setFilters({ libraryId: v ? Number(v) : undefined })}
+        />
+        <FilterSelect
+          label="State"
+          value={filters.state}
+          anyLabel="Any state"
+          options={MEDIA_STATES.map((s) => ({ value: s, label: humanize(s) }))}
+          onChange={(v) => void setFilters({ state: v as MediaState | undefined })}
+        />
       </div>
 
       {error ? <ErrorBanner message={error} onRetry={() => void search()} /> : null}

@@ -15,7 +15,7 @@ import {
   type Operation,
 } from '../domain';
 import type { HealthStatus, QueueEntry, ServiceEvent } from '../service-events';
-import type { SyncProgress } from '../sync-types';
+import type { RunCounts, SyncProgress } from '../sync-types';
 import type { IpcError } from './transport';
 
 // ---- Views: what the renderer sees. Never a token. ---------------------------------------------
@@ -129,7 +129,7 @@ export interface ErrorView {
   resolvedAt: number | null;
 }
 
-export interface RunView {
+export interface RunView extends RunCounts {
   id: number;
   libraryId: number | null;
   libraryTitle: string | null;
@@ -139,12 +139,6 @@ export interface RunView {
   startedAt: number;
   finishedAt: number | null;
   durationMs: number | null;
-  added: number;
-  updated: number;
-  removed: number;
-  unchanged: number;
-  errors: number;
-  apiCalls: number;
 }
 
 export interface StatsView {

@@ -132,6 +132,17 @@ describe('core API', () => {
     expect(check.sample?.plexPath).toBeTruthy();
     expect(check.sample?.exists).toBe(false);
     expect(check.message).toMatch(/path replacement/);
+    const showLib = listed.find((l) => l.type === 'show')!;
+    const showCheck = await f.value('paths:check', { libraryId: showLib.id });
+    expect(showCheck.sample?.plexPath).toBeTruthy();
+
+    // Each kind's detail agrees with its search row (a show's detail has no counts subtitle).
+    for (const kind of ['show', 'season', 'episode'] as const) {
+      const row = (await f.value('items:search', { kind, limit: 1 })).rows[0]!;
+      const itemDetail = await f.value('items:get', { kind, id: row.id });
+      expect(itemDetail).toMatchObject({ kind, id: row.id, title: row.title, year: row.year, state: row.state });
+      expect(itemDetail.subtitle).toBe(kind === 'show' ? null : row.subtitle);
+    }
 
     const stats = await f.value('stats:get', { since: 0 });
     expect(stats.totals.runs).toBeGreaterThanOrEqual(libraries.length);

@@ -17,6 +17,27 @@ function dir(): string {
   return t.dir;
 }
 
+/** A new database at `path` holding one setting (k = v) that a migration must not lose. */
+function storeWithSetting(path: string): void {
+  const s = openStore(path, { migrationsFolder: MIGRATIONS });
+  s.sqlite.prepare("insert into settings(key, value) values ('k', 'v')").run();
+  s.close();
+}
+
+/** A copy of the app's migrations with one more, as a later app version would ship. */
+function migrationsPlusOne(d: string, tag: string, sqlText: string) {
+  const next = join(d, 'migrations');
+  mkdirSync(join(next, 'meta'), { recursive: true });
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { idx: number; tag: string; when: number; breakpoints: boolean }[];
+  };
+  for (const e of journal.entries) copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(next, `${e.tag}.sql`));
+  journal.entries.push({ idx: journal.entries.length, tag, when: Date.now(), breakpoints: true });
+  writeFileSync(join(next, 'meta', '_journal.json'), JSON.stringify(journal));
+  writeFileSync(join(next, `${tag}.sql`), sqlText);
+  return { next, journal };
+}
+
 describe('store', () => {
   it('creates the schema on an empty file with the pragmas the sync relies on', () => {
     const path = join(dir(), 'new.db');
@@ -60,17 +81,8 @@ describe('store', () => {
   it('backs up the file before migrating and applies a later migration in one transaction', () => {
     const d = dir();
     const path = join(d, 'db.db');
-    const s = openStore(path, { migrationsFolder: MIGRATIONS });
-    s.sqlite.prepare("insert into settings(key, value) values ('k', 'v')").run();
-    s.close();
-    // A copy of the migrations with one more, as a later app version would ship.
-    const next = join(d, 'migrations');
-    mkdirSync(join(next, 'meta'), { recursive: true });
-    const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8'));
-    for (const e of journal.entries) copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(next, `${e.tag}.sql`));
-    journal.entries.push({ idx: journal.entries.length, tag: '9999_next', when: Date.now(), breakpoints: true });
-    writeFileSync(join(next, 'meta', '_journal.json'), JSON.stringify(journal));
-    writeFileSync(join(next, '9999_next.sql'), 'ALTER TABLE settings ADD COLUMN note text;');
+    storeWithSetting(path);
+    const { next, journal } = migrationsPlusOne(d, '9999_next', 'ALTER TABLE settings ADD COLUMN note text;');
     const migrated = openStore(path, { migrationsFolder: next });
     expect(migrated.migration.to).toBe(journal.entries.length);
     expect(migrated.migration.backupPath).not.toBeNull();
@@ -85,17 +97,10 @@ describe('store', () => {
   it('a failing migration leaves the old schema and data intact', () => {
     const d = dir();
     const path = join(d, 'db.db');
-    const s = openStore(path, { migrationsFolder: MIGRATIONS });
-    s.sqlite.prepare("insert into settings(key, value) values ('k', 'v')").run();
-    s.close();
-    const next = join(d, 'migrations');
-    mkdirSync(join(next, 'meta'), { recursive: true });
-    const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8'));
-    for (const e of journal.entries) copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(next, `${e.tag}.sql`));
-    journal.entries.push({ idx: 99, tag: '9999_bad', when: Date.now(), breakpoints: true });
-    writeFileSync(join(next, 'meta', '_journal.json'), JSON.stringify(journal));
-    writeFileSync(
-      join(next, '9999_bad.sql'),
+    storeWithSetting(path);
+    const { next, journal } = migrationsPlusOne(
+      d,
+      '9999_bad',
       'ALTER TABLE settings ADD COLUMN note text;\n--> statement-breakpoint\nTHIS IS NOT SQL;',
     );
     expect(() => openStore(path, { migrationsFolder: next })).toThrow();

@@ -9,6 +9,7 @@ import type { HealthStatus, ServiceEvent } from '../../src-shared/service-events
 import { startFakePlex } from '../fake-plex';
 import { RETROVUE_COMMAND, runRetrovueAsync as runRetrovue } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
+import { pollUntil } from '../helpers/wait';
 
 const ROOT = join(__dirname, '..', '..');
 const cleanups: (() => unknown)[] = [];
@@ -60,15 +61,8 @@ function startDaemon(dataDir: string, args: string[] = []): Daemon {
   return { child, lines, exited, stderr: () => stderr };
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000) =>
+  pollUntil(what, probe, timeoutMs, 50);
 
 const events = (d: Daemon) => d.lines.filter((l) => typeof l.type === 'string') as unknown as ServiceEvent[];
 

@@ -11,21 +11,15 @@ import { setChosenConnection, upsertServer } from '../../src-main/core/store/rep
 import { startFakePlex, type FakePlex } from '../fake-plex';
 import { tempStore } from '../helpers/temp';
 import { controlledRunner } from './controlled-runner';
+import { pollUntil } from '../helpers/wait';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 8_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 8_000) =>
+  pollUntil(what, probe, timeoutMs);
 
 const sockets = (fake: FakePlex, status: number) =>
   fake.requestLog.entries.filter((e) => e.path.endsWith('/notifications') && e.status === status).length;

@@ -15,6 +15,7 @@ import { registerServerByUrl } from '../../src-main/core/sync/server-setup';
 import { startFakePlex, type FakePlex, type FakePlexOptions } from '../fake-plex';
 import { tempStore } from '../helpers/temp';
 import { count, expectConverged } from '../sync/helpers';
+import { pollUntil } from '../helpers/wait';
 
 const identity = makeIdentity('retrovue-service-tests');
 const cleanups: (() => unknown)[] = [];
@@ -22,15 +23,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000) =>
+  pollUntil(what, probe, timeoutMs);
 
 interface World {
   fake: FakePlex;

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { ServerView as AppServerView } from '../../../src-shared/ipc/contract';
+import { serverView } from '../../core/api/views';
 import { addManualServer } from '../../core/discovery/manual-server';
 import { refreshServers, type DiscoveryProblem } from '../../core/discovery/discover';
 import { UserError } from '../../core/errors/errors';
@@ -8,39 +10,21 @@ import type { CliContext } from '../context';
 import { emit, table } from '../output';
 import { openPlexSession, withInterrupt, type PlexSession } from '../plex-session';
 
-/** A server as the CLI shows it: no token, only whether one is stored. */
-export interface ServerView {
-  id: number;
-  name: string;
-  machineIdentifier: string;
-  owned: boolean;
-  sourceTitle: string | null;
-  version: string | null;
-  sources: string[];
+/**
+ * A server as the CLI shows it: the app's view (an allow-list: no token), plus whether a token is
+ * stored and each connection's full check result.
+ */
+type ServerView = Omit<AppServerView, 'connections' | 'latencyMs'> & {
   hasToken: boolean;
-  needsLogin: boolean;
-  chosenUri: string | null;
   chosenLatencyMs: number | null;
-  lastSeenAt: number | null;
   connections: ServerConnection[];
-}
+};
 
 export function serverViews(db: Db): ServerView[] {
-  return listServers(db).map((s) => ({
-    id: s.id,
-    name: s.name,
-    machineIdentifier: s.machineIdentifier,
-    owned: s.owned,
-    sourceTitle: s.sourceTitle,
-    version: s.version,
-    sources: s.sources.split(',').filter(Boolean),
-    hasToken: s.tokenRef !== null,
-    needsLogin: s.needsLogin,
-    chosenUri: s.chosenUri,
-    chosenLatencyMs: s.chosenLatencyMs,
-    lastSeenAt: s.lastSeenAt,
-    connections: parseConnections(s.connectionsJson),
-  }));
+  return listServers(db).map((s) => {
+    const { connections: _appConnections, latencyMs: chosenLatencyMs, ...common } = serverView(s);
+    return { ...common, hasToken: s.tokenRef !== null, chosenLatencyMs, connections: parseConnections(s.connectionsJson) };
+  });
 }
 
 function serverState(s: ServerView): string {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { PathReplacement } from '../../../src-shared/config-schema';
-import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
+import type { LibrarySyncResult, RunCounts, SyncProgress } from '../../../src-shared/sync-types';
 import { ConfigStore } from '../../core/config/config-store';
 import { PlexAuthError, UserError } from '../../core/errors/errors';
 import { loadClientIdentifier, makeIdentity } from '../../core/plex/identity';
@@ -25,14 +25,7 @@ export interface SyncSummary {
   ok: boolean;
   server: { id: number; name: string; url: string };
   libraries: LibrarySyncResult[];
-  totals: {
-    added: number;
-    updated: number;
-    removed: number;
-    unchanged: number;
-    errors: number;
-    apiCalls: number;
-  };
+  totals: RunCounts;
   durationMs: number;
 }
 

@@ -1,6 +1,7 @@
 // The signed-in Plex account: PIN login, logout, token validation and health. A token plex.tv or a
 // server refuses (401) marks the account or server "needs login" once and stops further use of it,
 // so a dead token never turns into a stream of failing requests.
+import type { AccountView } from '../../../src-shared/ipc/contract';
 import { CancelledError, describeError, PlexAuthError, RetroVueError } from '../errors/errors';
 import { getLogger, type Logger } from '../logging/logger';
 import { registerSecret } from '../logging/redact';
@@ -24,16 +25,10 @@ import { TypedEmitter } from './events';
 import { PinLogin, type PinLoginEvent } from './pin-login';
 import { accountTokenRef, VaultEntryUnreadableError, type TokenVault } from './vault';
 
-/** What the UI and the CLI may see of an account: never the token. */
-export interface AccountSummary {
+/** What the UI and the CLI may see of an account (never the token): the app's view plus its ids. */
+export interface AccountSummary extends AccountView {
   id: number;
   uuid: string;
-  username: string;
-  title: string | null;
-  email: string | null;
-  avatarUrl: string | null;
-  needsLogin: boolean;
-  validatedAt: number | null;
 }
 
 /** `unreadable`: a token is stored but this process cannot decrypt it (the app's, seen from the CLI). */
@@ -83,10 +78,9 @@ export interface LoginOptions {
   pollIntervalMs?: number;
 }
 
-export function toAccountSummary(a: AccountRow): AccountSummary {
+/** Built field by field (an allow-list); also takes an account row, whose fields share these names. */
+export function accountView(a: AccountView): AccountView {
   return {
-    id: a.id,
-    uuid: a.plexUuid,
     username: a.username,
     title: a.title,
     email: a.email,
@@ -94,6 +88,10 @@ export function toAccountSummary(a: AccountRow): AccountSummary {
     needsLogin: a.needsLogin,
     validatedAt: a.validatedAt,
   };
+}
+
+function toAccountSummary(a: AccountRow): AccountSummary {
+  return { id: a.id, uuid: a.plexUuid, ...accountView(a) };
 }
 
 export class AccountService {

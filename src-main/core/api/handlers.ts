@@ -3,7 +3,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ApiHandlers, AppInfo, LibraryView, PathCheckView } from '../../../src-shared/ipc/contract';
-import type { AccountService } from '../account/account-service';
+import { accountView, type AccountService } from '../account/account-service';
 import type { TokenVault } from '../account/vault';
 import type { ConfigStore } from '../config/config-store';
 import { RetroVueError, UserError } from '../errors/errors';
@@ -21,7 +21,7 @@ import { createPathMapper } from '../sync/path-mapping';
 import type { LoginSession } from './login-session';
 import type { ServerDirectory } from './ports';
 import { statsView } from './stats-view';
-import { accountView, errorView, libraryView, serverView } from './views';
+import { errorView, libraryView, serverView } from './views';
 
 export interface ApiContext {
   store: Store;

@@ -1,11 +1,10 @@
 // The renderer's view of one PIN login: start it, watch it (`login:state` events), cancel it. The
 // token goes straight from plex.tv into the account service and the vault; the view never has it.
 import type { AccountView, PinView } from '../../../src-shared/ipc/contract';
-import type { AccountService } from '../account/account-service';
+import { accountView, type AccountService } from '../account/account-service';
 import type { PinInfo, PinLogin } from '../account/pin-login';
 import { CancelledError, describeError } from '../errors/errors';
 import { getLogger } from '../logging/logger';
-import { accountView } from './views';
 
 const log = getLogger('login');
 

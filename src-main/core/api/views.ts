@@ -1,7 +1,6 @@
 // Database rows → the views the renderer sees (src-shared/ipc/contract.ts). Views are built field by
 // field from an allow-list: a token reference or token can never ride along by accident.
 import type {
-  AccountView,
   ConnectionView,
   ErrorView,
   LibraryView,
@@ -10,22 +9,10 @@ import type {
 } from '../../../src-shared/ipc/contract';
 import type { ErrorClass, ItemKind } from '../../../src-shared/domain';
 import type { SyncProgress } from '../../../src-shared/sync-types';
-import type { AccountSummary } from '../account/account-service';
 import type { LibraryRow } from '../store/repositories/library-repository';
 import { parseConnections, type ServerRow } from '../store/repositories/server-repository';
 import type { StateCounts } from '../store/repositories/status-repository';
 import type { syncErrors, syncRuns } from '../store/schema';
-
-export function accountView(a: AccountSummary): AccountView {
-  return {
-    username: a.username,
-    title: a.title,
-    email: a.email,
-    avatarUrl: a.avatarUrl,
-    needsLogin: a.needsLogin,
-    validatedAt: a.validatedAt,
-  };
-}
 
 export function serverView(s: ServerRow): ServerView {
   const connections: ConnectionView[] = parseConnections(s.connectionsJson).map((c) => ({

@@ -2,7 +2,6 @@
 // network trouble, timeouts, 5xx, 429, a busy database. Auth, not-found and bad-payload failures
 // are final at once: repeating the request cannot change the answer.
 import pRetry from 'p-retry';
-import type { Config } from '../../../src-shared/config-schema';
 import { classifyError, type Classification } from './classify';
 import { CancelledError } from './errors';
 
@@ -31,15 +30,7 @@ export interface RetryOptions extends Partial<RetryPolicy> {
   onRetry?: (info: RetryAttemptInfo) => void;
 }
 
-export const DEFAULT_MAX_DELAY_MS = 60_000;
-
-export function retryPolicyFromConfig(config: Config): RetryPolicy {
-  return {
-    retries: config.retry_attempts,
-    baseDelayMs: config.retry_delay_seconds * 1000,
-    maxDelayMs: Math.max(DEFAULT_MAX_DELAY_MS, config.retry_delay_seconds * 1000),
-  };
-}
+const DEFAULT_MAX_DELAY_MS = 60_000;
 
 const NEVER_RETRY = new Set(['auth', 'not_found', 'data']);
 

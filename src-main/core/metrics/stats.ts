@@ -4,6 +4,7 @@ import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { ErrorClass } from '../../../src-shared/domain';
 import type { BreakerStatus } from '../errors/circuit-breaker';
 import { UserError } from '../errors/errors';
+import type { MetricCounts } from './metrics-writer';
 import type { Db } from '../store/database';
 import { libraries, syncMetrics, syncRuns } from '../store/schema';
 import {
@@ -45,17 +46,11 @@ export interface SyncStatistics {
     unchanged: number;
     errors: number;
   };
-  operations: {
+  operations: MetricCounts & {
     count: number;
     totalDurationMs: number;
     avgDurationMs: number;
     maxDurationMs: number;
-    itemsProcessed: number;
-    itemsSkipped: number;
-    errors: number;
-    apiCalls: number;
-    bytesReceived: number;
-    rowsWritten: number;
     /** Items processed per second of operation time. */
     itemsPerSecond: number;
     peakRssBytes: number | null;

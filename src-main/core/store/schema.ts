@@ -13,6 +13,18 @@ import {
   uniqueIndex,
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
+import {
+  ARTWORK_KINDS,
+  ERROR_CLASSES,
+  GUID_PROVIDERS,
+  ITEM_KINDS,
+  LIBRARY_TYPES,
+  MEDIA_STATES,
+  OPERATIONS,
+  RUN_STATUSES,
+  SYNC_KINDS,
+  TAG_KINDS,
+} from '../../../src-shared/domain';
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 const bool = (name: string) => integer(name, { mode: 'boolean' });
@@ -75,7 +87,7 @@ export const libraries = sqliteTable(
       .references(() => servers.id, { onDelete: 'cascade' }),
     plexKey: text('plex_key').notNull(),
     title: text('title').notNull(),
-    type: text('type', { enum: ['movie', 'show'] }).notNull(),
+    type: text('type', { enum: LIBRARY_TYPES }).notNull(),
     agent: text('agent'),
     scanner: text('scanner'),
     language: text('language'),
@@ -100,23 +112,22 @@ export const libraries = sqliteTable(
   (t) => [uniqueIndex('libraries_server_key_uq').on(t.serverId, t.plexKey)],
 );
 
-const MEDIA_STATE_VALUES = [
-  'normal',
-  'remote_only',
-  'unavailable',
-  'file_not_found',
-  'scanning',
-  'error',
-] as const;
+/** A media table's key and owning library: removing a library takes its items with it. */
+const inLibrary = () => ({
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  libraryId: integer('library_id')
+    .notNull()
+    .references(() => libraries.id, { onDelete: 'cascade' }),
+});
 
 /** The seed's tracking columns, shared by every media table. */
 const tracking = () => ({
   plexRatingKey: text('plex_rating_key').notNull(),
   plexGuid: text('plex_guid'),
   title: text('title').notNull(),
-  state: text('state', { enum: MEDIA_STATE_VALUES }).notNull().default('normal'),
+  state: text('state', { enum: MEDIA_STATES }).notNull().default('normal'),
   /** State before the run marked it `scanning`, so an interrupted run can be undone exactly. */
-  stateBeforeScan: text('state_before_scan', { enum: MEDIA_STATE_VALUES }),
+  stateBeforeScan: text('state_before_scan', { enum: MEDIA_STATES }),
   stateChangedAt: integer('state_changed_at'),
   lastScanAt: integer('last_scan_at'),
   lastSeenRunId: integer('last_seen_run_id'),
@@ -150,10 +161,7 @@ const descriptive = () => ({
 export const movies = sqliteTable(
   'movies',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    libraryId: integer('library_id')
-      .notNull()
-      .references(() => libraries.id, { onDelete: 'cascade' }),
+    ...inLibrary(),
     ...tracking(),
     ...descriptive(),
     tagline: text('tagline'),
@@ -169,10 +177,7 @@ export const movies = sqliteTable(
 export const shows = sqliteTable(
   'shows',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    libraryId: integer('library_id')
-      .notNull()
-      .references(() => libraries.id, { onDelete: 'cascade' }),
+    ...inLibrary(),
     ...tracking(),
     ...descriptive(),
     seasonCount: integer('season_count'),
@@ -186,16 +191,16 @@ export const shows = sqliteTable(
   ],
 );
 
+const showRef = () =>
+  integer('show_id')
+    .notNull()
+    .references(() => shows.id, { onDelete: 'cascade' });
+
 export const seasons = sqliteTable(
   'seasons',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    libraryId: integer('library_id')
-      .notNull()
-      .references(() => libraries.id, { onDelete: 'cascade' }),
-    showId: integer('show_id')
-      .notNull()
-      .references(() => shows.id, { onDelete: 'cascade' }),
+    ...inLibrary(),
+    showId: showRef(),
     ...tracking(),
     seasonNumber: integer('season_number'),
     summary: text('summary'),
@@ -213,13 +218,8 @@ export const seasons = sqliteTable(
 export const episodes = sqliteTable(
   'episodes',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    libraryId: integer('library_id')
-      .notNull()
-      .references(() => libraries.id, { onDelete: 'cascade' }),
-    showId: integer('show_id')
-      .notNull()
-      .references(() => shows.id, { onDelete: 'cascade' }),
+    ...inLibrary(),
+    showId: showRef(),
     /** Null when Plex hides the show's seasons (episodes then lack parentRatingKey). */
     seasonId: integer('season_id').references((): AnySQLiteColumn => seasons.id, {
       onDelete: 'set null',
@@ -345,16 +345,14 @@ export const chapters = sqliteTable(
   ],
 );
 
-const ITEM_KIND_VALUES = ['movie', 'show', 'season', 'episode'] as const;
-
 /** External ids. Polymorphic over the four media tables by (item_kind, item_id). */
 export const guids = sqliteTable(
   'guids',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    itemKind: text('item_kind', { enum: ITEM_KIND_VALUES }).notNull(),
+    itemKind: text('item_kind', { enum: ITEM_KINDS }).notNull(),
     itemId: integer('item_id').notNull(),
-    provider: text('provider', { enum: ['imdb', 'tmdb', 'tvdb'] }).notNull(),
+    provider: text('provider', { enum: GUID_PROVIDERS }).notNull(),
     value: text('value').notNull(),
   },
   (t) => [
@@ -367,7 +365,7 @@ export const tags = sqliteTable(
   'tags',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    kind: text('kind', { enum: ['genre', 'director', 'writer', 'studio', 'country'] }).notNull(),
+    kind: text('kind', { enum: TAG_KINDS }).notNull(),
     name: text('name').notNull(),
   },
   (t) => [uniqueIndex('tags_kind_name_uq').on(t.kind, t.name)],
@@ -376,7 +374,7 @@ export const tags = sqliteTable(
 export const itemTags = sqliteTable(
   'item_tags',
   {
-    itemKind: text('item_kind', { enum: ITEM_KIND_VALUES }).notNull(),
+    itemKind: text('item_kind', { enum: ITEM_KINDS }).notNull(),
     itemId: integer('item_id').notNull(),
     tagId: integer('tag_id')
       .notNull()
@@ -406,7 +404,7 @@ export const castRoles = sqliteTable(
   'cast_roles',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    itemKind: text('item_kind', { enum: ITEM_KIND_VALUES }).notNull(),
+    itemKind: text('item_kind', { enum: ITEM_KINDS }).notNull(),
     itemId: integer('item_id').notNull(),
     personId: integer('person_id')
       .notNull()
@@ -424,9 +422,9 @@ export const artwork = sqliteTable(
   'artwork',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    itemKind: text('item_kind', { enum: ITEM_KIND_VALUES }).notNull(),
+    itemKind: text('item_kind', { enum: ITEM_KINDS }).notNull(),
     itemId: integer('item_id').notNull(),
-    kind: text('kind', { enum: ['thumb', 'art'] }).notNull(),
+    kind: text('kind', { enum: ARTWORK_KINDS }).notNull(),
     plexUrl: text('plex_url').notNull(),
     /** File name in the artwork cache: the sha256 of the content plus its extension. */
     cacheFile: text('cache_file'),
@@ -446,7 +444,7 @@ export const archivedItems = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     libraryId: integer('library_id').notNull(),
-    itemKind: text('item_kind', { enum: ITEM_KIND_VALUES }).notNull(),
+    itemKind: text('item_kind', { enum: ITEM_KINDS }).notNull(),
     plexRatingKey: text('plex_rating_key').notNull(),
     title: text('title').notNull(),
     payloadJson: text('payload_json').notNull(),
@@ -479,9 +477,7 @@ export const scheduledOperations = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     /** Null for operations over the whole database (cleanup, maintenance). */
     libraryId: integer('library_id').references(() => libraries.id, { onDelete: 'cascade' }),
-    operation: text('operation', {
-      enum: ['refresh', 'deep_scan', 'cleanup', 'maintenance'],
-    }).notNull(),
+    operation: text('operation', { enum: OPERATIONS }).notNull(),
     cron: text('cron').notNull(),
     parametersJson: text('parameters_json').notNull().default('{}'),
     enabled: bool('enabled').notNull().default(true),
@@ -504,11 +500,9 @@ export const syncRuns = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     serverId: integer('server_id').references(() => servers.id, { onDelete: 'set null' }),
     libraryId: integer('library_id').references(() => libraries.id, { onDelete: 'set null' }),
-    kind: text('kind', { enum: ['full', 'incremental', 'deep'] }).notNull(),
+    kind: text('kind', { enum: SYNC_KINDS }).notNull(),
     trigger: text('trigger').notNull().default('manual'),
-    status: text('status', {
-      enum: ['queued', 'running', 'succeeded', 'failed', 'interrupted', 'cancelled', 'skipped'],
-    }).notNull(),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
     phase: text('phase'),
     /** JSON: where to resume (phase, page offset, cursor, Plex baseline seen at start). */
     checkpointJson: text('checkpoint_json'),
@@ -543,7 +537,7 @@ export const syncSeen = sqliteTable(
   {
     runId: integer('run_id').notNull(),
     libraryId: integer('library_id').notNull(),
-    itemKind: text('item_kind', { enum: ITEM_KIND_VALUES }).notNull(),
+    itemKind: text('item_kind', { enum: ITEM_KINDS }).notNull(),
     plexRatingKey: text('plex_rating_key').notNull(),
   },
   (t) => [
@@ -561,9 +555,7 @@ export const syncErrors = sqliteTable(
     libraryId: integer('library_id').references(() => libraries.id, { onDelete: 'set null' }),
     itemKind: text('item_kind'),
     plexRatingKey: text('plex_rating_key'),
-    errorClass: text('error_class', {
-      enum: ['network', 'timeout', 'auth', 'not_found', 'data', 'file_system', 'database'],
-    }).notNull(),
+    errorClass: text('error_class', { enum: ERROR_CLASSES }).notNull(),
     code: text('code'),
     message: text('message').notNull(),
     /** JSON context: server, library, item, request (token redacted). */

@@ -2,6 +2,7 @@
 // everything synced about it (files, streams, chapters, ids, tags, cast).
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ItemKind, MediaState } from '../../../../src-shared/domain';
+import type { ItemDetailView, ItemRow, Page } from '../../../../src-shared/ipc/contract';
 import type { Db } from '../database';
 import {
   castRoles,
@@ -28,59 +29,20 @@ export interface ItemSearch {
   offset: number;
 }
 
-export interface ItemRowData {
-  kind: ItemKind;
-  id: number;
-  libraryId: number;
-  title: string;
-  subtitle: string | null;
-  year: number | null;
-  state: MediaState;
-  duration: number | null;
-  fileSize: number | null;
-  updatedAt: number | null;
-}
-
-export interface ItemFileData {
-  plexPath: string;
-  localPath: string | null;
-  fileState: string | null;
-  size: number | null;
-  container: string | null;
-  streams: {
-    streamType: 'video' | 'audio' | 'subtitle';
-    codec: string | null;
-    language: string | null;
-    title: string | null;
-    isDefault: boolean;
-    isForced: boolean;
-    isExternal: boolean;
-  }[];
-}
-
-export interface ItemDetailData extends ItemRowData {
-  summary: string | null;
-  lastError: string | null;
-  guids: { provider: string; value: string }[];
-  tags: { kind: string; name: string }[];
-  cast: { name: string; role: string | null }[];
-  files: ItemFileData[];
-  chapters: { index: number; title: string | null; startMs: number; endMs: number }[];
-}
+type MediaTable = typeof movies | typeof shows | typeof seasons | typeof episodes;
+/** The tracking columns all four media tables share. */
+type TrackedRow = Pick<
+  typeof seasons.$inferSelect,
+  'id' | 'libraryId' | 'title' | 'state' | 'duration' | 'fileSize' | 'updatedAt' | 'summary' | 'lastError'
+>;
+type ItemBase = ItemRow & Pick<ItemDetailView, 'summary' | 'lastError'>;
 
 /** LIKE pattern for a user's search text, with the LIKE wildcards taken literally. */
 function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function page<T>(rows: T[], total: number): { rows: T[]; total: number } {
-  return { rows, total };
-}
-
-function tableFilters(
-  table: typeof movies | typeof shows | typeof seasons | typeof episodes,
-  s: ItemSearch,
-): SQL | undefined {
+function tableFilters(table: MediaTable, s: ItemSearch): SQL | undefined {
   const parts: (SQL | undefined)[] = [
     s.libraryId !== undefined ? eq(table.libraryId, s.libraryId) : undefined,
     s.state !== undefined ? eq(table.state, s.state) : undefined,
@@ -90,18 +52,58 @@ function tableFilters(
   return and(...parts);
 }
 
+function countWhere(db: Db, table: MediaTable, where: SQL | undefined): number {
+  return db.select({ n: count() }).from(table).where(where).get()?.n ?? 0;
+}
+
 function episodeCode(season: number | null, episode: number | null): string | null {
   if (season === null && episode === null) return null;
   const pad = (n: number | null) => (n === null ? '??' : String(n).padStart(2, '0'));
   return `S${pad(season)}E${pad(episode)}`;
 }
 
+function episodeSubtitle(showTitle: string, e: typeof episodes.$inferSelect): string {
+  const code = episodeCode(e.seasonNumber, e.episodeNumber);
+  return code ? `${showTitle} ${code}` : showTitle;
+}
+
+/** Only subtitle and year differ by kind (seasons have no year of their own: the show's is shown). */
+function itemRow(kind: ItemKind, r: TrackedRow, subtitle: string | null, year: number | null): ItemRow {
+  return {
+    kind,
+    id: r.id,
+    libraryId: r.libraryId,
+    title: r.title,
+    subtitle,
+    year,
+    state: r.state,
+    duration: r.duration,
+    fileSize: r.fileSize,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function itemBase(kind: ItemKind, r: TrackedRow, subtitle: string | null, year: number | null): ItemBase {
+  return { ...itemRow(kind, r, subtitle, year), summary: r.summary, lastError: r.lastError };
+}
+
+const seasonsWithShow = (db: Db) =>
+  db
+    .select({ season: seasons, showTitle: shows.title, showYear: shows.year })
+    .from(seasons)
+    .innerJoin(shows, eq(shows.id, seasons.showId));
+
+const episodesWithShow = (db: Db) =>
+  db
+    .select({ episode: episodes, showTitle: shows.title })
+    .from(episodes)
+    .innerJoin(shows, eq(shows.id, episodes.showId));
+
 /** One page of items of one kind, sorted by title, with the total for the pager. */
-export function searchItems(db: Db, s: ItemSearch): { rows: ItemRowData[]; total: number } {
+export function searchItems(db: Db, s: ItemSearch): Page<ItemRow> {
   switch (s.kind) {
     case 'movie': {
       const where = tableFilters(movies, s);
-      const total = db.select({ n: count() }).from(movies).where(where).get()?.n ?? 0;
       const rows = db
         .select()
         .from(movies)
@@ -110,25 +112,13 @@ export function searchItems(db: Db, s: ItemSearch): { rows: ItemRowData[]; total
         .limit(s.limit)
         .offset(s.offset)
         .all();
-      return page(
-        rows.map((r) => ({
-          kind: 'movie' as const,
-          id: r.id,
-          libraryId: r.libraryId,
-          title: r.title,
-          subtitle: r.editionTitle,
-          year: r.year,
-          state: r.state,
-          duration: r.duration,
-          fileSize: r.fileSize,
-          updatedAt: r.updatedAt,
-        })),
-        total,
-      );
+      return {
+        rows: rows.map((r) => itemRow('movie', r, r.editionTitle, r.year)),
+        total: countWhere(db, movies, where),
+      };
     }
     case 'show': {
       const where = tableFilters(shows, s);
-      const total = db.select({ n: count() }).from(shows).where(where).get()?.n ?? 0;
       const rows = db
         .select()
         .from(shows)
@@ -137,139 +127,66 @@ export function searchItems(db: Db, s: ItemSearch): { rows: ItemRowData[]; total
         .limit(s.limit)
         .offset(s.offset)
         .all();
-      return page(
-        rows.map((r) => ({
-          kind: 'show' as const,
-          id: r.id,
-          libraryId: r.libraryId,
-          title: r.title,
-          subtitle: r.seasonCount === null ? null : `${r.seasonCount} season(s), ${r.episodeCount ?? 0} episode(s)`,
-          year: r.year,
-          state: r.state,
-          duration: r.duration,
-          fileSize: r.fileSize,
-          updatedAt: r.updatedAt,
-        })),
-        total,
-      );
+      const counts = (r: typeof shows.$inferSelect) =>
+        r.seasonCount === null ? null : `${r.seasonCount} season(s), ${r.episodeCount ?? 0} episode(s)`;
+      return {
+        rows: rows.map((r) => itemRow('show', r, counts(r), r.year)),
+        total: countWhere(db, shows, where),
+      };
     }
     case 'season': {
       const where = tableFilters(seasons, s);
-      const total = db.select({ n: count() }).from(seasons).where(where).get()?.n ?? 0;
-      const rows = db
-        .select({ season: seasons, showTitle: shows.title, showYear: shows.year })
-        .from(seasons)
-        .innerJoin(shows, eq(shows.id, seasons.showId))
+      const rows = seasonsWithShow(db)
         .where(where)
         .orderBy(asc(shows.title), asc(seasons.seasonNumber), asc(seasons.id))
         .limit(s.limit)
         .offset(s.offset)
         .all();
-      return page(
-        rows.map(({ season: r, showTitle, showYear }) => ({
-          kind: 'season' as const,
-          id: r.id,
-          libraryId: r.libraryId,
-          title: r.title,
-          subtitle: showTitle,
-          year: showYear,
-          state: r.state,
-          duration: r.duration,
-          fileSize: r.fileSize,
-          updatedAt: r.updatedAt,
-        })),
-        total,
-      );
+      return {
+        rows: rows.map((r) => itemRow('season', r.season, r.showTitle, r.showYear)),
+        total: countWhere(db, seasons, where),
+      };
     }
     case 'episode': {
       const where = tableFilters(episodes, s);
-      const total = db.select({ n: count() }).from(episodes).where(where).get()?.n ?? 0;
-      const rows = db
-        .select({ episode: episodes, showTitle: shows.title })
-        .from(episodes)
-        .innerJoin(shows, eq(shows.id, episodes.showId))
+      const rows = episodesWithShow(db)
         .where(where)
         .orderBy(asc(shows.title), asc(episodes.seasonNumber), asc(episodes.episodeNumber), asc(episodes.id))
         .limit(s.limit)
         .offset(s.offset)
         .all();
-      return page(
-        rows.map(({ episode: r, showTitle }) => {
-          const code = episodeCode(r.seasonNumber, r.episodeNumber);
-          return {
-            kind: 'episode' as const,
-            id: r.id,
-            libraryId: r.libraryId,
-            title: r.title,
-            subtitle: code ? `${showTitle} ${code}` : showTitle,
-            year: r.year,
-            state: r.state,
-            duration: r.duration,
-            fileSize: r.fileSize,
-            updatedAt: r.updatedAt,
-          };
-        }),
-        total,
-      );
+      return {
+        rows: rows.map((r) =>
+          itemRow('episode', r.episode, episodeSubtitle(r.showTitle, r.episode), r.episode.year),
+        ),
+        total: countWhere(db, episodes, where),
+      };
     }
   }
 }
 
-function rowOf(db: Db, kind: ItemKind, id: number): { row: ItemRowData; summary: string | null; lastError: string | null } | null {
+function itemOf(db: Db, kind: ItemKind, id: number): ItemBase | null {
   switch (kind) {
     case 'movie': {
       const r = db.select().from(movies).where(eq(movies.id, id)).get();
-      if (!r) return null;
-      return {
-        row: { kind, id, libraryId: r.libraryId, title: r.title, subtitle: r.editionTitle, year: r.year, state: r.state, duration: r.duration, fileSize: r.fileSize, updatedAt: r.updatedAt },
-        summary: r.summary,
-        lastError: r.lastError,
-      };
+      return r ? itemBase(kind, r, r.editionTitle, r.year) : null;
     }
     case 'show': {
       const r = db.select().from(shows).where(eq(shows.id, id)).get();
-      if (!r) return null;
-      return {
-        row: { kind, id, libraryId: r.libraryId, title: r.title, subtitle: null, year: r.year, state: r.state, duration: r.duration, fileSize: r.fileSize, updatedAt: r.updatedAt },
-        summary: r.summary,
-        lastError: r.lastError,
-      };
+      return r ? itemBase(kind, r, null, r.year) : null;
     }
     case 'season': {
-      const r = db
-        .select({ season: seasons, showTitle: shows.title, showYear: shows.year })
-        .from(seasons)
-        .innerJoin(shows, eq(shows.id, seasons.showId))
-        .where(eq(seasons.id, id))
-        .get();
-      if (!r) return null;
-      const s = r.season;
-      return {
-        row: { kind, id, libraryId: s.libraryId, title: s.title, subtitle: r.showTitle, year: r.showYear, state: s.state, duration: s.duration, fileSize: s.fileSize, updatedAt: s.updatedAt },
-        summary: s.summary,
-        lastError: s.lastError,
-      };
+      const r = seasonsWithShow(db).where(eq(seasons.id, id)).get();
+      return r ? itemBase(kind, r.season, r.showTitle, r.showYear) : null;
     }
     case 'episode': {
-      const r = db
-        .select({ episode: episodes, showTitle: shows.title })
-        .from(episodes)
-        .innerJoin(shows, eq(shows.id, episodes.showId))
-        .where(eq(episodes.id, id))
-        .get();
-      if (!r) return null;
-      const e = r.episode;
-      const code = episodeCode(e.seasonNumber, e.episodeNumber);
-      return {
-        row: { kind, id, libraryId: e.libraryId, title: e.title, subtitle: code ? `${r.showTitle} ${code}` : r.showTitle, year: e.year, state: e.state, duration: e.duration, fileSize: e.fileSize, updatedAt: e.updatedAt },
-        summary: e.summary,
-        lastError: e.lastError,
-      };
+      const r = episodesWithShow(db).where(eq(episodes.id, id)).get();
+      return r ? itemBase(kind, r.episode, episodeSubtitle(r.showTitle, r.episode), r.episode.year) : null;
     }
   }
 }
 
-function filesOf(db: Db, kind: ItemKind, id: number): ItemFileData[] {
+function filesOf(db: Db, kind: ItemKind, id: number): ItemDetailView['files'] {
   if (kind !== 'movie' && kind !== 'episode') return [];
   const owner = kind === 'movie' ? eq(mediaVersions.movieId, id) : eq(mediaVersions.episodeId, id);
   const parts = db
@@ -284,7 +201,12 @@ function filesOf(db: Db, kind: ItemKind, id: number): ItemFileData[] {
   const streamRows = db
     .select()
     .from(streams)
-    .where(inArray(streams.partId, parts.map((p) => p.id)))
+    .where(
+      inArray(
+        streams.partId,
+        parts.map((p) => p.id),
+      ),
+    )
     .orderBy(asc(streams.partId), asc(streams.streamIndex), asc(streams.id))
     .all();
   return parts.map((p) => ({
@@ -307,7 +229,7 @@ function filesOf(db: Db, kind: ItemKind, id: number): ItemFileData[] {
   }));
 }
 
-function chaptersOf(db: Db, kind: ItemKind, id: number): ItemDetailData['chapters'] {
+function chaptersOf(db: Db, kind: ItemKind, id: number): ItemDetailView['chapters'] {
   if (kind !== 'movie' && kind !== 'episode') return [];
   const owner = kind === 'movie' ? eq(chapters.movieId, id) : eq(chapters.episodeId, id);
   return db
@@ -320,14 +242,13 @@ function chaptersOf(db: Db, kind: ItemKind, id: number): ItemDetailData['chapter
 }
 
 /** One item with its files, streams, chapters, external ids, tags and cast; null when absent. */
-export function getItemDetail(db: Db, kind: ItemKind, id: number): ItemDetailData | null {
-  const base = rowOf(db, kind, id);
+export function getItemDetail(db: Db, kind: ItemKind, id: number): ItemDetailView | null {
+  const base = itemOf(db, kind, id);
   if (!base) return null;
-  const isItem = (t: typeof guids | typeof itemTags | typeof castRoles) => and(eq(t.itemKind, kind), eq(t.itemId, id));
+  const isItem = (t: typeof guids | typeof itemTags | typeof castRoles) =>
+    and(eq(t.itemKind, kind), eq(t.itemId, id));
   return {
-    ...base.row,
-    summary: base.summary,
-    lastError: base.lastError,
+    ...base,
     guids: db
       .select({ provider: guids.provider, value: guids.value })
       .from(guids)
@@ -353,30 +274,35 @@ export function getItemDetail(db: Db, kind: ItemKind, id: number): ItemDetailDat
   };
 }
 
-/** A sample file of a library for the path-mapping check: the first movie or episode part. */
-export function sampleLibraryFile(
+type SampleFile = { title: string; plexPath: string; localPath: string | null; state: MediaState };
+
+function firstFileOf(
   db: Db,
+  table: typeof movies | typeof episodes,
+  owner: typeof mediaVersions.movieId | typeof mediaVersions.episodeId,
   libraryId: number,
-): { title: string; plexPath: string; localPath: string | null; state: MediaState } | null {
-  const movie = db
-    .select({ title: movies.title, state: movies.state, plexPath: mediaParts.file, localPath: mediaParts.localPath })
+): SampleFile | undefined {
+  return db
+    .select({
+      title: table.title,
+      state: table.state,
+      plexPath: mediaParts.file,
+      localPath: mediaParts.localPath,
+    })
     .from(mediaParts)
     .innerJoin(mediaVersions, eq(mediaVersions.id, mediaParts.versionId))
-    .innerJoin(movies, eq(movies.id, mediaVersions.movieId))
-    .where(eq(movies.libraryId, libraryId))
-    .orderBy(asc(movies.id))
+    .innerJoin(table, eq(table.id, owner))
+    .where(eq(table.libraryId, libraryId))
+    .orderBy(asc(table.id))
     .limit(1)
     .get();
-  if (movie) return movie;
+}
+
+/** A sample file of a library for the path-mapping check: the first movie or episode part. */
+export function sampleLibraryFile(db: Db, libraryId: number): SampleFile | null {
   return (
-    db
-      .select({ title: episodes.title, state: episodes.state, plexPath: mediaParts.file, localPath: mediaParts.localPath })
-      .from(mediaParts)
-      .innerJoin(mediaVersions, eq(mediaVersions.id, mediaParts.versionId))
-      .innerJoin(episodes, eq(episodes.id, mediaVersions.episodeId))
-      .where(eq(episodes.libraryId, libraryId))
-      .orderBy(asc(episodes.id))
-      .limit(1)
-      .get() ?? null
+    firstFileOf(db, movies, mediaVersions.movieId, libraryId) ??
+    firstFileOf(db, episodes, mediaVersions.episodeId, libraryId) ??
+    null
   );
 }

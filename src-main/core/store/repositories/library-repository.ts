@@ -27,42 +27,29 @@ export interface PlexSection {
  */
 export function upsertLibraries(db: Db, serverId: number, sections: PlexSection[]): LibraryRow[] {
   const now = Date.now();
-  return sections.map((s) =>
-    db
+  return sections.map((s) => {
+    const fromPlex = {
+      title: s.title,
+      type: s.type,
+      agent: s.agent ?? null,
+      scanner: s.scanner ?? null,
+      language: s.language ?? null,
+      uuid: s.uuid ?? null,
+      locationsJson: JSON.stringify(s.locations),
+      plexUpdatedAt: s.updatedAt ?? null,
+      plexScannedAt: s.scannedAt ?? null,
+      plexContentChangedAt: s.contentChangedAt ?? null,
+    };
+    return db
       .insert(libraries)
-      .values({
-        serverId,
-        plexKey: s.key,
-        title: s.title,
-        type: s.type,
-        agent: s.agent ?? null,
-        scanner: s.scanner ?? null,
-        language: s.language ?? null,
-        uuid: s.uuid ?? null,
-        locationsJson: JSON.stringify(s.locations),
-        plexUpdatedAt: s.updatedAt ?? null,
-        plexScannedAt: s.scannedAt ?? null,
-        plexContentChangedAt: s.contentChangedAt ?? null,
-      })
+      .values({ serverId, plexKey: s.key, ...fromPlex })
       .onConflictDoUpdate({
         target: [libraries.serverId, libraries.plexKey],
-        set: {
-          title: s.title,
-          type: s.type,
-          agent: s.agent ?? null,
-          scanner: s.scanner ?? null,
-          language: s.language ?? null,
-          uuid: s.uuid ?? null,
-          locationsJson: JSON.stringify(s.locations),
-          plexUpdatedAt: s.updatedAt ?? null,
-          plexScannedAt: s.scannedAt ?? null,
-          plexContentChangedAt: s.contentChangedAt ?? null,
-          modifiedAt: now,
-        },
+        set: { ...fromPlex, modifiedAt: now },
       })
       .returning()
-      .get(),
-  );
+      .get();
+  });
 }
 
 export function getLibrary(db: Db, id: number): LibraryRow | undefined {

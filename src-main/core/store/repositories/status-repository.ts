@@ -1,5 +1,6 @@
 import { desc, sql } from 'drizzle-orm';
 import type { ItemKind, MediaState } from '../../../../src-shared/domain';
+import type { RunCounts } from '../../../../src-shared/sync-types';
 import type { Db } from '../database';
 import { libraries, servers, syncRuns } from '../schema';
 
@@ -27,7 +28,7 @@ export interface ServerStatus {
   lastSeenAt: number | null;
 }
 
-export interface RunSummary {
+export interface RunSummary extends RunCounts {
   id: number;
   libraryId: number | null;
   kind: string;
@@ -35,12 +36,6 @@ export interface RunSummary {
   status: string;
   startedAt: number;
   finishedAt: number | null;
-  added: number;
-  updated: number;
-  removed: number;
-  unchanged: number;
-  errors: number;
-  apiCalls: number;
 }
 
 export interface StoreStatus {
