@@ -55,6 +55,5 @@ export const configSchema = z
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;
 
 export const DEFAULT_CONFIG: Config = configSchema.parse({});

@@ -39,7 +39,6 @@ export const sectionSchema = z.object({
     .optional(),
   Location: z.array(z.object({ path: str })).optional(),
 });
-export type PlexSectionPayload = z.infer<typeof sectionSchema>;
 
 const tag = z.object({ tag: shortStr, id: z.number().int().optional() });
 const role = z.object({
@@ -84,7 +83,6 @@ export const partSchema = z.object({
   container: shortStr.optional(),
   Stream: z.array(streamSchema).optional(),
 });
-export type PlexPart = z.infer<typeof partSchema>;
 
 export const mediaSchema = z.object({
   id: positiveInt,

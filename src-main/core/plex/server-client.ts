@@ -386,10 +386,3 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
   };
   return view([{ apiCalls: 0, bytesReceived: 0 }]);
 }
-
-/** Total API calls of a set of clients: the metrics' request count. */
-export function countApiCalls(clients: Iterable<ServerClient>): number {
-  let n = 0;
-  for (const c of clients) n += c.stats().apiCalls;
-  return n;
-}

@@ -39,10 +39,6 @@ export function createRun(db: Db, input: CreateRunInput): RunRow {
     .get();
 }
 
-export function getRun(db: Db, id: number): RunRow | undefined {
-  return db.select().from(syncRuns).where(eq(syncRuns.id, id)).get();
-}
-
 /** The newest run of a library that ended without finishing (or is still marked running). */
 export function latestUnfinishedRun(db: Db, libraryId: number): RunRow | undefined {
   const latest = db
