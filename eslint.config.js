@@ -5,13 +5,27 @@ const reactHooks = require('eslint-plugin-react-hooks');
 
 /** One runtime per folder (as VS Code does): these imports would break the layering. */
 const electronBan = {
-  paths: [{ name: 'electron', message: 'src-main/core runs under plain Node: take Electron features as an interface from src-main/app.' }],
-  patterns: [{ group: ['**/app/*', '**/src-main/app/**'], message: 'core must not depend on the Electron shell.' }],
+  paths: [
+    {
+      name: 'electron',
+      message:
+        'src-main/core runs under plain Node: take Electron features as an interface from src-main/app.',
+    },
+  ],
+  patterns: [
+    { group: ['**/app/*', '**/src-main/app/**'], message: 'core must not depend on the Electron shell.' },
+  ],
 };
 const nodeBan = {
   patterns: [
-    { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'electron'], message: 'this folder must run in a browser/renderer: no Node or Electron.' },
-    { group: ['**/src-main/**', '../src-main/**', '../../src-main/**'], message: 'talk to main only through the typed API.' },
+    {
+      group: ['node:*', 'fs', 'path', 'os', 'child_process', 'electron'],
+      message: 'this folder must run in a browser/renderer: no Node or Electron.',
+    },
+    {
+      group: ['**/src-main/**', '../src-main/**', '../../src-main/**'],
+      message: 'talk to main only through the typed API.',
+    },
   ],
 };
 
@@ -26,8 +40,22 @@ module.exports = tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' }, languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' } } },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
+    },
+  },
   { files: ['src-main/core/**/*.ts'], rules: { 'no-restricted-imports': ['error', electronBan] } },
-  { files: ['src-shared/**/*.ts', 'src-renderer/**/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', nodeBan] } },
-  { files: ['src-renderer/**/*.{ts,tsx}'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
+  {
+    files: ['src-shared/**/*.ts', 'src-renderer/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', nodeBan] },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
 );

@@ -20,7 +20,12 @@ export const configSchema = z
   .object({
     version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
     // The seed's sync settings.
-    refresh_interval_hours: z.number().int().min(1).max(24 * 30).default(6),
+    refresh_interval_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(6),
     deep_scan_interval_days: z.number().int().min(1).max(365).default(7),
     concurrent_scans: z.number().int().min(1).max(8).default(2),
     batch_size: z.number().int().min(10).max(5000).default(500),
@@ -32,14 +37,23 @@ export const configSchema = z
     retry_delay_seconds: z.number().min(0).max(600).default(5),
     path_replacements: z.array(pathReplacementSchema).default([]),
     max_consecutive_errors: z.number().int().min(1).max(1000).default(5),
-    error_cooldown_minutes: z.number().min(0).max(24 * 60).default(15),
+    error_cooldown_minutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(15),
     cleanup_retention_days: z.number().int().min(0).max(3650).default(30),
     live_push: z.boolean().default(true),
     live_push_debounce_seconds: z.number().min(0).max(300).default(2),
     // The app's own.
     data_dir: z.string().min(1).optional(),
     artwork_cache: z.boolean().default(true),
-    artwork_cache_max_mb: z.number().int().min(0).max(1024 * 1024).default(2048),
+    artwork_cache_max_mb: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 * 1024)
+      .default(2048),
     artwork_concurrency: z.number().int().min(1).max(32).default(4),
     log_level: z.enum(LOG_LEVELS).default('info'),
     log_max_file_mb: z.number().min(1).max(1024).default(10),

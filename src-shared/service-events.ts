@@ -21,7 +21,13 @@ export type ServiceEvent =
   | { type: 'skipped'; libraryId: number; reason: string; at: number }
   | { type: 'paused'; at: number }
   | { type: 'resumed'; at: number }
-  | { type: 'operation'; operation: Operation; status: 'started' | 'finished' | 'failed'; message?: string; at: number }
+  | {
+      type: 'operation';
+      operation: Operation;
+      status: 'started' | 'finished' | 'failed';
+      message?: string;
+      at: number;
+    }
   | { type: 'needs_login'; scope: 'account' | 'server'; serverId: number | null; message: string; at: number }
   | { type: 'server_cooldown'; serverId: number; until: number; at: number };
 

@@ -31,7 +31,10 @@ describe('layering', () => {
   it('src-shared imports neither Node nor the DOM-side or main-side code', () => {
     const offenders = sources(join(ROOT, 'src-shared')).flatMap((f) =>
       importsOf(f)
-        .filter((i) => i.startsWith('node:') || i === 'electron' || i.includes('src-main') || i.includes('src-renderer'))
+        .filter(
+          (i) =>
+            i.startsWith('node:') || i === 'electron' || i.includes('src-main') || i.includes('src-renderer'),
+        )
         .map((i) => `${relative(ROOT, f)} -> ${i}`),
     );
     expect(offenders).toEqual([]);
@@ -39,11 +42,29 @@ describe('layering', () => {
 
   it('the top level holds exactly the agreed folders and files', () => {
     const allowed = new Set([
-      'package.json', 'package-lock.json', 'tsconfig.json', 'electron-builder.yml', 'src-main', 'src-renderer',
-      'src-shared', 'drizzle', 'test', 'assets', 'README.md', '.ci', 'eslint.config.js', '.prettierrc.json',
-      '.prettierignore', '.gitignore', '.git',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'electron-builder.yml',
+      'src-main',
+      'src-renderer',
+      'src-shared',
+      'drizzle',
+      'test',
+      'assets',
+      'README.md',
+      '.ci',
+      'eslint.config.js',
+      '.prettierrc.json',
+      '.prettierignore',
+      '.gitignore',
+      '.git',
       // build and install output, never committed
-      'node_modules', 'dist', 'release', 'test-artifacts', 'coverage',
+      'node_modules',
+      'dist',
+      'release',
+      'test-artifacts',
+      'coverage',
     ]);
     const extra = readdirSync(ROOT).filter((n) => !allowed.has(n));
     expect(extra).toEqual([]);

@@ -44,7 +44,8 @@ function locateAssets(): string {
 }
 
 function rendererSource(argv: string[], env: NodeJS.ProcessEnv): RendererSource {
-  if (argv.includes('--dev')) return { devServerUrl: env.RETROVUE_DEV_SERVER_URL ?? 'http://127.0.0.1:5173/' };
+  if (argv.includes('--dev'))
+    return { devServerUrl: env.RETROVUE_DEV_SERVER_URL ?? 'http://127.0.0.1:5173/' };
   const dir = locateRenderer(env);
   return dir ? { file: join(dir, 'index.html') } : {};
 }
@@ -129,7 +130,12 @@ export async function runApp(options: RunAppOptions = {}): Promise<RunningApp | 
   core = created;
   await created.start();
 
-  registerIpc({ ipcMain, handlers: created.handlers, window: getWindow, isAppUrl: (url) => isAppUrl(url, renderer) });
+  registerIpc({
+    ipcMain,
+    handlers: created.handlers,
+    window: getWindow,
+    isAppUrl: (url) => isAppUrl(url, renderer),
+  });
   forwardEventsToWindow(created.events, getWindow);
 
   applyStartAtLogin(app, created.config().start_at_login);

@@ -2,7 +2,12 @@
 // window's main frame showing our own page, validated against the contract before any handler
 // runs. Events go the other way over IPC_EVENT_CHANNEL, progress throttled per run.
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type ApiHandlers, type IpcResult } from '../../src-shared/ipc/contract';
+import {
+  IPC_EVENT_CHANNEL,
+  IPC_INVOKE_CHANNEL,
+  type ApiHandlers,
+  type IpcResult,
+} from '../../src-shared/ipc/contract';
 import { dispatch } from '../core/api/dispatch';
 import type { EventBus } from '../core/api/event-bus';
 import { forwardEvents } from '../core/api/progress-throttle';
@@ -19,7 +24,11 @@ export interface IpcOptions {
   isAppUrl: (url: string) => boolean;
 }
 
-export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, win: BrowserWindow | null, isAppUrl: (url: string) => boolean): boolean {
+export function isTrustedSender(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  win: BrowserWindow | null,
+  isAppUrl: (url: string) => boolean,
+): boolean {
   if (!win || win.isDestroyed()) return false;
   const frame: WebFrameMain | null = event.senderFrame;
   if (!frame) return false;
@@ -28,13 +37,19 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'send
 
 /** Registers the invoke handler; returns the function that removes it. */
 export function registerIpc(opts: IpcOptions): () => void {
-  opts.ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, channel: unknown, request: unknown): Promise<IpcResult<unknown>> => {
-    if (!isTrustedSender(event, opts.window(), opts.isAppUrl)) {
-      log.warn('refused IPC from an unknown frame', { url: event.senderFrame?.url ?? null });
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'this frame may not call the RetroVue API' } };
-    }
-    return dispatch(opts.handlers, channel, request);
-  });
+  opts.ipcMain.handle(
+    IPC_INVOKE_CHANNEL,
+    async (event, channel: unknown, request: unknown): Promise<IpcResult<unknown>> => {
+      if (!isTrustedSender(event, opts.window(), opts.isAppUrl)) {
+        log.warn('refused IPC from an unknown frame', { url: event.senderFrame?.url ?? null });
+        return {
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'this frame may not call the RetroVue API' },
+        };
+      }
+      return dispatch(opts.handlers, channel, request);
+    },
+  );
   return () => opts.ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
 }
 

@@ -26,7 +26,8 @@ export function findElectronBinary(load: () => unknown = loadElectronPackage): E
   } catch (err) {
     return { ok: false, reason: describeError(err) };
   }
-  if (typeof resolved !== 'string') return { ok: false, reason: 'the electron package did not give a binary path' };
+  if (typeof resolved !== 'string')
+    return { ok: false, reason: 'the electron package did not give a binary path' };
   if (!existsSync(resolved)) return { ok: false, reason: `${resolved} does not exist` };
   return { ok: true, path: resolved };
 }
@@ -61,7 +62,11 @@ export async function launchElectron(options: ElectronLaunchOptions): Promise<nu
   try {
     const electronVersion = options.electronVersion ?? installedElectronVersion(projectDir);
     binding = (
-      await ensure({ projectDir, electronVersion, log: (line) => process.stderr.write(`RetroVue: ${line}\n`) })
+      await ensure({
+        projectDir,
+        electronVersion,
+        log: (line) => process.stderr.write(`RetroVue: ${line}\n`),
+      })
     ).binding;
   } catch (err) {
     process.stderr.write(`RetroVue: ${describeError(err)}\n`);
@@ -70,7 +75,10 @@ export async function launchElectron(options: ElectronLaunchOptions): Promise<nu
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), [SQLITE_BINDING_ENV]: binding };
   // Set in some shells/IDEs; it would make the binary run as plain Node.
   delete env.ELECTRON_RUN_AS_NODE;
-  const child = spawn(options.binary, [options.mainScript ?? join(__dirname, 'main.js'), ...options.args], { stdio: 'inherit', env });
+  const child = spawn(options.binary, [options.mainScript ?? join(__dirname, 'main.js'), ...options.args], {
+    stdio: 'inherit',
+    env,
+  });
   const forwarders = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
     const forward = () => child.kill(signal);
     process.on(signal, forward);
@@ -96,7 +104,9 @@ export async function launchHeadless(reason: string): Promise<void> {
   );
   const dataDir = defaultDataDir();
   const mode = await startServeMode({ dataDir, dbPath: join(dataDir, DB_FILE) });
-  process.stdout.write(`\nRetroVue is running at\n\n  ${mode.server.url}\n\nOpen it in your browser. Ctrl-C stops.\n`);
+  process.stdout.write(
+    `\nRetroVue is running at\n\n  ${mode.server.url}\n\nOpen it in your browser. Ctrl-C stops.\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

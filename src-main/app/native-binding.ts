@@ -49,7 +49,8 @@ export function locateElectronBinding(lookup: BindingLookup): string | null {
     platform: lookup.platform ?? process.platform,
     arch: lookup.arch ?? process.arch,
   };
-  if (lookup.packagedResources) return bindingPath(join(lookup.packagedResources, 'app.asar.unpacked'), target);
+  if (lookup.packagedResources)
+    return bindingPath(join(lookup.packagedResources, 'app.asar.unpacked'), target);
   const local = bindingPath(lookup.projectDir, target);
   return existsSync(local) ? local : null;
 }

@@ -6,7 +6,11 @@ import type { CoreNotification } from '../core/app-core';
 export function createNotifier(onClick: () => void): (n: CoreNotification) => void {
   return (n) => {
     if (!Notification.isSupported()) return;
-    const notification = new Notification({ title: n.title, body: n.body, silent: n.kind === 'sync_finished' });
+    const notification = new Notification({
+      title: n.title,
+      body: n.body,
+      silent: n.kind === 'sync_finished',
+    });
     notification.on('click', onClick);
     notification.show();
   };

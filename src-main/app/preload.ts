@@ -4,11 +4,18 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Channel, EventMap, EventName, ResponseMap, RetroVueApi } from '../../src-shared/ipc/contract';
 // Only the zod-free transport at runtime: a sandboxed preload cannot require npm packages.
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, serializeApiError, type IpcResult } from '../../src-shared/ipc/transport';
+import {
+  IPC_EVENT_CHANNEL,
+  IPC_INVOKE_CHANNEL,
+  serializeApiError,
+  type IpcResult,
+} from '../../src-shared/ipc/transport';
 
 const api = {
   async invoke<C extends Channel>(channel: C, ...request: unknown[]): Promise<ResponseMap[C]> {
-    const result = (await ipcRenderer.invoke(IPC_INVOKE_CHANNEL, channel, request[0])) as IpcResult<ResponseMap[C]>;
+    const result = (await ipcRenderer.invoke(IPC_INVOKE_CHANNEL, channel, request[0])) as IpcResult<
+      ResponseMap[C]
+    >;
     if (result.ok) return result.value;
     // Rejecting with an Error would lose code and issues on the way through the context bridge.
     throw serializeApiError(result.error);

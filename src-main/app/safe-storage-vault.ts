@@ -30,7 +30,10 @@ export function createSafeStorageVault(opts: SafeStorageVaultOptions): TokenVaul
       noLink: true,
     };
     const win = opts.window();
-    const { response } = win && !win.isDestroyed() ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+    const { response } =
+      win && !win.isDestroyed()
+        ? await dialog.showMessageBox(win, options)
+        : await dialog.showMessageBox(options);
     return response === 0;
   };
 
@@ -43,7 +46,10 @@ export function createSafeStorageVault(opts: SafeStorageVaultOptions): TokenVaul
     async set(ref, token) {
       if (!safeStorage.isEncryptionAvailable() && !consented) {
         consented = await askConsent();
-        if (!consented) throw new VaultUnavailableError('the token was not stored: encrypted storage is not available and storing it unencrypted was declined');
+        if (!consented)
+          throw new VaultUnavailableError(
+            'the token was not stored: encrypted storage is not available and storing it unencrypted was declined',
+          );
       }
       await vault.set(ref, token);
     },

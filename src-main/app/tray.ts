@@ -38,7 +38,11 @@ export function lastSyncAt(health: HealthStatus): number | null {
   return times.length > 0 ? Math.max(...times) : null;
 }
 
-export function trayMenuTemplate(health: HealthStatus | null, actions: TrayActions, now = Date.now()): MenuItemConstructorOptions[] {
+export function trayMenuTemplate(
+  health: HealthStatus | null,
+  actions: TrayActions,
+  now = Date.now(),
+): MenuItemConstructorOptions[] {
   const paused = health?.service === 'paused';
   const last = health ? lastSyncAt(health) : null;
   return [
@@ -48,7 +52,11 @@ export function trayMenuTemplate(health: HealthStatus | null, actions: TrayActio
       ? { id: 'resume', label: 'Resume syncing', click: () => actions.resume() }
       : { id: 'pause', label: 'Pause syncing', click: () => actions.pause() },
     { type: 'separator' },
-    { id: 'last-sync', label: last ? `Last sync: ${describeAgo(last, now)}` : 'Last sync: never', enabled: false },
+    {
+      id: 'last-sync',
+      label: last ? `Last sync: ${describeAgo(last, now)}` : 'Last sync: never',
+      enabled: false,
+    },
     { type: 'separator' },
     { id: 'quit', label: 'Quit RetroVue', click: () => actions.quit() },
   ];
@@ -60,7 +68,9 @@ function describeAgo(at: number, now: number): string {
   if (minutes < 60) return `${minutes} min ago`;
   const when = new Date(at);
   const sameDay = new Date(now).toDateString() === when.toDateString();
-  return sameDay ? when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : when.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+  return sameDay
+    ? when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : when.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 }
 
 export function createTray(assetsDir: string, actions: TrayActions): TrayController {
@@ -80,7 +90,9 @@ export function createTray(assetsDir: string, actions: TrayActions): TrayControl
         state = next;
         tray.setImage(images.get(state)!);
       }
-      tray.setToolTip(`RetroVue: ${{ idle: 'up to date', syncing: 'syncing', error: 'problem', login: 'login needed' }[state]}`);
+      tray.setToolTip(
+        `RetroVue: ${{ idle: 'up to date', syncing: 'syncing', error: 'problem', login: 'login needed' }[state]}`,
+      );
       tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(health, actions)));
     },
     destroy: () => tray.destroy(),

@@ -69,7 +69,9 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     webPreferences: webPreferences(opts.preloadPath),
   });
   const contents = win.webContents;
-  const csp = contentSecurityPolicy({ devServer: opts.renderer.devServerUrl ? new URL(opts.renderer.devServerUrl).origin : null });
+  const csp = contentSecurityPolicy({
+    devServer: opts.renderer.devServerUrl ? new URL(opts.renderer.devServerUrl).origin : null,
+  });
 
   // Pages from a server (the dev server) get the CSP as a header; the built index.html carries it
   // as a meta tag for file:// loads, which have no response headers.

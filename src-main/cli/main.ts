@@ -54,7 +54,11 @@ export function buildProgram(): Command {
   });
   program.hook('postAction', (_program, action) => {
     const exitCode = typeof process.exitCode === 'number' ? process.exitCode : 0;
-    log.info('command finished', { command: commandPath(action), exitCode, durationMs: Date.now() - startedAt });
+    log.info('command finished', {
+      command: commandPath(action),
+      exitCode,
+      durationMs: Date.now() - startedAt,
+    });
   });
   return program;
 }
@@ -68,7 +72,10 @@ export async function runCli(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode;
     // To the file only: reportFatal prints the one line a person sees.
     setConsoleLevel(false);
-    log.error('command failed', { error: describeError(err), code: err instanceof RetroVueError ? err.code : 'INTERNAL' });
+    log.error('command failed', {
+      error: describeError(err),
+      code: err instanceof RetroVueError ? err.code : 'INTERNAL',
+    });
     return reportFatal(err, Boolean(program.opts<GlobalOptions>().json));
   }
 }

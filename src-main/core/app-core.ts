@@ -97,7 +97,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const config = ConfigStore.open({ dataDir: options.dataDir, ...(options.env ? { env: options.env } : {}) });
   if (options.fileLogging ?? true) {
     const c = config.config;
-    configureLogging({ dir: logDir, level: c.log_level, maxFileMb: c.log_max_file_mb, maxFiles: c.log_max_files });
+    configureLogging({
+      dir: logDir,
+      level: c.log_level,
+      maxFileMb: c.log_max_file_mb,
+      maxFiles: c.log_max_files,
+    });
   }
   const databasePath = options.dbPath ?? join(options.dataDir, DB_FILE);
   const store: Store = openStore(databasePath, {
@@ -108,7 +113,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const events = createEventBus();
 
   try {
-    const account = createAccountContext({ db: store.db, config: config.config, vault: options.vault, actor });
+    const account = createAccountContext({
+      db: store.db,
+      config: config.config,
+      vault: options.vault,
+      actor,
+    });
     const timeoutMs = () => config.config.api_timeout_seconds * 1000;
 
     const serverAccess = (serverId: number) =>
@@ -142,7 +152,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         }),
       async refreshLibraries(serverId, signal) {
         const access = await serverAccess(serverId);
-        const client = createServerClient({ baseUrl: access.baseUrl, token: access.token, identity: account.identity, timeoutMs: timeoutMs() });
+        const client = createServerClient({
+          baseUrl: access.baseUrl,
+          token: access.token,
+          identity: account.identity,
+          timeoutMs: timeoutMs(),
+        });
         try {
           await refreshLibraries(store.db, serverId, client, signal);
         } finally {
@@ -221,19 +236,36 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         const r = e.result;
         const changes = r.added + r.updated + r.removed;
         if (changes > 0) {
-          notify({ kind: 'sync_finished', title: `${r.libraryTitle} synced`, body: `${r.added} added, ${r.updated} updated, ${r.removed} removed` });
+          notify({
+            kind: 'sync_finished',
+            title: `${r.libraryTitle} synced`,
+            body: `${r.added} added, ${r.updated} updated, ${r.removed} removed`,
+          });
         }
       } else if (e.type === 'failed') {
-        const title = listLibraries(store.db).find((l) => l.id === e.libraryId)?.title ?? `library ${e.libraryId}`;
+        const title =
+          listLibraries(store.db).find((l) => l.id === e.libraryId)?.title ?? `library ${e.libraryId}`;
         notify({ kind: 'sync_failed', title: `Sync of ${title} failed`, body: e.message });
       } else if (e.type === 'needs_login') {
         // The queue and the account service both report the same refused token: say it once.
         const key = `${e.scope}:${e.serverId ?? ''}`;
         const last = loginNotices.get(key) ?? -Infinity;
         loginNotices.set(key, e.at);
-        if (e.at - last > LOGIN_NOTICE_QUIET_MS) notify({ kind: 'needs_login', title: 'Plex login needed', body: e.message });
+        if (e.at - last > LOGIN_NOTICE_QUIET_MS)
+          notify({ kind: 'needs_login', title: 'Plex login needed', body: e.message });
       }
-      if (['state', 'paused', 'resumed', 'started', 'finished', 'failed', 'needs_login', 'server_cooldown'].includes(e.type)) {
+      if (
+        [
+          'state',
+          'paused',
+          'resumed',
+          'started',
+          'finished',
+          'failed',
+          'needs_login',
+          'server_cooldown',
+        ].includes(e.type)
+      ) {
         events.emit('health:changed', sync.health());
       }
     };
@@ -273,9 +305,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         const found = await servers.refresh();
         for (const s of found) {
           if (s.needsLogin || !s.chosenUri) continue;
-          await servers.refreshLibraries(s.id).catch((err: unknown) =>
-            log.warn('library refresh after login failed', { server: s.name, error: describeError(err) }),
-          );
+          await servers
+            .refreshLibraries(s.id)
+            .catch((err: unknown) =>
+              log.warn('library refresh after login failed', { server: s.name, error: describeError(err) }),
+            );
         }
         sync.reload();
       } catch (err) {
@@ -288,7 +322,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       const server = await servers.addManual(demo.url, demo.token);
       await servers.refreshLibraries(server.id);
       // The demo exists to show syncing: every library is selected, which queues its first sync.
-      setLibrariesSelected(store.db, listLibraries(store.db, server.id).map((l) => l.id), true);
+      setLibrariesSelected(
+        store.db,
+        listLibraries(store.db, server.id).map((l) => l.id),
+        true,
+      );
       sync.reload();
       log.info('demo server added', { name: server.name });
     };
@@ -309,9 +347,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
             log.error('could not add the demo server', { error: describeError(err) }),
           );
         }
-        void account.accounts.startHealthChecks().catch((err: unknown) =>
-          log.warn('account check failed', { error: describeError(err) }),
-        );
+        void account.accounts
+          .startHealthChecks()
+          .catch((err: unknown) => log.warn('account check failed', { error: describeError(err) }));
         events.emit('health:changed', sync.health());
       },
       async stop() {

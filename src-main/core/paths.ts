@@ -37,6 +37,7 @@ export function locateMigrations(): string {
     join(process.cwd(), 'drizzle'),
   ].filter((p): p is string => Boolean(p));
   const found = candidates.find((p) => existsSync(join(p, 'meta', '_journal.json')));
-  if (!found) throw new Error(`cannot find the drizzle/ migrations folder (looked in ${candidates.join(', ')})`);
+  if (!found)
+    throw new Error(`cannot find the drizzle/ migrations folder (looked in ${candidates.join(', ')})`);
   return found;
 }

@@ -144,9 +144,23 @@ export interface RunView extends RunCounts {
 export interface StatsView {
   since: number;
   runs: RunView[];
-  totals: { runs: number; succeeded: number; failed: number; itemsProcessed: number; apiCalls: number; errors: number };
+  totals: {
+    runs: number;
+    succeeded: number;
+    failed: number;
+    itemsProcessed: number;
+    apiCalls: number;
+    errors: number;
+  };
   /** One point per run: for duration / items / API-call charts. */
-  performance: { at: number; libraryTitle: string | null; durationMs: number; itemsProcessed: number; apiCalls: number; rowsWritten: number }[];
+  performance: {
+    at: number;
+    libraryTitle: string | null;
+    durationMs: number;
+    itemsProcessed: number;
+    apiCalls: number;
+    rowsWritten: number;
+  }[];
   /** Errors per day (ISO date) by class. */
   errorsPerDay: ({ day: string } & Partial<Record<ErrorClass, number>>)[];
   topErrors: { message: string; errorClass: ErrorClass; count: number; lastAt: number }[];
@@ -181,7 +195,14 @@ export interface ItemDetailView extends ItemRow {
   guids: { provider: string; value: string }[];
   tags: { kind: string; name: string }[];
   cast: { name: string; role: string | null }[];
-  files: { plexPath: string; localPath: string | null; fileState: string | null; size: number | null; container: string | null; streams: StreamView[] }[];
+  files: {
+    plexPath: string;
+    localPath: string | null;
+    fileState: string | null;
+    size: number | null;
+    container: string | null;
+    streams: StreamView[];
+  }[];
   chapters: { index: number; title: string | null; startMs: number; endMs: number }[];
 }
 
@@ -205,7 +226,10 @@ const configPatchSchema = z
     Object.fromEntries(
       Object.entries(configSchema.shape)
         .filter(([key]) => key !== 'version')
-        .map(([key, schema]) => [key, (schema instanceof z.ZodDefault ? schema.unwrap() : schema).optional()]),
+        .map(([key, schema]) => [
+          key,
+          (schema instanceof z.ZodDefault ? schema.unwrap() : schema).optional(),
+        ]),
     ),
   )
   .strict() as unknown as z.ZodType<Partial<Omit<Config, 'version'>>>;
@@ -236,7 +260,11 @@ export const requestSchemas = {
   'sync:resume': none,
   'sync:queue': none,
   'schedules:list': none,
-  'schedules:update': z.object({ id, cron: z.string().min(1).max(200).optional(), enabled: z.boolean().optional() }),
+  'schedules:update': z.object({
+    id,
+    cron: z.string().min(1).max(200).optional(),
+    enabled: z.boolean().optional(),
+  }),
   'schedules:describe': z.object({ cron: z.string().min(1).max(200) }),
   'errors:list': z.object({
     errorClass: z.enum(ERROR_CLASSES).optional(),
@@ -341,7 +369,10 @@ export * from './transport';
  * the browser. `invoke` resolves with the value or rejects with an ApiCallError.
  */
 export interface RetroVueApi {
-  invoke<C extends Channel>(channel: C, ...request: RequestOf<C> extends undefined ? [] : [RequestOf<C>]): Promise<ResponseMap[C]>;
+  invoke<C extends Channel>(
+    channel: C,
+    ...request: RequestOf<C> extends undefined ? [] : [RequestOf<C>]
+  ): Promise<ResponseMap[C]>;
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
 }
 

@@ -35,7 +35,12 @@ export interface SerializedApiError extends IpcError {
 }
 
 export function serializeApiError(error: IpcError): SerializedApiError {
-  return { name: 'ApiCallError', code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
+  return {
+    name: 'ApiCallError',
+    code: error.code,
+    message: error.message,
+    ...(error.issues ? { issues: error.issues } : {}),
+  };
 }
 
 /** An ApiCallError for a serialized one (from the preload); anything else is returned as is. */
@@ -43,7 +48,11 @@ export function reviveApiError(err: unknown): unknown {
   if (err instanceof ApiCallError || typeof err !== 'object' || err === null) return err;
   const e = err as Partial<SerializedApiError>;
   if (e.name !== 'ApiCallError' || typeof e.code !== 'string' || typeof e.message !== 'string') return err;
-  return new ApiCallError({ code: e.code, message: e.message, ...(Array.isArray(e.issues) ? { issues: e.issues } : {}) });
+  return new ApiCallError({
+    code: e.code,
+    message: e.message,
+    ...(Array.isArray(e.issues) ? { issues: e.issues } : {}),
+  });
 }
 
 /** Turns a transport result into a value or an ApiCallError; shared by both bridges. */

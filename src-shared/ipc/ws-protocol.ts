@@ -7,7 +7,15 @@
 //
 // The page is opened as http://127.0.0.1:PORT/?access=TOKEN; the websocket connects to
 // ws://127.0.0.1:PORT/ws?access=TOKEN (the token from the page's own URL). Without it: 403.
-import { EVENT_NAMES, type Channel, type EventMap, type EventName, type IpcError, type IpcResult, type RequestOf } from './contract';
+import {
+  EVENT_NAMES,
+  type Channel,
+  type EventMap,
+  type EventName,
+  type IpcError,
+  type IpcResult,
+  type RequestOf,
+} from './contract';
 
 export const WS_PATH = '/ws';
 /** Query parameter carrying the access token, on the page URL and on the websocket URL. */
@@ -56,17 +64,22 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export function decodeRequest(
   text: string,
-): { ok: true; id: number; channel: string; request: unknown } | { ok: false; id: number | null; error: IpcError } {
+):
+  | { ok: true; id: number; channel: string; request: unknown }
+  | { ok: false; id: number | null; error: IpcError } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     return { ok: false, id: null, error: { code: 'BAD_MESSAGE', message: 'message is not JSON' } };
   }
-  if (!isRecord(parsed)) return { ok: false, id: null, error: { code: 'BAD_MESSAGE', message: 'message is not an object' } };
+  if (!isRecord(parsed))
+    return { ok: false, id: null, error: { code: 'BAD_MESSAGE', message: 'message is not an object' } };
   const id = Number.isSafeInteger(parsed.id) ? (parsed.id as number) : null;
-  if (id === null) return { ok: false, id: null, error: { code: 'BAD_MESSAGE', message: 'message id must be an integer' } };
-  if (typeof parsed.channel !== 'string') return { ok: false, id, error: { code: 'BAD_MESSAGE', message: 'message channel must be a string' } };
+  if (id === null)
+    return { ok: false, id: null, error: { code: 'BAD_MESSAGE', message: 'message id must be an integer' } };
+  if (typeof parsed.channel !== 'string')
+    return { ok: false, id, error: { code: 'BAD_MESSAGE', message: 'message channel must be a string' } };
   return { ok: true, id, channel: parsed.channel, request: parsed.request };
 }
 
@@ -80,7 +93,10 @@ export function decodeServerMessage(text: string): WsServerMessage | null {
   }
   if (!isRecord(parsed)) return null;
   if ('result' in parsed && isRecord(parsed.result) && typeof parsed.result.ok === 'boolean') {
-    return { id: typeof parsed.id === 'number' ? parsed.id : null, result: parsed.result as unknown as IpcResult<unknown> };
+    return {
+      id: typeof parsed.id === 'number' ? parsed.id : null,
+      result: parsed.result as unknown as IpcResult<unknown>,
+    };
   }
   if (typeof parsed.event === 'string' && (EVENT_NAMES as readonly string[]).includes(parsed.event)) {
     return { event: parsed.event as EventName, payload: parsed.payload as EventMap[EventName] };
@@ -101,4 +117,3 @@ export function websocketUrl(pageUrl: string): string {
   if (token) ws.searchParams.set(ACCESS_PARAM, token);
   return ws.toString();
 }
-

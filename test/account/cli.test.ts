@@ -105,7 +105,8 @@ describe('retrovue login / servers / libraries / logout', () => {
     const c = cliContext({ dataDir: data.dir, json: false });
     const store = c.openStore();
     try {
-      const count = (table: string) => (store.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+      const count = (table: string) =>
+        (store.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
       expect(count('movies')).toBe(snapshot.items.filter((i) => i.type === 'movie').length);
       expect(count('episodes')).toBe(snapshot.items.filter((i) => i.type === 'episode').length);
     } finally {
@@ -148,7 +149,13 @@ describe('retrovue login / servers / libraries / logout', () => {
     const run = await retrovue(['servers', '--refresh', '--json'], env);
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as {
-      servers: { name: string; sources: string[]; chosenUri: string; chosenLatencyMs: number; connections: { uri: string; ok: boolean | null }[] }[];
+      servers: {
+        name: string;
+        sources: string[];
+        chosenUri: string;
+        chosenLatencyMs: number;
+        connections: { uri: string; ok: boolean | null }[];
+      }[];
     };
     expect(out.servers).toHaveLength(1);
     const [server] = out.servers;

@@ -36,7 +36,10 @@ function conn(uri: string, kind: ServerConnection['kind']): ServerConnection {
 }
 
 /** A loopback server answering /identity as `machineIdentifier` after `delayMs`. */
-async function identityServer(machineIdentifier: string, delayMs = 0): Promise<{ url: string; hits: () => number; server: Server }> {
+async function identityServer(
+  machineIdentifier: string,
+  delayMs = 0,
+): Promise<{ url: string; hits: () => number; server: Server }> {
   let hits = 0;
   const server = createServer((req, res) => {
     hits++;
@@ -46,7 +49,9 @@ async function identityServer(machineIdentifier: string, delayMs = 0): Promise<{
         return;
       }
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ MediaContainer: { size: 0, claimed: true, machineIdentifier, version: '1.41.3' } }));
+      res.end(
+        JSON.stringify({ MediaContainer: { size: 0, claimed: true, machineIdentifier, version: '1.41.3' } }),
+      );
     }, delayMs);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -79,7 +84,11 @@ describe('connection ranking', () => {
       'http://remote:1',
       'https://relay:8443',
     ]);
-    expect(rankConnections(list, true).map((c) => c.uri)).toEqual(['https://local:4', 'https://remote:2', 'https://relay:8443']);
+    expect(rankConnections(list, true).map((c) => c.uri)).toEqual([
+      'https://local:4',
+      'https://remote:2',
+      'https://relay:8443',
+    ]);
   });
 
   it('chooses the best-ranked working connection, not the fastest one', async () => {
@@ -89,7 +98,11 @@ describe('connection ranking', () => {
         machineIdentifier: MACHINE,
         name: 'Ranked',
         source: 'plextv',
-        connections: [conn('https://relay.example:8443', 'relay'), conn('http://local.example:1', 'local'), conn('https://local.example:2', 'local')],
+        connections: [
+          conn('https://relay.example:8443', 'relay'),
+          conn('http://local.example:1', 'local'),
+          conn('https://local.example:2', 'local'),
+        ],
       });
       const latency: Record<string, number | Error> = {
         'https://relay.example:8443': 5,
@@ -149,7 +162,9 @@ describe('connection race over real HTTP', () => {
     // The winner goes away: a new pick finds nothing that works and clears the choice.
     await new Promise<void>((r) => good.server.close(() => r()));
     good.server.closeAllConnections();
-    await expect(pickConnection(store.db, s.id, { identity, timeoutMs: 1000 })).rejects.toBeInstanceOf(IdentityMismatchError);
+    await expect(pickConnection(store.db, s.id, { identity, timeoutMs: 1000 })).rejects.toBeInstanceOf(
+      IdentityMismatchError,
+    );
     expect(getServer(store.db, s.id)!.chosenUri).toBeNull();
   });
 
@@ -158,7 +173,12 @@ describe('connection race over real HTTP', () => {
     cleanups.push(() => new Promise<void>((r) => impostor.server.close(() => r())));
     const { store, cleanup } = tempStore();
     cleanups.push(cleanup);
-    const s = upsertServer(store.db, { machineIdentifier: MACHINE, name: 'Spoofed', source: 'manual', connections: [conn(impostor.url, 'local')] });
+    const s = upsertServer(store.db, {
+      machineIdentifier: MACHINE,
+      name: 'Spoofed',
+      source: 'manual',
+      connections: [conn(impostor.url, 'local')],
+    });
     const err = await pickConnection(store.db, s.id, { identity }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IdentityMismatchError);
     expect((err as Error).message).toContain('c'.repeat(40));
@@ -172,7 +192,12 @@ describe('connection race over real HTTP', () => {
     });
     const { store, cleanup } = tempStore();
     cleanups.push(cleanup);
-    const s = upsertServer(store.db, { machineIdentifier: MACHINE, name: 'Slow', source: 'manual', connections: [conn(slow.url, 'local')] });
+    const s = upsertServer(store.db, {
+      machineIdentifier: MACHINE,
+      name: 'Slow',
+      source: 'manual',
+      connections: [conn(slow.url, 'local')],
+    });
     const started = Date.now();
     const err = await pickConnection(store.db, s.id, { identity, timeoutMs: 200 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PlexNetworkError);

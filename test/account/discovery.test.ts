@@ -54,8 +54,10 @@ describe('discovery against the fake Plex', () => {
   it('stores owned and shared servers with their own tokens, skips players, and picks working connections', async () => {
     s = await signedIn();
     const result = await discover(s);
-    const names = listServers(s.store.db).map((r) => r.name).sort();
-    expect(names).toEqual(["Fake Plex Server", "Friend's Server", 'Old NAS']);
+    const names = listServers(s.store.db)
+      .map((r) => r.name)
+      .sort();
+    expect(names).toEqual(['Fake Plex Server', "Friend's Server", 'Old NAS']);
     expect(names).not.toContain('Living Room TV');
     expect(result.gdmServers).toBe(1);
 
@@ -86,7 +88,10 @@ describe('discovery against the fake Plex', () => {
     const owned = getServerByMachineId(s.store.db, fake.machineIdentifier)!;
     // Pretend the remembered connection went stale.
     setChosenConnection(s.store.db, owned.id, 'http://127.0.0.1:1', 3);
-    const access = await resolveServerAccess(s.store.db, s.vault, s.identity, { serverId: owned.id, timeoutMs: 1000 });
+    const access = await resolveServerAccess(s.store.db, s.vault, s.identity, {
+      serverId: owned.id,
+      timeoutMs: 1000,
+    });
     expect(access.baseUrl).toBe(fake.pmsUrl);
     expect(getServerByMachineId(s.store.db, fake.machineIdentifier)!.chosenUri).toBe(fake.pmsUrl);
 
@@ -99,7 +104,9 @@ describe('discovery against the fake Plex', () => {
     }
     expect(listLibraries(s.store.db, owned.id)).toHaveLength(2);
     // Two owned servers with tokens and no id given: the command has to name one.
-    await expect(resolveServerAccess(s.store.db, s.vault, s.identity, { timeoutMs: 1000 })).rejects.toBeInstanceOf(UserError);
+    await expect(
+      resolveServerAccess(s.store.db, s.vault, s.identity, { timeoutMs: 1000 }),
+    ).rejects.toBeInstanceOf(UserError);
   });
 
   it('marks a server "needs login" when it answers 401, and access is then refused without a request', async () => {
@@ -111,7 +118,11 @@ describe('discovery against the fake Plex', () => {
     fake.control.revokeToken(fake.sharedServer!.token);
     try {
       const access = await resolveServerAccess(s.store.db, s.vault, s.identity, { serverId: shared.id });
-      const client = createServerClient({ baseUrl: access.baseUrl, token: access.token, identity: s.identity });
+      const client = createServerClient({
+        baseUrl: access.baseUrl,
+        token: access.token,
+        identity: s.identity,
+      });
       const err = await refreshLibraries(s.store.db, shared.id, client).catch((e: unknown) => e);
       client.close();
       expect(err).toBeInstanceOf(PlexAuthError);
@@ -123,7 +134,9 @@ describe('discovery against the fake Plex', () => {
       // The account token itself is still fine: only the server is marked.
       expect(s.accounts.current()?.needsLogin).toBe(false);
       const before = fake.requestLog.count(undefined, 'shared-pms');
-      await expect(resolveServerAccess(s.store.db, s.vault, s.identity, { serverId: shared.id })).rejects.toMatchObject({ code: 'NEEDS_LOGIN' });
+      await expect(
+        resolveServerAccess(s.store.db, s.vault, s.identity, { serverId: shared.id }),
+      ).rejects.toMatchObject({ code: 'NEEDS_LOGIN' });
       expect(fake.requestLog.count(undefined, 'shared-pms')).toBe(before);
       // The next resources refresh brings a token again and clears the mark.
       fake.control.restoreToken(fake.sharedServer!.token);
@@ -137,16 +150,27 @@ describe('discovery against the fake Plex', () => {
   it('adds a server by URL and token, merging with what GDM found', async () => {
     s = accountSetup(fake);
     await refreshServers({
-      db: s.store.db, vault: s.vault, plexTv: s.plexTv, accounts: s.accounts, identity: s.identity,
+      db: s.store.db,
+      vault: s.vault,
+      plexTv: s.plexTv,
+      accounts: s.accounts,
+      identity: s.identity,
       gdm: { address: '127.0.0.1', port: fake.gdmPort!, windowMs: 300 },
     });
     const fromGdm = getServerByMachineId(s.store.db, fake.machineIdentifier)!;
     expect(fromGdm.sources).toBe('gdm');
     expect(fromGdm.tokenRef).toBeNull();
-    await expect(resolveServerAccess(s.store.db, s.vault, s.identity)).rejects.toMatchObject({ code: 'NEEDS_LOGIN' });
+    await expect(resolveServerAccess(s.store.db, s.vault, s.identity)).rejects.toMatchObject({
+      code: 'NEEDS_LOGIN',
+    });
 
     const row = await addManualServer({
-      db: s.store.db, vault: s.vault, identity: s.identity, url: `${fake.pmsUrl}/`, token: fake.token, actor: 'cli',
+      db: s.store.db,
+      vault: s.vault,
+      identity: s.identity,
+      url: `${fake.pmsUrl}/`,
+      token: fake.token,
+      actor: 'cli',
     });
     expect(row.id).toBe(fromGdm.id);
     expect(row.sources).toBe('gdm,manual');
@@ -160,10 +184,18 @@ describe('discovery against the fake Plex', () => {
   it('refuses a manual server with a wrong token, a bad URL or nobody listening, storing nothing', async () => {
     s = accountSetup(fake);
     const base = { db: s.store.db, vault: s.vault, identity: s.identity, actor: 'cli' as const };
-    await expect(addManualServer({ ...base, url: fake.pmsUrl, token: 'wrong-token-123456' })).rejects.toBeInstanceOf(PlexAuthError);
-    await expect(addManualServer({ ...base, url: 'ftp://x', token: fake.token })).rejects.toBeInstanceOf(UserError);
-    await expect(addManualServer({ ...base, url: `${fake.pmsUrl}/library`, token: fake.token })).rejects.toBeInstanceOf(UserError);
-    await expect(addManualServer({ ...base, url: 'http://127.0.0.1:1', token: fake.token, timeoutMs: 1000 })).rejects.toBeInstanceOf(PlexNetworkError);
+    await expect(
+      addManualServer({ ...base, url: fake.pmsUrl, token: 'wrong-token-123456' }),
+    ).rejects.toBeInstanceOf(PlexAuthError);
+    await expect(addManualServer({ ...base, url: 'ftp://x', token: fake.token })).rejects.toBeInstanceOf(
+      UserError,
+    );
+    await expect(
+      addManualServer({ ...base, url: `${fake.pmsUrl}/library`, token: fake.token }),
+    ).rejects.toBeInstanceOf(UserError);
+    await expect(
+      addManualServer({ ...base, url: 'http://127.0.0.1:1', token: fake.token, timeoutMs: 1000 }),
+    ).rejects.toBeInstanceOf(PlexNetworkError);
     expect(listServers(s.store.db)).toEqual([]);
     expect(await s.vault.get(serverTokenRef(fake.machineIdentifier))).toBeNull();
   });
@@ -174,8 +206,22 @@ describe('discovery against the fake Plex', () => {
       machineIdentifier: 'd'.repeat(40),
       name: 'Expected',
       source: 'manual',
-      connections: [{ uri: fake.pmsUrl, protocol: 'http', address: '127.0.0.1', port: 1, kind: 'local', latencyMs: null, ok: null, error: null, checkedAt: null }],
+      connections: [
+        {
+          uri: fake.pmsUrl,
+          protocol: 'http',
+          address: '127.0.0.1',
+          port: 1,
+          kind: 'local',
+          latencyMs: null,
+          ok: null,
+          error: null,
+          checkedAt: null,
+        },
+      ],
     });
-    await expect(pickConnection(s.store.db, row.id, { identity: s.identity })).rejects.toBeInstanceOf(IdentityMismatchError);
+    await expect(pickConnection(s.store.db, row.id, { identity: s.identity })).rejects.toBeInstanceOf(
+      IdentityMismatchError,
+    );
   });
 });

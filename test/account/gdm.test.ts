@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { discoverGdm, gdmServerFromReply, parseGdmReply, recordGdmServers } from '../../src-main/core/discovery/gdm';
+import {
+  discoverGdm,
+  gdmServerFromReply,
+  parseGdmReply,
+  recordGdmServers,
+} from '../../src-main/core/discovery/gdm';
 import { parseConnections, upsertServer } from '../../src-main/core/store/repositories/server-repository';
 import { GdmResponder } from '../fake-plex/gdm';
 import { tempStore } from '../helpers/temp';
@@ -31,13 +36,19 @@ describe('GDM reply parsing', () => {
   });
 
   it('ignores players, non-200 answers and replies missing the identifier or port', () => {
-    const player = parseGdmReply('HTTP/1.0 200 OK\nContent-Type: plex/media-player\nResource-Identifier: p1\nPort: 32500');
+    const player = parseGdmReply(
+      'HTTP/1.0 200 OK\nContent-Type: plex/media-player\nResource-Identifier: p1\nPort: 32500',
+    );
     expect(gdmServerFromReply(player!, '10.0.0.2')).toBeNull();
     expect(parseGdmReply('HTTP/1.0 404 Not Found\r\n')).toBeNull();
     expect(parseGdmReply('M-SEARCH * HTTP/1.1\r\n\r\n')).toBeNull();
-    const noPort = parseGdmReply('HTTP/1.0 200 OK\r\nContent-Type: plex/media-server\r\nResource-Identifier: x\r\n');
+    const noPort = parseGdmReply(
+      'HTTP/1.0 200 OK\r\nContent-Type: plex/media-server\r\nResource-Identifier: x\r\n',
+    );
     expect(gdmServerFromReply(noPort!, '10.0.0.2')).toBeNull();
-    const badPort = parseGdmReply('HTTP/1.0 200 OK\r\nContent-Type: plex/media-server\r\nResource-Identifier: x\r\nPort: 99999');
+    const badPort = parseGdmReply(
+      'HTTP/1.0 200 OK\r\nContent-Type: plex/media-server\r\nResource-Identifier: x\r\nPort: 99999',
+    );
     expect(gdmServerFromReply(badPort!, '10.0.0.2')).toBeNull();
   });
 });
@@ -80,7 +91,17 @@ describe('GDM discovery on loopback', () => {
       source: 'plextv',
       tokenRef: 'server:fff',
       connections: [
-        { uri: 'https://remote.example:32400', protocol: 'https', address: '203.0.113.1', port: 32400, kind: 'remote', latencyMs: null, ok: null, error: null, checkedAt: null },
+        {
+          uri: 'https://remote.example:32400',
+          protocol: 'https',
+          address: '203.0.113.1',
+          port: 32400,
+          kind: 'remote',
+          latencyMs: null,
+          ok: null,
+          error: null,
+          checkedAt: null,
+        },
       ],
     });
     const [row] = recordGdmServers(store.db, found);
@@ -94,7 +115,13 @@ describe('GDM discovery on loopback', () => {
 
   it('returns nothing when no server answers within the window', async () => {
     // A bound socket that never answers stands in for a network without Plex servers.
-    const silent = new GdmResponder({ machineIdentifier: 'x', name: 'x', httpPort: () => 1, version: '', updatedAt: () => 0 });
+    const silent = new GdmResponder({
+      machineIdentifier: 'x',
+      name: 'x',
+      httpPort: () => 1,
+      version: '',
+      updatedAt: () => 0,
+    });
     const port = await silent.start(0);
     await silent.stop();
     const started = Date.now();

@@ -106,7 +106,9 @@ describe('PIN login against the fake plex.tv', () => {
 
     fake.control.revokeToken(token);
     expect(await s.accounts.ping()).toBe('needs_login');
-    expect(needs).toEqual([{ scope: 'account', id: account.id, name: 'retro_tester', reason: 'plex.tv refused the token' }]);
+    expect(needs).toEqual([
+      { scope: 'account', id: account.id, name: 'retro_tester', reason: 'plex.tv refused the token' },
+    ]);
     expect(s.accounts.current()?.needsLogin).toBe(true);
 
     const before = fake.requestLog.count(undefined, 'plextv');

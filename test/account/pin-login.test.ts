@@ -1,7 +1,12 @@
 // The PIN state machine with a scripted plex.tv and a virtual clock: every wait is recorded, none
 // is slept for real.
 import { describe, expect, it } from 'vitest';
-import { buildAuthUrl, PinExpiredError, PinLogin, type PinLoginEvent } from '../../src-main/core/account/pin-login';
+import {
+  buildAuthUrl,
+  PinExpiredError,
+  PinLogin,
+  type PinLoginEvent,
+} from '../../src-main/core/account/pin-login';
 import { CancelledError, PlexNetworkError, PlexNotFoundError } from '../../src-main/core/errors/errors';
 import type { PlexPin, PlexTvClient } from '../../src-main/core/plex/plextv-client';
 
@@ -22,8 +27,10 @@ function scripted(answers: PollAnswer[], lifetimeMs: number, clock: { now: numbe
       const answer = answers.shift() ?? 'pending';
       const pin = created.find((p) => p.id === id && p.code === code);
       if (!pin) throw new Error('unknown pin');
-      if (answer === 'gone') throw new PlexNotFoundError('Code not found or expired', { status: 404, plexCode: 1020 });
-      if (answer === 'rate-limited') throw new PlexNetworkError('rate limited', { status: 429, plexCode: 1003, retryAfterMs: 7000 });
+      if (answer === 'gone')
+        throw new PlexNotFoundError('Code not found or expired', { status: 404, plexCode: 1020 });
+      if (answer === 'rate-limited')
+        throw new PlexNetworkError('rate limited', { status: 429, plexCode: 1003, retryAfterMs: 7000 });
       if (answer === 'down') throw new PlexNetworkError('plex.tv unreachable');
       return { ...pin, authToken: answer === 'linked' ? `token-for-${id}` : null };
     },

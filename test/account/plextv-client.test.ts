@@ -33,11 +33,14 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-const client = () => createPlexTvClient({ baseUrl, identity: makeIdentity('retrovue-client-test'), timeoutMs: 500 });
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Handler => (_req, res) => {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-};
+const client = () =>
+  createPlexTvClient({ baseUrl, identity: makeIdentity('retrovue-client-test'), timeoutMs: 500 });
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
 
 describe('plex.tv client', () => {
   it('sends the identity headers and the token as a header, never in the URL', async () => {
@@ -53,8 +56,12 @@ describe('plex.tv client', () => {
   });
 
   it('maps plex.tv error bodies and statuses to typed errors with the plex code', async () => {
-    handler = json(401, { errors: [{ code: 1001, message: 'User could not be authenticated', status: 401 }] });
-    const auth = await client().getUser('t-123456').catch((e: unknown) => e);
+    handler = json(401, {
+      errors: [{ code: 1001, message: 'User could not be authenticated', status: 401 }],
+    });
+    const auth = await client()
+      .getUser('t-123456')
+      .catch((e: unknown) => e);
     expect(auth).toBeInstanceOf(PlexAuthError);
     expect(auth).toMatchObject({ status: 401, plexCode: 1001 });
 
@@ -62,10 +69,19 @@ describe('plex.tv client', () => {
     await expect(client().ping('t-123456')).rejects.toBeInstanceOf(PlexAuthError);
 
     handler = json(404, { errors: [{ code: 1020, message: 'Code not found or expired', status: 404 }] });
-    await expect(client().getPin(5, 'abc')).rejects.toMatchObject({ plexCode: 1020, constructor: PlexNotFoundError });
+    await expect(client().getPin(5, 'abc')).rejects.toMatchObject({
+      plexCode: 1020,
+      constructor: PlexNotFoundError,
+    });
 
-    handler = json(429, { errors: [{ code: 1003, message: 'API rate limit exceeded', status: 429 }] }, { 'Retry-After': '3' });
-    const limited = await client().getPin(5, 'abc').catch((e: unknown) => e);
+    handler = json(
+      429,
+      { errors: [{ code: 1003, message: 'API rate limit exceeded', status: 429 }] },
+      { 'Retry-After': '3' },
+    );
+    const limited = await client()
+      .getPin(5, 'abc')
+      .catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(PlexNetworkError);
     expect(limited).toMatchObject({ status: 429, plexCode: 1003, retryAfterMs: 3000, retryable: true });
 
@@ -89,7 +105,12 @@ describe('plex.tv client', () => {
 
   it('reads the PIN expiry from expiresAt, falling back to expiresIn', async () => {
     handler = json(201, { id: 7, code: 'abc', expiresAt: '2030-01-01T00:00:00Z', authToken: null });
-    expect(await client().createPin()).toEqual({ id: 7, code: 'abc', expiresAt: Date.parse('2030-01-01T00:00:00Z'), authToken: null });
+    expect(await client().createPin()).toEqual({
+      id: 7,
+      code: 'abc',
+      expiresAt: Date.parse('2030-01-01T00:00:00Z'),
+      authToken: null,
+    });
     expect(seen.at(-1)!.method).toBe('POST');
     expect(seen.at(-1)!.url).toBe('/api/v2/pins?strong=true');
     handler = json(201, { id: 8, code: 'def', expiresIn: 1800 });
@@ -121,12 +142,38 @@ describe('resources parsing', () => {
   it('keeps valid entries when others are malformed, and drops malformed connections', () => {
     const { resources, rejected } = parseResources([
       {
-        name: 'Good', clientIdentifier: 'm1', provides: 'server', owned: true, accessToken: 'tok-123456', httpsRequired: false,
+        name: 'Good',
+        clientIdentifier: 'm1',
+        provides: 'server',
+        owned: true,
+        accessToken: 'tok-123456',
+        httpsRequired: false,
         connections: [
-          { protocol: 'https', address: '192.168.1.5', port: 32400, uri: 'https://192-168-1-5.h.plex.direct:32400', local: true, relay: false },
+          {
+            protocol: 'https',
+            address: '192.168.1.5',
+            port: 32400,
+            uri: 'https://192-168-1-5.h.plex.direct:32400',
+            local: true,
+            relay: false,
+          },
           { protocol: 'gopher', address: 'x', port: 1, uri: 'gopher://x' },
-          { protocol: 'https', address: '198.51.100.2', port: 8443, uri: 'https://relay.plex.direct:8443', local: false, relay: true },
-          { protocol: 'https', address: '203.0.113.9', port: '32400', uri: 'https://203-0-113-9.h.plex.direct:32400', local: 0, relay: 0 },
+          {
+            protocol: 'https',
+            address: '198.51.100.2',
+            port: 8443,
+            uri: 'https://relay.plex.direct:8443',
+            local: false,
+            relay: true,
+          },
+          {
+            protocol: 'https',
+            address: '203.0.113.9',
+            port: '32400',
+            uri: 'https://203-0-113-9.h.plex.direct:32400',
+            local: 0,
+            relay: 0,
+          },
         ],
       },
       { name: 'No id', provides: 'server' },
@@ -144,6 +191,8 @@ describe('resources parsing', () => {
       'remote https://203-0-113-9.h.plex.direct:32400',
       'remote http://203.0.113.9:32400',
     ]);
-    expect(resourceConnections({ ...good, httpsRequired: true }).every((c) => c.protocol === 'https')).toBe(true);
+    expect(resourceConnections({ ...good, httpsRequired: true }).every((c) => c.protocol === 'https')).toBe(
+      true,
+    );
   });
 });

@@ -44,26 +44,48 @@ describe('token redaction', () => {
       });
       log.info('account', { account });
       const discovery = await refreshServers({
-        db: s.store.db, vault: s.vault, plexTv: s.plexTv, accounts: s.accounts, identity: s.identity, gdm: null, probeTimeoutMs: 1000,
+        db: s.store.db,
+        vault: s.vault,
+        plexTv: s.plexTv,
+        accounts: s.accounts,
+        identity: s.identity,
+        gdm: null,
+        probeTimeoutMs: 1000,
       });
       log.info('discovery', { discovery });
-      const owned = s.store.db.query.servers.findFirst({ where: (t, { eq }) => eq(t.machineIdentifier, fake.machineIdentifier) }).sync()!;
+      const owned = s.store.db.query.servers
+        .findFirst({ where: (t, { eq }) => eq(t.machineIdentifier, fake.machineIdentifier) })
+        .sync()!;
       const access = await resolveServerAccess(s.store.db, s.vault, s.identity, { serverId: owned.id });
-      const client = createServerClient({ baseUrl: access.baseUrl, token: access.token, identity: s.identity });
+      const client = createServerClient({
+        baseUrl: access.baseUrl,
+        token: access.token,
+        identity: s.identity,
+      });
       await refreshLibraries(s.store.db, owned.id, client);
       client.close();
       // Careless code: the token in a URL, a message and a field. Redaction must still mask it.
       log.warn(`request ${access.baseUrl}/library/sections?X-Plex-Token=${access.token} failed`);
-      log.error(`token was ${accountToken}`, { headers: { 'X-Plex-Token': accountToken }, note: accountToken });
+      log.error(`token was ${accountToken}`, {
+        headers: { 'X-Plex-Token': accountToken },
+        note: accountToken,
+      });
 
       fake.control.revokeToken(accountToken);
       fake.control.revokeToken(fake.sharedServer!.token);
       await s.accounts.validate();
       const shared = s.store.db.query.servers.findFirst({ where: (t, { eq }) => eq(t.owned, false) }).sync()!;
-      const sharedAccess = await resolveServerAccess(s.store.db, s.vault, s.identity, { serverId: shared.id }).catch((e: unknown) => e);
+      const sharedAccess = await resolveServerAccess(s.store.db, s.vault, s.identity, {
+        serverId: shared.id,
+      }).catch((e: unknown) => e);
       log.error('shared access', { error: describeError(sharedAccess) });
       await refreshServers({
-        db: s.store.db, vault: s.vault, plexTv: s.plexTv, accounts: s.accounts, identity: s.identity, gdm: null,
+        db: s.store.db,
+        vault: s.vault,
+        plexTv: s.plexTv,
+        accounts: s.accounts,
+        identity: s.identity,
+        gdm: null,
       }).then((r) => log.warn('after revoke', { problems: r.problems }));
 
       const secrets = [accountToken, fake.sharedServer!.token];
@@ -84,7 +106,8 @@ describe('token redaction', () => {
       expect(logText).toContain('signed in to plex.tv');
       expect(logText).toContain('[redacted]');
       for (const secret of secrets) {
-        for (const f of [...dbFiles, ...logFiles]) expect(readFileSync(f).includes(secret), `${secret.slice(0, 3)}… in ${f}`).toBe(false);
+        for (const f of [...dbFiles, ...logFiles])
+          expect(readFileSync(f).includes(secret), `${secret.slice(0, 3)}… in ${f}`).toBe(false);
       }
       // The vault is the one place it lives.
       expect(readFileSync(s.vaultFile, 'utf8')).toContain(fake.sharedServer!.token);

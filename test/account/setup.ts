@@ -20,7 +20,12 @@ export function accountSetup(fake: FakePlex): AccountSetup {
   const vaultFile = join(dir, VAULT_FILE);
   const ctx = createAccountContext({
     db: store.db,
-    config: { ...DEFAULT_CONFIG, plex_tv_url: fake.plexTvUrl, plex_auth_app_url: `${fake.plexTvUrl}/auth`, api_timeout_seconds: 5 },
+    config: {
+      ...DEFAULT_CONFIG,
+      plex_tv_url: fake.plexTvUrl,
+      plex_auth_app_url: `${fake.plexTvUrl}/auth`,
+      api_timeout_seconds: 5,
+    },
     vault: createFileVault(vaultFile),
     actor: 'cli',
   });

@@ -48,8 +48,14 @@ describe('scheduled operations in the app core', () => {
     const libraryId = addLibrary(store, serverId, 'movie', '1');
     // Not selected: this test is about the cleanup, not about a first sync against no server.
     store.sqlite.prepare('update libraries set selected = 0 where id = ?').run(libraryId);
-    addMovie(store, libraryId, '100', 'Gone Long Ago', { state: 'file_not_found', stateChangedAt: now - 400 * DAY });
-    addMovie(store, libraryId, '101', 'Gone Recently', { state: 'file_not_found', stateChangedAt: now - DAY });
+    addMovie(store, libraryId, '100', 'Gone Long Ago', {
+      state: 'file_not_found',
+      stateChangedAt: now - 400 * DAY,
+    });
+    addMovie(store, libraryId, '101', 'Gone Recently', {
+      state: 'file_not_found',
+      stateChangedAt: now - DAY,
+    });
     const schedule = findSchedule(store.db, null, 'cleanup')!;
     expect(schedule.nextRunAt).toBeGreaterThan(now);
     // The weekly cleanup came due while the app was closed.
@@ -102,7 +108,11 @@ describe('logging in the app core', () => {
         .split('\n')
         .map((l) => JSON.parse(l) as { level: string; scope?: string; msg: string });
     // The service reports its state changes at info.
-    expect(read()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'info', scope: 'service.service', msg: 'state' })]));
+    expect(read()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 'info', scope: 'service.service', msg: 'state' }),
+      ]),
+    );
     expect(core.info.logDir).toBe(join(dir, 'logs'));
 
     await core.handlers['config:update']({ log_level: 'warn' });
@@ -112,7 +122,10 @@ describe('logging in the app core', () => {
     expect(read()).toHaveLength(before);
     await core.handlers['config:update']({ log_level: 'info' });
     await core.handlers['sync:pause'](undefined);
-    expect(read().slice(before).map((l) => l.msg)).toEqual(expect.arrayContaining(['paused']));
+    expect(
+      read()
+        .slice(before)
+        .map((l) => l.msg),
+    ).toEqual(expect.arrayContaining(['paused']));
   });
 });
-

@@ -75,28 +75,48 @@ describe('desktop app lifecycle', () => {
     expect(core).not.toBeNull();
 
     const win = fake.FakeBrowserWindow.instances[0]!;
-    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    });
     expect(String((win.options.webPreferences as { preload: string }).preload)).toMatch(/preload\.js$/);
     expect(win.loaded).toMatch(/^file:.*index\.html$/);
     expect(win.visible).toBe(true);
 
     // The page can call the API through the one invoke channel.
     const invoke = fake.ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!;
-    const info = (await invoke({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, 'app:info', undefined)) as IpcResult<{ shell: string; dataDir: string }>;
+    const info = (await invoke(
+      { sender: win.webContents, senderFrame: win.webContents.mainFrame },
+      'app:info',
+      undefined,
+    )) as IpcResult<{ shell: string; dataDir: string }>;
     expect(info).toMatchObject({ ok: true, value: { shell: 'electron', dataDir } });
 
     // Tray with its menu.
     const tray = fake.Tray.instances[0]!;
-    expect(tray.menu?.items.map((i) => i.id).filter(Boolean)).toEqual(['open', 'sync-all', 'pause', 'last-sync', 'quit']);
+    expect(tray.menu?.items.map((i) => i.id).filter(Boolean)).toEqual([
+      'open',
+      'sync-all',
+      'pause',
+      'last-sync',
+      'quit',
+    ]);
     (tray.menu!.items.find((i) => i.id === 'pause')!.click as () => void)();
     await until(() => tray.menu!.items.some((i) => i.id === 'resume'));
     (tray.menu!.items.find((i) => i.id === 'resume')!.click as () => void)();
     await until(() => tray.menu!.items.some((i) => i.id === 'pause'));
 
     // Start at login follows the setting.
-    expect(fake.app.setLoginItemSettings).toHaveBeenLastCalledWith(expect.objectContaining({ openAtLogin: false }));
-    await invoke({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, 'config:update', { start_at_login: true });
-    expect(fake.app.setLoginItemSettings).toHaveBeenLastCalledWith(expect.objectContaining({ openAtLogin: true }));
+    expect(fake.app.setLoginItemSettings).toHaveBeenLastCalledWith(
+      expect.objectContaining({ openAtLogin: false }),
+    );
+    await invoke({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, 'config:update', {
+      start_at_login: true,
+    });
+    expect(fake.app.setLoginItemSettings).toHaveBeenLastCalledWith(
+      expect.objectContaining({ openAtLogin: true }),
+    );
 
     // Closing hides to the tray (close_to_tray defaults to true); the service keeps running.
     win.close();
@@ -132,7 +152,11 @@ describe('desktop app lifecycle', () => {
   it('starts hidden in the tray when launched at login', async () => {
     const { env } = environment();
     let core: AppCore | null = null;
-    await runApp({ argv: ['--hidden'], env, createCore: (o) => (core = createAppCore({ ...o, fileLogging: false, gdm: false })) });
+    await runApp({
+      argv: ['--hidden'],
+      env,
+      createCore: (o) => (core = createAppCore({ ...o, fileLogging: false, gdm: false })),
+    });
     expect(fake.FakeBrowserWindow.instances).toHaveLength(0);
     expect(fake.Tray.instances).toHaveLength(1);
     fake.app.quit();
@@ -143,7 +167,16 @@ describe('desktop app lifecycle', () => {
   it('opens the database with the better-sqlite3 build the launcher passes in RETROVUE_SQLITE_BINDING', async () => {
     const { env } = environment();
     // Under plain Node the Node build stands in for the Electron one: what matters is that the core loads it.
-    const binding = join(__dirname, '..', '..', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+    const binding = join(
+      __dirname,
+      '..',
+      '..',
+      'node_modules',
+      'better-sqlite3',
+      'build',
+      'Release',
+      'better_sqlite3.node',
+    );
     const seen: AppCoreOptions[] = [];
     await runApp({
       argv: ['--hidden'],

@@ -17,7 +17,13 @@ async function addServerAndSync(f: CoreFixture) {
   const libraries = await f.value('libraries:refresh', { serverId: server.id });
   await f.value('libraries:select', { libraryIds: libraries.map((l) => l.id), selected: true });
   const finished = libraries.map((l) =>
-    f.waitForEvent('service:event', (e) => (e.type === 'finished' || e.type === 'failed') && ('result' in e ? e.result.libraryId : e.libraryId) === l.id, 60_000),
+    f.waitForEvent(
+      'service:event',
+      (e) =>
+        (e.type === 'finished' || e.type === 'failed') &&
+        ('result' in e ? e.result.libraryId : e.libraryId) === l.id,
+      60_000,
+    ),
   );
   const queued = await f.value('sync:start', {});
   expect(queued.map((q) => q.libraryId).sort()).toEqual(libraries.map((l) => l.id).sort());
@@ -44,7 +50,11 @@ describe('core API', () => {
 
     // Discovery after login stores the account's server with its libraries.
     let servers = await f.value('servers:list');
-    for (let i = 0; i < 100 && (servers.length === 0 || (await f.value('libraries:list')).length === 0); i++) {
+    for (
+      let i = 0;
+      i < 100 && (servers.length === 0 || (await f.value('libraries:list')).length === 0);
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 100));
       servers = await f.value('servers:list');
     }
@@ -77,7 +87,9 @@ describe('core API', () => {
 
     await f.value('account:logout');
     expect(await f.value('account:get')).toBeNull();
-    expect((await f.value('servers:list')).every((s) => s.needsLogin || s.sources.includes('manual'))).toBe(true);
+    expect((await f.value('servers:list')).every((s) => s.needsLogin || s.sources.includes('manual'))).toBe(
+      true,
+    );
   });
 
   it('cancels a login in progress', async () => {
@@ -98,8 +110,17 @@ describe('core API', () => {
     const f = fx;
     const { server, libraries, outcomes } = await addServerAndSync(f);
     // A sync that changed something is worth a notification.
-    expect(notifications.filter((n) => n.kind === 'sync_finished').map((n) => n.title).sort()).toEqual(['Movies synced', 'TV Shows synced']);
-    expect(server).toMatchObject({ name: f.fake.serverName, machineIdentifier: f.fake.machineIdentifier, sources: ['manual'] });
+    expect(
+      notifications
+        .filter((n) => n.kind === 'sync_finished')
+        .map((n) => n.title)
+        .sort(),
+    ).toEqual(['Movies synced', 'TV Shows synced']);
+    expect(server).toMatchObject({
+      name: f.fake.serverName,
+      machineIdentifier: f.fake.machineIdentifier,
+      sources: ['manual'],
+    });
     expect(outcomes.every((o) => o.type === 'finished')).toBe(true);
     expect(JSON.stringify(await f.value('servers:list'))).not.toContain(f.fake.token);
 
@@ -140,7 +161,13 @@ describe('core API', () => {
     for (const kind of ['show', 'season', 'episode'] as const) {
       const row = (await f.value('items:search', { kind, limit: 1 })).rows[0]!;
       const itemDetail = await f.value('items:get', { kind, id: row.id });
-      expect(itemDetail).toMatchObject({ kind, id: row.id, title: row.title, year: row.year, state: row.state });
+      expect(itemDetail).toMatchObject({
+        kind,
+        id: row.id,
+        title: row.title,
+        year: row.year,
+        state: row.state,
+      });
       expect(itemDetail.subtitle).toBe(kind === 'show' ? null : row.subtitle);
     }
 
@@ -170,25 +197,54 @@ describe('core API', () => {
     // Nothing changed on the server: the next sync tells nobody.
     const before = notifications.length;
     const t0 = Date.now();
-    const again = f.waitForEvent('service:event', (e) => e.type === 'finished' && e.at >= t0 && e.result.libraryId === movieLib.id, 30_000);
+    const again = f.waitForEvent(
+      'service:event',
+      (e) => e.type === 'finished' && e.at >= t0 && e.result.libraryId === movieLib.id,
+      30_000,
+    );
     await f.value('sync:start', { libraryIds: [movieLib.id] });
     const second = await again;
-    expect(second.type === 'finished' && second.result.added + second.result.updated + second.result.removed).toBe(0);
+    expect(
+      second.type === 'finished' && second.result.added + second.result.updated + second.result.removed,
+    ).toBe(0);
     expect(notifications).toHaveLength(before);
   });
 
   it('reports bad requests and failures as typed errors and keeps working', async () => {
     fx = await startCore();
     const f = fx;
-    expect(await f.call('servers:addManual', { url: f.fake.pmsUrl, token: 'wrong-token-xyz' })).toMatchObject({ ok: false, error: { code: 'PLEX_AUTH' } });
-    expect(await f.call('servers:addManual', { url: 'http://127.0.0.1:1', token: 'abcdef' })).toMatchObject({ ok: false, error: { code: 'PLEX_NETWORK' } });
-    expect(await f.call('servers:addManual', { url: 'not a url', token: 'abcdef' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    expect(await f.call('libraries:refresh', { serverId: 42 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await f.call('libraries:select', { libraryIds: [42], selected: true })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await f.call('servers:addManual', { url: f.fake.pmsUrl, token: 'wrong-token-xyz' })).toMatchObject(
+      { ok: false, error: { code: 'PLEX_AUTH' } },
+    );
+    expect(await f.call('servers:addManual', { url: 'http://127.0.0.1:1', token: 'abcdef' })).toMatchObject({
+      ok: false,
+      error: { code: 'PLEX_NETWORK' },
+    });
+    expect(await f.call('servers:addManual', { url: 'not a url', token: 'abcdef' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(await f.call('libraries:refresh', { serverId: 42 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await f.call('libraries:select', { libraryIds: [42], selected: true })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(await f.call('sync:start', {})).toMatchObject({ ok: false, error: { code: 'NOTHING_SELECTED' } });
-    expect(await f.call('errors:retry', { id: 5 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await f.call('servers:remove', { serverId: 5 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await f.call('config:update', { concurrent_scans: 99 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await f.call('errors:retry', { id: 5 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await f.call('servers:remove', { serverId: 5 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await f.call('config:update', { concurrent_scans: 99 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
     expect(await f.value('errors:list', {})).toEqual({ rows: [], total: 0 });
 
     // Still fully usable afterwards.
@@ -218,19 +274,28 @@ describe('core API', () => {
     await done;
     const errors = await f.value('errors:list', { libraryId: movies.id });
     expect(errors.total).toBeGreaterThan(0);
-    expect(errors.rows[0]).toMatchObject({ libraryId: movies.id, libraryTitle: 'Movies', serverName: f.fake.serverName });
+    expect(errors.rows[0]).toMatchObject({
+      libraryId: movies.id,
+      libraryTitle: 'Movies',
+      serverName: f.fake.serverName,
+    });
     f.fake.control.clearFaults();
     const retried = await f.value('errors:retry', { id: errors.rows[0]!.id });
     expect(retried.map((q) => q.libraryId)).toContain(movies.id);
     const { resolved } = await f.value('errors:resolve', { ids: errors.rows.map((e) => e.id) });
     expect(resolved).toBeGreaterThan(0);
     expect((await f.value('errors:list', { libraryId: movies.id })).total).toBe(0);
-    expect((await f.value('errors:list', { libraryId: movies.id, includeResolved: true })).total).toBeGreaterThanOrEqual(resolved);
+    expect(
+      (await f.value('errors:list', { libraryId: movies.id, includeResolved: true })).total,
+    ).toBeGreaterThanOrEqual(resolved);
   });
 
   it('a refused token marks the server as needing login and says so once', async () => {
     const notifications: CoreNotification[] = [];
-    fx = await startCore({ core: { notify: (n) => notifications.push(n) }, env: { RETROVUE_RETRY_ATTEMPTS: '0' } });
+    fx = await startCore({
+      core: { notify: (n) => notifications.push(n) },
+      env: { RETROVUE_RETRY_ATTEMPTS: '0' },
+    });
     const f = fx;
     const server = await f.value('servers:addManual', { url: f.fake.pmsUrl, token: f.fake.token });
     const libraries = await f.value('libraries:refresh', { serverId: server.id });

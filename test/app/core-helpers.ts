@@ -1,7 +1,14 @@
 // Shared set-up for tests of the core API: a real app core over a temp data folder and database,
 // talking to the fake Plex on loopback.
 import { join } from 'node:path';
-import type { Channel, EventMap, EventName, IpcResult, RequestOf, ResponseMap } from '../../src-shared/ipc/contract';
+import type {
+  Channel,
+  EventMap,
+  EventName,
+  IpcResult,
+  RequestOf,
+  ResponseMap,
+} from '../../src-shared/ipc/contract';
 import { createFileVault, VAULT_FILE } from '../../src-main/core/account/file-vault';
 import { dispatch } from '../../src-main/core/api/dispatch';
 import { createAppCore, type AppCore, type AppCoreOptions } from '../../src-main/core/app-core';
@@ -17,14 +24,30 @@ export interface CoreFixture {
   /** Like call, but resolves the value or throws the typed error. */
   value<C extends Channel>(channel: C, request?: RequestOf<C>): Promise<ResponseMap[C]>;
   events: { event: EventName; payload: unknown }[];
-  waitForEvent<E extends EventName>(event: E, match?: (p: EventMap[E]) => boolean, timeoutMs?: number): Promise<EventMap[E]>;
+  waitForEvent<E extends EventName>(
+    event: E,
+    match?: (p: EventMap[E]) => boolean,
+    timeoutMs?: number,
+  ): Promise<EventMap[E]>;
   close(): Promise<void>;
 }
 
 export async function startCore(
-  opts: { fake?: FakePlexOptions; core?: Partial<AppCoreOptions>; env?: NodeJS.ProcessEnv; demo?: boolean } = {},
+  opts: {
+    fake?: FakePlexOptions;
+    core?: Partial<AppCoreOptions>;
+    env?: NodeJS.ProcessEnv;
+    demo?: boolean;
+  } = {},
 ): Promise<CoreFixture> {
-  const fake = await startFakePlex({ movies: 12, shows: 2, episodes: 10, pinMinPollIntervalMs: 0, offlineServer: false, ...opts.fake });
+  const fake = await startFakePlex({
+    movies: 12,
+    shows: 2,
+    episodes: 10,
+    pinMinPollIntervalMs: 0,
+    offlineServer: false,
+    ...opts.fake,
+  });
   const { dir, cleanup } = tempDir('retrovue-core-');
   const env = {
     RETROVUE_PLEX_TV_URL: fake.plexTvUrl,
@@ -52,10 +75,17 @@ export async function startCore(
     dispatch(core.handlers, channel, request) as Promise<IpcResult<ResponseMap[C]>>;
   const value = async <C extends Channel>(channel: C, request?: RequestOf<C>): Promise<ResponseMap[C]> => {
     const r = await call(channel, request);
-    if (!r.ok) throw Object.assign(new Error(`${channel}: ${r.error.code} ${r.error.message}`), { code: r.error.code });
+    if (!r.ok)
+      throw Object.assign(new Error(`${channel}: ${r.error.code} ${r.error.message}`), {
+        code: r.error.code,
+      });
     return r.value;
   };
-  const waitForEvent = <E extends EventName>(event: E, match: (p: EventMap[E]) => boolean = () => true, timeoutMs = 20_000) =>
+  const waitForEvent = <E extends EventName>(
+    event: E,
+    match: (p: EventMap[E]) => boolean = () => true,
+    timeoutMs = 20_000,
+  ) =>
     new Promise<EventMap[E]>((resolve, reject) => {
       const seen = events.find((e) => e.event === event && match(e.payload as EventMap[E]));
       if (seen) return resolve(seen.payload as EventMap[E]);

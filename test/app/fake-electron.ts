@@ -20,8 +20,14 @@ export interface FakeFrame {
 let nextId = 1;
 
 export class FakeSession {
-  headersListener: ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | null = null;
-  permissionHandler: ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void) | null = null;
+  headersListener:
+    | ((
+        details: { responseHeaders?: Record<string, string[]> },
+        cb: (r: { responseHeaders: Record<string, string[]> }) => void,
+      ) => void)
+    | null = null;
+  permissionHandler: ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void) | null =
+    null;
   webRequest = {
     onHeadersReceived: (listener: NonNullable<FakeSession['headersListener']>) => {
       this.headersListener = listener;
@@ -97,12 +103,16 @@ export class FakeBrowserWindow extends EventEmitter {
   }
 }
 
-type InvokeHandler = (event: { sender: FakeWebContents; senderFrame: FakeFrame | null }, ...args: unknown[]) => unknown;
+type InvokeHandler = (
+  event: { sender: FakeWebContents; senderFrame: FakeFrame | null },
+  ...args: unknown[]
+) => unknown;
 
 export const ipcMain = {
   handlers: new Map<string, InvokeHandler>(),
   handle(channel: string, handler: InvokeHandler): void {
-    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    if (this.handlers.has(channel))
+      throw new Error(`Attempted to register a second handler for '${channel}'`);
     this.handlers.set(channel, handler);
   },
   removeHandler(channel: string): void {
@@ -159,7 +169,10 @@ export class Tray extends EventEmitter {
 
 export const Menu = { buildFromTemplate: (items: Record<string, unknown>[]) => ({ items }) };
 export const nativeImage = { createFromPath: (path: string) => ({ path }) };
-export const shell = { openExternal: vi.fn(() => Promise.resolve()), openPath: vi.fn(() => Promise.resolve('')) };
+export const shell = {
+  openExternal: vi.fn(() => Promise.resolve()),
+  openPath: vi.fn(() => Promise.resolve('')),
+};
 
 export class Notification extends EventEmitter {
   static shown: { title: string; body: string }[] = [];

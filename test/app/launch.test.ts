@@ -12,10 +12,18 @@ const ROOT = join(__dirname, '..', '..');
 describe('launcher', () => {
   it('tells an installed binary from a missing one', () => {
     const missing = findElectronBinary(() => {
-      throw new Error('Electron failed to install correctly, please delete node_modules/electron and try installing again');
+      throw new Error(
+        'Electron failed to install correctly, please delete node_modules/electron and try installing again',
+      );
     });
-    expect(missing).toEqual({ ok: false, reason: expect.stringContaining('Electron failed to install correctly') });
-    expect(findElectronBinary(() => '/nonexistent/electron')).toEqual({ ok: false, reason: '/nonexistent/electron does not exist' });
+    expect(missing).toEqual({
+      ok: false,
+      reason: expect.stringContaining('Electron failed to install correctly'),
+    });
+    expect(findElectronBinary(() => '/nonexistent/electron')).toEqual({
+      ok: false,
+      reason: '/nonexistent/electron does not exist',
+    });
     expect(findElectronBinary(() => process.execPath)).toEqual({ ok: true, path: process.execPath });
   });
 
@@ -44,11 +52,17 @@ describe('launcher', () => {
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       const deadline = Date.now() + 40_000;
-      while (!/http:\/\/127\.0\.0\.1:\d+\/\?access=\S+/.test(stdout) && Date.now() < deadline && child.exitCode === null) {
+      while (
+        !/http:\/\/127\.0\.0\.1:\d+\/\?access=\S+/.test(stdout) &&
+        Date.now() < deadline &&
+        child.exitCode === null
+      ) {
         await new Promise((r) => setTimeout(r, 100));
       }
       const url = /http:\/\/127\.0\.0\.1:\d+\/\?access=\S+/.exec(stdout)?.[0];
-      expect(stderr).toContain('Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?) — starting headless web mode');
+      expect(stderr).toContain(
+        'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?) — starting headless web mode',
+      );
       expect(url, `stdout: ${stdout}\nstderr: ${stderr}`).toBeTruthy();
       const page = await fetch(url!);
       expect(page.status).toBe(200);
@@ -68,16 +82,37 @@ describe('launcher', () => {
       const rendererDir = join(dir, 'renderer');
       mkdirSync(rendererDir, { recursive: true });
       writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>RetroVue</title>');
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main', 'cli', 'main.ts'), '--json', '--data-dir', join(dir, 'data'), 'serve', '--port', '0'], {
-        cwd: ROOT,
-        env: { ...process.env, RETROVUE_RENDERER_DIR: rendererDir, RETROVUE_MIGRATIONS_DIR: MIGRATIONS, RETROVUE_HEALTH_PORT: '0', RETROVUE_LOG_LEVEL: 'error' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(ROOT, 'src-main', 'cli', 'main.ts'),
+          '--json',
+          '--data-dir',
+          join(dir, 'data'),
+          'serve',
+          '--port',
+          '0',
+        ],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            RETROVUE_RENDERER_DIR: rendererDir,
+            RETROVUE_MIGRATIONS_DIR: MIGRATIONS,
+            RETROVUE_HEALTH_PORT: '0',
+            RETROVUE_LOG_LEVEL: 'error',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       const deadline = Date.now() + 40_000;
-      while (!stdout.includes('}') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      while (!stdout.includes('}') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 100));
       const printed = JSON.parse(stdout) as { ok: boolean; url: string; port: number };
       expect(printed.ok).toBe(true);
       expect(printed.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${printed.port}/\\?access=`));

@@ -6,12 +6,18 @@ import type { RebuildStep } from '../../src-main/app/build/electron-native';
 
 export const NODE_BUILD_BYTES = 'node-abi build';
 
-export function fakeProject(dir: string, moduleVersion = '12.0.0'): { projectDir: string; moduleDir: string } {
+export function fakeProject(
+  dir: string,
+  moduleVersion = '12.0.0',
+): { projectDir: string; moduleDir: string } {
   const moduleDir = join(dir, 'node_modules', 'better-sqlite3');
   mkdirSync(join(moduleDir, 'build', 'Release'), { recursive: true });
   mkdirSync(join(moduleDir, 'src'), { recursive: true });
   mkdirSync(join(moduleDir, 'deps'), { recursive: true });
-  writeFileSync(join(moduleDir, 'package.json'), JSON.stringify({ name: 'better-sqlite3', version: moduleVersion }));
+  writeFileSync(
+    join(moduleDir, 'package.json'),
+    JSON.stringify({ name: 'better-sqlite3', version: moduleVersion }),
+  );
   writeFileSync(join(moduleDir, 'binding.gyp'), '{}');
   writeFileSync(join(moduleDir, 'src', 'better_sqlite3.cpp'), '// source');
   writeFileSync(join(moduleDir, 'deps', 'sqlite3.c'), '/* amalgamation */');
@@ -34,11 +40,16 @@ export function compileStep(calls: RecordedStep[]): (step: RebuildStep) => Promi
       step,
       staged: {
         hasNodeBuild: existsSync(join(moduleDir, 'build')),
-        hasSources: existsSync(join(moduleDir, 'src', 'better_sqlite3.cpp')) && existsSync(join(moduleDir, 'deps', 'sqlite3.c')),
+        hasSources:
+          existsSync(join(moduleDir, 'src', 'better_sqlite3.cpp')) &&
+          existsSync(join(moduleDir, 'deps', 'sqlite3.c')),
         packageJson: JSON.parse(readFileSync(join(step.buildPath, 'package.json'), 'utf8')),
       },
     });
     mkdirSync(join(moduleDir, 'build', 'Release'), { recursive: true });
-    writeFileSync(join(moduleDir, 'build', 'Release', 'better_sqlite3.node'), `electron build for ${step.electronVersion}`);
+    writeFileSync(
+      join(moduleDir, 'build', 'Release', 'better_sqlite3.node'),
+      `electron build for ${step.electronVersion}`,
+    );
   };
 }

@@ -32,7 +32,9 @@ async function loadConfig(): Promise<BuilderConfig> {
     getConfig(projectDir: string, configPath: string | null, fromOptions: null): Promise<BuilderConfig>;
     validateConfiguration(config: BuilderConfig, logger: unknown): Promise<void>;
   };
-  const { DebugLogger } = requireFromRoot('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+  const { DebugLogger } = requireFromRoot('builder-util') as {
+    DebugLogger: new (enabled: boolean) => unknown;
+  };
   const config = await getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null);
   await validateConfiguration(config, new DebugLogger(false));
   return config;
@@ -61,10 +63,16 @@ describe('packaging', () => {
     // The loader normalises patterns into {filter: [...]} sets.
     const files = (config.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])));
     expect(files).toEqual(expect.arrayContaining(['dist/**', 'drizzle/**', 'package.json']));
-    expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'drizzle/', to: 'drizzle' }));
+    expect(config.extraResources).toContainEqual(
+      expect.objectContaining({ from: 'drizzle/', to: 'drizzle' }),
+    );
     // Tray and window icons ship as plain files beside the archive (resources/assets).
-    expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'assets/tray/', to: 'assets/tray' }));
-    expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'assets/icons/', to: 'assets/icons' }));
+    expect(config.extraResources).toContainEqual(
+      expect.objectContaining({ from: 'assets/tray/', to: 'assets/tray' }),
+    );
+    expect(config.extraResources).toContainEqual(
+      expect.objectContaining({ from: 'assets/icons/', to: 'assets/icons' }),
+    );
     // The Electron build of better-sqlite3 ships from dist/native (unpacked), the staging copy does not.
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['dist/native/**', '**/*.node']));
     expect(files).toContain('!dist/native/*/staging/**');
@@ -82,7 +90,10 @@ describe('packaging', () => {
     expect(pngSize(join(ROOT, config.mac!.icon!)).width).toBeGreaterThanOrEqual(512);
     expect(pngSize(join(ROOT, config.win!.icon!)).width).toBeGreaterThanOrEqual(256);
     for (const size of ICON_SIZES) {
-      expect(pngSize(join(ROOT, config.linux!.icon!, `${size}x${size}.png`))).toEqual({ width: size, height: size });
+      expect(pngSize(join(ROOT, config.linux!.icon!, `${size}x${size}.png`))).toEqual({
+        width: size,
+        height: size,
+      });
     }
     for (const state of Object.keys(TRAY_STATES)) {
       expect(pngSize(join(ROOT, 'assets', 'tray', `tray-${state}.png`)).width).toBe(32);
@@ -113,7 +124,10 @@ describe('packaging', () => {
       const { projectDir, moduleDir } = fakeProject(dir);
       const hook = requireFromRoot(join(ROOT, config.beforePack!)) as {
         default: (ctx: unknown) => Promise<unknown>;
-        beforePack: (ctx: unknown, rebuild: (step: RebuildStep) => Promise<void>) => Promise<{ binding: string; built: boolean }>;
+        beforePack: (
+          ctx: unknown,
+          rebuild: (step: RebuildStep) => Promise<void>,
+        ) => Promise<{ binding: string; built: boolean }>;
       };
       expect(typeof hook.default).toBe('function');
       const calls: RecordedStep[] = [];
@@ -123,21 +137,56 @@ describe('packaging', () => {
       const result = await hook.beforePack(context, compileStep(calls));
       write.mockRestore();
       const electronVersion = (requireFromRoot('electron/package.json') as { version: string }).version;
-      const staging = join(projectDir, 'dist', 'native', `electron-${electronVersion}-linux-arm64`, 'staging');
+      const staging = join(
+        projectDir,
+        'dist',
+        'native',
+        `electron-${electronVersion}-linux-arm64`,
+        'staging',
+      );
       expect(calls.map((c) => c.step)).toEqual([
-        { buildPath: staging, projectRootPath: staging, electronVersion, arch: 'arm64', platform: 'linux', onlyModules: ['better-sqlite3'], force: true },
+        {
+          buildPath: staging,
+          projectRootPath: staging,
+          electronVersion,
+          arch: 'arm64',
+          platform: 'linux',
+          onlyModules: ['better-sqlite3'],
+          force: true,
+        },
       ]);
-      expect(result).toEqual({ binding: join(projectDir, 'dist', 'native', `electron-${electronVersion}-linux-arm64`, 'better_sqlite3.node'), built: true });
+      expect(result).toEqual({
+        binding: join(
+          projectDir,
+          'dist',
+          'native',
+          `electron-${electronVersion}-linux-arm64`,
+          'better_sqlite3.node',
+        ),
+        built: true,
+      });
       // node_modules keeps the Node build, so the tests and the CLI still run after packaging.
-      expect(readFileSync(join(moduleDir, 'build', 'Release', 'better_sqlite3.node'), 'utf8')).toBe(NODE_BUILD_BYTES);
+      expect(readFileSync(join(moduleDir, 'build', 'Release', 'better_sqlite3.node'), 'utf8')).toBe(
+        NODE_BUILD_BYTES,
+      );
 
       // The packaged main looks for it where asarUnpack puts it.
-      const relative = result.binding.slice(projectDir.length + 1).split(sep).join('/');
+      const relative = result.binding
+        .slice(projectDir.length + 1)
+        .split(sep)
+        .join('/');
       expect(config.asarUnpack).toContain('dist/native/**');
       expect(relative.startsWith('dist/native/')).toBe(true);
-      expect(locateElectronBinding({ env: {}, electronVersion, packagedResources: '/app/resources', projectDir: '/nowhere', platform: 'linux', arch: 'arm64' })).toBe(
-        `/app/resources/app.asar.unpacked/${relative}`,
-      );
+      expect(
+        locateElectronBinding({
+          env: {},
+          electronVersion,
+          packagedResources: '/app/resources',
+          projectDir: '/nowhere',
+          platform: 'linux',
+          arch: 'arm64',
+        }),
+      ).toBe(`/app/resources/app.asar.unpacked/${relative}`);
     } finally {
       cleanup();
     }

@@ -46,7 +46,11 @@ describe('progress throttle', () => {
     const bus = createEventBus();
     const sent: string[] = [];
     const stop = forwardEvents(bus, (event, payload) =>
-      sent.push(event === 'sync:progress' ? `p${(payload as SyncProgress).runId}:${(payload as SyncProgress).done}` : event),
+      sent.push(
+        event === 'sync:progress'
+          ? `p${(payload as SyncProgress).runId}:${(payload as SyncProgress).done}`
+          : event,
+      ),
     );
     bus.emit('sync:progress', progress(1, 1));
     bus.emit('sync:progress', progress(2, 1));

@@ -4,7 +4,15 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ACCESS_PARAM, decodeServerMessage, encodeRequest, isWsEvent, websocketUrl, type WsResponse, type WsServerMessage } from '../../src-shared/ipc/ws-protocol';
+import {
+  ACCESS_PARAM,
+  decodeServerMessage,
+  encodeRequest,
+  isWsEvent,
+  websocketUrl,
+  type WsResponse,
+  type WsServerMessage,
+} from '../../src-shared/ipc/ws-protocol';
 import { startServeMode, type ServeMode } from '../../src-main/core/web/serve-mode';
 import { startFakePlex, type FakePlex } from '../fake-plex';
 import { tempDir } from '../helpers/temp';
@@ -20,7 +28,10 @@ beforeAll(async () => {
   cleanup = t.cleanup;
   const rendererDir = join(t.dir, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>RetroVue</title><script src="/assets/app.js"></script>');
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><title>RetroVue</title><script src="/assets/app.js"></script>',
+  );
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("app")');
   writeFileSync(join(t.dir, 'secret.txt'), 'outside the renderer');
   mode = await startServeMode({
@@ -77,7 +88,10 @@ function client(ws: WebSocket) {
     if (m) messages.push(m);
     for (const w of waiters.splice(0)) w();
   });
-  const next = async (match: (m: WsServerMessage) => boolean, timeoutMs = 10_000): Promise<WsServerMessage> => {
+  const next = async (
+    match: (m: WsServerMessage) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<WsServerMessage> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = messages.find(match);
@@ -110,7 +124,13 @@ describe('serve: HTTP', () => {
   });
 
   it('refuses requests without the token or with a wrong one', async () => {
-    for (const path of ['/', '/assets/app.js', `/?${ACCESS_PARAM}=wrong`, `/?${ACCESS_PARAM}=`, `/?${ACCESS_PARAM}=${mode.server.accessToken}x`]) {
+    for (const path of [
+      '/',
+      '/assets/app.js',
+      `/?${ACCESS_PARAM}=wrong`,
+      `/?${ACCESS_PARAM}=`,
+      `/?${ACCESS_PARAM}=${mode.server.accessToken}x`,
+    ]) {
       const r = await get(path);
       expect(r.status, path).toBe(403);
       expect(r.body).not.toContain('RetroVue</title>');
@@ -136,13 +156,17 @@ describe('serve: HTTP', () => {
     // Client-side routes fall back to the page; nothing outside the renderer folder is reachable.
     expect((await get(`/settings?${ACCESS_PARAM}=${mode.server.accessToken}`)).body).toContain('RetroVue');
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/../../secret.txt']) {
-      const r = await get(`${path}${path.includes('?') ? '&' : '?'}${ACCESS_PARAM}=${mode.server.accessToken}`);
+      const r = await get(
+        `${path}${path.includes('?') ? '&' : '?'}${ACCESS_PARAM}=${mode.server.accessToken}`,
+      );
       expect(r.body, path).not.toContain('outside the renderer');
     }
   });
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {
-    const r = await get(`/?${ACCESS_PARAM}=${mode.server.accessToken}`, { Host: `evil.example:${mode.server.port}` });
+    const r = await get(`/?${ACCESS_PARAM}=${mode.server.accessToken}`, {
+      Host: `evil.example:${mode.server.port}`,
+    });
     expect(r.status).toBe(403);
   });
 });
@@ -152,8 +176,12 @@ describe('serve: websocket API', () => {
     const url = `ws://127.0.0.1:${mode.server.port}/ws`;
     await expect(connect(url)).rejects.toThrow('HTTP 403');
     await expect(connect(`${url}?${ACCESS_PARAM}=wrong`)).rejects.toThrow('HTTP 403');
-    await expect(connect(websocketUrl(mode.server.url), { Origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
-    await expect(connect(`ws://127.0.0.1:${mode.server.port}/other?${ACCESS_PARAM}=${mode.server.accessToken}`)).rejects.toThrow('HTTP 403');
+    await expect(connect(websocketUrl(mode.server.url), { Origin: 'https://evil.example' })).rejects.toThrow(
+      'HTTP 403',
+    );
+    await expect(
+      connect(`ws://127.0.0.1:${mode.server.port}/other?${ACCESS_PARAM}=${mode.server.accessToken}`),
+    ).rejects.toThrow('HTTP 403');
   });
 
   it('answers typed calls, rejects bad arguments and pushes events', async () => {
@@ -166,8 +194,14 @@ describe('serve: websocket API', () => {
       const bad = await c.call('items:get', { kind: 'movie', id: 'seven' });
       expect(bad.result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
       expect(bad.result.ok ? null : bad.result.error.issues?.[0]?.path).toBe('id');
-      expect((await c.call('nope:nothing')).result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
-      expect((await c.call('items:get', { kind: 'movie', id: 1 })).result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect((await c.call('nope:nothing')).result).toMatchObject({
+        ok: false,
+        error: { code: 'UNKNOWN_CHANNEL' },
+      });
+      expect((await c.call('items:get', { kind: 'movie', id: 1 })).result).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_FOUND' },
+      });
 
       ws.send('{not json');
       const unreadable = await c.next((m) => !isWsEvent(m) && m.id === null);

@@ -99,17 +99,37 @@ function spyHandlers(): ApiHandlers & Record<Channel, ReturnType<typeof vi.fn>> 
 describe('main window', () => {
   it('runs the page isolated: context isolation, sandbox, no Node, web security on', () => {
     const file = rendererFile();
-    const win = createMainWindow({ preloadPath: '/app/preload.js', renderer: { file }, closeToTray: () => true, isQuitting: () => false }) as unknown as fake.FakeBrowserWindow;
+    const win = createMainWindow({
+      preloadPath: '/app/preload.js',
+      renderer: { file },
+      closeToTray: () => true,
+      isQuitting: () => false,
+    }) as unknown as fake.FakeBrowserWindow;
     const prefs = win.options.webPreferences as Record<string, unknown>;
-    expect(prefs).toMatchObject({ preload: '/app/preload.js', contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(prefs).toMatchObject({
+      preload: '/app/preload.js',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
     expect(webPreferences('/x').allowRunningInsecureContent).toBe(false);
     expect(win.loaded).toBe(pathToFileURL(file).href);
   });
 
   it('adds the strict CSP to responses and denies permission requests', () => {
-    const win = createMainWindow({ preloadPath: '/p.js', renderer: { file: rendererFile() }, closeToTray: () => true, isQuitting: () => false }) as unknown as fake.FakeBrowserWindow;
+    const win = createMainWindow({
+      preloadPath: '/p.js',
+      renderer: { file: rendererFile() },
+      closeToTray: () => true,
+      isQuitting: () => false,
+    }) as unknown as fake.FakeBrowserWindow;
     let headers: Record<string, string[]> = {};
-    win.webContents.session.headersListener!({ responseHeaders: { 'X-Other': ['1'] } }, (r) => (headers = r.responseHeaders));
+    win.webContents.session.headersListener!(
+      { responseHeaders: { 'X-Other': ['1'] } },
+      (r) => (headers = r.responseHeaders),
+    );
     const csp = headers['Content-Security-Policy']![0]!;
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
@@ -123,7 +143,12 @@ describe('main window', () => {
 
   it('blocks navigation away from the app and opens only https Plex links outside', () => {
     const file = rendererFile();
-    const win = createMainWindow({ preloadPath: '/p.js', renderer: { file }, closeToTray: () => true, isQuitting: () => false }) as unknown as fake.FakeBrowserWindow;
+    const win = createMainWindow({
+      preloadPath: '/p.js',
+      renderer: { file },
+      closeToTray: () => true,
+      isQuitting: () => false,
+    }) as unknown as fake.FakeBrowserWindow;
     const navigate = (url: string) => {
       const e = new fake.FakeEvent();
       win.webContents.emit('will-navigate', e, url);
@@ -137,7 +162,13 @@ describe('main window', () => {
     expect(open({ url: 'https://app.plex.tv/desktop' })).toEqual({ action: 'deny' });
     expect(fake.shell.openExternal).toHaveBeenCalledWith('https://app.plex.tv/desktop');
     fake.shell.openExternal.mockClear();
-    for (const url of ['http://plex.tv/', 'https://evil.example/', 'https://plex.tv.evil.example/', 'javascript:alert(1)', 'file:///etc/passwd']) {
+    for (const url of [
+      'http://plex.tv/',
+      'https://evil.example/',
+      'https://plex.tv.evil.example/',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+    ]) {
       expect(open({ url })).toEqual({ action: 'deny' });
     }
     expect(fake.shell.openExternal).not.toHaveBeenCalled();
@@ -146,7 +177,12 @@ describe('main window', () => {
   it('closing hides the window to the tray unless the app is quitting or close_to_tray is off', () => {
     let quitting = false;
     let toTray = true;
-    const win = createMainWindow({ preloadPath: '/p.js', renderer: { file: rendererFile() }, closeToTray: () => toTray, isQuitting: () => quitting }) as unknown as fake.FakeBrowserWindow;
+    const win = createMainWindow({
+      preloadPath: '/p.js',
+      renderer: { file: rendererFile() },
+      closeToTray: () => toTray,
+      isQuitting: () => quitting,
+    }) as unknown as fake.FakeBrowserWindow;
     expect(win.visible).toBe(true);
     win.close();
     expect(win.destroyed).toBe(false);
@@ -155,7 +191,12 @@ describe('main window', () => {
     win.close();
     expect(win.destroyed).toBe(true);
 
-    const win2 = createMainWindow({ preloadPath: '/p.js', renderer: { file: rendererFile() }, closeToTray: () => true, isQuitting: () => quitting }) as unknown as fake.FakeBrowserWindow;
+    const win2 = createMainWindow({
+      preloadPath: '/p.js',
+      renderer: { file: rendererFile() },
+      closeToTray: () => true,
+      isQuitting: () => quitting,
+    }) as unknown as fake.FakeBrowserWindow;
     quitting = true;
     win2.close();
     expect(win2.destroyed).toBe(true);
@@ -173,12 +214,26 @@ describe('main window', () => {
 describe('IPC', () => {
   function setup() {
     const file = rendererFile();
-    const win = createMainWindow({ preloadPath: '/p.js', renderer: { file }, closeToTray: () => true, isQuitting: () => false }) as unknown as fake.FakeBrowserWindow;
+    const win = createMainWindow({
+      preloadPath: '/p.js',
+      renderer: { file },
+      closeToTray: () => true,
+      isQuitting: () => false,
+    }) as unknown as fake.FakeBrowserWindow;
     const handlers = spyHandlers();
-    registerIpc({ ipcMain: fake.ipcMain as never, handlers, window: () => win as never, isAppUrl: (u) => isAppUrl(u, { file }) });
+    registerIpc({
+      ipcMain: fake.ipcMain as never,
+      handlers,
+      window: () => win as never,
+      isAppUrl: (u) => isAppUrl(u, { file }),
+    });
     const invoke = fake.ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!;
-    const call = (channel: unknown, request: unknown, sender = win.webContents, frame: fake.FakeFrame | null = win.webContents.mainFrame) =>
-      invoke({ sender, senderFrame: frame }, channel, request) as Promise<IpcResult<unknown>>;
+    const call = (
+      channel: unknown,
+      request: unknown,
+      sender = win.webContents,
+      frame: fake.FakeFrame | null = win.webContents.mainFrame,
+    ) => invoke({ sender, senderFrame: frame }, channel, request) as Promise<IpcResult<unknown>>;
     return { win, handlers, call };
   }
 
@@ -207,7 +262,10 @@ describe('IPC', () => {
       }
       expect(handlers[channel], channel).not.toHaveBeenCalled();
     }
-    const huge = await call('libraries:select', { libraryIds: Array.from({ length: 5000 }, (_, i) => i + 1), selected: true });
+    const huge = await call('libraries:select', {
+      libraryIds: Array.from({ length: 5000 }, (_, i) => i + 1),
+      selected: true,
+    });
     expect(huge.ok).toBe(false);
     const negative = await call('items:get', { kind: 'movie', id: -4 });
     expect(negative.ok ? null : negative.error.issues?.[0]?.path).toBe('id');
@@ -219,9 +277,17 @@ describe('IPC', () => {
     const { win, handlers, call } = setup();
     const other = new fake.FakeWebContents();
     other.mainFrame = win.webContents.mainFrame;
-    expect(await call('app:info', undefined, other, other.mainFrame)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await call('app:info', undefined, win.webContents, { url: win.webContents.mainFrame.url })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await call('app:info', undefined, win.webContents, null)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('app:info', undefined, other, other.mainFrame)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(
+      await call('app:info', undefined, win.webContents, { url: win.webContents.mainFrame.url }),
+    ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('app:info', undefined, win.webContents, null)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     win.webContents.mainFrame.url = 'https://evil.example/';
     expect(await call('app:info', undefined)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(handlers['app:info']).not.toHaveBeenCalled();
@@ -233,11 +299,19 @@ describe('IPC', () => {
       throw new Error('boom at /secret/path?X-Plex-Token=abcdefgh123');
     });
     const result = await call('servers:list', undefined);
-    expect(result).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'boom at /secret/path?X-Plex-Token=[redacted]' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'boom at /secret/path?X-Plex-Token=[redacted]' },
+    });
   });
 
   it('forwards core events to the window on the event channel', () => {
-    const win = createMainWindow({ preloadPath: '/p.js', renderer: { file: rendererFile() }, closeToTray: () => true, isQuitting: () => false }) as unknown as fake.FakeBrowserWindow;
+    const win = createMainWindow({
+      preloadPath: '/p.js',
+      renderer: { file: rendererFile() },
+      closeToTray: () => true,
+      isQuitting: () => false,
+    }) as unknown as fake.FakeBrowserWindow;
     const bus = createEventBus();
     const stop = forwardEventsToWindow(bus, () => win as never);
     bus.emit('config:changed', DEFAULT_CONFIG);
@@ -251,9 +325,19 @@ describe('IPC', () => {
 describe('preload', () => {
   it('exposes one typed API object that invokes through main and subscribes to events', async () => {
     const file = rendererFile();
-    const win = createMainWindow({ preloadPath: '/p.js', renderer: { file }, closeToTray: () => true, isQuitting: () => false }) as unknown as fake.FakeBrowserWindow;
+    const win = createMainWindow({
+      preloadPath: '/p.js',
+      renderer: { file },
+      closeToTray: () => true,
+      isQuitting: () => false,
+    }) as unknown as fake.FakeBrowserWindow;
     const handlers = spyHandlers();
-    registerIpc({ ipcMain: fake.ipcMain as never, handlers, window: () => win as never, isAppUrl: (u) => isAppUrl(u, { file }) });
+    registerIpc({
+      ipcMain: fake.ipcMain as never,
+      handlers,
+      window: () => win as never,
+      isAppUrl: (u) => isAppUrl(u, { file }),
+    });
     fake.rendererHost.contents = win.webContents;
     await import('../../src-main/app/preload');
     expect([...fake.contextBridge.exposed.keys()]).toEqual(['retrovue']);
@@ -261,12 +345,18 @@ describe('preload', () => {
     expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
 
     await expect(api.invoke('app:info')).resolves.toEqual({ channel: 'app:info' });
-    await expect(api.invoke('items:get', { kind: 'movie', id: 7 })).resolves.toEqual({ channel: 'items:get' });
+    await expect(api.invoke('items:get', { kind: 'movie', id: 7 })).resolves.toEqual({
+      channel: 'items:get',
+    });
     expect(handlers['items:get']).toHaveBeenCalledWith({ kind: 'movie', id: 7 });
     // What crosses the context bridge is plain data (an Error would keep only its message) ...
     const failure = await api.invoke('items:get', { kind: 'movie', id: 0 }).catch((e: unknown) => e);
     expect(structuredClone(failure)).toEqual(failure);
-    expect(failure).toMatchObject({ name: 'ApiCallError', code: 'INVALID_ARGUMENT', issues: [{ path: 'id' }] });
+    expect(failure).toMatchObject({
+      name: 'ApiCallError',
+      code: 'INVALID_ARGUMENT',
+      issues: [{ path: 'id' }],
+    });
     // ... which the page turns back into the contract's ApiCallError.
     const revived = reviveApiError(failure);
     expect(revived).toBeInstanceOf(ApiCallError);
@@ -309,7 +399,15 @@ function health(patch: Partial<HealthStatus> = {}): HealthStatus {
     heartbeatAt: 2,
     account: { username: 'me', needsLogin: false },
     servers: [],
-    libraries: [{ libraryId: 1, title: 'Movies', lastSuccessAt: Date.now() - 5 * 60_000, lastStatus: 'succeeded', nextRunAt: null }],
+    libraries: [
+      {
+        libraryId: 1,
+        title: 'Movies',
+        lastSuccessAt: Date.now() - 5 * 60_000,
+        lastStatus: 'succeeded',
+        nextRunAt: null,
+      },
+    ],
     queue: [],
     databaseOk: true,
     checkedAt: 3,
@@ -332,18 +430,33 @@ describe('tray', () => {
     ]);
     const byId = (id: string) => items.find((i) => i.id === id)!;
     expect(byId('last-sync').enabled).toBe(false);
-    for (const [id, fn] of [['open', a.open], ['sync-all', a.syncAll], ['pause', a.pause], ['quit', a.quit]] as const) {
+    for (const [id, fn] of [
+      ['open', a.open],
+      ['sync-all', a.syncAll],
+      ['pause', a.pause],
+      ['quit', a.quit],
+    ] as const) {
       (byId(id).click as () => void)();
       expect(fn, id).toHaveBeenCalledTimes(1);
     }
     const paused = trayMenuTemplate(health({ service: 'paused' }), a);
     expect(paused.find((i) => i.id === 'resume')?.label).toBe('Resume syncing');
     expect(paused.find((i) => i.id === 'pause')).toBeUndefined();
-    expect(trayMenuTemplate(health({ libraries: [] }), a).find((i) => i.id === 'last-sync')?.label).toBe('Last sync: never');
+    expect(trayMenuTemplate(health({ libraries: [] }), a).find((i) => i.id === 'last-sync')?.label).toBe(
+      'Last sync: never',
+    );
   });
 
   it('shows idle, syncing, error and login states with their icons', () => {
-    const running = { libraryId: 1, libraryTitle: 'Movies', kind: 'incremental' as const, trigger: 'manual' as const, status: 'running' as const, runId: 1, enqueuedAt: 1 };
+    const running = {
+      libraryId: 1,
+      libraryTitle: 'Movies',
+      kind: 'incremental' as const,
+      trigger: 'manual' as const,
+      status: 'running' as const,
+      runId: 1,
+      enqueuedAt: 1,
+    };
     expect(trayStateOf(health())).toBe('idle');
     expect(trayStateOf(health({ queue: [running] }))).toBe('syncing');
     expect(trayStateOf(health({ ok: false }))).toBe('error');
@@ -363,7 +476,11 @@ describe('tray', () => {
 describe('notifications', () => {
   it('shows a native notification and opens the window on click', () => {
     const onClick = vi.fn();
-    createNotifier(onClick)({ kind: 'sync_failed', title: 'Sync of Movies failed', body: 'server unreachable' });
+    createNotifier(onClick)({
+      kind: 'sync_failed',
+      title: 'Sync of Movies failed',
+      body: 'server unreachable',
+    });
     expect(fake.Notification.shown).toEqual([{ title: 'Sync of Movies failed', body: 'server unreachable' }]);
   });
 });
@@ -391,7 +508,9 @@ describe('safeStorage vault', () => {
     const file = vaultFile();
     const vault = createSafeStorageVault({ file, window: () => null });
     fake.dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
-    await expect(vault.set('account:x', 'secret-token-123')).rejects.toMatchObject({ code: 'VAULT_UNAVAILABLE' });
+    await expect(vault.set('account:x', 'secret-token-123')).rejects.toMatchObject({
+      code: 'VAULT_UNAVAILABLE',
+    });
     expect(existsSync(file)).toBe(false);
 
     fake.dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false });
@@ -405,7 +524,9 @@ describe('safeStorage vault', () => {
 describe('preload bundle', () => {
   it('needs nothing but electron at runtime (a sandboxed preload cannot require packages)', async () => {
     const { build } = await import('esbuild');
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     // The same externals tsup uses for dist/main/preload.js: every dependency, and electron.
     const out = await build({
       entryPoints: [join(__dirname, '..', '..', 'src-main', 'app', 'preload.ts')],

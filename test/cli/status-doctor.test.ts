@@ -30,15 +30,22 @@ describe('retrovue status / doctor', () => {
     expect(runRetrovue(['status', '--db', db]).status).toBe(0);
     const raw = new Database(db);
     raw.prepare("insert into servers(machine_identifier, name) values ('abc', 'Den')").run();
-    raw.prepare("insert into libraries(server_id, plex_key, title, type) values (1, '1', 'Films', 'movie')").run();
-    const ins = raw.prepare("insert into movies(library_id, plex_rating_key, title, state) values (1, ?, ?, ?)");
+    raw
+      .prepare("insert into libraries(server_id, plex_key, title, type) values (1, '1', 'Films', 'movie')")
+      .run();
+    const ins = raw.prepare(
+      'insert into movies(library_id, plex_rating_key, title, state) values (1, ?, ?, ?)',
+    );
     ins.run('1', 'A', 'normal');
     ins.run('2', 'B', 'normal');
     ins.run('3', 'C', 'remote_only');
     raw.close();
     const r = runRetrovue(['status', '--json', '--db', db]);
     const out = r.json() as { libraries: { title: string; counts: unknown }[] };
-    expect(out.libraries[0]).toMatchObject({ title: 'Films', counts: { movie: { normal: 2, remote_only: 1 } } });
+    expect(out.libraries[0]).toMatchObject({
+      title: 'Films',
+      counts: { movie: { normal: 2, remote_only: 1 } },
+    });
     const human = runRetrovue(['status', '--db', db]);
     expect(human.stdout).toContain('Films');
     expect(human.stdout).toContain('normal=2');

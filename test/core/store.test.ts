@@ -54,16 +54,43 @@ describe('store', () => {
       }[]
     ).map((r) => r.name);
     for (const t of [
-      'servers', 'libraries', 'movies', 'shows', 'seasons', 'episodes', 'media_versions',
-      'media_parts', 'streams', 'chapters', 'guids', 'tags', 'item_tags', 'people', 'cast_roles',
-      'artwork', 'sync_services', 'scheduled_operations', 'sync_errors', 'sync_metrics', 'sync_runs',
+      'servers',
+      'libraries',
+      'movies',
+      'shows',
+      'seasons',
+      'episodes',
+      'media_versions',
+      'media_parts',
+      'streams',
+      'chapters',
+      'guids',
+      'tags',
+      'item_tags',
+      'people',
+      'cast_roles',
+      'artwork',
+      'sync_services',
+      'scheduled_operations',
+      'sync_errors',
+      'sync_metrics',
+      'sync_runs',
     ]) {
       expect(tables).toContain(t);
     }
     const movieCols = (store.sqlite.pragma('table_info(movies)') as { name: string }[]).map((c) => c.name);
     for (const c of [
-      'plex_rating_key', 'title', 'state', 'last_scan_at', 'last_error_at', 'error_count', 'etag',
-      'file_size', 'duration', 'added_at', 'updated_at',
+      'plex_rating_key',
+      'title',
+      'state',
+      'last_scan_at',
+      'last_error_at',
+      'error_count',
+      'etag',
+      'file_size',
+      'duration',
+      'added_at',
+      'updated_at',
     ]) {
       expect(movieCols).toContain(c);
     }
@@ -142,7 +169,9 @@ describe('store', () => {
     const store = openStore(path, { migrationsFolder: MIGRATIONS });
     const q = store.sqlite;
     q.prepare("insert into servers(machine_identifier, name) values ('m1', 'S')").run();
-    q.prepare("insert into libraries(server_id, plex_key, title, type) values (1, '1', 'Movies', 'movie')").run();
+    q.prepare(
+      "insert into libraries(server_id, plex_key, title, type) values (1, '1', 'Movies', 'movie')",
+    ).run();
     q.prepare("insert into movies(library_id, plex_rating_key, title) values (1, '10', 'A')").run();
     q.prepare('insert into media_versions(movie_id, plex_media_id) values (1, 5)').run();
     q.prepare("insert into media_parts(version_id, plex_part_id, file) values (1, 6, '/a.mkv')").run();

@@ -43,7 +43,9 @@ describe('RetroVue in the browser (retrovue serve)', () => {
   beforeAll(async () => {
     // Never a silent skip: `npm test` installs Chromium first (test/support/ensure-chromium.sh).
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: run 'apt-get install -y chromium' or set RETROVUE_CHROMIUM`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: run 'apt-get install -y chromium' or set RETROVUE_CHROMIUM`,
+      );
     }
     mkdirSync(ARTIFACTS, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), 'retrovue-e2e-'));

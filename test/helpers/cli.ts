@@ -53,6 +53,8 @@ export function runRetrovueAsync(args: string[], env: NodeJS.ProcessEnv = {}): P
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) =>
-    child.on('close', (status) => resolve({ status, stdout, stderr, json: () => JSON.parse(stdout) as unknown })),
+    child.on('close', (status) =>
+      resolve({ status, stdout, stderr, json: () => JSON.parse(stdout) as unknown }),
+    ),
   );
 }

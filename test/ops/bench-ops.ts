@@ -51,10 +51,17 @@ try {
     store.transaction(() => {
       for (let i = 0; i < METRICS; i++) {
         recordMetric(store.db, {
-          serverId, libraryId, operation: i % 10 === 0 ? 'full' : 'incremental',
-          startedAt: now - Math.floor((i / METRICS) * 90 * DAY), durationMs: 500 + (i % 7000),
-          itemsProcessed: i % 300, itemsSkipped: i % 50, errors: i % 13 === 0 ? 1 : 0,
-          apiCalls: 3 + (i % 20), bytesReceived: 40_000 + i, rowsWritten: i % 900,
+          serverId,
+          libraryId,
+          operation: i % 10 === 0 ? 'full' : 'incremental',
+          startedAt: now - Math.floor((i / METRICS) * 90 * DAY),
+          durationMs: 500 + (i % 7000),
+          itemsProcessed: i % 300,
+          itemsSkipped: i % 50,
+          errors: i % 13 === 0 ? 1 : 0,
+          apiCalls: 3 + (i % 20),
+          bytesReceived: 40_000 + i,
+          rowsWritten: i % 900,
         });
       }
     }),
@@ -62,15 +69,33 @@ try {
   timed(`seed ${ERRORS} errors (recorded one by one)`, () =>
     store.transaction(() => {
       for (let i = 0; i < ERRORS; i++) {
-        const error = i % 3 === 0 ? new PlexNetworkError('server error 503', { status: 503 }) : new PlexDataError(`bad payload ${i % 500}`);
-        recordSyncError(store.db, { error, serverId, libraryId, itemKind: 'movie', ratingKey: String(i % 5000), at: now - (i % 90) * DAY });
+        const error =
+          i % 3 === 0
+            ? new PlexNetworkError('server error 503', { status: 503 })
+            : new PlexDataError(`bad payload ${i % 500}`);
+        recordSyncError(store.db, {
+          error,
+          serverId,
+          libraryId,
+          itemKind: 'movie',
+          ratingKey: String(i % 5000),
+          at: now - (i % 90) * DAY,
+        });
       }
     }),
   );
-  const r7 = timed('readStats, last 7 days', () => readStats(store.db, { since: now - 7 * DAY, until: now + 1 }));
-  timed('readStats, last 90 days (hourly buckets)', () => readStats(store.db, { since: now - 90 * DAY, until: now + 1 }, { bucket: 'hour' }));
-  console.log(`  7-day view: ${r7.sync.operations.count} operations, ${r7.errors.total} errors, ${r7.performance.length} buckets`);
-  const archived = timed(`archive ${stale} missing movies`, () => archiveStaleItems(store, { retentionDays: 30, now }));
+  const r7 = timed('readStats, last 7 days', () =>
+    readStats(store.db, { since: now - 7 * DAY, until: now + 1 }),
+  );
+  timed('readStats, last 90 days (hourly buckets)', () =>
+    readStats(store.db, { since: now - 90 * DAY, until: now + 1 }, { bucket: 'hour' }),
+  );
+  console.log(
+    `  7-day view: ${r7.sync.operations.count} operations, ${r7.errors.total} errors, ${r7.performance.length} buckets`,
+  );
+  const archived = timed(`archive ${stale} missing movies`, () =>
+    archiveStaleItems(store, { retentionDays: 30, now }),
+  );
   const orphans = timed('orphan sweep', () => removeOrphans(store, { now }));
   console.log(`  archived ${archived.archived}, orphan rows removed ${orphans.totalRows}`);
   const ids = listArchived(store, { limit: 100 }).map((a) => a.id);
@@ -78,7 +103,9 @@ try {
   const m = timed('maintenance (optimize, checkpoint, vacuum)', () =>
     runDatabaseMaintenance(store, { backupDir: join(dir, 'backups'), forceVacuum: true }),
   );
-  console.log(`  size ${(m.sizeBefore / 1e6).toFixed(1)} MB -> ${(m.sizeAfter / 1e6).toFixed(1)} MB, integrity ${m.integrity}`);
+  console.log(
+    `  size ${(m.sizeBefore / 1e6).toFixed(1)} MB -> ${(m.sizeAfter / 1e6).toFixed(1)} MB, integrity ${m.integrity}`,
+  );
 } finally {
   cleanup();
 }

@@ -22,30 +22,63 @@ describe('retrovue config', () => {
     const dir = dataDir();
     const set = runRetrovue(['--data-dir', dir, '--json', 'config', 'set', 'concurrent_scans', '4']);
     expect(set.status).toBe(0);
-    expect(set.json()).toMatchObject({ ok: true, key: 'concurrent_scans', value: 4, changed: ['concurrent_scans'] });
-    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ version: 1, concurrent_scans: 4 });
+    expect(set.json()).toMatchObject({
+      ok: true,
+      key: 'concurrent_scans',
+      value: 4,
+      changed: ['concurrent_scans'],
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
+      version: 1,
+      concurrent_scans: 4,
+    });
 
     const bad = runRetrovue(['--data-dir', dir, 'config', 'set', 'concurrent_scans', '40']);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/^retrovue: config concurrent_scans: Too big: expected number to be <=8 \(got 40\)$/m);
+    expect(bad.stderr).toMatch(
+      /^retrovue: config concurrent_scans: Too big: expected number to be <=8 \(got 40\)$/m,
+    );
     expect(bad.stderr).not.toMatch(/\n\s+at /);
-    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ version: 1, concurrent_scans: 4 });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
+      version: 1,
+      concurrent_scans: 4,
+    });
 
-    const got = runRetrovue(['--data-dir', dir, '--json', 'config', 'get', 'concurrent_scans'], { RETROVUE_CONCURRENT_SCANS: '3' });
+    const got = runRetrovue(['--data-dir', dir, '--json', 'config', 'get', 'concurrent_scans'], {
+      RETROVUE_CONCURRENT_SCANS: '3',
+    });
     expect(got.json()).toMatchObject({ key: 'concurrent_scans', value: 3, source: 'env' });
 
     const replacements = JSON.stringify([{ from: '/data', to: '/mnt/data' }]);
-    expect(runRetrovue(['--data-dir', dir, 'config', 'set', 'path_replacements', replacements]).status).toBe(0);
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, concurrent_scans: 4, log_level: 'loud' }));
+    expect(runRetrovue(['--data-dir', dir, 'config', 'set', 'path_replacements', replacements]).status).toBe(
+      0,
+    );
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ version: 1, concurrent_scans: 4, log_level: 'loud' }),
+    );
     const shown = runRetrovue(['--data-dir', dir, '--json', 'config', 'show']);
     expect(shown.status).toBe(1);
-    const doc = shown.json() as { settings: { key: string; value: unknown; source: string }[]; issues: { key: string }[] };
+    const doc = shown.json() as {
+      settings: { key: string; value: unknown; source: string }[];
+      issues: { key: string }[];
+    };
     expect(doc.issues.map((i) => i.key)).toEqual(['log_level']);
-    expect(doc.settings.find((s) => s.key === 'log_level')).toEqual({ key: 'log_level', value: 'info', source: 'default' });
-    expect(doc.settings.find((s) => s.key === 'concurrent_scans')).toEqual({ key: 'concurrent_scans', value: 4, source: 'file' });
+    expect(doc.settings.find((s) => s.key === 'log_level')).toEqual({
+      key: 'log_level',
+      value: 'info',
+      source: 'default',
+    });
+    expect(doc.settings.find((s) => s.key === 'concurrent_scans')).toEqual({
+      key: 'concurrent_scans',
+      value: 4,
+      source: 'file',
+    });
 
     const store = openStore(join(dir, 'retrovue.db'), { migrationsFolder: MIGRATIONS });
-    const audit = store.sqlite.prepare("select actor, action, details_json from audit_log where action = 'config_changed'").all();
+    const audit = store.sqlite
+      .prepare("select actor, action, details_json from audit_log where action = 'config_changed'")
+      .all();
     store.close();
     expect(audit).toHaveLength(2);
   });
@@ -58,14 +91,37 @@ describe('retrovue cleanup / restore / maintenance / stats', () => {
     const store = openStore(db, { migrationsFolder: MIGRATIONS });
     const serverId = addServer(store, 'Den');
     const libraryId = addLibrary(store, serverId, 'movie', '1', 'Films');
-    addMovie(store, libraryId, '10', 'Vanished', { state: 'file_not_found', stateChangedAt: Date.now() - 60 * 86_400_000 });
-    addMovie(store, libraryId, '11', 'Present');
-    const runId = addRun(store, { serverId, libraryId, status: 'succeeded', startedAt: Date.now() - 3_600_000, added: 2 });
-    recordMetric(store.db, {
-      runId, serverId, libraryId, operation: 'full', startedAt: Date.now() - 3_600_000, durationMs: 2500,
-      itemsProcessed: 2, itemsSkipped: 0, errors: 0, apiCalls: 3, bytesReceived: 4096, rowsWritten: 20,
+    addMovie(store, libraryId, '10', 'Vanished', {
+      state: 'file_not_found',
+      stateChangedAt: Date.now() - 60 * 86_400_000,
     });
-    recordSyncError(store.db, { error: new PlexNetworkError('server error 503', { status: 503 }), serverId, at: Date.now() - 60_000 });
+    addMovie(store, libraryId, '11', 'Present');
+    const runId = addRun(store, {
+      serverId,
+      libraryId,
+      status: 'succeeded',
+      startedAt: Date.now() - 3_600_000,
+      added: 2,
+    });
+    recordMetric(store.db, {
+      runId,
+      serverId,
+      libraryId,
+      operation: 'full',
+      startedAt: Date.now() - 3_600_000,
+      durationMs: 2500,
+      itemsProcessed: 2,
+      itemsSkipped: 0,
+      errors: 0,
+      apiCalls: 3,
+      bytesReceived: 4096,
+      rowsWritten: 20,
+    });
+    recordSyncError(store.db, {
+      error: new PlexNetworkError('server error 503', { status: 503 }),
+      serverId,
+      at: Date.now() - 60_000,
+    });
     store.close();
 
     const dry = runRetrovue(['--data-dir', dir, '--json', 'cleanup', '--dry-run']);
@@ -79,7 +135,9 @@ describe('retrovue cleanup / restore / maintenance / stats', () => {
     const list = runRetrovue(['--data-dir', dir, '--json', 'restore']);
     const archived = (list.json() as { archived: { id: number; title: string }[] }).archived;
     expect(archived.map((a) => a.title)).toEqual(['Vanished']);
-    expect(runRetrovue(['--data-dir', dir, 'restore', 'abc']).stderr).toMatch(/archive id "abc": expected a positive whole number/);
+    expect(runRetrovue(['--data-dir', dir, 'restore', 'abc']).stderr).toMatch(
+      /archive id "abc": expected a positive whole number/,
+    );
     const restored = runRetrovue(['--data-dir', dir, 'restore', String(archived[0]!.id)]);
     expect(restored.status).toBe(0);
     expect(restored.stdout).toMatch(/restored movie "Vanished"/);
@@ -94,7 +152,10 @@ describe('retrovue cleanup / restore / maintenance / stats', () => {
     const stats = runRetrovue(['--data-dir', dir, '--json', 'stats', '--since', '7d']);
     expect(stats.status).toBe(0);
     const s = stats.json() as {
-      sync: { runs: { total: number }; operations: { count: number; apiCalls: number; bytesReceived: number } };
+      sync: {
+        runs: { total: number };
+        operations: { count: number; apiCalls: number; bytesReceived: number };
+      };
       errors: { total: number; byClass: Record<string, number> };
       health: { servers: { name: string; state: string }[] };
     };
@@ -109,7 +170,9 @@ describe('retrovue cleanup / restore / maintenance / stats', () => {
     expect(runRetrovue(['--data-dir', dir, 'stats', '--since', 'soon']).stderr).toMatch(/--since "soon"/);
 
     const check = openStore(db, { migrationsFolder: MIGRATIONS });
-    const actions = (check.sqlite.prepare('select action from audit_log order by id').all() as { action: string }[]).map((a) => a.action);
+    const actions = (
+      check.sqlite.prepare('select action from audit_log order by id').all() as { action: string }[]
+    ).map((a) => a.action);
     check.close();
     expect(actions).toEqual(['cleanup', 'restore', 'maintenance']);
   });

@@ -41,7 +41,12 @@ describe('config: loading and validation', () => {
 
   it('reads a valid file', () => {
     const dir = folder();
-    writeConfig(dir, { version: 1, concurrent_scans: 4, log_level: 'debug', path_replacements: [{ from: '/data', to: '/mnt' }] });
+    writeConfig(dir, {
+      version: 1,
+      concurrent_scans: 4,
+      log_level: 'debug',
+      path_replacements: [{ from: '/data', to: '/mnt' }],
+    });
     const store = ConfigStore.open({ dataDir: dir, env: {} });
     expect(store.config.concurrent_scans).toBe(4);
     expect(store.config.log_level).toBe('debug');
@@ -51,7 +56,13 @@ describe('config: loading and validation', () => {
 
   it('reports each bad value with its key and reason, keeps the good ones, leaves the file alone', () => {
     const dir = folder();
-    const text = JSON.stringify({ version: 1, concurrent_scans: 99, batch_size: 'lots', log_level: 'debug', colour: 'red' });
+    const text = JSON.stringify({
+      version: 1,
+      concurrent_scans: 99,
+      batch_size: 'lots',
+      log_level: 'debug',
+      colour: 'red',
+    });
     const path = writeConfig(dir, text);
     const store = ConfigStore.open({ dataDir: dir, env: {} });
     const byKey = Object.fromEntries(store.issues.map((i) => [i.key, i.reason]));
@@ -126,7 +137,12 @@ describe('config: environment overrides', () => {
     expect(store.config.plex_tv_url).toBe('http://127.0.0.1:4100');
     expect(store.config.path_replacements).toEqual([{ from: '/data/movies', to: '/Volumes/movies' }]);
     expect(store.config.close_to_tray).toBe(false);
-    expect(store.overriddenKeys.sort()).toEqual(['close_to_tray', 'concurrent_scans', 'path_replacements', 'plex_tv_url']);
+    expect(store.overriddenKeys.sort()).toEqual([
+      'close_to_tray',
+      'concurrent_scans',
+      'path_replacements',
+      'plex_tv_url',
+    ]);
     expect(store.issues).toEqual([]);
   });
 
@@ -146,7 +162,9 @@ describe('config: environment overrides', () => {
     expect(store.config.path_replacements).toEqual([]);
     const keys = store.issues.map((i) => `${i.source}:${i.key}`).sort();
     expect(keys).toEqual(['env:concurrent_scans', 'env:path_replacements', 'env:plex_tv_url']);
-    expect(store.issues.find((i) => i.key === 'path_replacements')!.reason).toMatch(/RETROVUE_PATH_REPLACEMENTS is not valid JSON/);
+    expect(store.issues.find((i) => i.key === 'path_replacements')!.reason).toMatch(
+      /RETROVUE_PATH_REPLACEMENTS is not valid JSON/,
+    );
     expect(store.issues.find((i) => i.key === 'concurrent_scans')!.reason).toMatch(/got "many"/);
   });
 });
@@ -170,7 +188,10 @@ describe('config: runtime updates', () => {
     // null returns a key to its default.
     await store.update({ log_level: null });
     expect(store.config.log_level).toBe('info');
-    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ version: 1, concurrent_scans: 5 });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
+      version: 1,
+      concurrent_scans: 5,
+    });
     unsubscribe();
     await store.update({ concurrent_scans: 6 });
     expect(seen).toHaveLength(2);
@@ -190,7 +211,10 @@ describe('config: runtime updates', () => {
     await expect(store.update({ version: 2 })).rejects.toThrow(/config version/);
     expect(store.config.batch_size).toBe(100);
     expect(seen).toEqual([]);
-    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ version: 1, batch_size: 100 });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
+      version: 1,
+      batch_size: 100,
+    });
   });
 
   it('an update over a file that had problems keeps a copy of the original first', async () => {
@@ -218,7 +242,10 @@ describe('config: runtime updates', () => {
     const dir = join(folder(), 'not', 'yet');
     const store = ConfigStore.open({ dataDir: dir, env: {} });
     await store.update({ close_to_tray: false });
-    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ version: 1, close_to_tray: false });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
+      version: 1,
+      close_to_tray: false,
+    });
   });
 
   it('concurrent updates apply in order and both land', async () => {
@@ -258,9 +285,7 @@ describe('config: migration from version 0', () => {
         { from: '/data/tv', to: '/Volumes/TV' },
       ],
     });
-    expect(m.issues).toEqual([
-      expect.objectContaining({ key: 'path_mappings[1]', source: 'migration' }),
-    ]);
+    expect(m.issues).toEqual([expect.objectContaining({ key: 'path_mappings[1]', source: 'migration' })]);
   });
 
   it('a clean old file is upgraded on disk, with the original kept as a backup', () => {
@@ -310,7 +335,10 @@ describe('config: changes from another process', () => {
     expect(seen).toHaveLength(2);
     // A broken hand edit keeps the last good values.
     writeFileSync(join(dir, 'config.json'), '{"concurrent_scans": ');
-    await vi.waitFor(() => expect(app.issues.map((i) => i.key)).toEqual(['config.json']), { timeout: 3000, interval: 20 });
+    await vi.waitFor(() => expect(app.issues.map((i) => i.key)).toEqual(['config.json']), {
+      timeout: 3000,
+      interval: 20,
+    });
     expect(app.config.concurrent_scans).toBe(7);
     expect(app.config.batch_size).toBe(60);
   });

@@ -68,7 +68,14 @@ describe('sync_errors', () => {
     });
     expect(first).toMatchObject({ errorClass: 'data', repeated: false, retryCount: 0 });
     const row = listSyncErrors(store.db)[0]!;
-    expect(row).toMatchObject({ errorClass: 'data', code: 'PLEX_DATA', plexRatingKey: '55', itemKind: 'movie', occurredAt: T0, resolvedAt: null });
+    expect(row).toMatchObject({
+      errorClass: 'data',
+      code: 'PLEX_DATA',
+      plexRatingKey: '55',
+      itemKind: 'movie',
+      occurredAt: T0,
+      resolvedAt: null,
+    });
     const everything = JSON.stringify(row);
     expect(everything).not.toContain(token);
     const context = JSON.parse(row.contextJson) as Record<string, unknown>;
@@ -94,10 +101,21 @@ describe('sync_errors', () => {
     });
     expect(again).toMatchObject({ id: first!.id, repeated: true, retryCount: 3 });
     expect(listSyncErrors(store.db)).toHaveLength(1);
-    expect(listSyncErrors(store.db)[0]).toMatchObject({ occurredAt: T0, lastOccurredAt: T0 + DAY, retryCount: 3 });
+    expect(listSyncErrors(store.db)[0]).toMatchObject({
+      occurredAt: T0,
+      lastOccurredAt: T0 + DAY,
+      retryCount: 3,
+    });
 
     // A different item is a different error; a cancellation is no error at all.
-    recordSyncError(store.db, { error: new PlexDataError('malformed JSON'), serverId, libraryId, itemKind: 'movie', ratingKey: '56', at: T0 });
+    recordSyncError(store.db, {
+      error: new PlexDataError('malformed JSON'),
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '56',
+      at: T0,
+    });
     expect(recordSyncError(store.db, { error: new CancelledError(), serverId, at: T0 })).toBeNull();
     expect(listSyncErrors(store.db)).toHaveLength(2);
   });
@@ -105,34 +123,95 @@ describe('sync_errors', () => {
   it('resolves by fingerprint, by item and after a later successful run', () => {
     const { store, serverId, libraryId } = setup();
     const run1 = addRun(store, { serverId, libraryId, status: 'failed', startedAt: T0 });
-    const item = recordSyncError(store.db, { error: new PlexNotFoundError('gone'), runId: run1, serverId, libraryId, itemKind: 'movie', ratingKey: '7', at: T0 })!;
-    const serverLevel = recordSyncError(store.db, { error: new PlexNetworkError('ECONNRESET'), runId: run1, serverId, at: T0 })!;
-    const other = recordSyncError(store.db, { error: new PlexDataError('bad'), runId: run1, serverId, libraryId, itemKind: 'movie', ratingKey: '8', at: T0 })!;
+    const item = recordSyncError(store.db, {
+      error: new PlexNotFoundError('gone'),
+      runId: run1,
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '7',
+      at: T0,
+    })!;
+    const serverLevel = recordSyncError(store.db, {
+      error: new PlexNetworkError('ECONNRESET'),
+      runId: run1,
+      serverId,
+      at: T0,
+    })!;
+    const other = recordSyncError(store.db, {
+      error: new PlexDataError('bad'),
+      runId: run1,
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '8',
+      at: T0,
+    })!;
 
     expect(resolveItemErrors(store.db, { libraryId, itemKind: 'movie', ratingKey: '7' }, T0 + 1)).toBe(1);
     expect(resolveErrorsByFingerprint(store.db, item.fingerprint)).toBe(0);
 
     // Run 2 fails item 8 again and succeeds overall: the server error resolves, item 8 stays open.
     const run2 = addRun(store, { serverId, libraryId, status: 'succeeded', startedAt: T0 + 10 });
-    recordSyncError(store.db, { error: new PlexDataError('bad'), runId: run2, serverId, libraryId, itemKind: 'movie', ratingKey: '8', at: T0 + 20 });
+    recordSyncError(store.db, {
+      error: new PlexDataError('bad'),
+      runId: run2,
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '8',
+      at: T0 + 20,
+    });
     expect(resolveAfterSuccessfulRun(store.db, { serverId, libraryId, runId: run2 }, T0 + 30)).toBe(1);
     const open = listSyncErrors(store.db, { unresolvedOnly: true });
     expect(open.map((e) => e.id)).toEqual([other.id]);
     expect(listSyncErrors(store.db).find((e) => e.id === serverLevel.id)!.resolvedAt).toBe(T0 + 30);
 
     // The same failure after resolution opens a new row.
-    const back = recordSyncError(store.db, { error: new PlexNotFoundError('gone'), serverId, libraryId, itemKind: 'movie', ratingKey: '7', at: T0 + DAY })!;
+    const back = recordSyncError(store.db, {
+      error: new PlexNotFoundError('gone'),
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '7',
+      at: T0 + DAY,
+    })!;
     expect(back.repeated).toBe(false);
     expect(back.fingerprint).toBe(item.fingerprint);
   });
 
   it('pages errors for the UI with names and totals; a person resolves or retries them by id', () => {
     const { store, serverId, libraryId } = setup();
-    const old = recordSyncError(store.db, { error: new PlexDataError('bad item'), serverId, libraryId, itemKind: 'movie', ratingKey: '1', at: T0 })!;
-    const net = recordSyncError(store.db, { error: new PlexNetworkError('ECONNRESET'), serverId, at: T0 + DAY })!;
-    const recent = recordSyncError(store.db, { error: new PlexDataError('bad item'), serverId, libraryId, itemKind: 'movie', ratingKey: '2', at: T0 + 2 * DAY })!;
+    const old = recordSyncError(store.db, {
+      error: new PlexDataError('bad item'),
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '1',
+      at: T0,
+    })!;
+    const net = recordSyncError(store.db, {
+      error: new PlexNetworkError('ECONNRESET'),
+      serverId,
+      at: T0 + DAY,
+    })!;
+    const recent = recordSyncError(store.db, {
+      error: new PlexDataError('bad item'),
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '2',
+      at: T0 + 2 * DAY,
+    })!;
     // The old one happens again: latest occurrence comes first.
-    recordSyncError(store.db, { error: new PlexDataError('bad item'), serverId, libraryId, itemKind: 'movie', ratingKey: '1', at: T0 + 3 * DAY });
+    recordSyncError(store.db, {
+      error: new PlexDataError('bad item'),
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '1',
+      at: T0 + 3 * DAY,
+    });
 
     const all = pageSyncErrors(store.db, {});
     expect(all.total).toBe(3);
@@ -142,7 +221,10 @@ describe('sync_errors', () => {
 
     const page = pageSyncErrors(store.db, { errorClass: 'data', limit: 1, offset: 1 });
     expect(page).toMatchObject({ total: 2, rows: [{ error: { id: recent.id } }] });
-    expect(pageSyncErrors(store.db, { since: T0 + DAY }).rows.map((r) => r.error.id)).toEqual([recent.id, net.id]);
+    expect(pageSyncErrors(store.db, { since: T0 + DAY }).rows.map((r) => r.error.id)).toEqual([
+      recent.id,
+      net.id,
+    ]);
     expect(pageSyncErrors(store.db, { libraryId }).total).toBe(2);
 
     expect(resolveErrorsById(store.db, [net.id, recent.id], T0 + 4 * DAY)).toBe(2);
@@ -158,19 +240,52 @@ describe('sync_errors', () => {
 
   it('an incremental run leaves item errors open', () => {
     const { store, serverId, libraryId } = setup();
-    recordSyncError(store.db, { error: new PlexDataError('bad'), serverId, libraryId, itemKind: 'movie', ratingKey: '8', at: T0 });
-    const run = addRun(store, { serverId, libraryId, status: 'succeeded', kind: 'incremental', startedAt: T0 + 1 });
-    expect(resolveAfterSuccessfulRun(store.db, { serverId, libraryId, runId: run, includeItems: false })).toBe(0);
+    recordSyncError(store.db, {
+      error: new PlexDataError('bad'),
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '8',
+      at: T0,
+    });
+    const run = addRun(store, {
+      serverId,
+      libraryId,
+      status: 'succeeded',
+      kind: 'incremental',
+      startedAt: T0 + 1,
+    });
+    expect(
+      resolveAfterSuccessfulRun(store.db, { serverId, libraryId, runId: run, includeItems: false }),
+    ).toBe(0);
   });
 
   it('analytics: counts per class per day and the top recurring errors', () => {
     const { store, serverId, libraryId } = setup();
     for (let i = 0; i < 3; i++) {
-      recordSyncError(store.db, { error: new PlexNetworkError('server error 503', { status: 503 }), serverId, at: T0 + i * 1000 });
+      recordSyncError(store.db, {
+        error: new PlexNetworkError('server error 503', { status: 503 }),
+        serverId,
+        at: T0 + i * 1000,
+      });
     }
     recordSyncError(store.db, { error: new PlexAuthError('token rejected'), serverId, at: T0 + DAY });
-    recordSyncError(store.db, { error: new PlexDataError('bad payload'), serverId, libraryId, itemKind: 'movie', ratingKey: '1', at: T0 + DAY });
-    recordSyncError(store.db, { error: new PlexDataError('bad payload'), serverId, libraryId, itemKind: 'movie', ratingKey: '2', at: T0 + DAY });
+    recordSyncError(store.db, {
+      error: new PlexDataError('bad payload'),
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '1',
+      at: T0 + DAY,
+    });
+    recordSyncError(store.db, {
+      error: new PlexDataError('bad payload'),
+      serverId,
+      libraryId,
+      itemKind: 'movie',
+      ratingKey: '2',
+      at: T0 + DAY,
+    });
     const range = { since: T0 - DAY, until: T0 + 2 * DAY };
     expect(errorCountsByDay(store.db, range)).toEqual([
       { day: '2026-11-20', errorClass: 'network', errors: 1, retries: 2, unresolved: 1 },
@@ -178,7 +293,13 @@ describe('sync_errors', () => {
       { day: '2026-11-21', errorClass: 'data', errors: 2, retries: 0, unresolved: 2 },
     ]);
     const top = topRecurringErrors(store.db, range, 2);
-    expect(top[0]).toMatchObject({ errorClass: 'network', occurrences: 3, firstAt: T0, lastAt: T0 + 2000, unresolved: true });
+    expect(top[0]).toMatchObject({
+      errorClass: 'network',
+      occurrences: 3,
+      firstAt: T0,
+      lastAt: T0 + 2000,
+      unresolved: true,
+    });
     expect(top).toHaveLength(2);
     const analytics = errorAnalytics(store.db, range);
     expect(analytics).toMatchObject({ total: 4, byClass: { network: 1, auth: 1, data: 2 }, unresolved: 4 });
@@ -190,14 +311,26 @@ describe('sync_errors', () => {
 describe('audit_log', () => {
   it('records user actions with redacted details and lists them newest first', () => {
     const { store } = setup();
-    recordAudit(store.db, { actor: 'ui', action: 'login', details: { username: 'ana', authToken: 'zzz-secret-zzz' }, at: T0 });
-    recordAudit(store.db, { actor: 'cli', action: 'config_changed', details: { keys: ['concurrent_scans'] }, at: T0 + 1 });
+    recordAudit(store.db, {
+      actor: 'ui',
+      action: 'login',
+      details: { username: 'ana', authToken: 'zzz-secret-zzz' },
+      at: T0,
+    });
+    recordAudit(store.db, {
+      actor: 'cli',
+      action: 'config_changed',
+      details: { keys: ['concurrent_scans'] },
+      at: T0 + 1,
+    });
     recordAudit(store.db, { actor: 'cli', action: 'manual_sync', details: { libraryId: 1 }, at: T0 + 2 });
     const all = listAudit(store.db);
     expect(all.map((a) => a.action)).toEqual(['manual_sync', 'config_changed', 'login']);
     expect(all[2]!.details).toEqual({ username: 'ana', authToken: '[redacted]' });
     expect(listAudit(store.db, { action: 'config_changed' })).toHaveLength(1);
-    expect(listAudit(store.db, { since: T0 + 1, until: T0 + 2 }).map((a) => a.action)).toEqual(['config_changed']);
+    expect(listAudit(store.db, { since: T0 + 1, until: T0 + 2 }).map((a) => a.action)).toEqual([
+      'config_changed',
+    ]);
   });
 });
 
@@ -237,18 +370,63 @@ describe('metrics and stats', () => {
     const other = addServer(store, 'Cabin');
     const otherLib = addLibrary(store, other, 'show', '9', 'TV');
     addRun(store, { serverId, libraryId, status: 'succeeded', startedAt: T0, added: 10, updated: 2 });
-    addRun(store, { serverId, libraryId, status: 'succeeded', kind: 'incremental', startedAt: T0 + DAY, updated: 3 });
+    addRun(store, {
+      serverId,
+      libraryId,
+      status: 'succeeded',
+      kind: 'incremental',
+      startedAt: T0 + DAY,
+      updated: 3,
+    });
     addRun(store, { serverId: other, libraryId: otherLib, status: 'failed', startedAt: T0 + DAY, errors: 1 });
     addRun(store, { serverId, libraryId, status: 'succeeded', startedAt: T0 - 30 * DAY, added: 999 });
     const base = { serverId, libraryId, itemsSkipped: 0, errors: 0, bytesReceived: 1000, rowsWritten: 100 };
-    recordMetric(store.db, { ...base, operation: 'full', startedAt: T0, durationMs: 2000, itemsProcessed: 100, apiCalls: 5 });
-    recordMetric(store.db, { ...base, operation: 'incremental', startedAt: T0 + DAY, durationMs: 1000, itemsProcessed: 10, apiCalls: 2 });
-    recordMetric(store.db, { ...base, operation: 'incremental', startedAt: T0 + DAY + 3_600_000, durationMs: 1000, itemsProcessed: 30, apiCalls: 2 });
+    recordMetric(store.db, {
+      ...base,
+      operation: 'full',
+      startedAt: T0,
+      durationMs: 2000,
+      itemsProcessed: 100,
+      apiCalls: 5,
+    });
+    recordMetric(store.db, {
+      ...base,
+      operation: 'incremental',
+      startedAt: T0 + DAY,
+      durationMs: 1000,
+      itemsProcessed: 10,
+      apiCalls: 2,
+    });
+    recordMetric(store.db, {
+      ...base,
+      operation: 'incremental',
+      startedAt: T0 + DAY + 3_600_000,
+      durationMs: 1000,
+      itemsProcessed: 30,
+      apiCalls: 2,
+    });
     const range = { since: T0 - DAY, until: T0 + 2 * DAY };
 
     const s = syncStatistics(store.db, range);
-    expect(s.runs).toMatchObject({ total: 3, byStatus: { succeeded: 2, failed: 1 }, byKind: { full: 2, incremental: 1 }, added: 10, updated: 5, errors: 1 });
-    expect(s.operations).toMatchObject({ count: 3, totalDurationMs: 4000, avgDurationMs: 1333, maxDurationMs: 2000, itemsProcessed: 140, apiCalls: 9, bytesReceived: 3000, rowsWritten: 300, itemsPerSecond: 35 });
+    expect(s.runs).toMatchObject({
+      total: 3,
+      byStatus: { succeeded: 2, failed: 1 },
+      byKind: { full: 2, incremental: 1 },
+      added: 10,
+      updated: 5,
+      errors: 1,
+    });
+    expect(s.operations).toMatchObject({
+      count: 3,
+      totalDurationMs: 4000,
+      avgDurationMs: 1333,
+      maxDurationMs: 2000,
+      itemsProcessed: 140,
+      apiCalls: 9,
+      bytesReceived: 3000,
+      rowsWritten: 300,
+      itemsPerSecond: 35,
+    });
 
     const daily = performanceOverTime(store.db, range, 'day');
     expect(daily.map((p) => [p.operations, p.itemsProcessed, p.itemsPerSecond])).toEqual([
@@ -259,7 +437,11 @@ describe('metrics and stats', () => {
     expect(performanceOverTime(store.db, range, 'hour', 'incremental')).toHaveLength(2);
 
     recordSyncError(store.db, { error: new PlexNetworkError('down'), serverId: other, at: T0 + DAY });
-    const breakers = new CircuitBreakers({ maxConsecutiveErrors: 1, cooldownMs: 60_000, now: () => T0 + DAY });
+    const breakers = new CircuitBreakers({
+      maxConsecutiveErrors: 1,
+      cooldownMs: 60_000,
+      now: () => T0 + DAY,
+    });
     breakers.recordFailure(other, new PlexNetworkError('down', { status: 500 }));
     const health = healthReport(store.db, { breakers: breakers.snapshot(), now: T0 + DAY });
     expect(health.state).toBe('failing');

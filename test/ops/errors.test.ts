@@ -71,7 +71,11 @@ describe('classifyError on real failures', () => {
   it('AbortSignal.timeout on a hanging server is timeout; a caller abort is a cancellation', async () => {
     const { url } = await listen(() => undefined);
     const timedOut = await caught(fetch(url, { signal: AbortSignal.timeout(50) }));
-    expect(classifyError(timedOut)).toMatchObject({ errorClass: 'timeout', retryable: true, cancelled: false });
+    expect(classifyError(timedOut)).toMatchObject({
+      errorClass: 'timeout',
+      retryable: true,
+      cancelled: false,
+    });
     const controller = new AbortController();
     const pending = fetch(url, { signal: controller.signal });
     controller.abort();
@@ -81,17 +85,28 @@ describe('classifyError on real failures', () => {
 
   it('malformed JSON and a failed schema are data; never retryable', async () => {
     const syntax = await caught(() => JSON.parse('{"MediaContainer": {'));
-    expect(classifyError(syntax)).toMatchObject({ errorClass: 'data', code: 'MALFORMED_JSON', retryable: false });
+    expect(classifyError(syntax)).toMatchObject({
+      errorClass: 'data',
+      code: 'MALFORMED_JSON',
+      retryable: false,
+    });
     const zod = await caught(() => z.object({ ratingKey: z.string() }).parse({ ratingKey: 5 }));
     expect(classifyError(zod)).toMatchObject({ errorClass: 'data', code: 'INVALID_PAYLOAD' });
-    expect(classifyError(new ItemDataError('12', 'no title'))).toMatchObject({ errorClass: 'data', retryable: false });
+    expect(classifyError(new ItemDataError('12', 'no title'))).toMatchObject({
+      errorClass: 'data',
+      retryable: false,
+    });
   });
 
   it('file system errors are file_system, SQLite errors are database (busy is retryable)', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const fsErr = await caught(() => readFileSync(join(t.dir, 'missing.mkv')));
-    expect(classifyError(fsErr)).toMatchObject({ errorClass: 'file_system', code: 'ENOENT', retryable: false });
+    expect(classifyError(fsErr)).toMatchObject({
+      errorClass: 'file_system',
+      code: 'ENOENT',
+      retryable: false,
+    });
 
     const path = join(t.dir, 'busy.db');
     const a = new Database(path);
@@ -104,25 +119,46 @@ describe('classifyError on real failures', () => {
     a.exec('begin immediate');
     const busy = await caught(() => b.exec('begin immediate'));
     a.exec('rollback');
-    expect(classifyError(busy)).toMatchObject({ errorClass: 'database', code: 'SQLITE_BUSY', retryable: true });
+    expect(classifyError(busy)).toMatchObject({
+      errorClass: 'database',
+      code: 'SQLITE_BUSY',
+      retryable: true,
+    });
     a.exec('insert into t values (1)');
     const constraint = await caught(() => a.exec('insert into t values (1)'));
     expect(classifyError(constraint)).toMatchObject({ errorClass: 'database', retryable: false });
-    expect(classifyError(new StoreError('write failed', busy))).toMatchObject({ errorClass: 'database', retryable: true });
+    expect(classifyError(new StoreError('write failed', busy))).toMatchObject({
+      errorClass: 'database',
+      retryable: true,
+    });
   });
 
   it('typed Plex errors keep their class, status and Retry-After', () => {
-    expect(classifyError(new PlexNetworkError('boom', { status: 503 }))).toMatchObject({ errorClass: 'network', status: 503, retryable: true });
-    expect(classifyError(new PlexNetworkError('slow down', { status: 429, retryAfterMs: 2000 }))).toMatchObject({ retryAfterMs: 2000, retryable: true });
-    expect(classifyError(new PlexAuthError('no', { status: 401 }))).toMatchObject({ errorClass: 'auth', retryable: false });
-    expect(classifyError(new PlexNotFoundError('gone', { status: 404 }))).toMatchObject({ errorClass: 'not_found', retryable: false });
+    expect(classifyError(new PlexNetworkError('boom', { status: 503 }))).toMatchObject({
+      errorClass: 'network',
+      status: 503,
+      retryable: true,
+    });
+    expect(
+      classifyError(new PlexNetworkError('slow down', { status: 429, retryAfterMs: 2000 })),
+    ).toMatchObject({ retryAfterMs: 2000, retryable: true });
+    expect(classifyError(new PlexAuthError('no', { status: 401 }))).toMatchObject({
+      errorClass: 'auth',
+      retryable: false,
+    });
+    expect(classifyError(new PlexNotFoundError('gone', { status: 404 }))).toMatchObject({
+      errorClass: 'not_found',
+      retryable: false,
+    });
     expect(classifyError(new CancelledError())).toMatchObject({ cancelled: true });
   });
 
   it('toRetroVueError gives raw errors a typed, token-free form', async () => {
     const syntax = await caught(() => JSON.parse('{'));
     expect(toRetroVueError(syntax)).toBeInstanceOf(PlexDataError);
-    const timeout = Object.assign(new Error('socket hang up ?X-Plex-Token=abcdef123456'), { code: 'ETIMEDOUT' });
+    const timeout = Object.assign(new Error('socket hang up ?X-Plex-Token=abcdef123456'), {
+      code: 'ETIMEDOUT',
+    });
     const typed = toRetroVueError(timeout);
     expect(typed).toBeInstanceOf(PlexTimeoutError);
     expect(typed.message).not.toContain('abcdef123456');
@@ -137,7 +173,9 @@ describe('recovery actions', () => {
     expect(planRecovery(new PlexAuthError('revoked', { status: 401 })).action).toBe('relogin');
     expect(planRecovery(new PlexNotFoundError('gone')).action).toBe('skip_item');
     expect(planRecovery(new PlexDataError('bad json')).action).toBe('skip_item');
-    expect(planRecovery(Object.assign(new Error('no such file'), { code: 'ENOENT', syscall: 'stat' })).action).toBe('mark_unavailable');
+    expect(
+      planRecovery(Object.assign(new Error('no such file'), { code: 'ENOENT', syscall: 'stat' })).action,
+    ).toBe('mark_unavailable');
     expect(planRecovery(new StoreError('disk full')).action).toBe('stop_run');
     expect(planRecovery(new CancelledError()).action).toBe('cancelled');
     expect(planRecovery(new RangeError('bug')).action).toBe('fail');
@@ -170,10 +208,13 @@ describe('withRetry', () => {
   it('gives up after retry_attempts and throws the last error unchanged', async () => {
     let calls = 0;
     const err = await caught(
-      withRetry(async () => {
-        calls++;
-        throw new PlexTimeoutError(`timed out ${calls}`);
-      }, { ...fast, retries: 2 }),
+      withRetry(
+        async () => {
+          calls++;
+          throw new PlexTimeoutError(`timed out ${calls}`);
+        },
+        { ...fast, retries: 2 },
+      ),
     );
     expect(calls).toBe(3);
     expect(err).toBeInstanceOf(PlexTimeoutError);
@@ -188,10 +229,13 @@ describe('withRetry', () => {
   ])('never retries %s', async (_name, error) => {
     let calls = 0;
     const err = await caught(
-      withRetry(async () => {
-        calls++;
-        throw error;
-      }, { ...fast, retries: 5 }),
+      withRetry(
+        async () => {
+          calls++;
+          throw error;
+        },
+        { ...fast, retries: 5 },
+      ),
     );
     expect(calls).toBe(1);
     expect(err).toBe(error);
@@ -218,10 +262,13 @@ describe('withRetry', () => {
     setTimeout(() => controller.abort(), 30);
     let calls = 0;
     const err = await caught(
-      withRetry(async () => {
-        calls++;
-        throw new PlexNetworkError('down', { status: 500 });
-      }, { baseDelayMs: 5000, maxDelayMs: 10_000, retries: 3, signal: controller.signal }),
+      withRetry(
+        async () => {
+          calls++;
+          throw new PlexNetworkError('down', { status: 500 });
+        },
+        { baseDelayMs: 5000, maxDelayMs: 10_000, retries: 3, signal: controller.signal },
+      ),
     );
     expect(err).toBeInstanceOf(CancelledError);
     expect(calls).toBe(1);
@@ -257,7 +304,11 @@ describe('circuit breaker', () => {
       }
       return null;
     })();
-    expect(classifyError(refusal)).toMatchObject({ errorClass: 'network', code: 'CIRCUIT_OPEN', retryable: false });
+    expect(classifyError(refusal)).toMatchObject({
+      errorClass: 'network',
+      code: 'CIRCUIT_OPEN',
+      retryable: false,
+    });
     expect(b.recordFailure(1, refusal)).toBe(false);
     expect(b.status(1).consecutiveErrors).toBe(3);
     // Other servers are not affected.

@@ -16,7 +16,13 @@ export function addServer(store: Store, name = 'Home', machineIdentifier = `mid-
   return insert(store, 'servers', { machine_identifier: machineIdentifier, name });
 }
 
-export function addLibrary(store: Store, serverId: number, type: 'movie' | 'show', plexKey: string, title = `Lib ${plexKey}`): number {
+export function addLibrary(
+  store: Store,
+  serverId: number,
+  type: 'movie' | 'show',
+  plexKey: string,
+  title = `Lib ${plexKey}`,
+): number {
   return insert(store, 'libraries', { server_id: serverId, plex_key: plexKey, title, type, selected: 1 });
 }
 
@@ -24,12 +30,24 @@ export function addLibrary(store: Store, serverId: number, type: 'movie' | 'show
 function decorate(store: Store, kind: string, id: number, tag: string): void {
   insert(store, 'guids', { item_kind: kind, item_id: id, provider: 'imdb', value: `tt${id}${tag.length}` });
   store.sqlite.prepare("insert into tags (kind, name) values ('genre', ?) on conflict do nothing").run(tag);
-  const tagId = (store.sqlite.prepare("select id from tags where kind = 'genre' and name = ?").get(tag) as { id: number }).id;
+  const tagId = (
+    store.sqlite.prepare("select id from tags where kind = 'genre' and name = ?").get(tag) as { id: number }
+  ).id;
   insert(store, 'item_tags', { item_kind: kind, item_id: id, tag_id: tagId, position: 0 });
   const person = `Actor ${tag}`;
-  store.sqlite.prepare('insert into people (name, plex_tag_key) values (?, ?) on conflict do nothing').run(person, `tk-${tag}`);
-  const personId = (store.sqlite.prepare('select id from people where name = ?').get(person) as { id: number }).id;
-  insert(store, 'cast_roles', { item_kind: kind, item_id: id, person_id: personId, role: 'Lead', sort_order: 0 });
+  store.sqlite
+    .prepare('insert into people (name, plex_tag_key) values (?, ?) on conflict do nothing')
+    .run(person, `tk-${tag}`);
+  const personId = (
+    store.sqlite.prepare('select id from people where name = ?').get(person) as { id: number }
+  ).id;
+  insert(store, 'cast_roles', {
+    item_kind: kind,
+    item_id: id,
+    person_id: personId,
+    role: 'Lead',
+    sort_order: 0,
+  });
   insert(store, 'artwork', {
     item_kind: kind,
     item_id: id,
@@ -41,10 +59,30 @@ function decorate(store: Store, kind: string, id: number, tag: string): void {
 }
 
 function addPlayable(store: Store, owner: 'movie_id' | 'episode_id', id: number, file: string): void {
-  const versionId = insert(store, 'media_versions', { [owner]: id, plex_media_id: id * 10, video_codec: 'h264' });
-  const partId = insert(store, 'media_parts', { version_id: versionId, plex_part_id: id * 100, file, file_state: 'missing' });
-  insert(store, 'streams', { part_id: partId, plex_stream_id: id * 1000, stream_type: 'video', codec: 'h264' });
-  insert(store, 'streams', { part_id: partId, plex_stream_id: id * 1000 + 1, stream_type: 'audio', codec: 'aac', language: 'English' });
+  const versionId = insert(store, 'media_versions', {
+    [owner]: id,
+    plex_media_id: id * 10,
+    video_codec: 'h264',
+  });
+  const partId = insert(store, 'media_parts', {
+    version_id: versionId,
+    plex_part_id: id * 100,
+    file,
+    file_state: 'missing',
+  });
+  insert(store, 'streams', {
+    part_id: partId,
+    plex_stream_id: id * 1000,
+    stream_type: 'video',
+    codec: 'h264',
+  });
+  insert(store, 'streams', {
+    part_id: partId,
+    plex_stream_id: id * 1000 + 1,
+    stream_type: 'audio',
+    codec: 'aac',
+    language: 'English',
+  });
   insert(store, 'chapters', { [owner]: id, chapter_index: 0, title: 'Opening', start_ms: 0, end_ms: 60_000 });
 }
 
@@ -54,7 +92,13 @@ export interface MediaOptions {
   tag?: string;
 }
 
-export function addMovie(store: Store, libraryId: number, ratingKey: string, title: string, opts: MediaOptions = {}): number {
+export function addMovie(
+  store: Store,
+  libraryId: number,
+  ratingKey: string,
+  title: string,
+  opts: MediaOptions = {},
+): number {
   const id = insert(store, 'movies', {
     library_id: libraryId,
     plex_rating_key: ratingKey,
@@ -70,10 +114,22 @@ export function addMovie(store: Store, libraryId: number, ratingKey: string, tit
 }
 
 /** A show with two seasons of two episodes each; everything in `state`. */
-export function addShow(store: Store, libraryId: number, ratingKey: string, title: string, opts: MediaOptions = {}): { showId: number; seasonIds: number[]; episodeIds: number[] } {
+export function addShow(
+  store: Store,
+  libraryId: number,
+  ratingKey: string,
+  title: string,
+  opts: MediaOptions = {},
+): { showId: number; seasonIds: number[]; episodeIds: number[] } {
   const state = opts.state ?? 'normal';
   const changed = opts.stateChangedAt ?? null;
-  const showId = insert(store, 'shows', { library_id: libraryId, plex_rating_key: ratingKey, title, state, state_changed_at: changed });
+  const showId = insert(store, 'shows', {
+    library_id: libraryId,
+    plex_rating_key: ratingKey,
+    title,
+    state,
+    state_changed_at: changed,
+  });
   decorate(store, 'show', showId, opts.tag ?? `tag-${ratingKey}`);
   const seasonIds: number[] = [];
   const episodeIds: number[] = [];
@@ -110,12 +166,24 @@ export function addShow(store: Store, libraryId: number, ratingKey: string, titl
 }
 
 export function count(store: Store, table: string, where = '1 = 1', ...params: unknown[]): number {
-  return (store.sqlite.prepare(`select count(*) as n from ${table} where ${where}`).get(...params) as { n: number }).n;
+  return (
+    store.sqlite.prepare(`select count(*) as n from ${table} where ${where}`).get(...params) as { n: number }
+  ).n;
 }
 
 export function addRun(
   store: Store,
-  values: { serverId: number; libraryId: number; status: string; kind?: string; startedAt: number; finishedAt?: number; added?: number; updated?: number; errors?: number },
+  values: {
+    serverId: number;
+    libraryId: number;
+    status: string;
+    kind?: string;
+    startedAt: number;
+    finishedAt?: number;
+    added?: number;
+    updated?: number;
+    errors?: number;
+  },
 ): number {
   return insert(store, 'sync_runs', {
     server_id: values.serverId,

@@ -39,14 +39,18 @@ describe('redaction', () => {
     expect(redact(`Authorization: Bearer ${token}`)).toBe('Authorization: Bearer [redacted]');
     expect(redact(`{"authorization":"Basic ${token}"}`)).toBe('{"authorization":"Basic [redacted]"}');
     expect(redact('the Token expired; retrying')).toBe('the Token expired; retrying');
-    const err = new PlexAuthError(`401 for http://h/library?X-Plex-Token=${token}`, { url: `http://h/?X-Plex-Token=${token}` });
+    const err = new PlexAuthError(`401 for http://h/library?X-Plex-Token=${token}`, {
+      url: `http://h/?X-Plex-Token=${token}`,
+    });
     expect(err.message).not.toContain(token);
     expect(err.url).not.toContain(token);
   });
 
   it('masks a registered secret anywhere, and secret-named fields in objects', () => {
     registerSecret(token);
-    expect(redact(`something odd happened with ${token} inside`)).toBe('something odd happened with [redacted] inside');
+    expect(redact(`something odd happened with ${token} inside`)).toBe(
+      'something odd happened with [redacted] inside',
+    );
     expect(
       redactValue({
         headers: { 'X-Plex-Token': token, Accept: 'application/json' },
@@ -70,7 +74,10 @@ describe('logger', () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     configureLogging({ dir: t.dir, level: 'info', maxFileMb: 1, maxFiles: 3, consoleLevel: 'warn' });
     const log = getLogger('sync');
-    log.info('page fetched', { libraryId: 3, url: `http://pms/library/sections/3/all?X-Plex-Token=${secret}` });
+    log.info('page fetched', {
+      libraryId: 3,
+      url: `http://pms/library/sections/3/all?X-Plex-Token=${secret}`,
+    });
     log.debug('too detailed for info');
     log.warn(`request failed with token ${secret}`, { headers: { 'X-Plex-Token': secret }, status: 500 });
     log.child('details').error('item failed', { error: new Error(`boom ${secret}`) });
@@ -84,11 +91,21 @@ describe('logger', () => {
     expect(info).toMatchObject({ level: 'info', scope: 'sync', msg: 'page fetched', libraryId: 3 });
     expect(info!.url).toBe('http://pms/library/sections/3/all?X-Plex-Token=[redacted]');
     expect(new Date(info!.ts).getTime()).toBeGreaterThan(0);
-    expect(warn).toMatchObject({ level: 'warn', msg: 'request failed with token [redacted]', headers: { 'X-Plex-Token': '[redacted]' }, status: 500 });
-    expect(error).toMatchObject({ scope: 'sync.details', error: { name: 'Error', message: 'boom [redacted]' } });
+    expect(warn).toMatchObject({
+      level: 'warn',
+      msg: 'request failed with token [redacted]',
+      headers: { 'X-Plex-Token': '[redacted]' },
+      status: 500,
+    });
+    expect(error).toMatchObject({
+      scope: 'sync.details',
+      error: { name: 'Error', message: 'boom [redacted]' },
+    });
 
     const consoleOut = stderr.mock.calls.map((c) => String(c[0])).join('');
-    expect(consoleOut).toMatch(/warn \(sync\) request failed with token \[redacted\] headers=\{"X-Plex-Token":"\[redacted\]"\} status=500/);
+    expect(consoleOut).toMatch(
+      /warn \(sync\) request failed with token \[redacted\] headers=\{"X-Plex-Token":"\[redacted\]"\} status=500/,
+    );
     expect(consoleOut).not.toContain('page fetched');
     expect(consoleOut).not.toContain(secret);
 
@@ -101,7 +118,14 @@ describe('logger', () => {
     const t = tempDir('retrovue-log-');
     cleanups.push(t.cleanup);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    configureLogging({ dir: t.dir, level: 'info', maxFileMb: 2 / 1024, maxFiles: 3, consoleLevel: false, fileName: 'rot.log' });
+    configureLogging({
+      dir: t.dir,
+      level: 'info',
+      maxFileMb: 2 / 1024,
+      maxFiles: 3,
+      consoleLevel: false,
+      fileName: 'rot.log',
+    });
     const log = getLogger('bulk');
     for (let i = 0; i < 60; i++) log.info(`line ${i} ${'x'.repeat(200)}`);
     const files = readdirSync(t.dir).sort();
@@ -123,14 +147,31 @@ describe('logger', () => {
     const stderr: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (stderr.push(String(chunk)), true));
     writeFileSync(join(t.dir, 'not-a-folder'), '');
-    expect(configureLogging({ dir: join(t.dir, 'not-a-folder', 'logs'), level: 'info', maxFileMb: 1, maxFiles: 2, consoleLevel: false })).toBe(false);
+    expect(
+      configureLogging({
+        dir: join(t.dir, 'not-a-folder', 'logs'),
+        level: 'info',
+        maxFileMb: 1,
+        maxFiles: 2,
+        consoleLevel: false,
+      }),
+    ).toBe(false);
     expect(logFilePath()).toBeNull();
     getLogger('x').info('goes nowhere');
     expect(stderr).toEqual([]);
 
     // The folder was fine at start and is replaced by a file while running.
     const dir = join(t.dir, 'logs-later');
-    expect(configureLogging({ dir, level: 'info', maxFileMb: 1, maxFiles: 2, consoleLevel: false, fileName: 'later.log' })).toBe(true);
+    expect(
+      configureLogging({
+        dir,
+        level: 'info',
+        maxFileMb: 1,
+        maxFiles: 2,
+        consoleLevel: false,
+        fileName: 'later.log',
+      }),
+    ).toBe(true);
     rmSync(dir, { recursive: true });
     writeFileSync(dir, '');
     getLogger('x').info('cannot be written');

@@ -1,4 +1,13 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,25 +50,44 @@ function movieShape(store: Store, id: number) {
   return {
     movie: strip(q('select * from movies where id = ?'), 'id', 'state_changed_at', 'modified_at'),
     versions: strip(q('select * from media_versions where movie_id = ?'), 'id', 'movie_id'),
-    parts: strip(q('select p.* from media_parts p join media_versions v on v.id = p.version_id where v.movie_id = ?'), 'id', 'version_id'),
+    parts: strip(
+      q('select p.* from media_parts p join media_versions v on v.id = p.version_id where v.movie_id = ?'),
+      'id',
+      'version_id',
+    ),
     streams: strip(
-      q('select s.* from streams s join media_parts p on p.id = s.part_id join media_versions v on v.id = p.version_id where v.movie_id = ?'),
+      q(
+        'select s.* from streams s join media_parts p on p.id = s.part_id join media_versions v on v.id = p.version_id where v.movie_id = ?',
+      ),
       'id',
       'part_id',
     ),
     chapters: strip(q('select * from chapters where movie_id = ?'), 'id', 'movie_id'),
     guids: strip(q("select provider, value from guids where item_kind = 'movie' and item_id = ?")),
-    tags: q("select t.kind, t.name from item_tags it join tags t on t.id = it.tag_id where it.item_kind = 'movie' and it.item_id = ?"),
-    cast: q("select p.name, c.role from cast_roles c join people p on p.id = c.person_id where c.item_kind = 'movie' and c.item_id = ?"),
-    artwork: strip(q("select kind, plex_url, cache_file from artwork where item_kind = 'movie' and item_id = ?")),
+    tags: q(
+      "select t.kind, t.name from item_tags it join tags t on t.id = it.tag_id where it.item_kind = 'movie' and it.item_id = ?",
+    ),
+    cast: q(
+      "select p.name, c.role from cast_roles c join people p on p.id = c.person_id where c.item_kind = 'movie' and c.item_id = ?",
+    ),
+    artwork: strip(
+      q("select kind, plex_url, cache_file from artwork where item_kind = 'movie' and item_id = ?"),
+    ),
   };
 }
 
 describe('archive and restore', () => {
   it('archives only items missing longer than the retention period, with their metadata', () => {
     const { store, movies } = setup();
-    const old = addMovie(store, movies, '100', 'Gone Long Ago', { state: 'file_not_found', stateChangedAt: NOW - 40 * DAY, tag: 'Noir' });
-    addMovie(store, movies, '101', 'Gone Recently', { state: 'file_not_found', stateChangedAt: NOW - 5 * DAY });
+    const old = addMovie(store, movies, '100', 'Gone Long Ago', {
+      state: 'file_not_found',
+      stateChangedAt: NOW - 40 * DAY,
+      tag: 'Noir',
+    });
+    addMovie(store, movies, '101', 'Gone Recently', {
+      state: 'file_not_found',
+      stateChangedAt: NOW - 5 * DAY,
+    });
     addMovie(store, movies, '102', 'Still Here', { state: 'normal', stateChangedAt: NOW - 400 * DAY });
     addMovie(store, movies, '103', 'Shares The Tag', { tag: 'Noir' });
     const before = movieShape(store, old);
@@ -79,7 +107,13 @@ describe('archive and restore', () => {
 
     const listed = listArchived(store);
     expect(listed).toEqual([
-      expect.objectContaining({ libraryId: movies, itemKind: 'movie', plexRatingKey: '100', title: 'Gone Long Ago', restoredAt: null }),
+      expect.objectContaining({
+        libraryId: movies,
+        itemKind: 'movie',
+        plexRatingKey: '100',
+        title: 'Gone Long Ago',
+        restoredAt: null,
+      }),
     ]);
 
     const restored = restoreArchived(store, listed[0]!.id, NOW + DAY);
@@ -94,10 +128,15 @@ describe('archive and restore', () => {
 
   it('a missing show is archived whole (seasons, episodes, their files) and restored whole', () => {
     const { store, shows } = setup();
-    const { showId } = addShow(store, shows, '500', 'Lost Show', { state: 'file_not_found', stateChangedAt: NOW - 90 * DAY });
+    const { showId } = addShow(store, shows, '500', 'Lost Show', {
+      state: 'file_not_found',
+      stateChangedAt: NOW - 90 * DAY,
+    });
     addShow(store, shows, '600', 'Kept Show');
     const episodesBefore = store.sqlite
-      .prepare('select plex_rating_key, title, season_number, episode_number from episodes where show_id = ? order by plex_rating_key')
+      .prepare(
+        'select plex_rating_key, title, season_number, episode_number from episodes where show_id = ? order by plex_rating_key',
+      )
       .all(showId);
 
     const report = archiveStaleItems(store, { retentionDays: 30, now: NOW });
@@ -115,11 +154,21 @@ describe('archive and restore', () => {
     expect(count(store, 'shows')).toBe(2);
     expect(count(store, 'seasons', 'show_id = ?', restored.itemId)).toBe(2);
     const episodesAfter = store.sqlite
-      .prepare('select plex_rating_key, title, season_number, episode_number from episodes where show_id = ? order by plex_rating_key')
+      .prepare(
+        'select plex_rating_key, title, season_number, episode_number from episodes where show_id = ? order by plex_rating_key',
+      )
       .all(restored.itemId);
     expect(episodesAfter).toEqual(episodesBefore);
     // Episodes point at the restored seasons, and their files, streams, chapters and links are back.
-    expect(count(store, 'episodes', 'show_id = ? and season_id in (select id from seasons where show_id = ?)', restored.itemId, restored.itemId)).toBe(4);
+    expect(
+      count(
+        store,
+        'episodes',
+        'show_id = ? and season_id in (select id from seasons where show_id = ?)',
+        restored.itemId,
+        restored.itemId,
+      ),
+    ).toBe(4);
     expect(count(store, 'streams')).toBe(16);
     expect(count(store, 'chapters')).toBe(8);
     expect(count(store, 'guids', "item_kind = 'episode'")).toBe(8);
@@ -154,16 +203,22 @@ describe('archive and restore', () => {
   it('an episode needs its show back first', () => {
     const { store, shows } = setup();
     const { episodeIds } = addShow(store, shows, '700', 'Partly Gone');
-    store.sqlite.prepare("update episodes set state = 'file_not_found', state_changed_at = ? where id = ?").run(NOW - 60 * DAY, episodeIds[0]);
+    store.sqlite
+      .prepare("update episodes set state = 'file_not_found', state_changed_at = ? where id = ?")
+      .run(NOW - 60 * DAY, episodeIds[0]);
     const report = archiveStaleItems(store, { retentionDays: 30, now: NOW });
     expect(report).toMatchObject({ archived: 1, byKind: { episode: 1 } });
     const [entry] = listArchived(store);
     const restored = restoreArchived(store, entry!.id, NOW);
     expect(restored.kind).toBe('episode');
-    const ep = store.sqlite.prepare('select season_id, show_id from episodes where id = ?').get(restored.itemId) as { season_id: number; show_id: number };
+    const ep = store.sqlite
+      .prepare('select season_id, show_id from episodes where id = ?')
+      .get(restored.itemId) as { season_id: number; show_id: number };
     expect(ep.season_id).not.toBeNull();
 
-    store.sqlite.prepare("update episodes set state = 'file_not_found', state_changed_at = ? where id = ?").run(NOW - 60 * DAY, restored.itemId);
+    store.sqlite
+      .prepare("update episodes set state = 'file_not_found', state_changed_at = ? where id = ?")
+      .run(NOW - 60 * DAY, restored.itemId);
     archiveStaleItems(store, { retentionDays: 30, now: NOW });
     store.sqlite.prepare("delete from shows where plex_rating_key = '700'").run();
     const again = listArchived(store)[0]!;
@@ -181,7 +236,9 @@ describe('orphans', () => {
     store.sqlite.prepare("insert into people (name) values ('Nobody')").run();
     // Rows that only appear when foreign keys were off.
     store.sqlite.pragma('foreign_keys = OFF');
-    store.sqlite.prepare("insert into streams (part_id, plex_stream_id, stream_type) values (99999, 1, 'video')").run();
+    store.sqlite
+      .prepare("insert into streams (part_id, plex_stream_id, stream_type) values (99999, 1, 'video')")
+      .run();
     store.sqlite.pragma('foreign_keys = ON');
 
     const artworkDir = join(dir, 'artwork');
@@ -194,12 +251,27 @@ describe('orphans', () => {
     utimesSync(join(artworkDir, 'ab', 'stale.jpg'), old, old);
 
     const preview = removeOrphans(store, { artworkDir, dryRun: true, now: NOW + 60_000 });
-    expect(preview.rows).toMatchObject({ guids: 1, item_tags: 1, cast_roles: 1, artwork: 1, streams: 1, people: 1 });
+    expect(preview.rows).toMatchObject({
+      guids: 1,
+      item_tags: 1,
+      cast_roles: 1,
+      artwork: 1,
+      streams: 1,
+      people: 1,
+    });
     expect(count(store, 'guids')).toBe(2);
     expect(existsSync(join(artworkDir, 'ab', 'stale.jpg'))).toBe(true);
 
     const report = removeOrphans(store, { artworkDir, now: NOW + 60_000 });
-    expect(report.rows).toMatchObject({ guids: 1, item_tags: 1, cast_roles: 1, artwork: 1, streams: 1, tags: 1, people: 2 });
+    expect(report.rows).toMatchObject({
+      guids: 1,
+      item_tags: 1,
+      cast_roles: 1,
+      artwork: 1,
+      streams: 1,
+      tags: 1,
+      people: 2,
+    });
     expect(report).toMatchObject({ artworkFiles: 1, artworkBytes: 'stale-bytes'.length });
     expect(count(store, 'guids')).toBe(1);
     expect(count(store, 'tags', "name = 'Western'")).toBe(0);
@@ -234,7 +306,9 @@ describe('cleanup and database maintenance', () => {
     expect((backup.prepare('select count(*) as n from movies').get() as { n: number }).n).toBe(2);
     backup.close();
     expect(count(store, 'movies')).toBe(1);
-    const metric = store.sqlite.prepare('select * from sync_metrics where id = ?').get(report.metricId) as Record<string, number | string>;
+    const metric = store.sqlite
+      .prepare('select * from sync_metrics where id = ?')
+      .get(report.metricId) as Record<string, number | string>;
     expect(metric).toMatchObject({ operation: 'cleanup', items_processed: 1 });
 
     // Nothing to remove: no backup taken.
@@ -248,7 +322,13 @@ describe('cleanup and database maintenance', () => {
     const backupDir = join(dir, 'backups');
 
     const light = runDatabaseMaintenance(store, { backupDir, vacuumFreeRatio: 0.99 });
-    expect(light).toMatchObject({ ok: true, integrity: 'ok', optimized: true, vacuumed: false, backupPath: null });
+    expect(light).toMatchObject({
+      ok: true,
+      integrity: 'ok',
+      optimized: true,
+      vacuumed: false,
+      backupPath: null,
+    });
     expect(light.checkpoint).not.toBeNull();
     expect(light.freePages).toBeGreaterThan(0);
     expect(count(store, 'sqlite_stat1')).toBeGreaterThan(0);
@@ -259,7 +339,9 @@ describe('cleanup and database maintenance', () => {
     expect(existsSync(full.backupPath!)).toBe(true);
     expect(full.sizeAfter).toBeLessThan(full.sizeBefore);
     expect(store.sqlite.pragma('freelist_count', { simple: true })).toBe(0);
-    const rows = store.sqlite.prepare("select id, operation from sync_metrics where operation = 'maintenance' order by id").all();
+    const rows = store.sqlite
+      .prepare("select id, operation from sync_metrics where operation = 'maintenance' order by id")
+      .all();
     expect(rows).toEqual([
       { id: light.metricId, operation: 'maintenance' },
       { id: full.metricId, operation: 'maintenance' },
@@ -269,7 +351,8 @@ describe('cleanup and database maintenance', () => {
   it('keeps only the newest backups', () => {
     const { store, dir } = setup();
     const backupDir = join(dir, 'backups');
-    for (let i = 0; i < 5; i++) backupDatabase(store, { dir: backupDir, keep: 2, reason: 'manual', now: NOW + i * 1000 });
+    for (let i = 0; i < 5; i++)
+      backupDatabase(store, { dir: backupDir, keep: 2, reason: 'manual', now: NOW + i * 1000 });
     expect(readdirSync(backupDir)).toHaveLength(2);
   });
 
@@ -277,7 +360,9 @@ describe('cleanup and database maintenance', () => {
     const { store, dir, movies } = setup();
     for (let i = 0; i < 200; i++) addMovie(store, movies, String(i), `Movie ${i}`);
     // Scribble over an index page: the kind of damage integrity checks exist to catch.
-    const { rootpage } = store.sqlite.prepare("select rootpage from sqlite_master where name = 'movies_title_idx'").get() as { rootpage: number };
+    const { rootpage } = store.sqlite
+      .prepare("select rootpage from sqlite_master where name = 'movies_title_idx'")
+      .get() as { rootpage: number };
     const pageSize = store.sqlite.pragma('page_size', { simple: true }) as number;
     store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     store.close();
@@ -286,7 +371,11 @@ describe('cleanup and database maintenance', () => {
     closeSync(fd);
     const reopened = new Database(store.path);
     const fake = { ...store, sqlite: reopened } as Store;
-    const report = runDatabaseMaintenance(fake, { backupDir: join(dir, 'b'), forceVacuum: true, integrity: 'full' });
+    const report = runDatabaseMaintenance(fake, {
+      backupDir: join(dir, 'b'),
+      forceVacuum: true,
+      integrity: 'full',
+    });
     reopened.close();
     expect(report.ok).toBe(false);
     expect(report.integrity).not.toBe('ok');

@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CircuitBreakers } from '../../src-main/core/errors/circuit-breaker';
 import { planRecovery } from '../../src-main/core/errors/recovery';
 import { recordSyncError } from '../../src-main/core/store/repositories/error-repository';
-import { errorAnalytics, healthReport, performanceOverTime, syncStatistics } from '../../src-main/core/metrics/stats';
+import {
+  errorAnalytics,
+  healthReport,
+  performanceOverTime,
+  syncStatistics,
+} from '../../src-main/core/metrics/stats';
 import { setupSync, type SyncSetup } from '../sync/helpers';
 
 let s: SyncSetup | undefined;
@@ -35,9 +40,15 @@ describe('stats over real sync runs', () => {
     expect(measured.length).toBeGreaterThanOrEqual(first.length);
     expect(stats.operations.count).toBe(measured.length);
     const raw = s.store.sqlite
-      .prepare('select sum(api_calls) as api, sum(items_processed) as items, sum(rows_written) as rows from sync_metrics')
+      .prepare(
+        'select sum(api_calls) as api, sum(items_processed) as items, sum(rows_written) as rows from sync_metrics',
+      )
       .get() as { api: number; items: number; rows: number };
-    expect(stats.operations).toMatchObject({ apiCalls: raw.api, itemsProcessed: raw.items, rowsWritten: raw.rows });
+    expect(stats.operations).toMatchObject({
+      apiCalls: raw.api,
+      itemsProcessed: raw.items,
+      rowsWritten: raw.rows,
+    });
     // The engine's per-server /library/sections call is in the run results, not in a library's metric row.
     const resultCalls = measured.reduce((n, r) => n + r.apiCalls, 0);
     expect(stats.operations.apiCalls).toBeGreaterThanOrEqual(resultCalls - 2);
@@ -58,7 +69,12 @@ describe('stats over real sync runs', () => {
     const health = healthReport(s.store.db, { breakers: breakers.snapshot() });
     expect(health.state).toBe('ok');
     expect(health.servers).toEqual([
-      expect.objectContaining({ serverId: s.serverId, state: 'ok', lastRunStatus: second.at(-1)!.status, unresolvedErrors: 0 }),
+      expect.objectContaining({
+        serverId: s.serverId,
+        state: 'ok',
+        lastRunStatus: second.at(-1)!.status,
+        unresolvedErrors: 0,
+      }),
     ]);
     expect(health.servers[0]!.lastGoodSyncAt).toBeGreaterThanOrEqual(since);
 
@@ -70,10 +86,17 @@ describe('stats over real sync runs', () => {
     );
     expect(planRecovery(failed).action).toBe('relogin');
     expect(breakers.recordFailure(s.serverId, failed)).toBe(false);
-    recordSyncError(s.store.db, { error: failed, serverId: s.serverId, request: { method: 'GET', url: `${s.fake.pmsUrl}/library/sections` } });
+    recordSyncError(s.store.db, {
+      error: failed,
+      serverId: s.serverId,
+      request: { method: 'GET', url: `${s.fake.pmsUrl}/library/sections` },
+    });
     const errors = errorAnalytics(s.store.db, { since, until: Date.now() + 1000 });
     expect(errors).toMatchObject({ total: 1, byClass: { auth: 1 }, unresolved: 1 });
     expect(errors.top[0]).toMatchObject({ errorClass: 'auth', occurrences: 1 });
-    expect(healthReport(s.store.db).servers[0]).toMatchObject({ state: 'degraded', unresolvedByClass: { auth: 1 } });
+    expect(healthReport(s.store.db).servers[0]).toMatchObject({
+      state: 'degraded',
+      unresolvedByClass: { auth: 1 },
+    });
   });
 });

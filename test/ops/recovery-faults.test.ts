@@ -120,7 +120,11 @@ describe('each fault: class, retry decision, recovery action', () => {
 describe('circuit breaker over a failing server', () => {
   it('opens after max_consecutive_errors failed runs, refuses work while cooling down, closes on a good trial', async () => {
     let now = 1_000_000;
-    const breakers = new CircuitBreakers({ maxConsecutiveErrors: 3, cooldownMs: 15 * 60_000, now: () => now });
+    const breakers = new CircuitBreakers({
+      maxConsecutiveErrors: 3,
+      cooldownMs: 15 * 60_000,
+      now: () => now,
+    });
     const serverId = 1;
     fake.control.setFaults({ errorRate: 1, errorStatus: 500 });
     const runOnce = async () => {
@@ -138,7 +142,11 @@ describe('circuit breaker over a failing server', () => {
     expect(await runOnce()).toBe('failed');
     expect(breakers.status(serverId).state).toBe('closed');
     expect(await runOnce()).toBe('failed');
-    expect(breakers.status(serverId)).toMatchObject({ state: 'open', consecutiveErrors: 3, lastErrorClass: 'network' });
+    expect(breakers.status(serverId)).toMatchObject({
+      state: 'open',
+      consecutiveErrors: 3,
+      lastErrorClass: 'network',
+    });
     const before = fake.requestLog.count('/library/sections');
     await expect(runOnce()).rejects.toBeInstanceOf(CircuitOpenError);
     // While open, nothing is sent to the server.
@@ -162,14 +170,31 @@ describe('errors from faults recorded and resolved', () => {
     const run1 = addRun(t.store, { serverId, libraryId, status: 'failed', startedAt: Date.now() });
     const r = await attempt('/library/sections');
     const url = `${fake.pmsUrl}/library/sections?X-Plex-Token=${fake.token}`;
-    recordSyncError(t.store.db, { error: r.error, runId: run1, serverId, libraryId, request: { method: 'GET', url }, retryCount: r.retries.length });
+    recordSyncError(t.store.db, {
+      error: r.error,
+      runId: run1,
+      serverId,
+      libraryId,
+      request: { method: 'GET', url },
+      retryCount: r.retries.length,
+    });
     // The next scheduled run fails the same way: same row, more retries.
     const again = await attempt('/library/sections');
-    recordSyncError(t.store.db, { error: again.error, runId: run1, serverId, libraryId, request: { method: 'GET', url }, retryCount: again.retries.length });
+    recordSyncError(t.store.db, {
+      error: again.error,
+      runId: run1,
+      serverId,
+      libraryId,
+      request: { method: 'GET', url },
+      retryCount: again.retries.length,
+    });
     const [row] = listSyncErrors(t.store.db);
     expect(row).toMatchObject({ errorClass: 'network', retryCount: 3 + 1 + 3, resolvedAt: null });
     expect(JSON.stringify(row)).not.toContain(fake.token);
-    expect(JSON.parse(row!.contextJson)).toMatchObject({ status: 500, request: { url: `${fake.pmsUrl}/library/sections?X-Plex-Token=[redacted]` } });
+    expect(JSON.parse(row!.contextJson)).toMatchObject({
+      status: 500,
+      request: { url: `${fake.pmsUrl}/library/sections?X-Plex-Token=[redacted]` },
+    });
 
     fake.control.clearFaults();
     const ok = await attempt('/library/sections');

@@ -1,7 +1,11 @@
 // Servers and libraries written through the real repositories, for service tests that do not need
 // a Plex server behind them.
 import type { Store } from '../../src-main/core/store/database';
-import { setLibrariesSelected, upsertLibraries, type LibraryRow } from '../../src-main/core/store/repositories/library-repository';
+import {
+  setLibrariesSelected,
+  upsertLibraries,
+  type LibraryRow,
+} from '../../src-main/core/store/repositories/library-repository';
 import { setChosenConnection, upsertServer } from '../../src-main/core/store/repositories/server-repository';
 
 /** `count` libraries on one server; the first `selected` are selected and already synced once. */
@@ -12,7 +16,17 @@ export function seedLibraries(store: Store, count: number, selected = count): Li
     name: 'Test Server',
     source: 'manual',
     connections: [
-      { uri, protocol: 'http', address: '127.0.0.1', port: 32400, kind: 'local', latencyMs: 1, ok: true, error: null, checkedAt: 1 },
+      {
+        uri,
+        protocol: 'http',
+        address: '127.0.0.1',
+        port: 32400,
+        kind: 'local',
+        latencyMs: 1,
+        ok: true,
+        error: null,
+        checkedAt: 1,
+      },
     ],
   });
   setChosenConnection(store.db, server.id, uri, 1);

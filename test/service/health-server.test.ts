@@ -1,7 +1,11 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthStatus } from '../../src-shared/service-events';
-import { fetchDaemonHealth, startHealthServer, type HealthServer } from '../../src-main/core/service/health-server';
+import {
+  fetchDaemonHealth,
+  startHealthServer,
+  type HealthServer,
+} from '../../src-main/core/service/health-server';
 import { readHealth } from '../../src-main/core/service/health';
 import { tempStore } from '../helpers/temp';
 import { seedLibraries } from './fixtures';
@@ -82,7 +86,9 @@ describe('health from the database alone', () => {
   it('with no service: stopped, libraries with last success, a closed database is not ok', () => {
     const t = tempStore();
     const libs = seedLibraries(t.store, 2, 1);
-    t.store.sqlite.prepare('update libraries set last_good_sync_at = 1234, last_sync_status = ? where id = ?').run('succeeded', libs[0]!.id);
+    t.store.sqlite
+      .prepare('update libraries set last_good_sync_at = 1234, last_sync_status = ? where id = ?')
+      .run('succeeded', libs[0]!.id);
     t.store.sqlite
       .prepare("insert into sync_services(name, status, pid, heartbeat_at) values ('sync', 'running', 1, ?)")
       .run(Date.now() - 10 * 60_000);
@@ -90,11 +96,20 @@ describe('health from the database alone', () => {
     // A "running" row with an old heartbeat is a process that died.
     expect(h).toMatchObject({ ok: true, service: 'stopped', databaseOk: true, queue: [] });
     expect(h.libraries).toEqual([
-      { libraryId: libs[0]!.id, title: 'Library 1', lastSuccessAt: 1234, lastStatus: 'succeeded', nextRunAt: null },
+      {
+        libraryId: libs[0]!.id,
+        title: 'Library 1',
+        lastSuccessAt: 1234,
+        lastStatus: 'succeeded',
+        nextRunAt: null,
+      },
     ]);
     t.store.sqlite.prepare('update servers set needs_login = 1').run();
     expect(readHealth(t.store.db, 'sync', null)).toMatchObject({ ok: false });
-    expect(readHealth(t.store.db, 'sync', null).servers[0]).toMatchObject({ tokenOk: false, needsLogin: true });
+    expect(readHealth(t.store.db, 'sync', null).servers[0]).toMatchObject({
+      tokenOk: false,
+      needsLogin: true,
+    });
     t.cleanup();
     expect(readHealth(t.store.db, 'sync', null)).toMatchObject({ ok: false, databaseOk: false });
   });

@@ -6,7 +6,10 @@ import { DEFAULT_CONFIG, type Config } from '../../src-shared/config-schema';
 import type { ServiceEvent } from '../../src-shared/service-events';
 import { changedSections, LivePush } from '../../src-main/core/service/live-push';
 import { createSyncService } from '../../src-main/core/service/sync-service';
-import { setLibrariesSelected, upsertLibraries } from '../../src-main/core/store/repositories/library-repository';
+import {
+  setLibrariesSelected,
+  upsertLibraries,
+} from '../../src-main/core/store/repositories/library-repository';
 import { setChosenConnection, upsertServer } from '../../src-main/core/store/repositories/server-repository';
 import { startFakePlex, type FakePlex } from '../fake-plex';
 import { tempStore } from '../helpers/temp';
@@ -29,13 +32,21 @@ async function setup(config: Partial<Config> = {}) {
   cleanups.push(() => fake.stop());
   const t = tempStore();
   cleanups.push(t.cleanup);
-  const server = upsertServer(t.store.db, { machineIdentifier: fake.machineIdentifier, name: fake.serverName, source: 'manual' });
+  const server = upsertServer(t.store.db, {
+    machineIdentifier: fake.machineIdentifier,
+    name: fake.serverName,
+    source: 'manual',
+  });
   setChosenConnection(t.store.db, server.id, fake.pmsUrl, 1);
   const libs = upsertLibraries(t.store.db, server.id, [
     { key: '1', title: 'Movies', type: 'movie', locations: [] },
     { key: '2', title: 'TV Shows', type: 'show', locations: [] },
   ]);
-  setLibrariesSelected(t.store.db, libs.map((l) => l.id), true);
+  setLibrariesSelected(
+    t.store.db,
+    libs.map((l) => l.id),
+    true,
+  );
   // Synced before: no first-sync runs at start, so every run here comes from the socket.
   t.store.sqlite.prepare('update libraries set last_sync_at = 1').run();
   const runner = controlledRunner();
@@ -86,7 +97,10 @@ describe('live push', () => {
   it('reconnects with backoff after the server drops the socket, and keeps working', async () => {
     const { fake, runner, service } = await setup({ live_push_debounce_seconds: 0.2 });
     await fake.control.pmsDown();
-    await waitFor('the drop to be noticed', () => service.health().servers[0]!.reachable !== true || undefined);
+    await waitFor(
+      'the drop to be noticed',
+      () => service.health().servers[0]!.reachable !== true || undefined,
+    );
     await new Promise((r) => setTimeout(r, 300));
     await fake.control.pmsUp();
     await waitFor('a second socket', () => sockets(fake, 101) >= 2);
@@ -102,13 +116,19 @@ describe('live push', () => {
     await fake.control.pmsDown();
     await fake.control.pmsUp();
     await waitFor('a refused socket', () => sockets(fake, 401) >= 1);
-    await waitFor('the refusal in health', () => service.health().servers[0]!.livePush === 'refused' || undefined);
+    await waitFor(
+      'the refusal in health',
+      () => service.health().servers[0]!.livePush === 'refused' || undefined,
+    );
     // Token health is the API's call (the sync marks needs_login on a 401 there), not the socket's.
     expect(service.health().servers[0]).toMatchObject({ tokenOk: true, needsLogin: false });
     expect(events.some((e) => e.type === 'needs_login')).toBe(false);
     // It keeps trying, at the slowest pace, and comes back when the server lets it in again.
     fake.control.restoreToken();
-    await waitFor('live push back on', () => service.health().servers[0]!.livePush === 'connected' || undefined);
+    await waitFor(
+      'live push back on',
+      () => service.health().servers[0]!.livePush === 'connected' || undefined,
+    );
     expect(JSON.stringify(events)).not.toContain(fake.token);
   });
 });
@@ -134,7 +154,8 @@ describe('live push sockets', () => {
 });
 
 describe('notification parsing', () => {
-  const timeline = (entries: object[]) => JSON.stringify({ NotificationContainer: { type: 'timeline', TimelineEntry: entries } });
+  const timeline = (entries: object[]) =>
+    JSON.stringify({ NotificationContainer: { type: 'timeline', TimelineEntry: entries } });
 
   it('picks the sections of finished, created and deleted video items', () => {
     expect(

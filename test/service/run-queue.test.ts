@@ -11,20 +11,30 @@ function setup(opts: { concurrency?: number; libraries?: number; maxConsecutiveE
   const outcomes: RunOutcome[] = [];
   let now = 1_000_000;
   const concurrency = { value: opts.concurrency ?? 2 };
-  const breakers = new CircuitBreakers({ maxConsecutiveErrors: opts.maxConsecutiveErrors ?? 3, cooldownMs: 60_000, now: () => now });
+  const breakers = new CircuitBreakers({
+    maxConsecutiveErrors: opts.maxConsecutiveErrors ?? 3,
+    cooldownMs: 60_000,
+    now: () => now,
+  });
   const queue = new RunQueue({
     runner: runner.runner,
     concurrency: () => concurrency.value,
     // Libraries 1..n; odd ones on server 1, even ones on server 2.
     libraryInfo: (id) =>
-      id >= 1 && id <= (opts.libraries ?? 6) ? { title: `Library ${id}`, serverId: id % 2 === 1 ? 1 : 2 } : undefined,
+      id >= 1 && id <= (opts.libraries ?? 6)
+        ? { title: `Library ${id}`, serverId: id % 2 === 1 ? 1 : 2 }
+        : undefined,
     emit: (e) => events.push(e),
     now: () => ++now,
     breakers,
     onRunEnded: (o) => outcomes.push(o),
     // As the service does from sync_errors: the class of what the failed run recorded.
     failureClass: (result) =>
-      result.errorMessage?.includes('401') ? 'auth' : result.errorMessage?.includes('payload') ? 'data' : 'network',
+      result.errorMessage?.includes('401')
+        ? 'auth'
+        : result.errorMessage?.includes('payload')
+          ? 'data'
+          : 'network',
   });
   const advance = (ms: number) => (now += ms);
   return { queue, runner, events, outcomes, concurrency, advance, breakers };
@@ -35,7 +45,8 @@ const waiting = (q: RunQueue) => q.snapshot().filter((e) => e.status === 'queued
 describe('run queue', () => {
   it('never runs more than concurrent_scans at once and starts the next as one finishes', async () => {
     const { queue, runner } = setup({ concurrency: 2 });
-    for (const id of [1, 2, 3, 4]) expect(queue.request({ libraryId: id, kind: 'incremental', trigger: 'schedule' })).toBe('queued');
+    for (const id of [1, 2, 3, 4])
+      expect(queue.request({ libraryId: id, kind: 'incremental', trigger: 'schedule' })).toBe('queued');
     await flush();
     expect(runner.active().map((r) => r.libraryId)).toEqual([1, 2]);
     expect(waiting(queue).map((e) => e.libraryId)).toEqual([3, 4]);
@@ -74,8 +85,14 @@ describe('run queue', () => {
     const { queue, runner, events, outcomes } = setup({ concurrency: 4 });
     queue.request({ libraryId: 1, kind: 'deep', trigger: 'manual' });
     await flush();
-    expect(queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule', scheduleId: 7 })).toBe('covered');
-    expect(events.at(-1)).toMatchObject({ type: 'skipped', libraryId: 1, reason: 'merged with the run in progress' });
+    expect(queue.request({ libraryId: 1, kind: 'incremental', trigger: 'schedule', scheduleId: 7 })).toBe(
+      'covered',
+    );
+    expect(events.at(-1)).toMatchObject({
+      type: 'skipped',
+      libraryId: 1,
+      reason: 'merged with the run in progress',
+    });
     expect(queue.request({ libraryId: 1, kind: 'incremental', trigger: 'push' })).toBe('follow_up');
     expect(queue.request({ libraryId: 1, kind: 'incremental', trigger: 'push' })).toBe('merged');
     await flush();
@@ -157,7 +174,11 @@ describe('run queue', () => {
     await flush();
     runner.of(1).fail(new PlexNetworkError('connect ECONNREFUSED'));
     await flush();
-    expect(events.find((e) => e.type === 'failed')).toMatchObject({ libraryId: 1, errorClass: 'network', runId: 1 });
+    expect(events.find((e) => e.type === 'failed')).toMatchObject({
+      libraryId: 1,
+      errorClass: 'network',
+      runId: 1,
+    });
     expect(queue.serverState(1)).toEqual({ consecutiveErrors: 1, cooldownUntil: null });
     queue.request({ libraryId: 3, kind: 'incremental', trigger: 'schedule' }); // same server
     queue.request({ libraryId: 5, kind: 'incremental', trigger: 'schedule' }); // same server, waits
@@ -203,12 +224,22 @@ describe('run queue', () => {
     expect(queue.request({ libraryId: 3, kind: 'incremental', trigger: 'push' })).toBe('queued');
     expect(queue.request({ libraryId: 2, kind: 'incremental', trigger: 'schedule' })).toBe('queued');
     await flush();
-    expect(runner.active().map((r) => r.libraryId).sort()).toEqual([1, 2]);
+    expect(
+      runner
+        .active()
+        .map((r) => r.libraryId)
+        .sort(),
+    ).toEqual([1, 2]);
     expect(waiting(queue).map((e) => e.libraryId)).toEqual([3]);
     runner.of(1).finish();
     await flush();
     expect(breakers.status(1).state).toBe('closed');
-    expect(runner.active().map((r) => r.libraryId).sort()).toEqual([2, 3]);
+    expect(
+      runner
+        .active()
+        .map((r) => r.libraryId)
+        .sort(),
+    ).toEqual([2, 3]);
     runner.of(2).finish();
     runner.of(3).finish();
     await queue.whenIdle();
@@ -265,7 +296,9 @@ describe('run queue', () => {
     await flush();
     runner.of(1).finish('failed', 'item 12: invalid payload');
     await flush();
-    expect(events.filter((e) => e.type === 'failed').map((e) => e.type === 'failed' && e.errorClass)).toEqual(['data', 'data']);
+    expect(events.filter((e) => e.type === 'failed').map((e) => e.type === 'failed' && e.errorClass)).toEqual(
+      ['data', 'data'],
+    );
     expect(events.some((e) => e.type === 'server_cooldown')).toBe(false);
     expect(queue.serverState(1)).toEqual({ consecutiveErrors: 0, cooldownUntil: null });
 
@@ -281,12 +314,15 @@ describe('run queue', () => {
   it('refuses an unknown library with a clear error', () => {
     const { queue } = setup();
     expect(() => queue.request({ libraryId: 99, kind: 'incremental', trigger: 'manual' })).toThrow(UserError);
-    expect(() => queue.request({ libraryId: 99, kind: 'incremental', trigger: 'manual' })).toThrow(/library 99 does not exist/);
+    expect(() => queue.request({ libraryId: 99, kind: 'incremental', trigger: 'manual' })).toThrow(
+      /library 99 does not exist/,
+    );
   });
 
   it('drain aborts runs in flight, returns what never started and gives up after the timeout', async () => {
     const { queue, runner } = setup({ concurrency: 2 });
-    for (const id of [1, 2, 3]) queue.request({ libraryId: id, kind: 'incremental', trigger: 'schedule', scheduleId: id * 10 });
+    for (const id of [1, 2, 3])
+      queue.request({ libraryId: id, kind: 'incremental', trigger: 'schedule', scheduleId: id * 10 });
     await flush();
     const drained = await queue.drain(5_000);
     expect(drained.unfinished).toEqual([]);

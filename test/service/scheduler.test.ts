@@ -3,7 +3,10 @@ import { DEFAULT_CONFIG, type Config } from '../../src-shared/config-schema';
 import { Scheduler } from '../../src-main/core/service/scheduler';
 import { describeCron, nextRunTime } from '../../src-main/core/service/cron';
 import { UserError } from '../../src-main/core/errors/errors';
-import { listSchedules, type ScheduleWithLibrary } from '../../src-main/core/store/repositories/schedule-repository';
+import {
+  listSchedules,
+  type ScheduleWithLibrary,
+} from '../../src-main/core/store/repositories/schedule-repository';
 import { tempStore } from '../helpers/temp';
 import { seedLibraries } from './fixtures';
 
@@ -52,7 +55,14 @@ describe('scheduler', () => {
     const views = scheduler.list();
     const byKey = new Map(views.map((v) => [`${v.libraryId ?? '-'}:${v.operation}`, v]));
     expect([...byKey.keys()].sort()).toEqual(
-      [`${libs[0]!.id}:refresh`, `${libs[0]!.id}:deep_scan`, `${libs[1]!.id}:refresh`, `${libs[1]!.id}:deep_scan`, '-:cleanup', '-:maintenance'].sort(),
+      [
+        `${libs[0]!.id}:refresh`,
+        `${libs[0]!.id}:deep_scan`,
+        `${libs[1]!.id}:refresh`,
+        `${libs[1]!.id}:deep_scan`,
+        '-:cleanup',
+        '-:maintenance',
+      ].sort(),
     );
     const refresh = byKey.get(`${libs[0]!.id}:refresh`)!;
     expect(refresh.cron).toMatch(/^\d+ \*\/6 \* \* \*$/);
@@ -117,7 +127,8 @@ describe('scheduler', () => {
   it('follows config changes for its own defaults but keeps a cron the user set', () => {
     const { scheduler, cfg, libs } = setup({}, 2);
     scheduler.start();
-    const refreshOf = (id: number) => scheduler.list().find((v) => v.libraryId === id && v.operation === 'refresh')!;
+    const refreshOf = (id: number) =>
+      scheduler.list().find((v) => v.libraryId === id && v.operation === 'refresh')!;
     const edited = scheduler.update(refreshOf(libs[1]!.id).id, { cron: '15 2 * * *' });
     expect(edited).toMatchObject({ cron: '15 2 * * *', description: 'daily at 02:15', enabled: true });
     cfg.current = { ...cfg.current, refresh_interval_hours: 12 };

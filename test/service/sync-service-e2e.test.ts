@@ -44,7 +44,11 @@ async function world(fakeOptions: FakePlexOptions, config: Partial<Config> = {})
   const { libraries } = await registerServerByUrl(store, client);
   client.close();
   const movies = libraries.find((l) => l.type === 'movie')!;
-  setLibrariesSelected(store.db, libraries.filter((l) => l.id !== movies.id).map((l) => l.id), false);
+  setLibrariesSelected(
+    store.db,
+    libraries.filter((l) => l.id !== movies.id).map((l) => l.id),
+    false,
+  );
   const cfg: Config = { ...DEFAULT_CONFIG, artwork_cache: false, retry_delay_seconds: 0, ...config };
   return {
     fake,
@@ -74,7 +78,10 @@ const progressDone = (events: ServiceEvent[]): number =>
 
 describe('sync service with the real engine', () => {
   it('a stop in the middle of a run leaves it interrupted with its checkpoint; the next start resumes it', async () => {
-    const w = await world({ movies: 400, shows: 0, episodes: 0, latencyMs: 15 }, { batch_size: 20, detail_batch_size: 10, detail_concurrency: 2 });
+    const w = await world(
+      { movies: 400, shows: 0, episodes: 0, latencyMs: 15 },
+      { batch_size: 20, detail_batch_size: 10, detail_concurrency: 2 },
+    );
     const first = w.newService();
     await first.service.start();
     await waitFor('the first pages', () => progressDone(first.events) >= 60);
@@ -83,8 +90,15 @@ describe('sync service with the real engine', () => {
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     expect(report).toEqual({ interrupted: [w.moviesId], unfinished: [], dropped: 0 });
     const [interrupted] = finished(first.events);
-    expect(interrupted).toMatchObject({ status: 'interrupted', libraryId: w.moviesId, trigger: 'startup', kind: 'full' });
-    const run = w.store.sqlite.prepare('select status, checkpoint_json from sync_runs where id = ?').get(interrupted!.runId) as {
+    expect(interrupted).toMatchObject({
+      status: 'interrupted',
+      libraryId: w.moviesId,
+      trigger: 'startup',
+      kind: 'full',
+    });
+    const run = w.store.sqlite
+      .prepare('select status, checkpoint_json from sync_runs where id = ?')
+      .get(interrupted!.runId) as {
       status: string;
       checkpoint_json: string | null;
     };
@@ -99,15 +113,25 @@ describe('sync service with the real engine', () => {
     const second = w.newService();
     await second.service.start();
     const resumed = await waitFor('the resumed run', () => finished(second.events)[0]);
-    expect(resumed).toMatchObject({ status: 'succeeded', trigger: 'resume', resumedFromRunId: interrupted!.runId });
-    expect(second.events.find((e) => e.type === 'started')).toMatchObject({ trigger: 'resume', libraryId: w.moviesId });
+    expect(resumed).toMatchObject({
+      status: 'succeeded',
+      trigger: 'resume',
+      resumedFromRunId: interrupted!.runId,
+    });
+    expect(second.events.find((e) => e.type === 'started')).toMatchObject({
+      trigger: 'resume',
+      libraryId: w.moviesId,
+    });
     expect(expectConverged(w.store, w.fake, ['movie'])).toEqual([]);
     // It continued from the checkpoint rather than listing all 20 pages again.
     expect(w.fake.requestLog.count('/library/sections/:id/all') - listedBefore).toBeLessThan(20);
   });
 
   it('pause interrupts the run in flight; resume continues it from its checkpoint', async () => {
-    const w = await world({ movies: 300, shows: 0, episodes: 0, latencyMs: 15 }, { batch_size: 20, detail_batch_size: 10, detail_concurrency: 2 });
+    const w = await world(
+      { movies: 300, shows: 0, episodes: 0, latencyMs: 15 },
+      { batch_size: 20, detail_batch_size: 10, detail_concurrency: 2 },
+    );
     const { service, events } = w.newService();
     await service.start();
     await waitFor('the first pages', () => progressDone(events) >= 40);
@@ -122,7 +146,10 @@ describe('sync service with the real engine', () => {
   });
 
   it('a run that fails reports its error class on the event stream and counts toward the server cooldown', async () => {
-    const w = await world({ movies: 5, shows: 0, episodes: 0 }, { retry_attempts: 0, max_consecutive_errors: 1, error_cooldown_minutes: 5 });
+    const w = await world(
+      { movies: 5, shows: 0, episodes: 0 },
+      { retry_attempts: 0, max_consecutive_errors: 1, error_cooldown_minutes: 5 },
+    );
     w.fake.control.addFault({ kind: 'error', path: '/library/sections/*/all', status: 500 });
     const { service, events } = w.newService();
     await service.start();
@@ -146,8 +173,13 @@ describe('sync service with the real engine', () => {
     const w = await world({ movies: 25, shows: 0, episodes: 0 });
     const { service, events } = w.newService();
     await service.start();
-    await waitFor('the first sync', () => finished(events).find((r) => r.trigger === 'startup' && r.status === 'succeeded'));
-    await waitFor('the notifications socket', () => service.health().servers[0]?.reachable === true || undefined);
+    await waitFor('the first sync', () =>
+      finished(events).find((r) => r.trigger === 'startup' && r.status === 'succeeded'),
+    );
+    await waitFor(
+      'the notifications socket',
+      () => service.health().servers[0]?.reachable === true || undefined,
+    );
     const nextRuns = service.schedules.list().flatMap((s) => s.nextRuns.slice(0, 1));
     expect(Math.min(...nextRuns)).toBeGreaterThan(Date.now() + 60_000);
 
@@ -155,13 +187,20 @@ describe('sync service with the real engine', () => {
     const changedAt = Date.now();
     w.fake.control.change(movie.ratingKey, { title: 'A Title Changed In Plex' });
     const added = w.fake.control.addMovie({ title: 'Brand New Arrival' });
-    const run = await waitFor('the pushed run', () => finished(events).find((r) => r.trigger === 'push'), 10_000);
+    const run = await waitFor(
+      'the pushed run',
+      () => finished(events).find((r) => r.trigger === 'push'),
+      10_000,
+    );
     const elapsed = Date.now() - changedAt;
     expect(elapsed).toBeLessThan(5_000);
     expect(run).toMatchObject({ status: 'succeeded', kind: 'incremental', libraryId: w.moviesId });
     expect(run.added + run.updated).toBeGreaterThanOrEqual(2);
     const title = (rk: string) =>
-      (w.store.sqlite.prepare('select title from movies where plex_rating_key = ?').get(rk) as { title: string } | undefined)?.title;
+      (
+        w.store.sqlite.prepare('select title from movies where plex_rating_key = ?').get(rk) as
+          { title: string } | undefined
+      )?.title;
     expect(title(movie.ratingKey)).toBe('A Title Changed In Plex');
     expect(title(added.ratingKey)).toBe('Brand New Arrival');
     expect(expectConverged(w.store, w.fake, ['movie'])).toEqual([]);

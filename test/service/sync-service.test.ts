@@ -66,8 +66,18 @@ describe('sync service', () => {
     const { service, store, events } = setup();
     await service.start();
     let row = getService(store.db, 'sync')!;
-    expect(row).toMatchObject({ status: 'running', pid: process.pid, hostname: hostname(), startedAt: START, stoppedAt: null });
-    expect(JSON.parse(row.configJson)).toMatchObject({ concurrentScans: 2, refreshIntervalHours: 6, deepScanIntervalDays: 7 });
+    expect(row).toMatchObject({
+      status: 'running',
+      pid: process.pid,
+      hostname: hostname(),
+      startedAt: START,
+      stoppedAt: null,
+    });
+    expect(JSON.parse(row.configJson)).toMatchObject({
+      concurrentScans: 2,
+      refreshIntervalHours: 6,
+      deepScanIntervalDays: 7,
+    });
     await vi.advanceTimersByTimeAsync(45_000);
     expect(getService(store.db, 'sync')!.heartbeatAt).toBe(START + 45_000);
     await service.stop();
@@ -85,9 +95,13 @@ describe('sync service', () => {
   it('refuses to start while another live process runs a service on the same database', async () => {
     const { service, store } = setup();
     store.sqlite
-      .prepare("insert into sync_services(name, status, pid, hostname, heartbeat_at) values ('sync', 'running', ?, 'other-host', ?)")
+      .prepare(
+        "insert into sync_services(name, status, pid, hostname, heartbeat_at) values ('sync', 'running', ?, 'other-host', ?)",
+      )
       .run(process.pid + 1, START - 5_000);
-    await expect(service.start()).rejects.toThrow(/another sync service is already running .*pid \d+ on other-host/);
+    await expect(service.start()).rejects.toThrow(
+      /another sync service is already running .*pid \d+ on other-host/,
+    );
     // A row left behind by a dead process (stale heartbeat) is taken over.
     store.sqlite.prepare('update sync_services set heartbeat_at = ?').run(START - 10 * 60_000);
     await service.start();
@@ -97,9 +111,15 @@ describe('sync service', () => {
   it('runs scheduled refreshes through the queue and records the outcome on the schedule', async () => {
     const { service, runner, store, libs } = setup({ libraries: 2 });
     await service.start();
-    const refresh = listSchedules(store.db).find((s) => s.operation === 'refresh' && s.libraryId === libs[0]!.id)!;
+    const refresh = listSchedules(store.db).find(
+      (s) => s.operation === 'refresh' && s.libraryId === libs[0]!.id,
+    )!;
     await vi.advanceTimersByTimeAsync(refresh.nextRunAt! - Date.now());
-    expect(runner.active().map((r) => [r.libraryId, r.kind, r.trigger])).toContainEqual([libs[0]!.id, 'incremental', 'schedule']);
+    expect(runner.active().map((r) => [r.libraryId, r.kind, r.trigger])).toContainEqual([
+      libs[0]!.id,
+      'incremental',
+      'schedule',
+    ]);
     runner.of(libs[0]!.id).finish();
     await flush();
     const after = listSchedules(store.db).find((s) => s.id === refresh.id)!;
@@ -126,7 +146,9 @@ describe('sync service', () => {
     expect(operations).toHaveLength(7);
     const maintenance = listSchedules(store.db).find((s) => s.operation === 'maintenance')!;
     expect(maintenance).toMatchObject({ lastStatus: 'skipped' });
-    expect(listSchedules(store.db).find((s) => s.operation === 'cleanup')).toMatchObject({ lastStatus: 'succeeded' });
+    expect(listSchedules(store.db).find((s) => s.operation === 'cleanup')).toMatchObject({
+      lastStatus: 'succeeded',
+    });
   });
 
   it('sync now jumps the queue; pause and resume hold and continue everything', async () => {
@@ -149,7 +171,9 @@ describe('sync service', () => {
     expect(service.resume().service).toBe('running');
     await flush();
     expect(runner.of(libs[0]!.id).trigger).toBe('resume');
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['queued', 'started', 'paused', 'resumed']));
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['queued', 'started', 'paused', 'resumed']),
+    );
   });
 
   it('requests are checked: a stopped service, an unknown or unselected library', async () => {
@@ -175,9 +199,15 @@ describe('sync service', () => {
     const report = await service.stop({ timeoutMs: 5_000 });
     expect(running.context.signal.aborted).toBe(true);
     expect(report).toEqual({ interrupted: [running.libraryId], unfinished: [], dropped: 2 });
-    expect(events.filter((e) => e.type === 'finished').map((e) => (e as { result: { status: string } }).result.status)).toEqual(['interrupted']);
+    expect(
+      events
+        .filter((e) => e.type === 'finished')
+        .map((e) => (e as { result: { status: string } }).result.status),
+    ).toEqual(['interrupted']);
     // The two that never ran are due again, so the next start runs them (once each).
-    const due = listSchedules(store.db).filter((s) => s.operation === 'refresh' && s.nextRunAt! <= Date.now());
+    const due = listSchedules(store.db).filter(
+      (s) => s.operation === 'refresh' && s.nextRunAt! <= Date.now(),
+    );
     expect(due.map((s) => s.libraryId).sort()).toEqual(waiting.map((e) => e.libraryId).sort());
   });
 
@@ -187,29 +217,51 @@ describe('sync service', () => {
     store.sqlite.prepare('update libraries set selected = 0 where id = ?').run(libs[2]!.id);
     await service.start();
     await flush();
-    expect(runner.calls.map((c) => [c.libraryId, c.kind, c.trigger])).toEqual([[libs[0]!.id, 'full', 'startup']]);
-    store.sqlite.prepare('update libraries set selected = 1, last_sync_at = null where id = ?').run(libs[2]!.id);
+    expect(runner.calls.map((c) => [c.libraryId, c.kind, c.trigger])).toEqual([
+      [libs[0]!.id, 'full', 'startup'],
+    ]);
+    store.sqlite
+      .prepare('update libraries set selected = 1, last_sync_at = null where id = ?')
+      .run(libs[2]!.id);
     service.reload();
     await flush();
     expect(runner.calls.map((c) => [c.libraryId, c.trigger])).toEqual([
       [libs[0]!.id, 'startup'],
       [libs[2]!.id, 'startup'],
     ]);
-    expect(service.schedules.list().filter((v) => v.libraryId === libs[2]!.id).map((v) => v.operation).sort()).toEqual([
-      'deep_scan',
-      'refresh',
-    ]);
+    expect(
+      service.schedules
+        .list()
+        .filter((v) => v.libraryId === libs[2]!.id)
+        .map((v) => v.operation)
+        .sort(),
+    ).toEqual(['deep_scan', 'refresh']);
   });
 
   it('a config change moves default schedules and applies concurrency at once', async () => {
-    const { service, store, setConfig, runner, libs } = setup({ libraries: 3, config: { concurrent_scans: 1 } });
+    const { service, store, setConfig, runner, libs } = setup({
+      libraries: 3,
+      config: { concurrent_scans: 1 },
+    });
     await service.start();
     setConfig({ refresh_interval_hours: 12, concurrent_scans: 3 });
-    expect(listSchedules(store.db).filter((s) => s.operation === 'refresh').every((s) => /\*\/12/.test(s.cron))).toBe(true);
-    expect(JSON.parse(getService(store.db, 'sync')!.configJson)).toMatchObject({ concurrentScans: 3, refreshIntervalHours: 12 });
+    expect(
+      listSchedules(store.db)
+        .filter((s) => s.operation === 'refresh')
+        .every((s) => /\*\/12/.test(s.cron)),
+    ).toBe(true);
+    expect(JSON.parse(getService(store.db, 'sync')!.configJson)).toMatchObject({
+      concurrentScans: 3,
+      refreshIntervalHours: 12,
+    });
     service.requestSync({});
     await flush();
-    expect(runner.active().map((r) => r.libraryId).sort()).toEqual(libs.map((l) => l.id).sort());
+    expect(
+      runner
+        .active()
+        .map((r) => r.libraryId)
+        .sort(),
+    ).toEqual(libs.map((l) => l.id).sort());
   });
 
   it('health reports service state, queue, libraries with their next run, and the database', async () => {
@@ -218,10 +270,18 @@ describe('sync service', () => {
     service.requestSync({ libraryIds: [libs[1]!.id] });
     await flush();
     const h = service.health();
-    expect(h).toMatchObject({ ok: true, service: 'running', startedAt: START, databaseOk: true, account: null });
+    expect(h).toMatchObject({
+      ok: true,
+      service: 'running',
+      startedAt: START,
+      databaseOk: true,
+      account: null,
+    });
     expect(h.queue).toMatchObject([{ libraryId: libs[1]!.id, status: 'running', runId: 1 }]);
     expect(h.libraries.map((l) => l.libraryId)).toEqual(libs.map((l) => l.id));
     expect(h.libraries.every((l) => l.nextRunAt !== null && l.nextRunAt > START)).toBe(true);
-    expect(h.servers).toMatchObject([{ name: 'Test Server', tokenOk: true, consecutiveErrors: 0, cooldownUntil: null }]);
+    expect(h.servers).toMatchObject([
+      { name: 'Test Server', tokenOk: true, consecutiveErrors: 0, cooldownUntil: null },
+    ]);
   });
 });

@@ -24,7 +24,9 @@ async function beforePack(context, rebuild) {
     log: (line) => process.stdout.write(`  • ${line}\n`),
     ...(rebuild ? { rebuild } : {}),
   });
-  process.stdout.write(`  • better-sqlite3 for Electron: ${result.binding}${result.built ? '' : ' (cached)'}\n`);
+  process.stdout.write(
+    `  • better-sqlite3 for Electron: ${result.binding}${result.built ? '' : ' (cached)'}\n`,
+  );
   return result;
 }
 

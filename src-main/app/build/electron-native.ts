@@ -85,7 +85,9 @@ export function planElectronSqlite(options: ElectronSqliteOptions): ElectronSqli
     arch: options.arch ?? process.arch,
   };
   const source = join(options.projectDir, 'node_modules', MODULE);
-  const moduleVersion = (JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { version: string }).version;
+  const moduleVersion = (
+    JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { version: string }
+  ).version;
   const outDir = nativeDir(options.projectDir, target);
   const binding = bindingPath(options.projectDir, target);
   const stampFile = join(outDir, 'build.json');
@@ -102,7 +104,10 @@ export function planElectronSqlite(options: ElectronSqliteOptions): ElectronSqli
     staging,
     stagedModule,
     stagedBinary: join(stagedModule, 'build', 'Release', 'better_sqlite3.node'),
-    cached: existsSync(binding) && stamp?.moduleVersion === moduleVersion && stamp.electronVersion === target.electronVersion,
+    cached:
+      existsSync(binding) &&
+      stamp?.moduleVersion === moduleVersion &&
+      stamp.electronVersion === target.electronVersion,
     rebuild: {
       buildPath: staging,
       projectRootPath: staging,
@@ -139,7 +144,9 @@ export function moduleAbi(binary: Buffer): string | null {
 }
 
 /** The Electron-ABI binding, built now unless an earlier build for the same versions is there. */
-export async function ensureElectronSqlite(options: ElectronSqliteOptions): Promise<{ binding: string; built: boolean }> {
+export async function ensureElectronSqlite(
+  options: ElectronSqliteOptions,
+): Promise<{ binding: string; built: boolean }> {
   const plan = planElectronSqlite(options);
   if (plan.cached) return { binding: plan.binding, built: false };
   const log = options.log ?? (() => undefined);
@@ -155,19 +162,26 @@ export async function ensureElectronSqlite(options: ElectronSqliteOptions): Prom
     cpSync(plan.source, plan.stagedModule, { recursive: true, filter: (from) => from !== nodeBuild });
     writeFileSync(
       join(plan.staging, 'package.json'),
-      JSON.stringify({ name: 'retrovue-native-staging', private: true, dependencies: { [MODULE]: plan.moduleVersion } }),
+      JSON.stringify({
+        name: 'retrovue-native-staging',
+        private: true,
+        dependencies: { [MODULE]: plan.moduleVersion },
+      }),
     );
     try {
       await rebuild(plan.rebuild);
     } catch (err) {
       throw new NativeBuildError(plan.target, describeError(err));
     }
-    if (!existsSync(plan.stagedBinary)) throw new NativeBuildError(plan.target, `the build left no ${plan.stagedBinary}`);
+    if (!existsSync(plan.stagedBinary))
+      throw new NativeBuildError(plan.target, `the build left no ${plan.stagedBinary}`);
     // node-gyp quietly compiles against local Node headers when a `nodedir` is configured
     // (~/.npmrc, npm_config_nodedir): such a module would crash Electron at its first open.
     const built = moduleAbi(readFileSync(plan.stagedBinary));
     const expected =
-      built === null ? null : (options.electronAbi ?? electronAbiFromNodeAbi(options.projectDir))(plan.target.electronVersion);
+      built === null
+        ? null
+        : (options.electronAbi ?? electronAbiFromNodeAbi(options.projectDir))(plan.target.electronVersion);
     if (built !== expected) {
       throw new NativeBuildError(
         plan.target,

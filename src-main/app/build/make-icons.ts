@@ -42,7 +42,8 @@ function num(attrs: Record<string, string>, name: string, fallback?: number): nu
   const raw = attrs[name];
   if (raw === undefined && fallback !== undefined) return fallback;
   const n = Number(raw);
-  if (raw === undefined || !Number.isFinite(n)) throw new Error(`icon.svg: ${name}="${String(raw)}" is not a number`);
+  if (raw === undefined || !Number.isFinite(n))
+    throw new Error(`icon.svg: ${name}="${String(raw)}" is not a number`);
   return n;
 }
 
@@ -58,17 +59,37 @@ export function parseIconSvg(svg: string): Drawing {
     if (name === 'svg') continue;
     const a = attributes(tag);
     if (name === 'rect') {
-      drawing.shapes.push({ kind: 'rect', x: num(a, 'x', 0), y: num(a, 'y', 0), width: num(a, 'width'), height: num(a, 'height'), rx: num(a, 'rx', 0), fill: parseColor(a.fill) });
+      drawing.shapes.push({
+        kind: 'rect',
+        x: num(a, 'x', 0),
+        y: num(a, 'y', 0),
+        width: num(a, 'width'),
+        height: num(a, 'height'),
+        rx: num(a, 'rx', 0),
+        fill: parseColor(a.fill),
+      });
     } else if (name === 'circle') {
-      drawing.shapes.push({ kind: 'circle', cx: num(a, 'cx'), cy: num(a, 'cy'), r: num(a, 'r'), fill: parseColor(a.fill) });
+      drawing.shapes.push({
+        kind: 'circle',
+        cx: num(a, 'cx'),
+        cy: num(a, 'cy'),
+        r: num(a, 'r'),
+        fill: parseColor(a.fill),
+      });
     } else if (name === 'polygon') {
-      const values = (a.points ?? '').trim().split(/[\s,]+/).map(Number);
-      if (values.length < 6 || values.length % 2 !== 0 || values.some((v) => !Number.isFinite(v))) throw new Error('icon.svg: bad polygon points');
+      const values = (a.points ?? '')
+        .trim()
+        .split(/[\s,]+/)
+        .map(Number);
+      if (values.length < 6 || values.length % 2 !== 0 || values.some((v) => !Number.isFinite(v)))
+        throw new Error('icon.svg: bad polygon points');
       const points: [number, number][] = [];
       for (let i = 0; i < values.length; i += 2) points.push([values[i]!, values[i + 1]!]);
       drawing.shapes.push({ kind: 'polygon', points, fill: parseColor(a.fill) });
     } else {
-      throw new Error(`icon.svg: <${name}> is not supported by the icon rasteriser (use rect, circle, polygon)`);
+      throw new Error(
+        `icon.svg: <${name}> is not supported by the icon rasteriser (use rect, circle, polygon)`,
+      );
     }
   }
   return drawing;
@@ -153,7 +174,8 @@ export function encodePng(rgba: Buffer, width: number, height: number): Buffer {
   ihdr[8] = 8;
   ihdr[9] = 6;
   const raw = Buffer.alloc((width * 4 + 1) * height);
-  for (let y = 0; y < height; y++) rgba.copy(raw, y * (width * 4 + 1) + 1, y * width * 4, (y + 1) * width * 4);
+  for (let y = 0; y < height; y++)
+    rgba.copy(raw, y * (width * 4 + 1) + 1, y * width * 4, (y + 1) * width * 4);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
@@ -170,7 +192,13 @@ function withStatusDot(drawing: Drawing, colour: string | null): Drawing {
     shapes: [
       ...drawing.shapes,
       { kind: 'circle', cx: drawing.width - r, cy: drawing.height - r, r, fill: [255, 255, 255, 255] },
-      { kind: 'circle', cx: drawing.width - r, cy: drawing.height - r, r: r * 0.78, fill: parseColor(colour) },
+      {
+        kind: 'circle',
+        cx: drawing.width - r,
+        cy: drawing.height - r,
+        r: r * 0.78,
+        fill: parseColor(colour),
+      },
     ],
   };
 }

@@ -20,7 +20,9 @@ export function registerCleanup(program: Command, ctx: () => CliContext): void {
       if (opts.retentionDays !== undefined) {
         retentionDays = Number(opts.retentionDays);
         if (!Number.isInteger(retentionDays) || retentionDays < 0) {
-          throw new UserError(`--retention-days ${JSON.stringify(opts.retentionDays)}: expected a whole number of days`);
+          throw new UserError(
+            `--retention-days ${JSON.stringify(opts.retentionDays)}: expected a whole number of days`,
+          );
         }
       }
       const store = c.openStore();
@@ -36,7 +38,12 @@ export function registerCleanup(program: Command, ctx: () => CliContext): void {
           recordAudit(store.db, {
             actor: 'cli',
             action: 'cleanup',
-            details: { retentionDays, archived: report.archive?.archived ?? 0, orphanRows: report.orphans.totalRows, artworkFiles: report.orphans.artworkFiles },
+            details: {
+              retentionDays,
+              archived: report.archive?.archived ?? 0,
+              orphanRows: report.orphans.totalRows,
+              artworkFiles: report.orphans.artworkFiles,
+            },
           });
         }
       } finally {

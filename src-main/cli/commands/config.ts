@@ -42,7 +42,9 @@ function audit(c: CliContext, details: Record<string, unknown>): void {
 }
 
 export function registerConfig(program: Command, ctx: () => CliContext): void {
-  const config = program.command('config').description('show and change settings (config.json in the data folder)');
+  const config = program
+    .command('config')
+    .description('show and change settings (config.json in the data folder)');
 
   config
     .command('show', { isDefault: true })
@@ -50,11 +52,18 @@ export function registerConfig(program: Command, ctx: () => CliContext): void {
     .action(() => {
       const c = ctx();
       const store = ConfigStore.open({ dataDir: c.dataDir });
-      const settings = Object.entries(store.config).map(([key, value]) => ({ key, value, source: sourceOf(store, key) }));
+      const settings = Object.entries(store.config).map(([key, value]) => ({
+        key,
+        value,
+        source: sourceOf(store, key),
+      }));
       emit(c, { ok: store.issues.length === 0, path: store.path, settings, issues: store.issues }, (v) =>
         [
           `file: ${v.path}`,
-          table([['setting', 'value', 'from'], ...v.settings.map((s) => [s.key, show(s.value), s.source === 'env' ? envName(s.key) : s.source])]),
+          table([
+            ['setting', 'value', 'from'],
+            ...v.settings.map((s) => [s.key, show(s.value), s.source === 'env' ? envName(s.key) : s.source]),
+          ]),
           ...issueLines(v.issues),
         ].join('\n'),
       );
@@ -80,11 +89,20 @@ export function registerConfig(program: Command, ctx: () => CliContext): void {
       const store = ConfigStore.open({ dataDir: c.dataDir });
       const result = await store.update({ [key]: parseValue(text) });
       audit(c, { keys: [key], changed: result.changed });
-      emit(c, { ok: true, key, value: store.fileSettings[key], changed: result.changed, shadowedByEnv: result.shadowedByEnv }, (v) =>
-        [
-          `${v.key} = ${show(v.value)}`,
-          ...v.shadowedByEnv.map((k) => `note: ${envName(k)} is set and still overrides ${k}`),
-        ].join('\n'),
+      emit(
+        c,
+        {
+          ok: true,
+          key,
+          value: store.fileSettings[key],
+          changed: result.changed,
+          shadowedByEnv: result.shadowedByEnv,
+        },
+        (v) =>
+          [
+            `${v.key} = ${show(v.value)}`,
+            ...v.shadowedByEnv.map((k) => `note: ${envName(k)} is set and still overrides ${k}`),
+          ].join('\n'),
       );
     });
 
@@ -97,7 +115,11 @@ export function registerConfig(program: Command, ctx: () => CliContext): void {
       if (!(key in store.config)) throw new ConfigError(key, 'unknown setting');
       const result = await store.update({ [key]: null });
       audit(c, { keys: [key], reset: true, changed: result.changed });
-      emit(c, { ok: true, key, value: store.config[key as keyof Config] }, (v) => `${v.key} = ${show(v.value)} (default)`);
+      emit(
+        c,
+        { ok: true, key, value: store.config[key as keyof Config] },
+        (v) => `${v.key} = ${show(v.value)} (default)`,
+      );
     });
 
   config

@@ -17,13 +17,15 @@ const EXIT_GRACE_MS = 2_000;
 
 function parseSeconds(flag: string, raw: string, max: number): number {
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || n > max) throw new UserError(`${flag} ${JSON.stringify(raw)}: expected seconds between 0 and ${max}`);
+  if (!Number.isFinite(n) || n < 0 || n > max)
+    throw new UserError(`${flag} ${JSON.stringify(raw)}: expected seconds between 0 and ${max}`);
   return n;
 }
 
 function parsePort(raw: string): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError(`--health-port ${JSON.stringify(raw)}: expected a port 0-65535 (0: any free port)`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UserError(`--health-port ${JSON.stringify(raw)}: expected a port 0-65535 (0: any free port)`);
   return n;
 }
 
@@ -63,8 +65,13 @@ export function describeEvent(e: ServiceEvent): string | null {
 export function registerDaemon(program: Command, ctx: () => CliContext): void {
   program
     .command('daemon')
-    .description('run the sync service headless (schedules and live push) until SIGINT/SIGTERM; serves /health on 127.0.0.1')
-    .option('--health-port <port>', 'loopback health endpoint port (default: config health_port; 0 = any free port)')
+    .description(
+      'run the sync service headless (schedules and live push) until SIGINT/SIGTERM; serves /health on 127.0.0.1',
+    )
+    .option(
+      '--health-port <port>',
+      'loopback health endpoint port (default: config health_port; 0 = any free port)',
+    )
     .option('--stop-timeout <seconds>', 'how long a stop waits for runs in flight before exiting', '15')
     .action(async (opts: { healthPort?: string; stopTimeout: string }) => {
       const c = ctx();
@@ -113,7 +120,8 @@ export function registerDaemon(program: Command, ctx: () => CliContext): void {
             process.stderr.write(`retrovue: ${signal} again, exiting without waiting\n`);
             process.exit(130);
           }
-          if (!c.json) print(`${signal}: stopping (waiting up to ${stopTimeoutMs / 1000} s for runs in flight)`);
+          if (!c.json)
+            print(`${signal}: stopping (waiting up to ${stopTimeoutMs / 1000} s for runs in flight)`);
           stopping = service.stop({ timeoutMs: stopTimeoutMs });
           stopping.then(resolve, reject);
         };
@@ -127,8 +135,18 @@ export function registerDaemon(program: Command, ctx: () => CliContext): void {
         store.close();
         throw err;
       }
-      const ready = { ok: true, event: 'ready', pid: process.pid, database: c.dbPath, healthUrl: service.healthUrl };
-      print(c.json ? JSON.stringify(ready) : `retrovue daemon running (pid ${process.pid}); health: ${service.healthUrl ?? 'off'}; Ctrl-C to stop`);
+      const ready = {
+        ok: true,
+        event: 'ready',
+        pid: process.pid,
+        database: c.dbPath,
+        healthUrl: service.healthUrl,
+      };
+      print(
+        c.json
+          ? JSON.stringify(ready)
+          : `retrovue daemon running (pid ${process.pid}); health: ${service.healthUrl ?? 'off'}; Ctrl-C to stop`,
+      );
 
       const report = await stopped;
       store.close();
@@ -136,7 +154,9 @@ export function registerDaemon(program: Command, ctx: () => CliContext): void {
       else {
         print(
           `stopped: ${report.interrupted.length} run(s) interrupted (they resume on the next start)` +
-            (report.unfinished.length > 0 ? `, ${report.unfinished.length} still busy when time ran out` : ''),
+            (report.unfinished.length > 0
+              ? `, ${report.unfinished.length} still busy when time ran out`
+              : ''),
         );
       }
       setTimeout(() => process.exit(process.exitCode ?? 0), EXIT_GRACE_MS).unref();

@@ -31,7 +31,9 @@ export async function collectHealth(c: CliContext): Promise<HealthReport> {
 export function registerHealth(program: Command, ctx: () => CliContext): void {
   program
     .command('health')
-    .description('service state, server reachability and tokens, last success per library, queue; exit 1 when unhealthy')
+    .description(
+      'service state, server reachability and tokens, last success per library, queue; exit 1 when unhealthy',
+    )
     .action(async () => {
       const c = ctx();
       const report = await collectHealth(c);
@@ -65,7 +67,16 @@ export function renderHealth(h: HealthReport): string {
     out.push('', 'servers:');
     out.push(
       table([
-        ['id', 'name', 'reachable', 'token', 'live push', 'errors in a row', 'cooling down until', 'connection'],
+        [
+          'id',
+          'name',
+          'reachable',
+          'token',
+          'live push',
+          'errors in a row',
+          'cooling down until',
+          'connection',
+        ],
         ...h.servers.map((s) => [
           String(s.serverId),
           s.name,
@@ -99,7 +110,13 @@ export function renderHealth(h: HealthReport): string {
     out.push(
       table([
         ['library', 'kind', 'trigger', 'status', 'run'],
-        ...h.queue.map((q) => [q.libraryTitle, q.kind, q.trigger, q.status, q.runId === null ? '-' : String(q.runId)]),
+        ...h.queue.map((q) => [
+          q.libraryTitle,
+          q.kind,
+          q.trigger,
+          q.status,
+          q.runId === null ? '-' : String(q.runId),
+        ]),
       ]),
     );
   }

@@ -19,4 +19,20 @@ import { registerSync } from './sync';
 export type RegisterCommand = (program: Command, ctx: () => CliContext) => void;
 
 /** Every CLI command, one module each. */
-export const COMMANDS: RegisterCommand[] = [registerStatus, registerDoctor, registerLogin, registerLogout, registerServers, registerLibraries, registerStats, registerConfig, registerCleanup, registerRestore, registerMaintenance, registerHealth, registerServe, registerSync, registerDaemon];
+export const COMMANDS: RegisterCommand[] = [
+  registerStatus,
+  registerDoctor,
+  registerLogin,
+  registerLogout,
+  registerServers,
+  registerLibraries,
+  registerStats,
+  registerConfig,
+  registerCleanup,
+  registerRestore,
+  registerMaintenance,
+  registerHealth,
+  registerServe,
+  registerSync,
+  registerDaemon,
+];

@@ -25,7 +25,8 @@ export interface LibraryView {
 function parseServerId(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const id = Number(value);
-  if (!Number.isInteger(id) || id <= 0) throw new UserError(`--server expects a server id (see \`retrovue servers\`), got ${value}`);
+  if (!Number.isInteger(id) || id <= 0)
+    throw new UserError(`--server expects a server id (see \`retrovue servers\`), got ${value}`);
   return id;
 }
 
@@ -42,7 +43,8 @@ async function refreshOne(session: PlexSession, serverId: number, signal: AbortS
   try {
     await refreshLibraries(db, serverId, client, signal);
   } catch (err) {
-    if (err instanceof PlexAuthError) await session.accounts.reportServerUnauthorized(serverId, describeError(err));
+    if (err instanceof PlexAuthError)
+      await session.accounts.reportServerUnauthorized(serverId, describeError(err));
     throw err;
   } finally {
     client.close();
@@ -100,7 +102,11 @@ export function registerLibraries(program: Command, ctx: () => CliContext): void
         emit(c, { ok: problems.length === 0, libraries, problems }, (v) => {
           const out: string[] = [];
           if (v.libraries.length === 0) {
-            out.push(opts.refresh ? 'no movie or TV libraries found' : 'no libraries stored: run `retrovue libraries --refresh`');
+            out.push(
+              opts.refresh
+                ? 'no movie or TV libraries found'
+                : 'no libraries stored: run `retrovue libraries --refresh`',
+            );
           } else {
             out.push(
               table([
@@ -112,7 +118,9 @@ export function registerLibraries(program: Command, ctx: () => CliContext): void
                   l.title,
                   l.type,
                   l.selected ? 'yes' : 'no',
-                  l.lastSyncAt ? `${new Date(l.lastSyncAt).toISOString()} ${l.lastSyncStatus ?? ''}` : 'never',
+                  l.lastSyncAt
+                    ? `${new Date(l.lastSyncAt).toISOString()} ${l.lastSyncStatus ?? ''}`
+                    : 'never',
                 ]),
               ]),
             );

@@ -9,7 +9,10 @@ import { discoverWithSession, renderServers, serverViews } from './servers';
 function announce(json: boolean, e: PinLoginEvent): void {
   if (json) {
     // stdout carries the single result document; progress goes to stderr.
-    const pin = 'pin' in e ? { code: e.pin.code, authUrl: e.pin.authUrl, expiresAt: new Date(e.pin.expiresAt).toISOString() } : {};
+    const pin =
+      'pin' in e
+        ? { code: e.pin.code, authUrl: e.pin.authUrl, expiresAt: new Date(e.pin.expiresAt).toISOString() }
+        : {};
     process.stderr.write(`${JSON.stringify({ event: e.state, ...pin })}\n`);
     return;
   }
@@ -36,8 +39,10 @@ export function registerLogin(program: Command, ctx: () => CliContext): void {
       try {
         const current = session.accounts.current();
         if (current && !opts.force && (await session.accounts.validate(current.id)) === 'ok') {
-          emit(c, { ok: true, alreadySignedIn: true, account: session.accounts.current() }, (v) =>
-            `already signed in as ${v.account?.username ?? '?'} (use --force to sign in again)`,
+          emit(
+            c,
+            { ok: true, alreadySignedIn: true, account: session.accounts.current() },
+            (v) => `already signed in as ${v.account?.username ?? '?'} (use --force to sign in again)`,
           );
           return;
         }

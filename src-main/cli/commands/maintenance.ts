@@ -22,7 +22,11 @@ export function registerMaintenance(program: Command, ctx: () => CliContext): vo
           integrity: opts.fullCheck ? 'full' : 'quick',
         });
         if (report.ok) {
-          recordAudit(store.db, { actor: 'cli', action: 'maintenance', details: { vacuumed: report.vacuumed, backupPath: report.backupPath } });
+          recordAudit(store.db, {
+            actor: 'cli',
+            action: 'maintenance',
+            details: { vacuumed: report.vacuumed, backupPath: report.backupPath },
+          });
         }
       } finally {
         store.close();
@@ -34,7 +38,9 @@ export function registerMaintenance(program: Command, ctx: () => CliContext): vo
           `optimized:  ${r.optimized ? 'yes' : 'no'}`,
           `vacuumed:   ${r.vacuumed ? `yes (backup ${r.backupPath})` : 'no'}`,
           `size:       ${r.sizeBefore} -> ${r.sizeAfter} bytes in ${r.durationMs} ms`,
-          r.ok ? 'done' : 'DATABASE DAMAGED: nothing was rewritten; restore a backup or run `retrovue doctor`',
+          r.ok
+            ? 'done'
+            : 'DATABASE DAMAGED: nothing was rewritten; restore a backup or run `retrovue doctor`',
         ].join('\n'),
       );
       if (!report.ok) process.exitCode = 1;

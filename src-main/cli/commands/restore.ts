@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors/errors';
-import { listArchived, restoreArchived, type ArchivedSummary, type RestoreReport } from '../../core/maintenance/archive';
+import {
+  listArchived,
+  restoreArchived,
+  type ArchivedSummary,
+  type RestoreReport,
+} from '../../core/maintenance/archive';
 import { recordAudit } from '../../core/store/repositories/audit-repository';
 import type { CliContext } from '../context';
 import { emit, table } from '../output';
@@ -16,11 +21,13 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
       const c = ctx();
       const parsed = ids.map((id) => {
         const n = Number(id);
-        if (!Number.isInteger(n) || n <= 0) throw new UserError(`archive id ${JSON.stringify(id)}: expected a positive whole number`);
+        if (!Number.isInteger(n) || n <= 0)
+          throw new UserError(`archive id ${JSON.stringify(id)}: expected a positive whole number`);
         return n;
       });
       const libraryId = opts.library === undefined ? undefined : Number(opts.library);
-      if (libraryId !== undefined && !Number.isInteger(libraryId)) throw new UserError(`--library ${JSON.stringify(opts.library)}: expected a library id`);
+      if (libraryId !== undefined && !Number.isInteger(libraryId))
+        throw new UserError(`--library ${JSON.stringify(opts.library)}: expected a library id`);
       const store = c.openStore();
       try {
         if (parsed.length === 0) {
@@ -31,9 +38,17 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
         const restored: RestoreReport[] = [];
         for (const id of parsed) {
           restored.push(restoreArchived(store, id));
-          recordAudit(store.db, { actor: 'cli', action: 'restore', details: { archiveId: id, title: restored.at(-1)!.title } });
+          recordAudit(store.db, {
+            actor: 'cli',
+            action: 'restore',
+            details: { archiveId: id, title: restored.at(-1)!.title },
+          });
         }
-        emit(c, { ok: true, restored }, (v) => v.restored.map((r) => `restored ${r.kind} "${r.title}" (${r.rowsRestored} item(s)) as id ${r.itemId}`).join('\n'));
+        emit(c, { ok: true, restored }, (v) =>
+          v.restored
+            .map((r) => `restored ${r.kind} "${r.title}" (${r.rowsRestored} item(s)) as id ${r.itemId}`)
+            .join('\n'),
+        );
       } finally {
         store.close();
       }

@@ -7,7 +7,8 @@ import { emit } from '../output';
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port ${value}: expected 0-65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UserError(`--port ${value}: expected 0-65535`);
   return port;
 }
 
@@ -20,12 +21,21 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
     .option('--open', 'open the app in the default browser', false)
     .action(async (opts: { port?: number; open: boolean }) => {
       const c = ctx();
-      const mode = await startServeMode({ dataDir: c.dataDir, dbPath: c.dbPath, ...(opts.port !== undefined ? { port: opts.port } : {}) });
-      emit(c, { ok: true, url: mode.server.url, port: mode.server.port, database: c.dbPath }, (v) =>
-        `RetroVue is running at\n\n  ${v.url}\n\nOpen it in your browser (the link carries your access token; keep it private). Ctrl-C stops.`,
+      const mode = await startServeMode({
+        dataDir: c.dataDir,
+        dbPath: c.dbPath,
+        ...(opts.port !== undefined ? { port: opts.port } : {}),
+      });
+      emit(
+        c,
+        { ok: true, url: mode.server.url, port: mode.server.port, database: c.dbPath },
+        (v) =>
+          `RetroVue is running at\n\n  ${v.url}\n\nOpen it in your browser (the link carries your access token; keep it private). Ctrl-C stops.`,
       );
       if (opts.open) {
-        await openWithSystem(mode.server.url).catch((err: unknown) => process.stderr.write(`retrovue: could not open a browser: ${describeError(err)}\n`));
+        await openWithSystem(mode.server.url).catch((err: unknown) =>
+          process.stderr.write(`retrovue: could not open a browser: ${describeError(err)}\n`),
+        );
       }
       await new Promise<void>((resolve) => {
         const done = () => {

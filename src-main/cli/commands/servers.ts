@@ -5,7 +5,11 @@ import { addManualServer } from '../../core/discovery/manual-server';
 import { refreshServers, type DiscoveryProblem } from '../../core/discovery/discover';
 import { UserError } from '../../core/errors/errors';
 import type { Db } from '../../core/store/database';
-import { listServers, parseConnections, type ServerConnection } from '../../core/store/repositories/server-repository';
+import {
+  listServers,
+  parseConnections,
+  type ServerConnection,
+} from '../../core/store/repositories/server-repository';
 import type { CliContext } from '../context';
 import { emit, table } from '../output';
 import { openPlexSession, withInterrupt, type PlexSession } from '../plex-session';
@@ -23,7 +27,12 @@ type ServerView = Omit<AppServerView, 'connections' | 'latencyMs'> & {
 export function serverViews(db: Db): ServerView[] {
   return listServers(db).map((s) => {
     const { connections: _appConnections, latencyMs: chosenLatencyMs, ...common } = serverView(s);
-    return { ...common, hasToken: s.tokenRef !== null, chosenLatencyMs, connections: parseConnections(s.connectionsJson) };
+    return {
+      ...common,
+      hasToken: s.tokenRef !== null,
+      chosenLatencyMs,
+      connections: parseConnections(s.connectionsJson),
+    };
   });
 }
 
@@ -61,7 +70,11 @@ export function renderServers(servers: ServerView[], problems: DiscoveryProblem[
           c.uri === s.chosenUri ? '*' : ' ',
           c.uri,
           c.kind,
-          c.ok === null ? 'untested' : c.ok ? `ok ${c.latencyMs ?? '?'} ms` : `failed: ${c.error ?? 'no answer'}`,
+          c.ok === null
+            ? 'untested'
+            : c.ok
+              ? `ok ${c.latencyMs ?? '?'} ms`
+              : `failed: ${c.error ?? 'no answer'}`,
         ]),
       ),
     );
@@ -98,7 +111,8 @@ export function registerServers(program: Command, ctx: () => CliContext): void {
       try {
         let problems: DiscoveryProblem[] = [];
         if (opts.refresh) {
-          problems = (await withInterrupt((signal) => discoverWithSession(session, signal, opts.gdm))).problems;
+          problems = (await withInterrupt((signal) => discoverWithSession(session, signal, opts.gdm)))
+            .problems;
         }
         const views = serverViews(session.store.db);
         emit(c, { ok: true, servers: views, problems }, (v) => renderServers(v.servers, v.problems));
@@ -130,7 +144,11 @@ export function registerServers(program: Command, ctx: () => CliContext): void {
           }),
         );
         const view = serverViews(session.store.db).find((s) => s.id === row.id)!;
-        emit(c, { ok: true, server: view }, (v) => `added ${v.server.name} (id ${v.server.id}) at ${v.server.chosenUri}`);
+        emit(
+          c,
+          { ok: true, server: view },
+          (v) => `added ${v.server.name} (id ${v.server.id}) at ${v.server.chosenUri}`,
+        );
       } finally {
         session.close();
       }

@@ -21,7 +21,10 @@ export function registerStats(program: Command, ctx: () => CliContext): void {
     .action((opts: { since: string; until?: string; bucket: string }) => {
       const c = ctx();
       const now = Date.now();
-      const range = { since: parseSince(opts.since, now), until: opts.until ? parseSince(opts.until, now) : now + 1 };
+      const range = {
+        since: parseSince(opts.since, now),
+        until: opts.until ? parseSince(opts.until, now) : now + 1,
+      };
       const bucket = opts.bucket === 'hour' ? 'hour' : 'day';
       const store = c.openStore();
       let report: StatsReport;
@@ -40,7 +43,11 @@ function renderStats(r: StatsReport & { ok: boolean }): string {
   const out = [
     `range: ${iso(r.range.since)} .. ${iso(r.range.until)}`,
     '',
-    `runs: ${s.runs.total} (${Object.entries(s.runs.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`,
+    `runs: ${s.runs.total} (${
+      Object.entries(s.runs.byStatus)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    })`,
     `items: +${s.runs.added} ~${s.runs.updated} -${s.runs.removed} =${s.runs.unchanged}, errors ${s.runs.errors}`,
     `operations: ${o.count}, total ${(o.totalDurationMs / 1000).toFixed(1)} s, avg ${o.avgDurationMs} ms, max ${o.maxDurationMs} ms`,
     `throughput: ${o.itemsProcessed} items (${o.itemsPerSecond}/s), ${o.apiCalls} API calls, ${mb(o.bytesReceived)} received, ${o.rowsWritten} rows written`,
@@ -50,22 +57,46 @@ function renderStats(r: StatsReport & { ok: boolean }): string {
     out.push(
       table([
         ['from', 'ops', 'avg ms', 'items', 'items/s', 'api', 'errors'],
-        ...r.performance.map((p) => [iso(p.at), String(p.operations), String(p.avgDurationMs), String(p.itemsProcessed), String(p.itemsPerSecond), String(p.apiCalls), String(p.errors)]),
+        ...r.performance.map((p) => [
+          iso(p.at),
+          String(p.operations),
+          String(p.avgDurationMs),
+          String(p.itemsProcessed),
+          String(p.itemsPerSecond),
+          String(p.apiCalls),
+          String(p.errors),
+        ]),
       ]),
     );
   }
-  out.push('', `errors: ${r.errors.total} new, ${r.errors.unresolved} unresolved${Object.keys(r.errors.byClass).length ? ` (${Object.entries(r.errors.byClass).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`);
+  out.push(
+    '',
+    `errors: ${r.errors.total} new, ${r.errors.unresolved} unresolved${
+      Object.keys(r.errors.byClass).length
+        ? ` (${Object.entries(r.errors.byClass)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')})`
+        : ''
+    }`,
+  );
   if (r.errors.top.length > 0) {
     out.push(
       table([
         ['times', 'class', 'last', 'message'],
-        ...r.errors.top.map((e) => [String(e.occurrences), e.errorClass, iso(e.lastAt), e.message.slice(0, 80)]),
+        ...r.errors.top.map((e) => [
+          String(e.occurrences),
+          e.errorClass,
+          iso(e.lastAt),
+          e.message.slice(0, 80),
+        ]),
       ]),
     );
   }
   out.push('', `health: ${r.health.state}`);
   for (const h of r.health.servers) {
-    out.push(`  ${h.name}: ${h.state}${h.reasons.length ? ` (${h.reasons.join('; ')})` : ''}, last good sync ${iso(h.lastGoodSyncAt)}`);
+    out.push(
+      `  ${h.name}: ${h.state}${h.reasons.length ? ` (${h.reasons.join('; ')})` : ''}, last good sync ${iso(h.lastGoodSyncAt)}`,
+    );
   }
   return out.join('\n');
 }

@@ -58,9 +58,12 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
   program
     .command('sync')
     .description(
-      'sync a server into the database: the stored login\'s server, or one given by --server-url and --token',
+      "sync a server into the database: the stored login's server, or one given by --server-url and --token",
     )
-    .option('--server-url <url>', 'server address, e.g. http://192.168.1.10:32400 (default: the stored login)')
+    .option(
+      '--server-url <url>',
+      'server address, e.g. http://192.168.1.10:32400 (default: the stored login)',
+    )
     .option('--server <id>', 'which stored server to sync (see `retrovue servers`) when there are several')
     .addOption(new Option('--token <token>', 'Plex token (or set PLEX_TOKEN)').env('PLEX_TOKEN'))
     .option(

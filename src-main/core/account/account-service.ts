@@ -160,8 +160,15 @@ export class AccountService {
       avatarUrl: user.avatarUrl,
       tokenRef,
     });
-    recordAudit(this.opts.db, { actor: this.opts.actor, action: 'login', details: { username: row.username } });
-    this.log.info('signed in to plex.tv', { username: row.username, encryptedVault: this.opts.vault.isEncrypted });
+    recordAudit(this.opts.db, {
+      actor: this.opts.actor,
+      action: 'login',
+      details: { username: row.username },
+    });
+    this.log.info('signed in to plex.tv', {
+      username: row.username,
+      encryptedVault: this.opts.vault.isEncrypted,
+    });
     const summary = toAccountSummary(row);
     this.events.emit('account-changed', summary);
     return summary;
@@ -178,9 +185,11 @@ export class AccountService {
 
   /** The account token for plex.tv calls; NeedsLoginError when there is none that works. */
   async accountToken(accountId?: number): Promise<{ account: AccountRow; token: string }> {
-    const account = accountId === undefined ? getCurrentAccount(this.opts.db) : getAccount(this.opts.db, accountId);
+    const account =
+      accountId === undefined ? getCurrentAccount(this.opts.db) : getAccount(this.opts.db, accountId);
     if (!account) throw new NeedsLoginError('RetroVue is not signed in to Plex');
-    if (account.needsLogin) throw new NeedsLoginError(`the Plex account ${account.username} needs a new login`);
+    if (account.needsLogin)
+      throw new NeedsLoginError(`the Plex account ${account.username} needs a new login`);
     const token = await this.opts.vault.get(account.tokenRef);
     if (!token) throw new NeedsLoginError(`no stored token for the Plex account ${account.username}`);
     return { account, token };
@@ -200,7 +209,9 @@ export class AccountService {
   startHealthChecks(intervalMs = 24 * 60 * 60 * 1000): Promise<TokenHealth> {
     this.stopHealthChecks();
     this.healthTimer = setInterval(() => {
-      void this.ping().catch((err: unknown) => this.log.warn('token ping failed', { error: describeError(err) }));
+      void this.ping().catch((err: unknown) =>
+        this.log.warn('token ping failed', { error: describeError(err) }),
+      );
     }, intervalMs);
     this.healthTimer.unref();
     return this.validate();
@@ -230,8 +241,13 @@ export class AccountService {
     if (account && !account.needsLogin) this.markNeedsLogin(account, reason);
   }
 
-  private async check(accountId: number | undefined, kind: 'validate' | 'ping', signal?: AbortSignal): Promise<TokenHealth> {
-    const account = accountId === undefined ? getCurrentAccount(this.opts.db) : getAccount(this.opts.db, accountId);
+  private async check(
+    accountId: number | undefined,
+    kind: 'validate' | 'ping',
+    signal?: AbortSignal,
+  ): Promise<TokenHealth> {
+    const account =
+      accountId === undefined ? getCurrentAccount(this.opts.db) : getAccount(this.opts.db, accountId);
     if (!account) return 'no_account';
     if (account.needsLogin) return 'needs_login';
     let token: string | null;
@@ -288,7 +304,11 @@ export class AccountService {
     for (const s of listAccountServers(this.opts.db, account.id)) if (s.tokenRef) refs.add(s.tokenRef);
     for (const ref of refs) await this.opts.vault.delete(ref);
     removeAccount(this.opts.db, account.id);
-    recordAudit(this.opts.db, { actor: this.opts.actor, action: 'logout', details: { username: account.username, reason: why } });
+    recordAudit(this.opts.db, {
+      actor: this.opts.actor,
+      action: 'logout',
+      details: { username: account.username, reason: why },
+    });
     this.log.info('signed out of plex.tv', { username: account.username, reason: why });
   }
 }

@@ -54,8 +54,17 @@ export interface PinLoginOptions {
 
 const MIN_POLL_MS = 1000;
 
-export function buildAuthUrl(authAppUrl: string, clientIdentifier: string, code: string, product: string): string {
-  const params = new URLSearchParams({ clientID: clientIdentifier, code, 'context[device][product]': product });
+export function buildAuthUrl(
+  authAppUrl: string,
+  clientIdentifier: string,
+  code: string,
+  product: string,
+): string {
+  const params = new URLSearchParams({
+    clientID: clientIdentifier,
+    code,
+    'context[device][product]': product,
+  });
   return `${authAppUrl.replace(/[#?/]+$/, '')}#?${params.toString()}`;
 }
 
@@ -145,9 +154,11 @@ export class PinLogin {
           wait = err.retryAfterMs ?? Math.min(30_000, this.baseIntervalMs * 2 ** failures);
           wait = Math.max(wait, interval);
         }
-        await this.sleep(Math.min(wait, Math.max(MIN_POLL_MS, pin.expiresAt - this.now())), abort).catch(() => {
-          throw new CancelledError('login cancelled');
-        });
+        await this.sleep(Math.min(wait, Math.max(MIN_POLL_MS, pin.expiresAt - this.now())), abort).catch(
+          () => {
+            throw new CancelledError('login cancelled');
+          },
+        );
       }
     } catch (err) {
       if (err instanceof CancelledError) this.emit({ state: 'cancelled' });
@@ -169,7 +180,12 @@ export class PinLogin {
     const info: PinInfo = {
       id: created.id,
       code: created.code,
-      authUrl: buildAuthUrl(this.opts.authAppUrl, this.opts.clientIdentifier, created.code, this.opts.product),
+      authUrl: buildAuthUrl(
+        this.opts.authAppUrl,
+        this.opts.clientIdentifier,
+        created.code,
+        this.opts.product,
+      ),
       expiresAt: created.expiresAt,
     };
     this.current = info;

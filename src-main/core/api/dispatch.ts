@@ -21,14 +21,28 @@ export function toIpcError(err: unknown): IpcError {
   return { code: 'INTERNAL', message: describeError(err) };
 }
 
-export async function dispatch(handlers: ApiHandlers, channel: unknown, raw: unknown): Promise<IpcResult<unknown>> {
+export async function dispatch(
+  handlers: ApiHandlers,
+  channel: unknown,
+  raw: unknown,
+): Promise<IpcResult<unknown>> {
   if (!isChannel(channel)) {
-    return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}` } };
+    return {
+      ok: false,
+      error: {
+        code: 'UNKNOWN_CHANNEL',
+        message: `unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}`,
+      },
+    };
   }
   return invokeChannel(handlers, channel, raw);
 }
 
-async function invokeChannel<C extends Channel>(handlers: ApiHandlers, channel: C, raw: unknown): Promise<IpcResult<ResponseMap[C]>> {
+async function invokeChannel<C extends Channel>(
+  handlers: ApiHandlers,
+  channel: C,
+  raw: unknown,
+): Promise<IpcResult<ResponseMap[C]>> {
   const parsed = parseRequest(channel, raw);
   if (!parsed.ok) {
     log.warn('rejected request', { channel, issues: parsed.error.issues });
@@ -40,8 +54,13 @@ async function invokeChannel<C extends Channel>(handlers: ApiHandlers, channel: 
     return { ok: true, value };
   } catch (err) {
     const error = toIpcError(err);
-    if (err instanceof RetroVueError && err.userFacing) log.info(`${channel} failed: ${error.message}`, { code: error.code });
-    else log.error(`${channel} failed`, { error: redactValue(err), stack: err instanceof Error ? err.stack : undefined });
+    if (err instanceof RetroVueError && err.userFacing)
+      log.info(`${channel} failed: ${error.message}`, { code: error.code });
+    else
+      log.error(`${channel} failed`, {
+        error: redactValue(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
     return { ok: false, error };
   }
 }

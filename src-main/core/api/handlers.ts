@@ -10,7 +10,12 @@ import { RetroVueError, UserError } from '../errors/errors';
 import type { SyncService } from '../service/sync-service';
 import type { Store } from '../store/database';
 import { recordAudit, type AuditActor } from '../store/repositories/audit-repository';
-import { countErrorRetry, getSyncError, pageSyncErrors, resolveErrorsById } from '../store/repositories/error-repository';
+import {
+  countErrorRetry,
+  getSyncError,
+  pageSyncErrors,
+  resolveErrorsById,
+} from '../store/repositories/error-repository';
 import { getItemDetail, sampleLibraryFile, searchItems } from '../store/repositories/item-query-repository';
 import { getLibrary, listLibraries, setLibrariesSelected } from '../store/repositories/library-repository';
 import { nextRunByLibrary } from '../store/repositories/schedule-repository';
@@ -60,7 +65,14 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   };
 
   const requireLibraries = (ids: number[]): void => {
-    const known = new Set(db.select({ id: libraries.id }).from(libraries).where(inArray(libraries.id, ids)).all().map((r) => r.id));
+    const known = new Set(
+      db
+        .select({ id: libraries.id })
+        .from(libraries)
+        .where(inArray(libraries.id, ids))
+        .all()
+        .map((r) => r.id),
+    );
     const missing = ids.filter((id) => !known.has(id));
     if (missing.length > 0) throw new NotFoundError(`library ${missing.join(', ')}`);
   };
@@ -104,7 +116,11 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       if (server.tokenRef) await ctx.vault.delete(server.tokenRef);
       removeServer(db, serverId);
       ctx.sync.reload();
-      recordAudit(db, { actor: ctx.actor, action: 'server_removed', details: { name: server.name, machineIdentifier: server.machineIdentifier } });
+      recordAudit(db, {
+        actor: ctx.actor,
+        action: 'server_removed',
+        details: { name: server.name, machineIdentifier: server.machineIdentifier },
+      });
     },
 
     'libraries:list': (request) => librariesView(request?.serverId),
@@ -126,7 +142,12 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       const server = getServer(db, library.serverId);
       const sample = sampleLibraryFile(db, libraryId);
       if (!sample) {
-        return { libraryId, sample: null, state: null, message: 'no file synced yet: run a sync of this library first' };
+        return {
+          libraryId,
+          sample: null,
+          state: null,
+          message: 'no file synced yet: run a sync of this library first',
+        };
       }
       const mapper = createPathMapper(ctx.config.config.path_replacements, server?.machineIdentifier ?? null);
       const { localPath, mapped, state } = mapper.check(sample.plexPath);
@@ -136,12 +157,20 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
         : mapped
           ? `not found at ${localPath}: check the path replacement`
           : `not found at ${localPath}: add a path replacement from the Plex folder to where it is on this computer`;
-      return { libraryId, sample: { title: sample.title, plexPath: sample.plexPath, localPath, exists }, state: sample.state, message };
+      return {
+        libraryId,
+        sample: { title: sample.title, plexPath: sample.plexPath, localPath, exists },
+        state: sample.state,
+        message,
+      };
     },
 
     'sync:start': ({ libraryIds, kind }) => {
       let ids = libraryIds;
-      if (ids === undefined) ids = listLibraries(db).filter((l) => l.selected).map((l) => l.id);
+      if (ids === undefined)
+        ids = listLibraries(db)
+          .filter((l) => l.selected)
+          .map((l) => l.id);
       else requireLibraries(ids);
       if (ids.length === 0) throw new UserError('no library is selected for syncing', 'NOTHING_SELECTED');
       const queue = ctx.sync.requestSync({ libraryIds: ids, kind, trigger: 'manual', jump: true });
@@ -155,7 +184,10 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
 
     'schedules:list': () => ctx.sync.schedules.list(),
     'schedules:update': ({ id, cron, enabled }) => {
-      const patch = { ...(cron !== undefined ? { cron } : {}), ...(enabled !== undefined ? { enabled } : {}) };
+      const patch = {
+        ...(cron !== undefined ? { cron } : {}),
+        ...(enabled !== undefined ? { enabled } : {}),
+      };
       return ctx.sync.schedules.update(id, patch);
     },
     'schedules:describe': ({ cron }) => ctx.sync.schedules.describe(cron),
@@ -172,10 +204,20 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'errors:retry': ({ id }) => {
       const error = getSyncError(db, id);
       if (!error) throw new NotFoundError(`error ${id}`);
-      if (error.libraryId === null) throw new UserError('this error is not tied to a library; nothing to retry', 'NOTHING_TO_RETRY');
+      if (error.libraryId === null)
+        throw new UserError('this error is not tied to a library; nothing to retry', 'NOTHING_TO_RETRY');
       countErrorRetry(db, id);
-      const queue = ctx.sync.requestSync({ libraryIds: [error.libraryId], kind: 'incremental', trigger: 'manual', jump: true });
-      recordAudit(db, { actor: ctx.actor, action: 'error_retried', details: { errorId: id, libraryId: error.libraryId } });
+      const queue = ctx.sync.requestSync({
+        libraryIds: [error.libraryId],
+        kind: 'incremental',
+        trigger: 'manual',
+        jump: true,
+      });
+      recordAudit(db, {
+        actor: ctx.actor,
+        action: 'error_retried',
+        details: { errorId: id, libraryId: error.libraryId },
+      });
       return queue;
     },
     'stats:get': ({ since }) => statsView(db, since),
@@ -191,9 +233,12 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     'config:update': async (patch): Promise<Config> => {
       const result = await ctx.config.update(patch);
       // Keys only, as `retrovue config set` records them: values stay in config.json.
-      recordAudit(db, { actor: ctx.actor, action: 'config_changed', details: { keys: Object.keys(patch), changed: result.changed } });
+      recordAudit(db, {
+        actor: ctx.actor,
+        action: 'config_changed',
+        details: { keys: Object.keys(patch), changed: result.changed },
+      });
       return result.config;
     },
   };
 }
-

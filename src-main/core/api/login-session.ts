@@ -16,7 +16,11 @@ export interface LoginSessionOptions {
   pollIntervalMs?: number;
 }
 
-function pinView(pin: PinInfo | null, status: PinView['status'], extra: { message?: string | null; account?: AccountView | null } = {}): PinView {
+function pinView(
+  pin: PinInfo | null,
+  status: PinView['status'],
+  extra: { message?: string | null; account?: AccountView | null } = {},
+): PinView {
   return {
     status,
     code: pin?.code ?? null,
@@ -50,11 +54,14 @@ export class LoginSession {
     flow.on((e) => {
       if (this.flow !== flow) return;
       if (e.state === 'waiting') this.set(pinView(e.pin, 'waiting'));
-      else if (e.state === 'expired' && !e.renewing) this.set(pinView(e.pin, 'expired', { message: 'the code expired before it was approved' }));
+      else if (e.state === 'expired' && !e.renewing)
+        this.set(pinView(e.pin, 'expired', { message: 'the code expired before it was approved' }));
     });
     const pin = await flow.start(abort.signal);
     if (this.opts.openExternal) {
-      await this.opts.openExternal(pin.authUrl).catch((err: unknown) => log.warn('could not open the browser', { error: describeError(err) }));
+      await this.opts
+        .openExternal(pin.authUrl)
+        .catch((err: unknown) => log.warn('could not open the browser', { error: describeError(err) }));
     }
     void this.complete(flow, abort.signal);
     return this.view ?? pinView(pin, 'waiting');
@@ -80,7 +87,8 @@ export class LoginSession {
     } catch (err) {
       if (this.flow !== flow) return;
       if (err instanceof CancelledError) this.set(pinView(flow.pin, 'cancelled'));
-      else if (this.view?.status !== 'expired') this.set(pinView(flow.pin, 'error', { message: describeError(err) }));
+      else if (this.view?.status !== 'expired')
+        this.set(pinView(flow.pin, 'error', { message: describeError(err) }));
       else this.set(pinView(flow.pin, 'expired', { message: describeError(err) }));
     }
   }

@@ -32,7 +32,8 @@ export function forwardEvents(
   const interval = options.intervalMs ?? PROGRESS_INTERVAL_MS;
   const now = options.now ?? Date.now;
   const slots = new Map<string, Slot>();
-  const send = (event: EventName, payload: unknown): void => (sink as (e: EventName, p: unknown) => void)(event, payload);
+  const send = (event: EventName, payload: unknown): void =>
+    (sink as (e: EventName, p: unknown) => void)(event, payload);
 
   const flush = (key: string): void => {
     const slot = slots.get(key);

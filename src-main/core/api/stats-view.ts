@@ -33,6 +33,11 @@ export function statsView(db: Db, since: number, now = Date.now()): StatsView {
     },
     performance: operationsInRange(db, range, PERFORMANCE_POINTS),
     errorsPerDay: [...days.values()],
-    topErrors: errors.top.map((t) => ({ message: t.message, errorClass: t.errorClass, count: t.occurrences, lastAt: t.lastAt })),
+    topErrors: errors.top.map((t) => ({
+      message: t.message,
+      errorClass: t.errorClass,
+      count: t.occurrences,
+      lastAt: t.lastAt,
+    })),
   };
 }

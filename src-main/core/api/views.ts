@@ -79,7 +79,8 @@ export function errorView(
   let context: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(e.contextJson);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) context = parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      context = parsed as Record<string, unknown>;
   } catch {
     // A damaged context must not hide the error itself.
   }

@@ -114,7 +114,9 @@ export class ConfigStore {
         this.fileIssues = [];
       } else {
         this.fileState = 'unreadable';
-        this.fileIssues = [{ key: fileName, reason: `cannot read: ${(err as Error).message}`, source: 'file' }];
+        this.fileIssues = [
+          { key: fileName, reason: `cannot read: ${(err as Error).message}`, source: 'file' },
+        ];
       }
     }
     this.lastText = text;
@@ -147,7 +149,9 @@ export class ConfigStore {
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       this.fileState = err instanceof ConfigTooNewError ? 'too_new' : 'unreadable';
-      this.fileIssues = [{ key: err.key, reason: err.message.replace(/^config [^:]+: /, ''), source: 'file' }];
+      this.fileIssues = [
+        { key: err.key, reason: err.message.replace(/^config [^:]+: /, ''), source: 'file' },
+      ];
       return;
     }
     const { version: _version, ...data } = migrated.data;

@@ -27,7 +27,11 @@ function convertMappings(value: unknown, issues: ConfigIssue[]): unknown[] {
       ? Object.entries(value).map(([from, to]) => [from, `${from}=${String(to)}`])
       : [];
   if (entries.length === 0 && value !== undefined && !Array.isArray(value)) {
-    issues.push({ key: 'path_mappings', reason: 'expected a list of "FROM=TO" strings', source: 'migration' });
+    issues.push({
+      key: 'path_mappings',
+      reason: 'expected a list of "FROM=TO" strings',
+      source: 'migration',
+    });
   }
   const out: unknown[] = [];
   for (const [label, entry] of entries) {

@@ -70,7 +70,10 @@ export async function probeIdentity(
   let res: Response;
   let text: string;
   try {
-    res = await fetch(`${uri}/identity`, { headers: identityHeaders(opts.identity), signal: AbortSignal.any(signals) });
+    res = await fetch(`${uri}/identity`, {
+      headers: identityHeaders(opts.identity),
+      signal: AbortSignal.any(signals),
+    });
     text = await res.text();
   } catch (err) {
     if (opts.signal?.aborted) throw new CancelledError();
@@ -82,14 +85,16 @@ export async function probeIdentity(
     });
   }
   const latencyMs = Math.max(0, Math.round(performance.now() - started));
-  if (!res.ok) throw new PlexNetworkError(`/identity answered ${res.status}`, { status: res.status, url: uri });
+  if (!res.ok)
+    throw new PlexNetworkError(`/identity answered ${res.status}`, { status: res.status, url: uri });
   let parsed;
   try {
     parsed = identitySchema.safeParse(JSON.parse(text));
   } catch {
     parsed = null;
   }
-  if (!parsed?.success) throw new PlexDataError('/identity answer is not a Plex identity', { url: uri, bodySnippet: text });
+  if (!parsed?.success)
+    throw new PlexDataError('/identity answer is not a Plex identity', { url: uri, bodySnippet: text });
   return {
     machineIdentifier: parsed.data.MediaContainer.machineIdentifier,
     version: parsed.data.MediaContainer.version ?? null,
@@ -118,11 +123,14 @@ export interface PickResult {
  */
 export async function pickConnection(db: Db, serverId: number, options: PickOptions): Promise<PickResult> {
   const server = getServer(db, serverId);
-  if (!server) throw new RetroVueError(`server ${serverId} does not exist`, { code: 'NOT_FOUND', userFacing: true });
+  if (!server)
+    throw new RetroVueError(`server ${serverId} does not exist`, { code: 'NOT_FOUND', userFacing: true });
   const candidates = rankConnections(parseConnections(server.connectionsJson), server.httpsRequired);
   if (candidates.length === 0) {
     setChosenConnection(db, server.id, null, null);
-    throw new PlexNetworkError(`server ${server.name} has no known connection${server.httpsRequired ? ' over https' : ''}`);
+    throw new PlexNetworkError(
+      `server ${server.name} has no known connection${server.httpsRequired ? ' over https' : ''}`,
+    );
   }
   const probe = options.probe ?? probeIdentity;
   const race = new AbortController();
@@ -130,7 +138,8 @@ export async function pickConnection(db: Db, serverId: number, options: PickOpti
   const onOuterAbort = () => race.abort();
   outer?.addEventListener('abort', onOuterAbort, { once: true });
 
-  type Outcome = { state: 'pending' } | { state: 'ok'; latencyMs: number } | { state: 'failed'; error: Error };
+  type Outcome =
+    { state: 'pending' } | { state: 'ok'; latencyMs: number } | { state: 'failed'; error: Error };
   const outcomes: Outcome[] = candidates.map(() => ({ state: 'pending' }));
   let winner = -1;
   const decided = new Promise<void>((resolve) => {
@@ -156,7 +165,10 @@ export async function pickConnection(db: Db, serverId: number, options: PickOpti
           outcomes[i] =
             r.machineIdentifier === server.machineIdentifier
               ? { state: 'ok', latencyMs: r.latencyMs }
-              : { state: 'failed', error: new IdentityMismatchError(c.uri, server.machineIdentifier, r.machineIdentifier) };
+              : {
+                  state: 'failed',
+                  error: new IdentityMismatchError(c.uri, server.machineIdentifier, r.machineIdentifier),
+                };
         })
         .catch((err: unknown) => {
           outcomes[i] = { state: 'failed', error: err instanceof Error ? err : new Error(String(err)) };
@@ -177,13 +189,17 @@ export async function pickConnection(db: Db, serverId: number, options: PickOpti
     return c; // Still racing when a better one won: its last known status stands.
   });
   // Keep the http connections an https-only server is not allowed to use, untouched.
-  const all = [...connections, ...parseConnections(server.connectionsJson).filter((c) => !candidates.some((k) => k.uri === c.uri))];
+  const all = [
+    ...connections,
+    ...parseConnections(server.connectionsJson).filter((c) => !candidates.some((k) => k.uri === c.uri)),
+  ];
   const chosen = winner >= 0 ? connections[winner]! : null;
   setChosenConnection(db, server.id, chosen?.uri ?? null, chosen?.latencyMs ?? null, all);
   const updated = getServer(db, server.id)!;
   if (!chosen) {
     const mismatch = outcomes.find(
-      (o): o is { state: 'failed'; error: Error } => o.state === 'failed' && o.error instanceof IdentityMismatchError,
+      (o): o is { state: 'failed'; error: Error } =>
+        o.state === 'failed' && o.error instanceof IdentityMismatchError,
     );
     if (mismatch) throw mismatch.error;
     const detail = connections.map((c) => `${c.uri}: ${c.error ?? 'no answer'}`).join('; ');

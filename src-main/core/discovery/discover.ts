@@ -49,7 +49,10 @@ export async function refreshServers(o: RefreshServersOptions): Promise<Discover
     const current = o.accounts.current();
     if (!current) return;
     if (current.needsLogin) {
-      problems.push({ source: 'plextv', message: `the Plex account ${current.username} needs a new login: run \`retrovue login\`` });
+      problems.push({
+        source: 'plextv',
+        message: `the Plex account ${current.username} needs a new login: run \`retrovue login\``,
+      });
       return;
     }
     try {
@@ -63,7 +66,8 @@ export async function refreshServers(o: RefreshServersOptions): Promise<Discover
         ...signalOpt,
       });
       plexTvServers = result.servers.length;
-      for (const s of result.skipped) problems.push({ source: 'plextv', message: `${s.name ?? 'a resource'}: ${s.reason}` });
+      for (const s of result.skipped)
+        problems.push({ source: 'plextv', message: `${s.name ?? 'a resource'}: ${s.reason}` });
     } catch (err) {
       if (err instanceof CancelledError) throw err;
       if (err instanceof PlexAuthError) o.accounts.reportAccountUnauthorized(current.id);

@@ -97,7 +97,11 @@ export function discoverGdm(options: GdmOptions): Promise<GdmServer[]> {
       if (server && !found.has(server.machineIdentifier)) found.set(server.machineIdentifier, server);
     });
     socket.on('error', (err) =>
-      finish(new PlexNetworkError(`GDM discovery on ${options.address}:${options.port} failed: ${err.message}`, { cause: err })),
+      finish(
+        new PlexNetworkError(`GDM discovery on ${options.address}:${options.port} failed: ${err.message}`, {
+          cause: err,
+        }),
+      ),
     );
     socket.bind(0, () => {
       try {
@@ -108,7 +112,12 @@ export function discoverGdm(options: GdmOptions): Promise<GdmServer[]> {
         return;
       }
       socket.send(GDM_QUERY, options.port, options.address, (err) => {
-        if (err) finish(new PlexNetworkError(`GDM query to ${options.address}:${options.port} failed: ${err.message}`, { cause: err }));
+        if (err)
+          finish(
+            new PlexNetworkError(`GDM query to ${options.address}:${options.port} failed: ${err.message}`, {
+              cause: err,
+            }),
+          );
       });
       timer = setTimeout(() => finish(), windowMs);
     });

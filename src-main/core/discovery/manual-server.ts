@@ -41,7 +41,13 @@ export function normalizeServerUrl(input: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UserError(`server URL must start with http:// or https://, got ${url.protocol}`);
   }
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+  if (
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    (url.pathname !== '/' && url.pathname !== '')
+  ) {
     throw new UserError('server URL must be just scheme, host and port (no path, query or credentials)');
   }
   return url;
@@ -53,9 +59,16 @@ export function isLocalHost(hostname: string): boolean {
   if (host === 'localhost' || host.endsWith('.local')) return true;
   if (isIP(host) === 4) {
     const [a, b] = host.split('.').map(Number) as [number, number];
-    return a === 10 || a === 127 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31) || (a === 169 && b === 254);
+    return (
+      a === 10 ||
+      a === 127 ||
+      (a === 192 && b === 168) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 169 && b === 254)
+    );
   }
-  if (isIP(host) === 6) return host === '::1' || host.startsWith('fe80:') || host.startsWith('fc') || host.startsWith('fd');
+  if (isIP(host) === 6)
+    return host === '::1' || host.startsWith('fe80:') || host.startsWith('fc') || host.startsWith('fd');
   return false;
 }
 
@@ -73,14 +86,19 @@ export async function addManualServer(o: AddManualServerOptions): Promise<Server
   registerSecret(token);
   const baseUrl = `${url.protocol}//${url.host}`;
   const timeoutMs = o.timeoutMs ?? 10_000;
-  const probe = await probeIdentity(baseUrl, { identity: o.identity, timeoutMs, ...(o.signal ? { signal: o.signal } : {}) });
+  const probe = await probeIdentity(baseUrl, {
+    identity: o.identity,
+    timeoutMs,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
 
   const client = createServerClient({ baseUrl, token, identity: o.identity, timeoutMs });
   let root: z.infer<typeof rootSchema>;
   try {
     const { data } = await client.get('/', o.signal ? { signal: o.signal } : {});
     const parsed = rootSchema.safeParse(data.MediaContainer);
-    if (!parsed.success) throw new PlexDataError(`${baseUrl}/ is not a Plex server root: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      throw new PlexDataError(`${baseUrl}/ is not a Plex server root: ${z.prettifyError(parsed.error)}`);
     root = parsed.data;
   } catch (err) {
     if (err instanceof PlexAuthError) {
@@ -91,7 +109,9 @@ export async function addManualServer(o: AddManualServerOptions): Promise<Server
     client.close();
   }
   if (root.machineIdentifier !== probe.machineIdentifier) {
-    throw new PlexDataError(`${baseUrl} answered as two different servers (${probe.machineIdentifier}, ${root.machineIdentifier})`);
+    throw new PlexDataError(
+      `${baseUrl} answered as two different servers (${probe.machineIdentifier}, ${root.machineIdentifier})`,
+    );
   }
 
   const tokenRef = serverTokenRef(root.machineIdentifier);

@@ -39,7 +39,8 @@ export function resourceConnections(r: PlexResource): ServerConnection[] {
     if (c.protocol === 'https' && !r.httpsRequired && kind !== 'relay' && isIP(c.address) !== 0) {
       const host = isIP(c.address) === 6 ? `[${c.address}]` : c.address;
       const uri = `http://${host}:${c.port}`;
-      if (!byUri.has(uri)) byUri.set(uri, fresh({ uri, protocol: 'http', address: c.address, port: c.port, kind }));
+      if (!byUri.has(uri))
+        byUri.set(uri, fresh({ uri, protocol: 'http', address: c.address, port: c.port, kind }));
     }
   }
   return [...byUri.values()];
@@ -56,7 +57,10 @@ export interface RefreshResourcesOptions {
 
 /** Fetches the resources and stores every server in them; tokens go to the vault first. */
 export async function refreshPlexTvServers(o: RefreshResourcesOptions): Promise<ResourceRefreshResult> {
-  const { resources, rejected } = await o.plexTv.resources(o.accountToken, o.signal ? { signal: o.signal } : {});
+  const { resources, rejected } = await o.plexTv.resources(
+    o.accountToken,
+    o.signal ? { signal: o.signal } : {},
+  );
   const skipped: ResourceRefreshResult['skipped'] = rejected.map((r) => ({ name: r.name, reason: r.reason }));
   const usable: { r: PlexResource; tokenRef: string | null }[] = [];
   for (const r of resources) {

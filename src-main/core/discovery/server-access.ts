@@ -36,7 +36,9 @@ export function selectServer(db: Db, serverId?: number): ServerRow {
   }
   const all = listServers(db);
   if (all.length === 0) {
-    throw new UserError('no Plex server known yet: run `retrovue login` or `retrovue servers add URL --token TOKEN`');
+    throw new UserError(
+      'no Plex server known yet: run `retrovue login` or `retrovue servers add URL --token TOKEN`',
+    );
   }
   if (all.length === 1) return all[0]!;
   const usable = all.filter((s) => s.tokenRef && !s.needsLogin);
@@ -78,5 +80,11 @@ export async function resolveServerAccess(
     const picked = await pickConnection(db, server.id, probeOpts);
     baseUrl = picked.chosen!.uri;
   }
-  return { serverId: server.id, machineIdentifier: server.machineIdentifier, name: server.name, baseUrl, token };
+  return {
+    serverId: server.id,
+    machineIdentifier: server.machineIdentifier,
+    name: server.name,
+    baseUrl,
+    token,
+  };
 }

@@ -83,7 +83,13 @@ export class CircuitBreakers {
   private entry(serverId: number): Entry {
     let e = this.entries.get(serverId);
     if (!e) {
-      e = { consecutiveErrors: 0, openedAt: null, trialInFlight: false, lastError: null, lastErrorClass: null };
+      e = {
+        consecutiveErrors: 0,
+        openedAt: null,
+        trialInFlight: false,
+        lastError: null,
+        lastErrorClass: null,
+      };
       this.entries.set(serverId, e);
     }
     return e;
@@ -157,8 +163,7 @@ export class CircuitBreakers {
   recordFailure(serverId: number, error: unknown): boolean {
     const c = classifyError(error);
     const serverFault =
-      (c.errorClass !== null && SERVER_CLASSES.has(c.errorClass)) ||
-      (c.status !== null && c.status >= 500);
+      (c.errorClass !== null && SERVER_CLASSES.has(c.errorClass)) || (c.status !== null && c.status >= 500);
     // Refusals by the breaker itself say nothing new about the server.
     if (!serverFault || c.cancelled || c.code === CIRCUIT_OPEN) return false;
     const e = this.entry(serverId);

@@ -27,7 +27,13 @@ export interface ItemSnapshot {
   chapters: Row[];
   guids: Row[];
   tags: { kind: string; name: string; position: number }[];
-  cast: { name: string; plexTagKey: string | null; thumbUrl: string | null; role: string | null; sortOrder: number }[];
+  cast: {
+    name: string;
+    plexTagKey: string | null;
+    thumbUrl: string | null;
+    role: string | null;
+    sortOrder: number;
+  }[];
   artwork: Row[];
   children: ItemSnapshot[];
 }
@@ -63,22 +69,33 @@ class Snapshotter {
       ? this.all(`select * from media_versions where ${owner} = ? order by position, id`, id).map((v) => ({
           row: v,
           parts: this.all('select * from media_parts where version_id = ? order by position, id', v.id).map(
-            (p) => ({ row: p, streams: this.all('select * from streams where part_id = ? order by id', p.id) }),
+            (p) => ({
+              row: p,
+              streams: this.all('select * from streams where part_id = ? order by id', p.id),
+            }),
           ),
         }))
       : [];
-    const chapters = owner ? this.all(`select * from chapters where ${owner} = ? order by chapter_index`, id) : [];
+    const chapters = owner
+      ? this.all(`select * from chapters where ${owner} = ? order by chapter_index`, id)
+      : [];
     const children: ItemSnapshot[] = [];
     if (kind === 'show') {
       for (const s of this.all('select id from seasons where show_id = ? order by season_number, id', id)) {
         children.push(this.take('season', s.id as number));
       }
       // Episodes of shows with hidden seasons hang off the show directly.
-      for (const e of this.all('select id from episodes where show_id = ? and season_id is null order by id', id)) {
+      for (const e of this.all(
+        'select id from episodes where show_id = ? and season_id is null order by id',
+        id,
+      )) {
         children.push(this.take('episode', e.id as number));
       }
     } else if (kind === 'season') {
-      for (const e of this.all('select id from episodes where season_id = ? order by episode_number, id', id)) {
+      for (const e of this.all(
+        'select id from episodes where season_id = ? order by episode_number, id',
+        id,
+      )) {
         children.push(this.take('episode', e.id as number));
       }
     }
@@ -130,8 +147,10 @@ function parentKeys(sqlite: Database.Database, kind: ItemKind, row: Row): Archiv
   const key = (table: string, id: unknown) =>
     id == null
       ? null
-      : ((sqlite.prepare(`select plex_rating_key as k from ${table} where id = ?`).get(id) as { k: string } | undefined)
-          ?.k ?? null);
+      : ((
+          sqlite.prepare(`select plex_rating_key as k from ${table} where id = ?`).get(id) as
+            { k: string } | undefined
+        )?.k ?? null);
   if (kind === 'season') return { showRatingKey: key('shows', row.show_id), seasonRatingKey: null };
   if (kind === 'episode') {
     return { showRatingKey: key('shows', row.show_id), seasonRatingKey: key('seasons', row.season_id) };
@@ -151,7 +170,11 @@ export interface ArchiveCandidate {
  * Items missing for longer than the retention period. Shows before seasons before episodes, so a
  * show taken whole is not also taken piece by piece.
  */
-export function findArchiveCandidates(store: Store, retentionDays: number, now = Date.now()): ArchiveCandidate[] {
+export function findArchiveCandidates(
+  store: Store,
+  retentionDays: number,
+  now = Date.now(),
+): ArchiveCandidate[] {
   const cutoff = now - retentionDays * 86_400_000;
   const out: ArchiveCandidate[] = [];
   for (const kind of ['show', 'season', 'movie', 'episode'] as ItemKind[]) {
@@ -177,7 +200,12 @@ export interface ArchiveReport {
 }
 
 /** Archives one item and everything under it, in one transaction. Returns the archive id. */
-export function archiveItem(store: Store, kind: ItemKind, id: number, now = Date.now()): { archiveId: number; itemsRemoved: number } {
+export function archiveItem(
+  store: Store,
+  kind: ItemKind,
+  id: number,
+  now = Date.now(),
+): { archiveId: number; itemsRemoved: number } {
   return store.transaction(() => {
     const snapshot = new Snapshotter(store.sqlite).take(kind, id);
     const payload: ArchivePayload = {
@@ -190,13 +218,23 @@ export function archiveItem(store: Store, kind: ItemKind, id: number, now = Date
         `insert into archived_items (library_id, item_kind, plex_rating_key, title, payload_json, archived_at)
          values (?, ?, ?, ?, ?, ?)`,
       )
-      .run(snapshot.row.library_id, kind, snapshot.row.plex_rating_key, snapshot.row.title, JSON.stringify(payload), now);
+      .run(
+        snapshot.row.library_id,
+        kind,
+        snapshot.row.plex_rating_key,
+        snapshot.row.title,
+        JSON.stringify(payload),
+        now,
+      );
     removeItem(store.sqlite, snapshot);
     return { archiveId: Number(info.lastInsertRowid), itemsRemoved: [...flatten(snapshot)].length };
   });
 }
 
-export function archiveStaleItems(store: Store, opts: { retentionDays: number; now?: number }): ArchiveReport {
+export function archiveStaleItems(
+  store: Store,
+  opts: { retentionDays: number; now?: number },
+): ArchiveReport {
   const now = opts.now ?? Date.now();
   const report: ArchiveReport = { archived: 0, itemsRemoved: 0, byKind: {}, archiveIds: [] };
   for (const c of findArchiveCandidates(store, opts.retentionDays, now)) {
@@ -234,7 +272,12 @@ export function listArchived(
        where (? is null or library_id = ?) and (? = 1 or restored_at is null)
        order by archived_at desc, id desc limit ?`,
     )
-    .all(opts.libraryId ?? null, opts.libraryId ?? null, opts.includeRestored ? 1 : 0, opts.limit ?? 100) as ArchivedSummary[];
+    .all(
+      opts.libraryId ?? null,
+      opts.libraryId ?? null,
+      opts.includeRestored ? 1 : 0,
+      opts.limit ?? 100,
+    ) as ArchivedSummary[];
 }
 
 class Restorer {
@@ -256,7 +299,9 @@ class Restorer {
 
   private tagId(kind: string, name: string): number {
     this.sqlite.prepare('insert into tags (kind, name) values (?, ?) on conflict do nothing').run(kind, name);
-    return (this.sqlite.prepare('select id from tags where kind = ? and name = ?').get(kind, name) as { id: number }).id;
+    return (
+      this.sqlite.prepare('select id from tags where kind = ? and name = ?').get(kind, name) as { id: number }
+    ).id;
   }
 
   private personId(p: ItemSnapshot['cast'][number]): number {
@@ -283,13 +328,18 @@ class Restorer {
     const owner = OWNER_COLUMN[s.kind];
     if (owner) {
       for (const v of s.versions) {
-        const versionId = this.insert('media_versions', v.row, { movie_id: null, episode_id: null, [owner]: id });
+        const versionId = this.insert('media_versions', v.row, {
+          movie_id: null,
+          episode_id: null,
+          [owner]: id,
+        });
         for (const p of v.parts) {
           const partId = this.insert('media_parts', p.row, { version_id: versionId });
           for (const st of p.streams) this.insert('streams', st, { part_id: partId });
         }
       }
-      for (const c of s.chapters) this.insert('chapters', c, { movie_id: null, episode_id: null, [owner]: id });
+      for (const c of s.chapters)
+        this.insert('chapters', c, { movie_id: null, episode_id: null, [owner]: id });
     }
     for (const g of s.guids) this.insert('guids', g, { item_kind: s.kind, item_id: id });
     for (const t of s.tags) {
@@ -299,7 +349,9 @@ class Restorer {
     }
     for (const c of s.cast) {
       this.sqlite
-        .prepare('insert into cast_roles (item_kind, item_id, person_id, role, sort_order) values (?, ?, ?, ?, ?)')
+        .prepare(
+          'insert into cast_roles (item_kind, item_id, person_id, role, sort_order) values (?, ?, ?, ?, ?)',
+        )
         .run(s.kind, id, this.personId(c), c.role, c.sortOrder);
     }
     for (const a of s.artwork) this.insert('artwork', a, { item_kind: s.kind, item_id: id });
@@ -322,16 +374,17 @@ export interface RestoreReport {
 /** Puts an archived item back. Refuses (UserError) when it cannot go back cleanly. */
 export function restoreArchived(store: Store, archiveId: number, now = Date.now()): RestoreReport {
   return store.transaction(() => {
-    const archived = store.sqlite
-      .prepare('select * from archived_items where id = ?')
-      .get(archiveId) as Row | undefined;
+    const archived = store.sqlite.prepare('select * from archived_items where id = ?').get(archiveId) as
+      Row | undefined;
     if (!archived) throw new UserError(`no archived item ${archiveId}`, 'NOT_FOUND');
     if (archived.restored_at != null) {
       throw new UserError(`archived item ${archiveId} was already restored`, 'ALREADY_RESTORED');
     }
     const payload = JSON.parse(archived.payload_json as string) as ArchivePayload;
     if (payload.version !== ARCHIVE_PAYLOAD_VERSION) {
-      throw new UserError(`archived item ${archiveId} has payload version ${payload.version}; cannot restore`);
+      throw new UserError(
+        `archived item ${archiveId} has payload version ${payload.version}; cannot restore`,
+      );
     }
     const kind = payload.item.kind;
     const libraryId = archived.library_id as number;
@@ -350,14 +403,18 @@ export function restoreArchived(store: Store, archiveId: number, now = Date.now(
     const findId = (table: string, ratingKey: string | null): number | undefined =>
       ratingKey === null
         ? undefined
-        : (store.sqlite
-            .prepare(`select id from ${table} where library_id = ? and plex_rating_key = ?`)
-            .get(libraryId, ratingKey) as { id: number } | undefined)?.id;
+        : (
+            store.sqlite
+              .prepare(`select id from ${table} where library_id = ? and plex_rating_key = ?`)
+              .get(libraryId, ratingKey) as { id: number } | undefined
+          )?.id;
     const links: { showId?: number; seasonId?: number | null } = {};
     if (kind === 'season' || kind === 'episode') {
       links.showId = findId('shows', payload.parent.showRatingKey);
       if (links.showId === undefined) {
-        throw new UserError(`archived item ${archiveId}: its show is not in the library; restore the show first`);
+        throw new UserError(
+          `archived item ${archiveId}: its show is not in the library; restore the show first`,
+        );
       }
       links.seasonId = findId('seasons', payload.parent.seasonRatingKey) ?? null;
     }

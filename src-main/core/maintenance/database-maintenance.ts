@@ -83,7 +83,10 @@ function fileSize(path: string): number {
 /** 'ok' or what is wrong; badly damaged files make the check itself fail, which is an answer too. */
 function checkIntegrity(store: Store, mode: 'quick' | 'full'): string {
   try {
-    const rows = store.sqlite.pragma(mode === 'full' ? 'integrity_check' : 'quick_check') as Record<string, string>[];
+    const rows = store.sqlite.pragma(mode === 'full' ? 'integrity_check' : 'quick_check') as Record<
+      string,
+      string
+    >[];
     return rows.map((r) => Object.values(r)[0]).join('; ');
   } catch (err) {
     return `check failed: ${(err as Error).message}`;
@@ -123,7 +126,9 @@ export function runDatabaseMaintenance(store: Store, opts: MaintenanceOptions): 
   }
   sqlite.pragma('optimize');
   sqlite.exec('ANALYZE');
-  const cp = (sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[])[0] ?? null;
+  const cp =
+    (sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[])[0] ??
+    null;
 
   let vacuumed = false;
   let backupPath: string | null = null;

@@ -25,10 +25,18 @@ const SWEEPS: { name: string; table: string; where: string }[] = [
     ).join(' or '),
   })),
   // These have foreign keys; orphans only appear if a writer ran with foreign_keys off.
-  { name: 'media_versions', table: 'media_versions', where: `(movie_id is not null and movie_id not in (select id from movies)) or (episode_id is not null and episode_id not in (select id from episodes)) or (movie_id is null and episode_id is null)` },
+  {
+    name: 'media_versions',
+    table: 'media_versions',
+    where: `(movie_id is not null and movie_id not in (select id from movies)) or (episode_id is not null and episode_id not in (select id from episodes)) or (movie_id is null and episode_id is null)`,
+  },
   { name: 'media_parts', table: 'media_parts', where: 'version_id not in (select id from media_versions)' },
   { name: 'streams', table: 'streams', where: 'part_id not in (select id from media_parts)' },
-  { name: 'chapters', table: 'chapters', where: `(movie_id is not null and movie_id not in (select id from movies)) or (episode_id is not null and episode_id not in (select id from episodes)) or (movie_id is null and episode_id is null)` },
+  {
+    name: 'chapters',
+    table: 'chapters',
+    where: `(movie_id is not null and movie_id not in (select id from movies)) or (episode_id is not null and episode_id not in (select id from episodes)) or (movie_id is null and episode_id is null)`,
+  },
   // Last: removing the rows above can leave tags and people unreferenced.
   { name: 'tags', table: 'tags', where: 'id not in (select tag_id from item_tags)' },
   { name: 'people', table: 'people', where: 'id not in (select person_id from cast_roles)' },
@@ -68,15 +76,21 @@ function* walk(dir: string): Generator<string> {
 function sweepFiles(sqlite: Database.Database, opts: OrphanOptions): { files: number; bytes: number } {
   if (!opts.artworkDir) return { files: 0, bytes: 0 };
   const referenced = new Set(
-    (sqlite.prepare('select distinct cache_file as f from artwork where cache_file is not null').all() as { f: string }[]).map(
-      (r) => r.f,
-    ),
+    (
+      sqlite.prepare('select distinct cache_file as f from artwork where cache_file is not null').all() as {
+        f: string;
+      }[]
+    ).map((r) => r.f),
   );
   const cutoff = (opts.now ?? Date.now()) - (opts.fileGraceMs ?? 10 * 60_000);
   let files = 0;
   let bytes = 0;
   for (const path of walk(opts.artworkDir)) {
-    const name = path.slice(opts.artworkDir.length + 1).split(/[\\/]/).pop() ?? '';
+    const name =
+      path
+        .slice(opts.artworkDir.length + 1)
+        .split(/[\\/]/)
+        .pop() ?? '';
     const rel = path.slice(opts.artworkDir.length + 1).replace(/\\/g, '/');
     if (referenced.has(name) || referenced.has(rel)) continue;
     const st = statSync(path);
@@ -94,7 +108,11 @@ export function removeOrphans(store: Store, opts: OrphanOptions = {}): OrphanRep
   const run = () => {
     for (const s of SWEEPS) {
       rows[s.name] = opts.dryRun
-        ? (store.sqlite.prepare(`select count(*) as n from ${s.table} where ${s.where}`).get() as { n: number }).n
+        ? (
+            store.sqlite.prepare(`select count(*) as n from ${s.table} where ${s.where}`).get() as {
+              n: number;
+            }
+          ).n
         : store.sqlite.prepare(`delete from ${s.table} where ${s.where}`).run().changes;
     }
   };

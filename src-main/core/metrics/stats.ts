@@ -58,7 +58,16 @@ export interface SyncStatistics {
 }
 
 export function syncStatistics(db: Db, range: TimeRange): SyncStatistics {
-  const runRows = db.all<{ status: string; kind: string; n: number; added: number; updated: number; removed: number; unchanged: number; errors: number }>(sql`
+  const runRows = db.all<{
+    status: string;
+    kind: string;
+    n: number;
+    added: number;
+    updated: number;
+    removed: number;
+    unchanged: number;
+    errors: number;
+  }>(sql`
     select status, kind, count(*) as n, sum(added) as added, sum(updated) as updated,
            sum(removed) as removed, sum(unchanged) as unchanged, sum(errors) as errors
     from sync_runs where started_at >= ${range.since} and started_at < ${range.until}
@@ -140,7 +149,12 @@ export interface PerformancePoint {
   errors: number;
 }
 
-export function performanceOverTime(db: Db, range: TimeRange, bucket: Bucket = 'day', operation?: string): PerformancePoint[] {
+export function performanceOverTime(
+  db: Db,
+  range: TimeRange,
+  bucket: Bucket = 'day',
+  operation?: string,
+): PerformancePoint[] {
   // Inlined (from a closed set) so SQLite divides integers: a bound number arrives as REAL.
   const bucketMs = sql.raw(bucket === 'hour' ? '3600000' : '86400000');
   const rows = db.all<{
@@ -305,7 +319,8 @@ export function healthReport(db: Db, opts: HealthOptions = {}): HealthReport {
       if (to === 'failing' || state !== 'failing') state = to;
     };
     if (s.needsLogin) worsen('failing', 'needs login');
-    if (breaker?.state === 'open') worsen('failing', `cooling down until ${new Date(breaker.retryAt ?? now).toISOString()}`);
+    if (breaker?.state === 'open')
+      worsen('failing', `cooling down until ${new Date(breaker.retryAt ?? now).toISOString()}`);
     else if (breaker?.state === 'half_open') worsen('degraded', 'cooldown over, next run is a trial');
     if (s.lastRunStatus === 'failed') worsen('failing', 'last run failed');
     if (errors && errors.errors > 0) worsen('degraded', `${errors.errors} unresolved error(s)`);
@@ -354,7 +369,11 @@ export interface StatsReport {
 }
 
 /** Everything `retrovue stats` and the dashboard show, for one range. */
-export function readStats(db: Db, range: TimeRange, opts: HealthOptions & { bucket?: Bucket } = {}): StatsReport {
+export function readStats(
+  db: Db,
+  range: TimeRange,
+  opts: HealthOptions & { bucket?: Bucket } = {},
+): StatsReport {
   return {
     range,
     sync: syncStatistics(db, range),

@@ -30,7 +30,8 @@ export function loadClientIdentifier(db: Db): string {
 }
 
 export function makeIdentity(clientIdentifier: string): PlexIdentity {
-  const platform = { win32: 'Windows', darwin: 'macOS', linux: 'Linux' }[process.platform as string] ?? process.platform;
+  const platform =
+    { win32: 'Windows', darwin: 'macOS', linux: 'Linux' }[process.platform as string] ?? process.platform;
   return {
     clientIdentifier,
     product: PRODUCT,

@@ -159,7 +159,9 @@ export function createPlexTvClient(options: PlexTvClientOptions): PlexTvClient {
     } catch (err) {
       if (opts.signal?.aborted) throw new CancelledError();
       if (err instanceof Error && err.name === 'TimeoutError') {
-        throw new PlexTimeoutError(`plex.tv did not answer ${method} ${path} within ${timeoutMs} ms`, { url });
+        throw new PlexTimeoutError(`plex.tv did not answer ${method} ${path} within ${timeoutMs} ms`, {
+          url,
+        });
       }
       throw new PlexNetworkError(`cannot reach plex.tv (${method} ${path}): ${causeText(err)}`, {
         url,
@@ -187,9 +189,7 @@ export function createPlexTvClient(options: PlexTvClientOptions): PlexTvClient {
     }
     const p = parsed.data;
     const fromIso = p.expiresAt ? Date.parse(p.expiresAt) : Number.NaN;
-    const expiresAt = Number.isFinite(fromIso)
-      ? fromIso
-      : Date.now() + (p.expiresIn ?? 0) * 1000;
+    const expiresAt = Number.isFinite(fromIso) ? fromIso : Date.now() + (p.expiresIn ?? 0) * 1000;
     return { id: p.id, code: p.code, expiresAt, authToken: p.authToken ?? null };
   }
 
@@ -261,7 +261,10 @@ export function parseResources(list: unknown[]): ResourcesResult {
       productVersion: r.productVersion ?? null,
       platform: r.platform ?? null,
       clientIdentifier: r.clientIdentifier,
-      provides: (r.provides ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      provides: (r.provides ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       owned: r.owned ?? false,
       sourceTitle: r.sourceTitle ?? null,
       accessToken: r.accessToken || null,
@@ -296,9 +299,7 @@ function statusError(res: Response, text: string, method: string, path: string, 
 }
 
 const plexErrorBody = z.object({
-  errors: z
-    .array(z.object({ code: z.number().optional(), message: z.string().optional() }))
-    .min(1),
+  errors: z.array(z.object({ code: z.number().optional(), message: z.string().optional() })).min(1),
 });
 
 function firstPlexError(text: string): { code?: number; message?: string } | null {

@@ -44,7 +44,8 @@ export function nextRunTime(cron: string, from: number): number | null {
 /** Throws a UserError saying what is wrong with the expression. */
 export function validateCron(cron: string, now: number = Date.now()): void {
   const text = cron.trim();
-  if (text.length === 0 || text.length > 200) throw new UserError('cron expression must be 1-200 characters', 'INVALID_CRON');
+  if (text.length === 0 || text.length > 200)
+    throw new UserError('cron expression must be 1-200 characters', 'INVALID_CRON');
   let runs: number[];
   try {
     runs = nextRunTimes(text, now, 6);
@@ -68,7 +69,11 @@ export function describeCron(cron: string, now: number = Date.now(), count = 5):
   } catch (err) {
     return { valid: false, description: (err as Error).message, nextRuns: [] };
   }
-  return { valid: true, description: cronInWords(cron.trim()), nextRuns: nextRunTimes(cron.trim(), now, count) };
+  return {
+    valid: true,
+    description: cronInWords(cron.trim()),
+    nextRuns: nextRunTimes(cron.trim(), now, count),
+  };
 }
 
 const num = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null);

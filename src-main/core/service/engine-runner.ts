@@ -43,7 +43,12 @@ export function createEngineRunner(opts: EngineRunnerOptions): LibraryRunner {
     });
     let announced = false;
     try {
-      const engine = new SyncEngine({ store: opts.store, config, clientFor: () => client, dataDir: opts.dataDir });
+      const engine = new SyncEngine({
+        store: opts.store,
+        config,
+        clientFor: () => client,
+        dataDir: opts.dataDir,
+      });
       const result = await engine.syncLibrary(request.libraryId, {
         kind: request.kind,
         trigger: request.trigger,

@@ -21,7 +21,9 @@ export async function startHealthServer(health: () => HealthStatus, port: number
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' }).end('{"error":"method not allowed"}');
+      res
+        .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' })
+        .end('{"error":"method not allowed"}');
       return;
     }
     let body: string;
@@ -30,7 +32,9 @@ export async function startHealthServer(health: () => HealthStatus, port: number
       status = health();
       body = JSON.stringify(status);
     } catch (err) {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (err as Error).message }));
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: (err as Error).message }));
       return;
     }
     res
@@ -42,7 +46,7 @@ export async function startHealthServer(health: () => HealthStatus, port: number
     server.once('error', (err) =>
       reject(
         new RetroVueError(`cannot serve health on 127.0.0.1:${port}: ${err.message}`, {
-          code: "HEALTH_PORT",
+          code: 'HEALTH_PORT',
           userFacing: true,
           cause: err,
         }),
@@ -65,7 +69,9 @@ export async function startHealthServer(health: () => HealthStatus, port: number
 /** Reads a running daemon's health; null when nothing answers in time. */
 export async function fetchDaemonHealth(port: number, timeoutMs = 2000): Promise<HealthStatus | null> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}${HEALTH_PATH}`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`http://127.0.0.1:${port}${HEALTH_PATH}`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     if (res.status !== 200 && res.status !== 503) return null;
     return (await res.json()) as HealthStatus;
   } catch {

@@ -1,7 +1,12 @@
 // The one health function. With a live service it adds what only the process knows (queue,
 // sockets, error streaks); without one (`retrovue health` with no daemon) it reads the database.
 import { sql } from 'drizzle-orm';
-import type { HealthStatus, QueueEntry, ServerHealth, ServiceState } from '../../../src-shared/service-events';
+import type {
+  HealthStatus,
+  QueueEntry,
+  ServerHealth,
+  ServiceState,
+} from '../../../src-shared/service-events';
 import type { Db } from '../store/database';
 import { getCurrentAccount } from '../store/repositories/account-repository';
 import { listLibraries } from '../store/repositories/library-repository';
@@ -40,7 +45,12 @@ function databaseReadable(db: Db): boolean {
   }
 }
 
-export function readHealth(db: Db, serviceName: string, runtime: HealthRuntime | null, now = Date.now()): HealthStatus {
+export function readHealth(
+  db: Db,
+  serviceName: string,
+  runtime: HealthRuntime | null,
+  now = Date.now(),
+): HealthStatus {
   const databaseOk = databaseReadable(db) && (runtime?.databaseWritable ?? true);
   if (!databaseOk && !runtime) {
     return {

@@ -248,7 +248,9 @@ export class LivePush {
       try {
         sections = changedSections(data.toString());
       } catch {
-        this.opts.log?.('debug', 'live push: ignored a message that is not JSON', { serverId: conn.server.serverId });
+        this.opts.log?.('debug', 'live push: ignored a message that is not JSON', {
+          serverId: conn.server.serverId,
+        });
         return;
       }
       for (const key of sections) this.changed(conn.server.serverId, key);
@@ -261,7 +263,10 @@ export class LivePush {
       res.resume();
       if (status === 401 || status === 403) {
         if (!conn.status.refused) {
-          this.opts.onRefused?.(conn.server.serverId, `the server refused its notifications socket (HTTP ${status}); live updates are off for it, schedules still run`);
+          this.opts.onRefused?.(
+            conn.server.serverId,
+            `the server refused its notifications socket (HTTP ${status}); live updates are off for it, schedules still run`,
+          );
         }
         conn.status.refused = true;
       } else if (status === 404) {

@@ -83,7 +83,13 @@ export interface RunQueueOptions {
 
 export interface DrainResult {
   /** Entries that never started: the service hands scheduled ones back to their schedules. */
-  dropped: { libraryId: number; kind: SyncKind; trigger: RunTrigger; scheduleIds: number[]; enqueuedAt: number }[];
+  dropped: {
+    libraryId: number;
+    kind: SyncKind;
+    trigger: RunTrigger;
+    scheduleIds: number[];
+    enqueuedAt: number;
+  }[];
   /** Runs still in flight when the time ran out. */
   unfinished: number[];
 }
@@ -151,7 +157,10 @@ export class RunQueue {
     const manual = isManual(req.trigger);
     const breaker = this.opts.breakers.status(info.serverId);
     if (breaker.state === 'open' && !manual) {
-      this.emitSkipped(req.libraryId, `server is cooling down after repeated errors until ${new Date(breaker.retryAt ?? this.now()).toISOString()}`);
+      this.emitSkipped(
+        req.libraryId,
+        `server is cooling down after repeated errors until ${new Date(breaker.retryAt ?? this.now()).toISOString()}`,
+      );
       return 'skipped';
     }
     const queued = this.waiting.find((e) => e.libraryId === req.libraryId);
@@ -406,7 +415,13 @@ export class RunQueue {
         at: this.now(),
       });
       if (errorClass === 'auth') {
-        this.opts.emit({ type: 'needs_login', scope: 'server', serverId: entry.serverId, message, at: this.now() });
+        this.opts.emit({
+          type: 'needs_login',
+          scope: 'server',
+          serverId: entry.serverId,
+          message,
+          at: this.now(),
+        });
       }
       // A thrown error is judged as it is (a 5xx keeps its status); a run that reported failure
       // is judged by the class of the error it recorded.

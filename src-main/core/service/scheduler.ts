@@ -20,7 +20,15 @@ import {
   updateSchedule,
   type ScheduleWithLibrary,
 } from '../store/repositories/schedule-repository';
-import { cronInWords, defaultSchedule, describeCron, nextRunTime, nextRunTimes, validateCron, type CronDescription } from './cron';
+import {
+  cronInWords,
+  defaultSchedule,
+  describeCron,
+  nextRunTime,
+  nextRunTimes,
+  validateCron,
+  type CronDescription,
+} from './cron';
 
 export interface Clock {
   now(): number;
@@ -115,7 +123,11 @@ export class Scheduler {
           nextRunAt: this.nextAfter(cron, existing.jitterSeconds, now),
         });
       } else if (existing.nextRunAt === null && existing.enabled) {
-        setScheduleNextRun(this.opts.db, existing.id, this.nextAfter(existing.cron, existing.jitterSeconds, now));
+        setScheduleNextRun(
+          this.opts.db,
+          existing.id,
+          this.nextAfter(existing.cron, existing.jitterSeconds, now),
+        );
       }
     }
     this.rearm();
@@ -211,7 +223,8 @@ export class Scheduler {
     this.disarm();
     const now = this.clock.now();
     const earliest = listSchedules(this.opts.db).reduce<number | null>(
-      (min, s) => (s.enabled && s.nextRunAt !== null && (min === null || s.nextRunAt < min) ? s.nextRunAt : min),
+      (min, s) =>
+        s.enabled && s.nextRunAt !== null && (min === null || s.nextRunAt < min) ? s.nextRunAt : min,
       null,
     );
     const delay = Math.max(0, Math.min(this.tickMs, earliest === null ? this.tickMs : earliest - now));

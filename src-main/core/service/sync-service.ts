@@ -7,7 +7,12 @@ import { hostname } from 'node:os';
 import type { Config } from '../../../src-shared/config-schema';
 import type { Operation, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { ScheduleView } from '../../../src-shared/ipc/contract';
-import type { HealthStatus, QueueEntry, ServiceEvent, ServiceState } from '../../../src-shared/service-events';
+import type {
+  HealthStatus,
+  QueueEntry,
+  ServiceEvent,
+  ServiceState,
+} from '../../../src-shared/service-events';
 import type { SyncProgress } from '../../../src-shared/sync-types';
 import { breakerOptionsFromConfig, CircuitBreakers } from '../errors/circuit-breaker';
 import { classifyError } from '../errors/classify';
@@ -53,7 +58,11 @@ export interface SyncServiceDeps {
   /** Called on every config change (a ConfigStore's subscribe). */
   subscribeConfig?: (listener: () => void) => () => void;
   /** The real engine: runs sync through SyncEngine with the server reached via `serverAccess`. */
-  engine?: { dataDir: string; identity: PlexIdentity; onUnauthorized?: (serverId: number, message: string) => Promise<void> };
+  engine?: {
+    dataDir: string;
+    identity: PlexIdentity;
+    onUnauthorized?: (serverId: number, message: string) => Promise<void>;
+  };
   /** Instead of `engine`: any runner (tests of ordering and concurrency). */
   runner?: LibraryRunner;
   serverAccess: (serverId: number) => Promise<ServerAccess>;
@@ -155,7 +164,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       : null);
   if (!runner) throw new Error('createSyncService needs `engine` (or a `runner`)');
 
-  const breakers = new CircuitBreakers({ ...breakerOptionsFromConfig(deps.config()), now: () => clock.now() });
+  const breakers = new CircuitBreakers({
+    ...breakerOptionsFromConfig(deps.config()),
+    now: () => clock.now(),
+  });
 
   const queue = new RunQueue({
     runner,
@@ -189,7 +201,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const livePush = new LivePush({
     servers: () => {
       if (!deps.config().live_push) return [];
-      const watched = new Set(listLibraries(db).filter((l) => l.selected).map((l) => l.serverId));
+      const watched = new Set(
+        listLibraries(db)
+          .filter((l) => l.selected)
+          .map((l) => l.serverId),
+      );
       return listServers(db)
         .filter((s) => watched.has(s.id) && !s.needsLogin)
         .map((s) => ({ serverId: s.id, name: s.name }));
@@ -264,13 +280,20 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       .then(() => fn(controller.signal))
       .then(
         (summary) => {
-          emit({ type: 'operation', operation, status: 'finished', ...(summary ? { message: summary } : {}), at: clock.now() });
+          emit({
+            type: 'operation',
+            operation,
+            status: 'finished',
+            ...(summary ? { message: summary } : {}),
+            at: clock.now(),
+          });
           if (scheduleId !== null) recordScheduleRun(db, scheduleId, clock.now(), 'succeeded');
         },
         (err: unknown) => {
           const c = classifyError(err);
           emit({ type: 'operation', operation, status: 'failed', message: c.message, at: clock.now() });
-          if (scheduleId !== null) recordScheduleRun(db, scheduleId, clock.now(), c.cancelled ? 'interrupted' : 'failed');
+          if (scheduleId !== null)
+            recordScheduleRun(db, scheduleId, clock.now(), c.cancelled ? 'interrupted' : 'failed');
         },
       )
       .finally(() => operationsInFlight.delete(operation));
@@ -308,7 +331,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     if (!row) return;
     if (serviceStateOf(row, now) === 'stopped' || processGone(row.pid, row.hostname)) {
       if (row.status !== 'stopped') {
-        log?.warn(`the previous service (pid ${row.pid ?? '?'}) did not stop cleanly; its interrupted runs resume now`);
+        log?.warn(
+          `the previous service (pid ${row.pid ?? '?'}) did not stop cleanly; its interrupted runs resume now`,
+        );
       }
       return;
     }
@@ -327,8 +352,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const run = latestUnfinishedRun(db, library.id);
       if (!run) return [];
       const orphan =
-        run.status === 'running' && isStale(run, decodeCheckpoint(run.checkpointJson), STALE_RUN_MS, false, now);
-      return run.status === 'interrupted' || orphan ? [{ libraryId: library.id, kind: run.kind, runId: run.id }] : [];
+        run.status === 'running' &&
+        isStale(run, decodeCheckpoint(run.checkpointJson), STALE_RUN_MS, false, now);
+      return run.status === 'interrupted' || orphan
+        ? [{ libraryId: library.id, kind: run.kind, runId: run.id }]
+        : [];
     });
   }
 
@@ -407,7 +435,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       livePush.stop();
       if (heartbeatTimer !== null) clock.clearTimeout(heartbeatTimer);
       heartbeatTimer = null;
-      const running = queue.snapshot().filter((e) => e.status === 'running').map((e) => e.libraryId);
+      const running = queue
+        .snapshot()
+        .filter((e) => e.status === 'running')
+        .map((e) => e.libraryId);
       for (const op of operationsInFlight.values()) op.controller.abort();
       const [drained] = await Promise.all([
         queue.drain(timeoutMs),

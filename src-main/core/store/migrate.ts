@@ -47,9 +47,11 @@ export function migrate(
 
   const pending = entries.slice(current);
   const hasData =
-    (sqlite.prepare("select count(*) as n from sqlite_master where type = 'table'").get() as {
-      n: number;
-    }).n > 0;
+    (
+      sqlite.prepare("select count(*) as n from sqlite_master where type = 'table'").get() as {
+        n: number;
+      }
+    ).n > 0;
   const backupPath = hasData && dbPath !== ':memory:' ? backup(sqlite, dbPath, current) : null;
 
   const apply = sqlite.transaction(() => {

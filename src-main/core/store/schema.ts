@@ -51,32 +51,29 @@ export const accounts = sqliteTable('accounts', {
   createdAt: integer('created_at').notNull().default(now),
 });
 
-export const servers = sqliteTable(
-  'servers',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    machineIdentifier: text('machine_identifier').notNull().unique(),
-    name: text('name').notNull(),
-    accountId: integer('account_id').references(() => accounts.id, { onDelete: 'set null' }),
-    owned: bool('owned').notNull().default(true),
-    sourceTitle: text('source_title'),
-    version: text('version'),
-    platform: text('platform'),
-    /** Comma list of plextv/gdm/manual: where we learnt about this server. */
-    sources: text('sources').notNull().default('manual'),
-    /** JSON array of {uri, protocol, address, port, kind, latencyMs, ok, error, checkedAt}. */
-    connectionsJson: text('connections_json').notNull().default('[]'),
-    chosenUri: text('chosen_uri'),
-    chosenLatencyMs: integer('chosen_latency_ms'),
-    /** Vault key of this server's access token (shared servers have their own). */
-    tokenRef: text('token_ref'),
-    needsLogin: bool('needs_login').notNull().default(false),
-    httpsRequired: bool('https_required').notNull().default(false),
-    lastSeenAt: integer('last_seen_at'),
-    createdAt: integer('created_at').notNull().default(now),
-    modifiedAt: integer('modified_at').notNull().default(now),
-  },
-);
+export const servers = sqliteTable('servers', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  machineIdentifier: text('machine_identifier').notNull().unique(),
+  name: text('name').notNull(),
+  accountId: integer('account_id').references(() => accounts.id, { onDelete: 'set null' }),
+  owned: bool('owned').notNull().default(true),
+  sourceTitle: text('source_title'),
+  version: text('version'),
+  platform: text('platform'),
+  /** Comma list of plextv/gdm/manual: where we learnt about this server. */
+  sources: text('sources').notNull().default('manual'),
+  /** JSON array of {uri, protocol, address, port, kind, latencyMs, ok, error, checkedAt}. */
+  connectionsJson: text('connections_json').notNull().default('[]'),
+  chosenUri: text('chosen_uri'),
+  chosenLatencyMs: integer('chosen_latency_ms'),
+  /** Vault key of this server's access token (shared servers have their own). */
+  tokenRef: text('token_ref'),
+  needsLogin: bool('needs_login').notNull().default(false),
+  httpsRequired: bool('https_required').notNull().default(false),
+  lastSeenAt: integer('last_seen_at'),
+  createdAt: integer('created_at').notNull().default(now),
+  modifiedAt: integer('modified_at').notNull().default(now),
+});
 
 export const libraries = sqliteTable(
   'libraries',
@@ -261,10 +258,7 @@ export const mediaVersions = sqliteTable(
   (t) => [
     index('media_versions_movie_idx').on(t.movieId),
     index('media_versions_episode_idx').on(t.episodeId),
-    check(
-      'media_versions_one_owner',
-      sql`(${t.movieId} is null) <> (${t.episodeId} is null)`,
-    ),
+    check('media_versions_one_owner', sql`(${t.movieId} is null) <> (${t.episodeId} is null)`),
   ],
 );
 
@@ -288,10 +282,7 @@ export const mediaParts = sqliteTable(
     duration: integer('duration'),
     container: text('container'),
   },
-  (t) => [
-    index('media_parts_version_idx').on(t.versionId),
-    index('media_parts_file_idx').on(t.file),
-  ],
+  (t) => [index('media_parts_version_idx').on(t.versionId), index('media_parts_file_idx').on(t.file)],
 );
 
 export const streams = sqliteTable(

@@ -31,7 +31,10 @@ export async function startServeMode(options: ServeModeOptions): Promise<ServeMo
   const env = options.env ?? process.env;
   const rendererDir = options.rendererDir ?? locateRenderer(env);
   if (!rendererDir) {
-    throw new UserError('the web interface is not built (dist/renderer is missing): run `npm run build` first', 'RENDERER_MISSING');
+    throw new UserError(
+      'the web interface is not built (dist/renderer is missing): run `npm run build` first',
+      'RENDERER_MISSING',
+    );
   }
   const core = createAppCore({
     dataDir: options.dataDir,

@@ -38,7 +38,11 @@ export async function readStaticFile(root: string, urlPath: string): Promise<Sta
   const rootAbs = resolve(root);
   const candidate = resolve(rootAbs, `.${normalize(`/${decoded}`)}`);
   if (candidate !== rootAbs && !candidate.startsWith(rootAbs + sep)) return null;
-  const file = (await isFile(candidate)) ? candidate : extname(decoded) === '' ? join(rootAbs, 'index.html') : null;
+  const file = (await isFile(candidate))
+    ? candidate
+    : extname(decoded) === ''
+      ? join(rootAbs, 'index.html')
+      : null;
   if (!file || !(await isFile(file))) return null;
   return {
     body: await readFile(file),

@@ -6,7 +6,14 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiHandlers } from '../../../src-shared/ipc/contract';
-import { ACCESS_PARAM, decodeRequest, encodeEvent, encodeResponse, WS_MAX_MESSAGE_BYTES, WS_PATH } from '../../../src-shared/ipc/ws-protocol';
+import {
+  ACCESS_PARAM,
+  decodeRequest,
+  encodeEvent,
+  encodeResponse,
+  WS_MAX_MESSAGE_BYTES,
+  WS_PATH,
+} from '../../../src-shared/ipc/ws-protocol';
 import { dispatch } from '../api/dispatch';
 import type { EventBus } from '../api/event-bus';
 import { forwardEvents } from '../api/progress-throttle';
@@ -54,7 +61,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 
   const securityHeaders = (res: ServerResponse): void => {
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy({ connect: [`ws://${HOST}:${port}`, `ws://localhost:${port}`] }));
+    res.setHeader(
+      'Content-Security-Policy',
+      contentSecurityPolicy({ connect: [`ws://${HOST}:${port}`, `ws://localhost:${port}`] }),
+    );
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     // The page URL carries the token: never send it on as a Referer.
@@ -78,7 +88,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     if (auth.viaQuery) {
-      res.setHeader('Set-Cookie', `${ACCESS_COOKIE}=${encodeURIComponent(accessToken)}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader(
+        'Set-Cookie',
+        `${ACCESS_COOKIE}=${encodeURIComponent(accessToken)}; HttpOnly; SameSite=Strict; Path=/`,
+      );
     }
     const path = new URL(req.url ?? '/', `http://${HOST}`).pathname;
     readStaticFile(options.rendererDir, path).then(
@@ -147,7 +160,12 @@ function serveSocket(ws: WebSocket, options: WebServerOptions): void {
   });
   ws.on('message', (data, isBinary) => {
     if (isBinary) {
-      ws.send(encodeResponse(null, { ok: false, error: { code: 'BAD_MESSAGE', message: 'binary messages are not accepted' } }));
+      ws.send(
+        encodeResponse(null, {
+          ok: false,
+          error: { code: 'BAD_MESSAGE', message: 'binary messages are not accepted' },
+        }),
+      );
       return;
     }
     const decoded = decodeRequest(data.toString());

@@ -64,7 +64,10 @@ export function markAccountValidated(
 export function markAccountNeedsLogin(db: Db, id: number): void {
   db.transaction((tx) => {
     tx.update(accounts).set({ needsLogin: true }).where(eq(accounts.id, id)).run();
-    tx.update(servers).set({ needsLogin: true, modifiedAt: Date.now() }).where(eq(servers.accountId, id)).run();
+    tx.update(servers)
+      .set({ needsLogin: true, modifiedAt: Date.now() })
+      .where(eq(servers.accountId, id))
+      .run();
   });
 }
 
@@ -79,7 +82,10 @@ export function listAccountServers(db: Db, accountId: number): (typeof servers.$
  */
 export function removeAccount(db: Db, id: number): void {
   db.transaction((tx) => {
-    tx.update(servers).set({ needsLogin: true, modifiedAt: Date.now() }).where(eq(servers.accountId, id)).run();
+    tx.update(servers)
+      .set({ needsLogin: true, modifiedAt: Date.now() })
+      .where(eq(servers.accountId, id))
+      .run();
     tx.delete(accounts).where(eq(accounts.id, id)).run();
   });
 }

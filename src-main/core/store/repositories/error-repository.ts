@@ -212,7 +212,10 @@ function errorFilter(opts: ErrorListOptions): SQL | undefined {
 }
 
 /** Latest occurrence first: an old error that just happened again is news. */
-const LATEST_FIRST = [desc(sql`coalesce(${syncErrors.lastOccurredAt}, ${syncErrors.occurredAt})`), desc(syncErrors.id)];
+const LATEST_FIRST = [
+  desc(sql`coalesce(${syncErrors.lastOccurredAt}, ${syncErrors.occurredAt})`),
+  desc(syncErrors.id),
+];
 
 export function listSyncErrors(db: Db, opts: ErrorListOptions = {}): SyncErrorRow[] {
   return db
@@ -263,7 +266,10 @@ export function resolveErrorsById(db: Db, ids: number[], at = Date.now()): numbe
 
 /** A person asked for another try: counted on the error. */
 export function countErrorRetry(db: Db, id: number): void {
-  db.update(syncErrors).set({ retryCount: sql`${syncErrors.retryCount} + 1` }).where(eq(syncErrors.id, id)).run();
+  db.update(syncErrors)
+    .set({ retryCount: sql`${syncErrors.retryCount} + 1` })
+    .where(eq(syncErrors.id, id))
+    .run();
 }
 
 export interface TimeRange {
@@ -337,7 +343,9 @@ export function topRecurringErrors(db: Db, range: TimeRange, limit = 10): Recurr
 }
 
 /** Open errors per server (health). Errors with no server are keyed 0. */
-export function unresolvedErrorCounts(db: Db): Map<number, { errors: number; byClass: Partial<Record<ErrorClass, number>> }> {
+export function unresolvedErrorCounts(
+  db: Db,
+): Map<number, { errors: number; byClass: Partial<Record<ErrorClass, number>> }> {
   const rows = db.all<{ serverId: number | null; errorClass: ErrorClass; n: number }>(sql`
     select server_id as serverId, error_class as errorClass, count(*) as n
     from sync_errors where resolved_at is null

@@ -27,7 +27,8 @@ function withParameter(json: string, key: string, value: unknown): string {
   let parsed: Record<string, unknown> = {};
   try {
     const value = JSON.parse(json) as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      parsed = value as Record<string, unknown>;
   } catch {
     // A damaged parameters column is replaced rather than blocking the schedule.
   }
@@ -48,7 +49,11 @@ const flatten = (r: {
   schedule: ScheduleRow;
   libraryTitle: string | null;
   librarySelected: boolean | null;
-}): ScheduleWithLibrary => ({ ...r.schedule, libraryTitle: r.libraryTitle, librarySelected: r.librarySelected });
+}): ScheduleWithLibrary => ({
+  ...r.schedule,
+  libraryTitle: r.libraryTitle,
+  librarySelected: r.librarySelected,
+});
 
 export function listSchedules(db: Db): ScheduleWithLibrary[] {
   return selectWithLibrary(db)
@@ -62,13 +67,19 @@ export function getSchedule(db: Db, id: number): ScheduleWithLibrary | undefined
   return row ? flatten(row) : undefined;
 }
 
-export function findSchedule(db: Db, libraryId: number | null, operation: Operation): ScheduleRow | undefined {
+export function findSchedule(
+  db: Db,
+  libraryId: number | null,
+  operation: Operation,
+): ScheduleRow | undefined {
   return db
     .select()
     .from(scheduledOperations)
     .where(
       and(
-        libraryId === null ? isNull(scheduledOperations.libraryId) : eq(scheduledOperations.libraryId, libraryId),
+        libraryId === null
+          ? isNull(scheduledOperations.libraryId)
+          : eq(scheduledOperations.libraryId, libraryId),
         eq(scheduledOperations.operation, operation),
       ),
     )
@@ -86,7 +97,13 @@ export function dueSchedules(db: Db, now: number): ScheduleWithLibrary[] {
 
 export function insertSchedule(
   db: Db,
-  s: { libraryId: number | null; operation: Operation; cron: string; jitterSeconds: number; nextRunAt: number | null },
+  s: {
+    libraryId: number | null;
+    operation: Operation;
+    cron: string;
+    jitterSeconds: number;
+    nextRunAt: number | null;
+  },
 ): ScheduleRow {
   return db
     .insert(scheduledOperations)

@@ -88,7 +88,10 @@ function mergeConnections(old: ServerConnection[], fresh: ServerConnection[]): S
   const byUri = new Map(old.map((c) => [c.uri, c]));
   for (const c of fresh) {
     const prev = byUri.get(c.uri);
-    byUri.set(c.uri, prev ? { ...prev, ...c, latencyMs: c.latencyMs ?? prev.latencyMs, ok: c.ok ?? prev.ok } : c);
+    byUri.set(
+      c.uri,
+      prev ? { ...prev, ...c, latencyMs: c.latencyMs ?? prev.latencyMs, ok: c.ok ?? prev.ok } : c,
+    );
   }
   return [...byUri.values()];
 }

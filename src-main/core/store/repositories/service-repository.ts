@@ -67,7 +67,10 @@ export function heartbeatService(db: Db, name: string, now: number): void {
 }
 
 export function publishServiceConfig(db: Db, name: string, config: ServicePublished): void {
-  db.update(syncServices).set({ configJson: JSON.stringify(config) }).where(eq(syncServices.name, name)).run();
+  db.update(syncServices)
+    .set({ configJson: JSON.stringify(config) })
+    .where(eq(syncServices.name, name))
+    .run();
 }
 
 /** The class of the last error a run recorded: why a failed run failed. */
