@@ -174,8 +174,10 @@ export interface ItemRow {
   subtitle: string | null;
   year: number | null;
   state: MediaState;
+  /** Milliseconds, as Plex gives it. */
   duration: number | null;
   fileSize: number | null;
+  /** Plex's updatedAt: unix seconds, unlike the millisecond times of our own bookkeeping. */
   updatedAt: number | null;
 }
 
