@@ -211,34 +211,35 @@ describe('main window', () => {
   });
 });
 
-describe('IPC', () => {
-  function setup() {
-    const file = rendererFile();
-    const win = createMainWindow({
-      preloadPath: '/p.js',
-      renderer: { file },
-      closeToTray: () => true,
-      isQuitting: () => false,
-    }) as unknown as fake.FakeBrowserWindow;
-    const handlers = spyHandlers();
-    registerIpc({
-      ipcMain: fake.ipcMain as never,
-      handlers,
-      window: () => win as never,
-      isAppUrl: (u) => isAppUrl(u, { file }),
-    });
-    const invoke = fake.ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!;
-    const call = (
-      channel: unknown,
-      request: unknown,
-      sender = win.webContents,
-      frame: fake.FakeFrame | null = win.webContents.mainFrame,
-    ) => invoke({ sender, senderFrame: frame }, channel, request) as Promise<IpcResult<unknown>>;
-    return { win, handlers, call };
-  }
+/** A main window with the IPC handlers registered against spy handlers. */
+function setupIpc() {
+  const file = rendererFile();
+  const win = createMainWindow({
+    preloadPath: '/p.js',
+    renderer: { file },
+    closeToTray: () => true,
+    isQuitting: () => false,
+  }) as unknown as fake.FakeBrowserWindow;
+  const handlers = spyHandlers();
+  registerIpc({
+    ipcMain: fake.ipcMain as never,
+    handlers,
+    window: () => win as never,
+    isAppUrl: (u) => isAppUrl(u, { file }),
+  });
+  const invoke = fake.ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!;
+  const call = (
+    channel: unknown,
+    request: unknown,
+    sender = win.webContents,
+    frame: fake.FakeFrame | null = win.webContents.mainFrame,
+  ) => invoke({ sender, senderFrame: frame }, channel, request) as Promise<IpcResult<unknown>>;
+  return { win, handlers, call };
+}
 
+describe('IPC', () => {
   it('registers one generic invoke channel that reaches every channel of the contract', async () => {
-    const { handlers, call } = setup();
+    const { handlers, call } = setupIpc();
     expect([...fake.ipcMain.handlers.keys()]).toEqual([IPC_INVOKE_CHANNEL]);
     for (const channel of CHANNELS) {
       const result = await call(channel, GOOD[channel]);
@@ -251,7 +252,7 @@ describe('IPC', () => {
   });
 
   it('rejects bad arguments on every channel with a typed error, without calling the handler', async () => {
-    const { handlers, call } = setup();
+    const { handlers, call } = setupIpc();
     for (const channel of CHANNELS) {
       const result = await call(channel, 12345);
       expect(result.ok, channel).toBe(false);
@@ -274,7 +275,7 @@ describe('IPC', () => {
   });
 
   it('answers only our window’s main frame showing our page', async () => {
-    const { win, handlers, call } = setup();
+    const { win, handlers, call } = setupIpc();
     const other = new fake.FakeWebContents();
     other.mainFrame = win.webContents.mainFrame;
     expect(await call('app:info', undefined, other, other.mainFrame)).toMatchObject({
@@ -294,7 +295,7 @@ describe('IPC', () => {
   });
 
   it('turns a handler failure into a typed error without a stack', async () => {
-    const { handlers, call } = setup();
+    const { handlers, call } = setupIpc();
     handlers['servers:list'].mockImplementation(() => {
       throw new Error('boom at /secret/path?X-Plex-Token=abcdefgh123');
     });
@@ -324,20 +325,7 @@ describe('IPC', () => {
 
 describe('preload', () => {
   it('exposes one typed API object that invokes through main and subscribes to events', async () => {
-    const file = rendererFile();
-    const win = createMainWindow({
-      preloadPath: '/p.js',
-      renderer: { file },
-      closeToTray: () => true,
-      isQuitting: () => false,
-    }) as unknown as fake.FakeBrowserWindow;
-    const handlers = spyHandlers();
-    registerIpc({
-      ipcMain: fake.ipcMain as never,
-      handlers,
-      window: () => win as never,
-      isAppUrl: (u) => isAppUrl(u, { file }),
-    });
+    const { win, handlers } = setupIpc();
     fake.rendererHost.contents = win.webContents;
     await import('../../src-main/app/preload');
     expect([...fake.contextBridge.exposed.keys()]).toEqual(['retrovue']);

@@ -37,6 +37,20 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
+/** `retrovue sync` against the fake with the token on the command line, plus any extra flags. */
+const syncArgs = (db: string, ...extra: string[]): string[] => [
+  '--db',
+  db,
+  '--data-dir',
+  tmp.dir,
+  'sync',
+  '--server-url',
+  fake.pmsUrl,
+  '--token',
+  fake.token,
+  ...extra,
+];
+
 describe('retrovue sync', () => {
   it(
     'syncs from a URL and prints one JSON summary; a second run is all unchanged',
@@ -93,35 +107,11 @@ describe('retrovue sync', () => {
 
   it('selects libraries and reports bad input in one line', { timeout: 60_000 }, async () => {
     const db = join(tmp.dir, 'cli2.db');
-    const one = await cli([
-      '--db',
-      db,
-      '--data-dir',
-      tmp.dir,
-      'sync',
-      '--server-url',
-      fake.pmsUrl,
-      '--token',
-      fake.token,
-      '--library',
-      '1',
-    ]);
+    const one = await cli(syncArgs(db, '--library', '1'));
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toMatch(/total: \d+ added/);
     expect(one.stdout.match(/succeeded/g)?.length).toBe(1);
-    const bad = await cli([
-      '--db',
-      db,
-      '--data-dir',
-      tmp.dir,
-      'sync',
-      '--server-url',
-      fake.pmsUrl,
-      '--token',
-      fake.token,
-      '--library',
-      '99',
-    ]);
+    const bad = await cli(syncArgs(db, '--library', '99'));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^retrovue: no movie or show library 99/);
     const denied = await cli([
