@@ -116,7 +116,15 @@ describe('retrovue daemon', () => {
 
       const res = await fetch(healthUrl);
       expect(res.status).toBe(200);
-      const health = (await res.json()) as HealthStatus;
+      // Without the token published in the database, the endpoint says only ok/state.
+      expect(await res.json()).toEqual({ ok: true, service: 'running', checkedAt: expect.any(Number) });
+      const published = new Database(join(dir, 'retrovue.db'), { readonly: true });
+      const { healthToken: token } = JSON.parse(
+        (published.prepare('select config_json as c from sync_services').get() as { c: string }).c,
+      ) as { healthToken: string };
+      published.close();
+      const full = await fetch(healthUrl, { headers: { authorization: `Bearer ${token}` } });
+      const health = (await full.json()) as HealthStatus;
       expect(health).toMatchObject({ ok: true, service: 'running', databaseOk: true });
       expect(health.libraries.every((l) => l.lastSuccessAt !== null && l.nextRunAt !== null)).toBe(true);
       const viaCli = await runRetrovue(['--data-dir', dir, '--json', 'health']);

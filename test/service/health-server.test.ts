@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthStatus } from '../../src-shared/service-events';
@@ -37,18 +38,50 @@ async function serve(health: () => HealthStatus): Promise<HealthServer> {
 }
 
 describe('health endpoint', () => {
-  it('answers GET /health on loopback: 200 when healthy, 503 when not', async () => {
+  it('answers GET /health on loopback: 200 when healthy, 503 when not; the full status needs the token', async () => {
     let healthy = true;
     const server = await serve(() => status(healthy));
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/health`);
     let res = await fetch(server.url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ ok: true, service: 'running', checkedAt: 3 });
+    res = await fetch(server.url, { headers: { authorization: `Bearer ${server.token}` } });
     expect(await res.json()).toEqual(status(true));
     healthy = false;
     res = await fetch(server.url);
     expect(res.status).toBe(503);
-    expect(await fetchDaemonHealth(server.port)).toEqual(status(false));
+    expect(await fetchDaemonHealth(server.port, server.token)).toEqual(status(false));
+    expect(await fetchDaemonHealth(server.port, 'wrong-token')).toBeNull();
+  });
+
+  it('shows nothing personal without the token', async () => {
+    const server = await serve(() => ({
+      ...status(true),
+      account: { username: 'retro_tester', needsLogin: false },
+    }));
+    const text = await (await fetch(server.url)).text();
+    expect(text).not.toContain('retro_tester');
+  });
+
+  it('refuses any Host but its own loopback name (DNS rebinding)', async () => {
+    const server = await serve(() => status(true));
+    const ask = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: server.port, path: '/health', headers: { host } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await ask(`evil.example:${server.port}`)).toBe(403);
+    expect(await ask('127.0.0.1')).toBe(403);
+    expect(await ask(`localhost:${server.port}`)).toBe(200);
+    expect(await ask(`127.0.0.1:${server.port}`)).toBe(200);
   });
 
   it('serves nothing else', async () => {
@@ -69,16 +102,18 @@ describe('health endpoint', () => {
     expect(await res.json()).toEqual({ error: 'database is locked' });
   });
 
-  it('a port already taken is a clear error; nothing answering reads as null', async () => {
+  it('a port already taken: serves on another one and says which was taken; nothing answering reads as null', async () => {
     // Something else owns the port and hangs up on whoever connects.
     const blocker = createServer((socket) => socket.destroy());
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     cleanups.push(() => new Promise((r) => blocker.close(r)));
     const port = (blocker.address() as { port: number }).port;
-    await expect(startHealthServer(() => status(true), port)).rejects.toThrow(
-      new RegExp(`cannot serve health on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`),
-    );
-    expect(await fetchDaemonHealth(port, 500)).toBeNull();
+    const server = await startHealthServer(() => status(true), port);
+    cleanups.push(() => server.close());
+    expect(server.portTaken).toBe(port);
+    expect(server.port).not.toBe(port);
+    expect((await fetch(server.url)).status).toBe(200);
+    expect(await fetchDaemonHealth(port, server.token, 500)).toBeNull();
   });
 });
 

@@ -17,9 +17,10 @@ export async function collectHealth(c: CliContext): Promise<HealthReport> {
   const store = c.openStore();
   try {
     const row = getService(store.db, DEFAULT_SERVICE_NAME);
-    const port = row ? parsePublished(row).healthPort : null;
-    if (row && port && serviceStateOf(row, Date.now()) !== 'stopped') {
-      const live = await fetchDaemonHealth(port);
+    const published = row ? parsePublished(row) : {};
+    const { healthPort: port, healthToken: token } = published;
+    if (row && port && token && serviceStateOf(row, Date.now()) !== 'stopped') {
+      const live = await fetchDaemonHealth(port, token);
       if (live) return { ...live, source: 'daemon' };
     }
     return { ...readHealth(store.db, DEFAULT_SERVICE_NAME, null), source: 'database' };

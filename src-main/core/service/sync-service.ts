@@ -233,6 +233,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     const c = deps.config();
     return {
       healthPort: healthServer?.port ?? null,
+      healthToken: healthServer?.token ?? null,
       concurrentScans: c.concurrent_scans,
       livePush: c.live_push,
       refreshIntervalHours: c.refresh_interval_hours,
@@ -401,6 +402,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       try {
         if (deps.healthPort !== undefined) {
           healthServer = await startHealthServer(() => service.health(), deps.healthPort);
+          if (healthServer.portTaken !== null)
+            log?.warn(
+              `health port ${healthServer.portTaken} is in use; serving health on 127.0.0.1:${healthServer.port} instead (set health_port to choose another)`,
+            );
           publishServiceConfig(db, name, published());
         }
       } catch (err) {

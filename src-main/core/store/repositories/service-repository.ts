@@ -9,6 +9,8 @@ export type ServiceStatus = ServiceRow['status'];
 /** What the service publishes about itself in config_json: its settings and where to reach it. */
 export interface ServicePublished {
   healthPort?: number | null;
+  /** Bearer token for the full answer of the health endpoint (the database file is the user's own, 0600). */
+  healthToken?: string | null;
   concurrentScans?: number;
   livePush?: boolean;
   refreshIntervalHours?: number;
