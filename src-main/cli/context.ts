@@ -14,7 +14,8 @@ export interface CliContext {
   dataDir: string;
   dbPath: string;
   json: boolean;
-  openStore(): Store;
+  /** readonly: for commands that only look (never creates, changes or migrates the file). */
+  openStore(options?: { readonly?: boolean }): Store;
 }
 
 export function cliContext(opts: GlobalOptions): CliContext {
@@ -24,9 +25,11 @@ export function cliContext(opts: GlobalOptions): CliContext {
     dataDir,
     dbPath,
     json: opts.json,
-    openStore: () => {
+    openStore: (options = {}) => {
+      if (options.readonly)
+        return openStore(dbPath, { migrationsFolder: locateMigrations(), readonly: true });
       try {
-        mkdirSync(dirname(dbPath), { recursive: true });
+        mkdirSync(dirname(dbPath), { recursive: true, mode: 0o700 });
       } catch (err) {
         throw new FileSystemError(`cannot create ${dirname(dbPath)}: ${(err as Error).message}`, err);
       }

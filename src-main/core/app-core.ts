@@ -92,7 +92,7 @@ const log = getLogger('core');
 const LOGIN_NOTICE_QUIET_MS = 10 * 60_000;
 
 export function createAppCore(options: AppCoreOptions): AppCore {
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const logDir = join(options.dataDir, 'logs');
   const config = ConfigStore.open({ dataDir: options.dataDir, ...(options.env ? { env: options.env } : {}) });
   if (options.fileLogging ?? true) {

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileVault } from '../../src-main/core/account/file-vault';
@@ -68,6 +68,22 @@ describe('file vault', () => {
     expect(await vault.get('account:a')).toBe(TOKEN);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
+
+  it.runIf(posix)(
+    'refuses a vault that is a symbolic link and never changes the file it points at',
+    async () => {
+      const d = dir();
+      const target = join(d, 'elsewhere.json');
+      writeFileSync(target, JSON.stringify({ version: 1, entries: {} }), { mode: 0o644 });
+      const file = join(d, 'tokens.json');
+      symlinkSync(target, file);
+      const vault = createFileVault(file);
+      await expect(vault.get('account:a')).rejects.toThrow(/is a symbolic link; refusing to use it/);
+      await expect(vault.set('account:a', TOKEN)).rejects.toThrow(FileSystemError);
+      expect(statSync(target).mode & 0o777).toBe(0o644);
+      expect(readFileSync(target, 'utf8')).not.toContain(TOKEN);
+    },
+  );
 
   it('refuses a corrupt vault file instead of overwriting it', async () => {
     const file = join(dir(), 'tokens.json');

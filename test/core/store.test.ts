@@ -121,6 +121,30 @@ describe('store', () => {
     migrated.close();
   });
 
+  it('a read-only open of an older file migrates a private copy and leaves the file as it was', () => {
+    const d = dir();
+    const path = join(d, 'old.db');
+    storeWithSetting(path);
+    const { next } = migrationsPlusOne(d, '9999_extra', 'CREATE TABLE `extra` (`x` integer);');
+    const before = readFileSync(path);
+    const look = openStore(path, { migrationsFolder: next, readonly: true });
+    expect(look.sqlite.prepare("select value from settings where key = 'k'").get()).toEqual({ value: 'v' });
+    expect(look.sqlite.prepare('select count(*) as n from extra').get()).toEqual({ n: 0 });
+    look.close();
+    expect(readFileSync(path).equals(before)).toBe(true);
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(appSchemaVersion(MIGRATIONS));
+    raw.close();
+  });
+
+  it('a read-only open of a missing file reads as empty and creates nothing', () => {
+    const path = join(dir(), 'none.db');
+    const look = openStore(path, { migrationsFolder: MIGRATIONS, readonly: true });
+    expect(look.sqlite.prepare('select count(*) as n from servers').get()).toEqual({ n: 0 });
+    look.close();
+    expect(existsSync(path)).toBe(false);
+  });
+
   it('a failing migration leaves the old schema and data intact', () => {
     const d = dir();
     const path = join(d, 'db.db');

@@ -10,7 +10,7 @@ export function registerDoctor(program: Command, ctx: () => CliContext): void {
     .description('check the database: integrity, foreign keys, schema version, paths')
     .action(() => {
       const c = ctx();
-      const store = c.openStore();
+      const store = c.openStore({ readonly: true });
       let report: DoctorReport;
       try {
         report = runDoctor(store, locateMigrations());
@@ -19,13 +19,15 @@ export function registerDoctor(program: Command, ctx: () => CliContext): void {
       }
       emit(c, { ...report, dataDir: c.dataDir }, (r) =>
         [
-          `database:        ${r.database} (${r.sizeBytes} bytes)`,
+          `database:        ${r.database} (${r.exists ? `${r.sizeBytes} bytes, WAL ${r.walBytes} bytes` : 'not created yet'})`,
+          `free space:      ${r.freeBytes === null ? 'unknown' : `${Math.round(r.freeBytes / 1024 / 1024)} MB`}`,
           `data folder:     ${r.dataDir}`,
           `integrity:       ${r.integrity}`,
           `foreign keys:    ${r.foreignKeyViolations === 0 ? 'ok' : `${r.foreignKeyViolations} violations`}`,
           `schema version:  ${r.schemaVersion} (app ${r.appSchemaVersion})`,
           `journal mode:    ${r.journalMode}`,
           `migrations:      ${r.migrationsFolder}`,
+          ...r.problems.map((p) => `problem:         ${p}`),
           r.ok ? 'all checks passed' : 'PROBLEMS FOUND',
         ].join('\n'),
       );

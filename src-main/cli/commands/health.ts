@@ -14,7 +14,7 @@ export interface HealthReport extends HealthStatus {
 
 /** The running service's own answer when one is up and serving, else what the database says. */
 export async function collectHealth(c: CliContext): Promise<HealthReport> {
-  const store = c.openStore();
+  const store = c.openStore({ readonly: true });
   try {
     const row = getService(store.db, DEFAULT_SERVICE_NAME);
     const published = row ? parsePublished(row) : {};

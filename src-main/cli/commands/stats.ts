@@ -26,7 +26,7 @@ export function registerStats(program: Command, ctx: () => CliContext): void {
         until: opts.until ? parseSince(opts.until, now) : now + 1,
       };
       const bucket = opts.bucket === 'hour' ? 'hour' : 'day';
-      const store = c.openStore();
+      const store = c.openStore({ readonly: true });
       let report: StatsReport;
       try {
         report = readStats(store.db, range, { bucket, now });

@@ -9,7 +9,7 @@ export function registerStatus(program: Command, ctx: () => CliContext): void {
     .description('servers, libraries, item counts per state and the last runs')
     .action(() => {
       const c = ctx();
-      const store = c.openStore();
+      const store = c.openStore({ readonly: true });
       try {
         emit(c, { ok: true, database: c.dbPath, ...readStoreStatus(store.db) }, renderStatus);
       } finally {

@@ -1,7 +1,7 @@
 // A token vault in one JSON file that only the user may read (0600): the CLI's vault, and the
 // storage underneath the encrypted vault. Wider permissions found on disk are narrowed before the
 // file is read; when they cannot be, the vault refuses to use the file.
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
@@ -119,8 +119,16 @@ export function createFileVault(file: string, codec: VaultCodec = plainCodec): T
   };
 }
 
-/** Narrows a vault file readable by group/others to 0600; refuses it when that is not possible. */
+/**
+ * Narrows a vault file readable by group/others to 0600; refuses it when that is not possible, and
+ * refuses a symbolic link outright (fixing its mode would chmod whatever file it points at).
+ */
 async function ensurePrivate(file: string): Promise<void> {
+  if ((await lstat(file)).isSymbolicLink()) {
+    throw new FileSystemError(
+      `the token vault ${file} is a symbolic link; refusing to use it (remove it and sign in again)`,
+    );
+  }
   if (!POSIX) return;
   const st = await stat(file);
   if ((st.mode & 0o077) === 0) return;

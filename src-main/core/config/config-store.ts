@@ -286,7 +286,7 @@ export class ConfigStore {
     this.fileLayer = next;
     const text = this.serialized();
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
       await writeFileAtomic(this.path, text);
       this.lastText = text;
     } catch (err) {

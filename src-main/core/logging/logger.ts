@@ -123,7 +123,7 @@ export function configureLogging(options: LoggingOptions): boolean {
   base.transports.console.level =
     options.consoleLevel === undefined ? (options.level as ElectronLogLevel) : options.consoleLevel;
   try {
-    mkdirSync(options.dir, { recursive: true });
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   } catch {
     // The command or app reports the unusable data folder itself, in its own words.
     file.level = false;
