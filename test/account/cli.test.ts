@@ -207,8 +207,10 @@ describe('retrovue login / servers / libraries / logout', () => {
   it('servers add takes a URL and a token (from the environment) and makes the server usable again', async () => {
     const missing = await retrovue(['servers', 'add', fake.pmsUrl], env);
     expect(missing.code).toBe(1);
-    expect(missing.stderr.trim()).toBe('retrovue: give the server token with --token or RETROVUE_PLEX_TOKEN');
-    const run = await retrovue(['servers', 'add', fake.pmsUrl], { ...env, RETROVUE_PLEX_TOKEN: fake.token });
+    expect(missing.stderr.trim()).toBe(
+      'retrovue: give the server token with --token-file, --token-stdin, PLEX_TOKEN or --token',
+    );
+    const run = await retrovue(['servers', 'add', fake.pmsUrl], { ...env, PLEX_TOKEN: fake.token });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe(`added ${fake.serverName} (id 1) at ${fake.pmsUrl}`);
     const libs = await retrovue(['libraries', '--refresh', '--server', '1', '--json'], env);

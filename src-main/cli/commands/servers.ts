@@ -13,6 +13,7 @@ import {
 import type { CliContext } from '../context';
 import { emit, table } from '../output';
 import { openPlexSession, withInterrupt, type PlexSession } from '../plex-session';
+import { addTokenOptions, readToken, TOKEN_SOURCES, type TokenFlags } from '../token-input';
 
 /**
  * A server as the CLI shows it: the app's view (an allow-list: no token), plus whether a token is
@@ -121,36 +122,34 @@ export function registerServers(program: Command, ctx: () => CliContext): void {
       }
     });
 
-  servers
-    .command('add <url>')
-    .description('add a server by URL and token (the token may also come from RETROVUE_PLEX_TOKEN)')
-    .option('--token <token>', 'the Plex token for this server')
-    .action(async (url: string, opts: { token?: string }) => {
-      const c = ctx();
-      const token = opts.token ?? process.env.RETROVUE_PLEX_TOKEN;
-      if (!token) throw new UserError('give the server token with --token or RETROVUE_PLEX_TOKEN');
-      const session = openPlexSession(c);
-      try {
-        const row = await withInterrupt((signal) =>
-          addManualServer({
-            db: session.store.db,
-            vault: session.vault,
-            identity: session.identity,
-            url,
-            token,
-            actor: 'cli',
-            timeoutMs: session.config.api_timeout_seconds * 1000,
-            signal,
-          }),
-        );
-        const view = serverViews(session.store.db).find((s) => s.id === row.id)!;
-        emit(
-          c,
-          { ok: true, server: view },
-          (v) => `added ${v.server.name} (id ${v.server.id}) at ${v.server.chosenUri}`,
-        );
-      } finally {
-        session.close();
-      }
-    });
+  addTokenOptions(
+    servers.command('add <url>').description(`add a server by URL and token (${TOKEN_SOURCES})`),
+  ).action(async (url: string, opts: TokenFlags) => {
+    const c = ctx();
+    const token = readToken(opts);
+    if (!token) throw new UserError(`give the server token with ${TOKEN_SOURCES}`);
+    const session = openPlexSession(c);
+    try {
+      const row = await withInterrupt((signal) =>
+        addManualServer({
+          db: session.store.db,
+          vault: session.vault,
+          identity: session.identity,
+          url,
+          token,
+          actor: 'cli',
+          timeoutMs: session.config.api_timeout_seconds * 1000,
+          signal,
+        }),
+      );
+      const view = serverViews(session.store.db).find((s) => s.id === row.id)!;
+      emit(
+        c,
+        { ok: true, server: view },
+        (v) => `added ${v.server.name} (id ${v.server.id}) at ${v.server.chosenUri}`,
+      );
+    } finally {
+      session.close();
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { PathReplacement } from '../../../src-shared/config-schema';
 import type { LibrarySyncResult, RunCounts, SyncProgress } from '../../../src-shared/sync-types';
@@ -11,11 +11,11 @@ import { registerServerByUrl } from '../../core/sync/server-setup';
 import type { CliContext } from '../context';
 import { resolveStoredServer } from '../plex-session';
 import { emit, table } from '../output';
+import { addTokenOptions, readToken, TOKEN_SOURCES, type TokenFlags } from '../token-input';
 
-interface SyncFlags {
+interface SyncFlags extends TokenFlags {
   serverUrl?: string;
   server?: string;
-  token?: string;
   library?: string[];
   deep?: boolean;
   pathMap?: string[];
@@ -40,7 +40,7 @@ function parsePathMap(values: string[] | undefined): PathReplacement[] {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function directServer(serverUrl: string, token: string | undefined): { url: string; token: string } {
-  if (!token) throw new UserError('a Plex token is required with --server-url: --token TOKEN or PLEX_TOKEN');
+  if (!token) throw new UserError(`a Plex token is required with --server-url: ${TOKEN_SOURCES}`);
   try {
     return { url: new URL(serverUrl).toString(), token };
   } catch {
@@ -55,8 +55,7 @@ function parseServerId(value: string): number {
 }
 
 export function registerSync(program: Command, ctx: () => CliContext): void {
-  program
-    .command('sync')
+  addTokenOptions(program.command('sync'))
     .description(
       "sync a server into the database: the stored login's server, or one given by --server-url and --token",
     )
@@ -65,7 +64,6 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
       'server address, e.g. http://192.168.1.10:32400 (default: the stored login)',
     )
     .option('--server <id>', 'which stored server to sync (see `retrovue servers`) when there are several')
-    .addOption(new Option('--token <token>', 'Plex token (or set PLEX_TOKEN)').env('PLEX_TOKEN'))
     .option(
       '--library <key>',
       'library section key or title to sync (repeatable; default: all movie and show libraries)',
@@ -79,7 +77,7 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
     )
     .action(async (flags: SyncFlags) => {
       const c = ctx();
-      const direct = flags.serverUrl !== undefined ? directServer(flags.serverUrl, flags.token) : null;
+      const direct = flags.serverUrl !== undefined ? directServer(flags.serverUrl, readToken(flags)) : null;
       const serverId = flags.server !== undefined ? parseServerId(flags.server) : undefined;
       const pathMap = parsePathMap(flags.pathMap);
       const config = ConfigStore.open({ dataDir: c.dataDir }).config;
