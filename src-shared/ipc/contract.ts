@@ -238,7 +238,7 @@ const configPatchSchema = z
 
 export const requestSchemas = {
   'app:info': none,
-  'app:openPath': z.object({ which: z.enum(['logs', 'data']) }),
+  'app:openPath': z.strictObject({ which: z.enum(['logs', 'data']) }),
   'health:get': none,
   'account:get': none,
   'account:logout': none,
@@ -247,28 +247,28 @@ export const requestSchemas = {
   'login:status': none,
   'servers:list': none,
   'servers:refresh': none,
-  'servers:addManual': z.object({ url: z.string().url().max(2048), token: z.string().min(1).max(512) }),
-  'servers:remove': z.object({ serverId: id }),
-  'libraries:list': z.object({ serverId: id.optional() }).optional(),
-  'libraries:refresh': z.object({ serverId: id }),
-  'libraries:select': z.object({ libraryIds: z.array(id).max(1000), selected: z.boolean() }),
-  'paths:check': z.object({ libraryId: id }),
-  'sync:start': z.object({
+  'servers:addManual': z.strictObject({ url: z.string().url().max(2048), token: z.string().min(1).max(512) }),
+  'servers:remove': z.strictObject({ serverId: id }),
+  'libraries:list': z.strictObject({ serverId: id.optional() }).optional(),
+  'libraries:refresh': z.strictObject({ serverId: id }),
+  'libraries:select': z.strictObject({ libraryIds: z.array(id).max(1000), selected: z.boolean() }),
+  'paths:check': z.strictObject({ libraryId: id }),
+  'sync:start': z.strictObject({
     libraryIds: z.array(id).max(1000).optional(),
     kind: z.enum(['incremental', 'deep']).default('incremental'),
   }),
-  'sync:cancel': z.object({ libraryId: id }),
+  'sync:cancel': z.strictObject({ libraryId: id }),
   'sync:pause': none,
   'sync:resume': none,
   'sync:queue': none,
   'schedules:list': none,
-  'schedules:update': z.object({
+  'schedules:update': z.strictObject({
     id,
     cron: z.string().min(1).max(200).optional(),
     enabled: z.boolean().optional(),
   }),
-  'schedules:describe': z.object({ cron: z.string().min(1).max(200) }),
-  'errors:list': z.object({
+  'schedules:describe': z.strictObject({ cron: z.string().min(1).max(200) }),
+  'errors:list': z.strictObject({
     errorClass: z.enum(ERROR_CLASSES).optional(),
     serverId: id.optional(),
     libraryId: id.optional(),
@@ -277,10 +277,10 @@ export const requestSchemas = {
     limit: z.number().int().min(1).max(500).default(100),
     offset: z.number().int().min(0).default(0),
   }),
-  'errors:resolve': z.object({ ids: z.array(id).min(1).max(1000) }),
-  'errors:retry': z.object({ id }),
-  'stats:get': z.object({ since: z.number().int().nonnegative() }),
-  'items:search': z.object({
+  'errors:resolve': z.strictObject({ ids: z.array(id).min(1).max(1000) }),
+  'errors:retry': z.strictObject({ id }),
+  'stats:get': z.strictObject({ since: z.number().int().nonnegative() }),
+  'items:search': z.strictObject({
     libraryId: id.optional(),
     kind: z.enum(ITEM_KINDS),
     state: z.enum(MEDIA_STATES).optional(),
@@ -288,7 +288,7 @@ export const requestSchemas = {
     limit: z.number().int().min(1).max(500).default(50),
     offset: z.number().int().min(0).default(0),
   }),
-  'items:get': z.object({ kind: z.enum(ITEM_KINDS), id }),
+  'items:get': z.strictObject({ kind: z.enum(ITEM_KINDS), id }),
   'config:get': none,
   'config:update': configPatchSchema,
 } as const;
