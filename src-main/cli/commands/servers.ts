@@ -45,7 +45,7 @@ function serverState(s: ServerView): string {
 
 export function renderServers(servers: ServerView[], problems: DiscoveryProblem[] = []): string {
   if (servers.length === 0) {
-    return 'no servers known: run `retrovue login`, or `retrovue servers add URL --token TOKEN`';
+    return 'no servers known: run `retrovue login`, or `retrovue servers add URL --token-file FILE`';
   }
   const out: string[] = [
     table([

@@ -21,7 +21,7 @@ export function registerStatus(program: Command, ctx: () => CliContext): void {
 function renderStatus(s: StoreStatus & { database: string }): string {
   const out: string[] = [`database: ${s.database}`];
   if (s.servers.length === 0) {
-    out.push('no servers yet: run `retrovue login` or `retrovue sync --server-url URL --token TOKEN`');
+    out.push('no servers yet: run `retrovue login` or `retrovue sync --server-url URL --token-file FILE`');
     return out.join('\n');
   }
   out.push('', 'servers:');

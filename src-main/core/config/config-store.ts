@@ -5,7 +5,7 @@
 // Failure rules: a bad value is reported with its key and replaced by the last good value; an
 // unreadable file keeps the last good configuration; the user's file is never replaced by
 // defaults, and before the app first writes over a file that had problems it keeps a copy.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, watch as watchFolder } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, watch as watchFolder } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { CONFIG_VERSION, configSchema, type Config } from '../../../src-shared/config-schema';
@@ -274,6 +274,11 @@ export class ConfigStore {
       const first = issues[0] ?? { key: '(update)', reason: 'invalid' };
       const more = issues.length > 1 ? `; ${issues.length - 1} more problem(s)` : '';
       throw new ConfigError(first.key, `${first.reason}${more}`);
+    }
+    if (existsSync(this.path) && statSync(this.path).isDirectory()) {
+      throw new FileSystemError(
+        `cannot write settings: ${this.path} is a folder, not a file; move it away and try again`,
+      );
     }
     if (this.fileState === 'invalid' || this.fileState === 'unreadable') {
       if (existsSync(this.path)) {

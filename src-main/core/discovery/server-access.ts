@@ -37,7 +37,7 @@ export function selectServer(db: Db, serverId?: number): ServerRow {
   const all = listServers(db);
   if (all.length === 0) {
     throw new UserError(
-      'no Plex server known yet: run `retrovue login` or `retrovue servers add URL --token TOKEN`',
+      'no Plex server known yet: run `retrovue login` or `retrovue servers add URL --token-file FILE`',
     );
   }
   if (all.length === 1) return all[0]!;

@@ -17,7 +17,7 @@ import {
 import { dispatch } from '../api/dispatch';
 import type { EventBus } from '../api/event-bus';
 import { forwardEvents } from '../api/progress-throttle';
-import { describeError } from '../errors/errors';
+import { describeError, UserError } from '../errors/errors';
 import { getLogger } from '../logging/logger';
 import { ACCESS_COOKIE, cookieValue, generateAccessToken, tokenMatches } from './access-token';
 import { contentSecurityPolicy } from './csp';
@@ -130,9 +130,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new UserError(
+              `port ${options.port} on ${HOST} is already in use (another RetroVue or program): pick another with --port N`,
+              'PORT_IN_USE',
+            )
+          : err,
+      );
+    server.once('error', onError);
     server.listen(options.port ?? 0, HOST, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
