@@ -43,6 +43,8 @@ export const configSchema = z
       .max(24 * 60)
       .default(15),
     cleanup_retention_days: z.number().int().min(0).max(3650).default(30),
+    /** How long item history (previous values, for `retrovue history` and undo) is kept. */
+    metadata_history_days: z.number().int().min(1).max(3650).default(90),
     live_push: z.boolean().default(true),
     live_push_debounce_seconds: z.number().min(0).max(300).default(2),
     // The app's own.

@@ -293,12 +293,12 @@ describe('cleanup and database maintenance', () => {
     addMovie(store, movies, '101', 'Fine');
     const backupDir = join(dir, 'backups');
 
-    const dry = runCleanup(store, { retentionDays: 30, backupDir, dryRun: true, now: NOW });
+    const dry = runCleanup(store, { retentionDays: 30, historyDays: 90, backupDir, dryRun: true, now: NOW });
     expect(dry).toMatchObject({ dryRun: true, candidates: 1, archive: null, backupPath: null });
     expect(count(store, 'movies')).toBe(2);
     expect(existsSync(backupDir)).toBe(false);
 
-    const report = runCleanup(store, { retentionDays: 30, backupDir, now: NOW });
+    const report = runCleanup(store, { retentionDays: 30, historyDays: 90, backupDir, now: NOW });
     expect(report.archive).toMatchObject({ archived: 1 });
     expect(report.backupPath).not.toBeNull();
     // The backup holds the database as it was before cleanup.
@@ -312,7 +312,7 @@ describe('cleanup and database maintenance', () => {
     expect(metric).toMatchObject({ operation: 'cleanup', items_processed: 1 });
 
     // Nothing to remove: no backup taken.
-    expect(runCleanup(store, { retentionDays: 30, backupDir, now: NOW }).backupPath).toBeNull();
+    expect(runCleanup(store, { retentionDays: 30, historyDays: 90, backupDir, now: NOW }).backupPath).toBeNull();
   });
 
   it('optimizes, checkpoints and vacuums past the free-page threshold after a backup', () => {

@@ -30,6 +30,7 @@ export function registerCleanup(program: Command, ctx: () => CliContext): void {
       try {
         report = runCleanup(store, {
           retentionDays,
+          historyDays: config.metadata_history_days,
           backupDir: join(c.dataDir, 'backups'),
           artworkDir: join(c.dataDir, 'artwork'),
           dryRun: opts.dryRun,
@@ -55,6 +56,7 @@ export function registerCleanup(program: Command, ctx: () => CliContext): void {
         return [
           `${verb} ${archived} item(s) missing for more than ${r.retentionDays} days`,
           `${r.dryRun ? 'would remove' : 'removed'} ${r.orphans.totalRows} orphan row(s) and ${r.orphans.artworkFiles} unused artwork file(s)`,
+          `${r.dryRun ? 'would remove' : 'removed'} ${r.historyRemoved} item history entr${r.historyRemoved === 1 ? 'y' : 'ies'} older than ${config.metadata_history_days} days`,
           ...(r.backupPath ? [`backup: ${r.backupPath}`] : []),
         ].join('\n');
       });

@@ -5,6 +5,7 @@ import { registerConfig } from './config';
 import { registerDaemon } from './daemon';
 import { registerDoctor } from './doctor';
 import { registerHealth } from './health';
+import { registerHistory } from './history';
 import { registerLibraries } from './libraries';
 import { registerLogin } from './login';
 import { registerLogout } from './logout';
@@ -30,6 +31,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerConfig,
   registerCleanup,
   registerRestore,
+  registerHistory,
   registerMaintenance,
   registerHealth,
   registerServe,

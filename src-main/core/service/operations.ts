@@ -18,6 +18,7 @@ export function scheduledOperations(
     cleanup: async () => {
       const r = runCleanup(store, {
         retentionDays: config().cleanup_retention_days,
+        historyDays: config().metadata_history_days,
         backupDir,
         artworkDir: join(dataDir, 'artwork'),
       });

@@ -599,3 +599,28 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_at_idx').on(t.at)],
 );
+
+/**
+ * What an item's stored metadata was before a change: one row per changed field, written by SQLite
+ * triggers (drizzle/0002_history_triggers.sql) so no write path can forget it. `run_id` is the run
+ * of that library that was running at the time (null for restores, undo and maintenance).
+ */
+export const itemHistory = sqliteTable(
+  'item_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    itemKind: text('item_kind', { enum: ITEM_KINDS }).notNull(),
+    itemId: integer('item_id').notNull(),
+    libraryId: integer('library_id'),
+    runId: integer('run_id'),
+    field: text('field').notNull(),
+    oldValue: text('old_value'),
+    newValue: text('new_value'),
+    changedAt: integer('changed_at').notNull().default(now),
+  },
+  (t) => [
+    index('item_history_item_idx').on(t.itemKind, t.itemId, t.id),
+    index('item_history_run_idx').on(t.runId),
+    index('item_history_changed_idx').on(t.changedAt),
+  ],
+);

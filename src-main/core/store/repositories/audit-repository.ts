@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'manual_sync',
   'errors_resolved',
   'error_retried',
+  'undo_run',
   'cleanup',
   'restore',
   'maintenance',
