@@ -8,7 +8,7 @@ import { createAppCore, demoServerFromEnv, type AppCore, type AppCoreOptions } f
 import { describeError } from '../core/errors/errors';
 import { getLogger } from '../core/logging/logger';
 import { defaultDataDir } from '../core/paths';
-import { locateRenderer } from '../core/web/static-files';
+import { locateRenderer } from '../web/static-files';
 import { APP_USER_MODEL_ID } from './app-id';
 import { forwardEventsToWindow, registerIpc } from './ipc';
 import { applyStartAtLogin } from './login-item';

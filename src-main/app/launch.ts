@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describeError } from '../core/errors/errors';
 import { defaultDataDir, DB_FILE } from '../core/paths';
-import { startServeMode } from '../core/web/serve-mode';
+import { startServeMode } from '../web/serve-mode';
 import { ensureElectronSqlite, type ElectronSqliteOptions } from './build/electron-native';
 import { SQLITE_BINDING_ENV } from './native-binding';
 

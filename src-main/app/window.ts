@@ -1,7 +1,7 @@
 // The main window: a sandboxed, context-isolated renderer with no Node, a strict CSP, no navigation
 // away from the app and no new windows (Plex https links go to the system browser).
 import { BrowserWindow, shell, type WebPreferences } from 'electron';
-import { contentSecurityPolicy } from '../core/web/csp';
+import { contentSecurityPolicy } from '../web/csp';
 import { isAllowedExternalUrl } from './external-links';
 
 export interface RendererSource {

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { openStore, type Store } from '../core/store/database';
-import { DB_FILE, defaultDataDir, locateMigrations } from '../core/paths';
-import { FileSystemError } from '../core/errors/errors';
+import { join, resolve } from 'node:path';
+import { createFileVault, VAULT_FILE } from '../core/account/file-vault';
+import { createCoreServices, type CoreServices, type CoreServicesOptions } from '../core/core-services';
+import { DB_FILE, defaultDataDir } from '../core/paths';
 
 export interface GlobalOptions {
   db?: string;
@@ -14,8 +13,11 @@ export interface CliContext {
   dataDir: string;
   dbPath: string;
   json: boolean;
-  /** readonly: for commands that only look (never creates, changes or migrates the file). */
-  openStore(options?: { readonly?: boolean }): Store;
+  /**
+   * The composition root with the CLI's vault (a 0600 file in the data folder), as the app and
+   * the daemon build it; parts open on first use. Close it when the command is done.
+   */
+  services(options?: Pick<CoreServicesOptions, 'healthPort' | 'serviceLogger' | 'readonly'>): CoreServices;
 }
 
 export function cliContext(opts: GlobalOptions): CliContext {
@@ -25,15 +27,13 @@ export function cliContext(opts: GlobalOptions): CliContext {
     dataDir,
     dbPath,
     json: opts.json,
-    openStore: (options = {}) => {
-      if (options.readonly)
-        return openStore(dbPath, { migrationsFolder: locateMigrations(), readonly: true });
-      try {
-        mkdirSync(dirname(dbPath), { recursive: true, mode: 0o700 });
-      } catch (err) {
-        throw new FileSystemError(`cannot create ${dirname(dbPath)}: ${(err as Error).message}`, err);
-      }
-      return openStore(dbPath, { migrationsFolder: locateMigrations() });
-    },
+    services: (options = {}) =>
+      createCoreServices({
+        ...options,
+        dataDir,
+        dbPath,
+        vault: createFileVault(join(dataDir, VAULT_FILE)),
+        actor: 'cli',
+      }),
   };
 }

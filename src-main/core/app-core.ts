@@ -1,31 +1,21 @@
-// The application core, composed once: database, configuration, account, discovery, the sync
-// service and the API handlers over them, with one typed event stream. The Electron main process,
-// `retrovue serve` and the tests all start the app through here, so they behave the same.
+// The application as a window or a browser shows it: the composition root's services
+// (core-services.ts), the API handlers over them, one typed event stream and the notifications.
+// The Electron main process, `retrovue serve` and the tests all start the app through here.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../src-shared/config-schema';
 import type { ApiHandlers, AppInfo } from '../../src-shared/ipc/contract';
 import type { ServiceEvent } from '../../src-shared/service-events';
-import { createAccountContext } from './account/account-context';
 import type { TokenVault } from './account/vault';
 import { createEventBus, type EventBus } from './api/event-bus';
 import { createApiHandlers } from './api/handlers';
 import { LoginSession } from './api/login-session';
-import type { ServerDirectory } from './api/ports';
 import { accountView } from './account/account-service';
-import { ConfigStore } from './config/config-store';
-import { refreshServers } from './discovery/discover';
-import { refreshLibraries } from './discovery/library-refresh';
-import { addManualServer } from './discovery/manual-server';
-import { resolveServerAccess } from './discovery/server-access';
+import { createCoreServices } from './core-services';
 import { describeError } from './errors/errors';
 import { configureLogging, getLogger, setLogLevel } from './logging/logger';
-import { identityHeaders, PRODUCT_VERSION } from './plex/identity';
-import { createServerClient } from './plex/server-client';
-import { DB_FILE, locateMigrations } from './paths';
-import { scheduledOperations } from './service/operations';
-import { createSyncService, type SyncService } from './service/sync-service';
-import { openStore, type Store } from './store/database';
+import { PRODUCT_VERSION } from './plex/identity';
+import type { ConfigStore } from './config/config-store';
 import { listLibraries, setLibrariesSelected } from './store/repositories/library-repository';
 import { listServers } from './store/repositories/server-repository';
 
@@ -94,7 +84,19 @@ const LOGIN_NOTICE_QUIET_MS = 10 * 60_000;
 export function createAppCore(options: AppCoreOptions): AppCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const logDir = join(options.dataDir, 'logs');
-  const config = ConfigStore.open({ dataDir: options.dataDir, ...(options.env ? { env: options.env } : {}) });
+  const actor = options.shell === 'electron' ? 'ui' : 'web';
+  const core = createCoreServices({
+    dataDir: options.dataDir,
+    vault: options.vault,
+    actor,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.dbPath ? { dbPath: options.dbPath } : {}),
+    ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
+    ...(options.sqliteBinding ? { sqliteBinding: options.sqliteBinding } : {}),
+    ...(options.gdm !== undefined ? { gdm: options.gdm } : {}),
+    ...(options.healthPort !== undefined ? { healthPort: options.healthPort } : {}),
+  });
+  const config: ConfigStore = core.configStore;
   if (options.fileLogging ?? true) {
     const c = config.config;
     configureLogging({
@@ -104,84 +106,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       maxFiles: c.log_max_files,
     });
   }
-  const databasePath = options.dbPath ?? join(options.dataDir, DB_FILE);
-  const store: Store = openStore(databasePath, {
-    migrationsFolder: options.migrationsFolder ?? locateMigrations(),
-    ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
-  });
-  const actor = options.shell === 'electron' ? 'ui' : 'web';
+  const store = core.store;
   const events = createEventBus();
 
   try {
-    const account = createAccountContext({
-      db: store.db,
-      config: config.config,
-      vault: options.vault,
-      actor,
-    });
-    const timeoutMs = () => config.config.api_timeout_seconds * 1000;
-
-    const serverAccess = (serverId: number) =>
-      resolveServerAccess(store.db, options.vault, account.identity, { serverId, timeoutMs: timeoutMs() });
-
-    const servers: ServerDirectory = {
-      async refresh(signal) {
-        const c = config.config;
-        const result = await refreshServers({
-          db: store.db,
-          vault: options.vault,
-          plexTv: account.plexTv,
-          accounts: account.accounts,
-          identity: account.identity,
-          gdm: options.gdm === false ? null : { address: c.gdm_address, port: c.gdm_port },
-          ...(signal ? { signal } : {}),
-        });
-        for (const p of result.problems) log.warn(`server discovery: ${p.message}`, { source: p.source });
-        return result.servers;
-      },
-      addManual: (url, token, signal) =>
-        addManualServer({
-          db: store.db,
-          vault: options.vault,
-          identity: account.identity,
-          url,
-          token,
-          actor,
-          timeoutMs: timeoutMs(),
-          ...(signal ? { signal } : {}),
-        }),
-      async refreshLibraries(serverId, signal) {
-        const access = await serverAccess(serverId);
-        const client = createServerClient({
-          baseUrl: access.baseUrl,
-          token: access.token,
-          identity: account.identity,
-          timeoutMs: timeoutMs(),
-        });
-        try {
-          await refreshLibraries(store.db, serverId, client, signal);
-        } finally {
-          client.close();
-        }
-      },
-    };
-
-    const sync: SyncService = createSyncService({
-      store,
-      config: () => config.config,
-      subscribeConfig: (listener) => config.subscribe(() => listener()),
-      engine: {
-        dataDir: options.dataDir,
-        identity: account.identity,
-        onUnauthorized: (serverId, message) => account.accounts.reportServerUnauthorized(serverId, message),
-      },
-      serverAccess,
-      operations: scheduledOperations(store, () => config.config, options.dataDir),
-      identityHeaders: identityHeaders(account.identity),
-      logger: getLogger('service'),
-      version: PRODUCT_VERSION,
-      ...(options.healthPort !== null ? { healthPort: options.healthPort ?? config.config.health_port } : {}),
-    });
+    const account = core.account;
+    const servers = core.servers;
+    const sync = core.sync;
 
     const login = new LoginSession({
       account: account.accounts,
@@ -195,7 +126,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       platform: process.platform,
       dataDir: options.dataDir,
       logDir,
-      databasePath,
+      databasePath: core.databasePath,
       shell: options.shell,
       demo: Boolean(options.demo),
     };
@@ -360,12 +291,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
           if (started) await sync.stop();
         } finally {
           started = false;
-          store.close();
+          core.close();
         }
       },
     };
   } catch (err) {
-    store.close();
+    core.close();
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 // RetroVueApi over the `retrovue serve` websocket (src-shared/ipc/ws-protocol.ts): the browser twin
 // of the Electron preload. Calls made while the socket is down wait and go out on reconnect.
+import { backoffDelay } from '../../src-shared/backoff';
 import {
   ApiCallError,
   unwrapResult,
@@ -76,7 +77,8 @@ export class WebBridge implements RetroVueApi {
   private readonly outbox: string[] = [];
   private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   private readonly statusListeners = new Set<(status: BridgeStatus) => void>();
-  private retryMs = 500;
+  /** Reconnects since the socket last opened (the back-off step). */
+  private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private closedByUser = false;
   status: BridgeStatus = 'connecting';
@@ -128,7 +130,7 @@ export class WebBridge implements RetroVueApi {
     this.socket = socket;
     this.setStatus('connecting');
     socket.onopen = () => {
-      this.retryMs = 500;
+      this.retries = 0;
       this.setStatus('open');
       for (const message of this.outbox.splice(0)) socket.send(message);
     };
@@ -141,8 +143,11 @@ export class WebBridge implements RetroVueApi {
       // Requests in flight died with the socket; those not yet sent wait in the outbox.
       this.failPending('The connection to RetroVue was lost; retrying.');
       if (!this.closedByUser) {
-        this.retryTimer = setTimeout(() => this.connect(), this.retryMs);
-        this.retryMs = Math.min(this.retryMs * 2, this.options.maxRetryMs ?? 10_000);
+        const wait = backoffDelay(this.retries++, {
+          initialMs: 500,
+          maxMs: this.options.maxRetryMs ?? 10_000,
+        });
+        this.retryTimer = setTimeout(() => this.connect(), wait);
       }
     };
   }

@@ -103,14 +103,15 @@ describe('retrovue login / servers / libraries / logout', () => {
     const snapshot = fake.control.snapshot();
     expect(summary.totals.added).toBe(snapshot.items.length);
     const c = cliContext({ dataDir: data.dir, json: false });
-    const store = c.openStore();
+    const core = c.services();
+    const store = core.store;
     try {
       const count = (table: string) =>
         (store.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
       expect(count('movies')).toBe(snapshot.items.filter((i) => i.type === 'movie').length);
       expect(count('episodes')).toBe(snapshot.items.filter((i) => i.type === 'episode').length);
     } finally {
-      store.close();
+      core.close();
     }
     expect(readFileSync(join(data.dir, 'retrovue.db')).includes(fake.token)).toBe(false);
   });

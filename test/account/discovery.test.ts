@@ -168,6 +168,7 @@ describe('discovery against the fake Plex', () => {
       db: s.store.db,
       vault: s.vault,
       identity: s.identity,
+      clientFor: (e) => createServerClient({ ...e, identity: s.identity }),
       url: `${fake.pmsUrl}/`,
       token: fake.token,
       actor: 'cli',
@@ -183,7 +184,14 @@ describe('discovery against the fake Plex', () => {
 
   it('refuses a manual server with a wrong token, a bad URL or nobody listening, storing nothing', async () => {
     s = accountSetup(fake);
-    const base = { db: s.store.db, vault: s.vault, identity: s.identity, actor: 'cli' as const };
+    const base = {
+      db: s.store.db,
+      vault: s.vault,
+      identity: s.identity,
+      clientFor: (e: { baseUrl: string; token: string }) =>
+        createServerClient({ ...e, identity: s.identity }),
+      actor: 'cli' as const,
+    };
     await expect(
       addManualServer({ ...base, url: fake.pmsUrl, token: 'wrong-token-123456' }),
     ).rejects.toBeInstanceOf(PlexAuthError);

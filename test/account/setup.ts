@@ -25,6 +25,8 @@ export function accountSetup(fake: FakePlex): AccountSetup {
       plex_tv_url: fake.plexTvUrl,
       plex_auth_app_url: `${fake.plexTvUrl}/auth`,
       api_timeout_seconds: 5,
+      // The product's retry count with short waits: plex.tv faults are retried as in the app.
+      retry_delay_seconds: 0.01,
     },
     vault: createFileVault(vaultFile),
     actor: 'cli',

@@ -13,7 +13,7 @@ import {
   type WsResponse,
   type WsServerMessage,
 } from '../../src-shared/ipc/ws-protocol';
-import { startServeMode, type ServeMode } from '../../src-main/core/web/serve-mode';
+import { startServeMode, type ServeMode } from '../../src-main/web/serve-mode';
 import { startFakePlex, type FakePlex } from '../fake-plex';
 import { tempDir } from '../helpers/temp';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventBus } from '../../src-main/core/api/event-bus';
 import type { ApiHandlers } from '../../src-shared/ipc/contract';
-import { startWebServer } from '../../src-main/core/web/web-server';
+import { startWebServer } from '../../src-main/web/web-server';
 import { runRetrovue } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
 

@@ -9,7 +9,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileVault } from '../../src-main/core/account/file-vault';
 import { createAppCore, type AppCore } from '../../src-main/core/app-core';
-import { startWebServer, type WebServer } from '../../src-main/core/web/web-server';
+import { startWebServer, type WebServer } from '../../src-main/web/web-server';
 import type { SyncProgress } from '../../src-shared/sync-types';
 import { startFakePlex, type FakePlex } from '../fake-plex';
 import { MIGRATIONS } from '../helpers/temp';

@@ -17,9 +17,7 @@ import {
   PlexTimeoutError,
   StoreError,
 } from '../../src-main/core/errors/errors';
-import { planRecovery, RECOVERY_BY_CLASS } from '../../src-main/core/errors/recovery';
 import { withRetry, type RetryAttemptInfo } from '../../src-main/core/errors/retry';
-import { ERROR_CLASSES } from '../../src-shared/domain';
 import { tempDir } from '../helpers/temp';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -162,23 +160,6 @@ describe('classifyError on real failures', () => {
     const typed = toRetroVueError(timeout);
     expect(typed).toBeInstanceOf(PlexTimeoutError);
     expect(typed.message).not.toContain('abcdef123456');
-  });
-});
-
-describe('recovery actions', () => {
-  it('every class has an action', () => {
-    for (const cls of ERROR_CLASSES) expect(RECOVERY_BY_CLASS[cls].action).toBeTruthy();
-    expect(planRecovery(new PlexNetworkError('down', { status: 500 })).action).toBe('stop_run');
-    expect(planRecovery(new PlexTimeoutError('slow')).action).toBe('stop_run');
-    expect(planRecovery(new PlexAuthError('revoked', { status: 401 })).action).toBe('relogin');
-    expect(planRecovery(new PlexNotFoundError('gone')).action).toBe('skip_item');
-    expect(planRecovery(new PlexDataError('bad json')).action).toBe('skip_item');
-    expect(
-      planRecovery(Object.assign(new Error('no such file'), { code: 'ENOENT', syscall: 'stat' })).action,
-    ).toBe('mark_unavailable');
-    expect(planRecovery(new StoreError('disk full')).action).toBe('stop_run');
-    expect(planRecovery(new CancelledError()).action).toBe('cancelled');
-    expect(planRecovery(new RangeError('bug')).action).toBe('fail');
   });
 });
 

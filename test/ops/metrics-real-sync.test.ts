@@ -1,7 +1,7 @@
 // Metrics written by real syncs of the fake Plex, read back by the stats queries.
+import { classifyError } from '../../src-main/core/errors/classify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CircuitBreakers } from '../../src-main/core/errors/circuit-breaker';
-import { planRecovery } from '../../src-main/core/errors/recovery';
 import { recordSyncError } from '../../src-main/core/store/repositories/error-repository';
 import {
   errorAnalytics,
@@ -84,7 +84,7 @@ describe('stats over real sync runs', () => {
       () => null,
       (e: unknown) => e,
     );
-    expect(planRecovery(failed).action).toBe('relogin');
+    expect(classifyError(failed)).toMatchObject({ errorClass: 'auth', retryable: false });
     expect(breakers.recordFailure(s.serverId, failed)).toBe(false);
     recordSyncError(s.store.db, {
       error: failed,

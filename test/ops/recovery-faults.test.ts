@@ -1,119 +1,176 @@
-// Each error class and its recovery against the fake Plex's real faults over loopback HTTP:
-// 500s, hangs, connection resets, malformed JSON, a revoked token, a missing item; the circuit
-// breaker over a failing server; and errors recorded and resolved in sync_errors.
+// Each fault class against the fake Plex's real faults over loopback HTTP, through the code the
+// product runs: the composition root's client factory (retries from the configuration, the one
+// retry policy of errors/retry.ts) and the sync engine over it. 500s, hangs, connection resets,
+// truncated and malformed bodies, a revoked token, a missing item; the circuit breaker over a
+// failing server; and errors recorded and resolved in sync_errors.
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createFileVault, VAULT_FILE } from '../../src-main/core/account/file-vault';
+import { createCoreServices, type CoreServices } from '../../src-main/core/core-services';
 import { CircuitBreakers, CircuitOpenError } from '../../src-main/core/errors/circuit-breaker';
 import { classifyError } from '../../src-main/core/errors/classify';
-import { planRecovery } from '../../src-main/core/errors/recovery';
-import { withRetry, type RetryAttemptInfo } from '../../src-main/core/errors/retry';
-import { makeIdentity } from '../../src-main/core/plex/identity';
-import { createServerClient, type ServerClient } from '../../src-main/core/plex/server-client';
+import type { ServerClient } from '../../src-main/core/plex/server-client';
 import {
   listSyncErrors,
   recordSyncError,
   resolveAfterSuccessfulRun,
 } from '../../src-main/core/store/repositories/error-repository';
+import { SyncEngine } from '../../src-main/core/sync/engine';
+import { registerServerByUrl } from '../../src-main/core/sync/server-setup';
 import { startFakePlex, type FakePlex } from '../fake-plex/index';
-import { tempStore } from '../helpers/temp';
+import { tempDir, tempStore } from '../helpers/temp';
 import { addLibrary, addRun, addServer } from './fixtures';
 
+const RETRIES = 3;
+
 let fake: FakePlex;
+let core: CoreServices;
 let client: ServerClient;
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
   fake = await startFakePlex({ seed: 11, movies: 5, shows: 1, episodes: 3 });
-  // The client's own retries off: here withRetry does the retrying.
-  client = createServerClient({
-    baseUrl: fake.pmsUrl,
-    token: fake.token,
-    identity: makeIdentity('retrovue-ops-tests'),
-    timeoutMs: 400,
-    retry: { attempts: 0, delayMs: 0 },
+  const { dir, cleanup } = tempDir('retrovue-faults-');
+  cleanups.push(cleanup);
+  // The product's defaults except the waits: 3 retries, backoff from 5 ms, 1 s per request.
+  core = createCoreServices({
+    dataDir: dir,
+    vault: createFileVault(join(dir, VAULT_FILE)),
+    actor: 'cli',
+    env: {
+      RETROVUE_RETRY_ATTEMPTS: String(RETRIES),
+      RETROVUE_RETRY_DELAY_SECONDS: '0.005',
+      RETROVUE_API_TIMEOUT_SECONDS: '1',
+      RETROVUE_ARTWORK_CACHE: 'false',
+      RETROVUE_PLEX_TV_URL: 'http://127.0.0.1:1',
+    },
   });
+  client = core.serverClientFor({ baseUrl: fake.pmsUrl, token: fake.token });
 });
 afterAll(async () => {
   client.close();
+  core.close();
   await fake.stop();
+  cleanups.splice(0).forEach((c) => c());
 });
 afterEach(() => {
   fake.control.clearFaults();
   fake.control.restoreToken();
   fake.requestLog.reset();
-  cleanups.splice(0).forEach((c) => c());
 });
 
-const policy = { retries: 3, baseDelayMs: 5, maxDelayMs: 100 };
-
 async function attempt(path: string) {
-  const retries: RetryAttemptInfo[] = [];
   try {
-    const value = await withRetry(() => client.get(path), { ...policy, onRetry: (i) => retries.push(i) });
-    return { value, error: null as unknown, retries };
+    return { value: await client.get(path), error: null as unknown };
   } catch (error) {
-    return { value: null, error, retries };
+    return { value: null, error };
   }
 }
 
-describe('each fault: class, retry decision, recovery action', () => {
+describe("each fault through the product's client: class and retry decision", () => {
   it('500s are network: retried with backoff until the server answers', async () => {
     fake.control.addFault({ kind: 'error', status: 500, path: '/library/sections', times: 2 });
     const r = await attempt('/library/sections');
     expect(r.error).toBeNull();
     expect(r.value!.data.MediaContainer).toBeTruthy();
-    expect(r.retries.map((i) => [i.classification.errorClass, i.classification.status])).toEqual([
-      ['network', 500],
-      ['network', 500],
-    ]);
     expect(fake.requestLog.count('/library/sections')).toBe(3);
   });
 
-  it('persistent 500s exhaust the retries and stop the run', async () => {
+  it('persistent 500s exhaust retry_attempts and fail as network', async () => {
     fake.control.addFault({ kind: 'error', status: 503, path: '/library/sections' });
     const r = await attempt('/library/sections');
-    expect(fake.requestLog.count('/library/sections')).toBe(1 + policy.retries);
+    expect(fake.requestLog.count('/library/sections')).toBe(1 + RETRIES);
     expect(classifyError(r.error)).toMatchObject({ errorClass: 'network', status: 503, retryable: true });
-    expect(planRecovery(r.error).action).toBe('stop_run');
   });
 
   it('a hang is a timeout: retried, and the next answer is used', async () => {
     fake.control.addFault({ kind: 'hang', path: '/library/sections', times: 1 });
     const r = await attempt('/library/sections');
     expect(r.error).toBeNull();
-    expect(r.retries.map((i) => i.classification.errorClass)).toEqual(['timeout']);
+    expect(fake.requestLog.count('/library/sections')).toBe(2);
   });
 
   it('a connection reset mid-answer is network: retried', async () => {
     fake.control.addFault({ kind: 'reset', path: '/library/sections', times: 1 });
     const r = await attempt('/library/sections');
     expect(r.error).toBeNull();
-    expect(r.retries).toHaveLength(1);
-    expect(r.retries[0]!.classification.errorClass).toBe('network');
+    expect(fake.requestLog.count('/library/sections')).toBe(2);
   });
 
-  it('malformed JSON is data: not retried, the item is skipped', async () => {
+  it('a truncated body is a transport fault: retried, and the whole answer is used', async () => {
+    fake.control.addFault({ kind: 'truncate', path: '/library/sections', times: 1 });
+    const r = await attempt('/library/sections');
+    expect(r.error).toBeNull();
+    expect(r.value!.data.MediaContainer).toBeTruthy();
+    expect(fake.requestLog.count('/library/sections')).toBe(2);
+  });
+
+  it('a malformed body is retried too; one that stays malformed ends as data after the retries', async () => {
+    fake.control.addFault({ kind: 'malformed', path: '/library/sections', times: 1 });
+    expect((await attempt('/library/sections')).error).toBeNull();
+    expect(fake.requestLog.count('/library/sections')).toBe(2);
+
+    fake.requestLog.reset();
     fake.control.addFault({ kind: 'malformed', path: '/library/sections' });
     const r = await attempt('/library/sections');
-    expect(fake.requestLog.count('/library/sections')).toBe(1);
-    expect(r.retries).toEqual([]);
-    expect(classifyError(r.error)).toMatchObject({ errorClass: 'data', retryable: false });
-    expect(planRecovery(r.error).action).toBe('skip_item');
+    expect(fake.requestLog.count('/library/sections')).toBe(1 + RETRIES);
+    expect(classifyError(r.error)).toMatchObject({ errorClass: 'data', code: 'PLEX_DATA' });
   });
 
-  it('a revoked token is auth: not retried, re-login', async () => {
+  it('a revoked token is auth: not retried', async () => {
     fake.control.revokeToken();
     const r = await attempt('/library/sections');
     expect(fake.requestLog.count('/library/sections')).toBe(1);
-    expect(classifyError(r.error)).toMatchObject({ errorClass: 'auth', status: 401 });
-    expect(planRecovery(r.error).action).toBe('relogin');
+    expect(classifyError(r.error)).toMatchObject({ errorClass: 'auth', status: 401, retryable: false });
     expect(String((r.error as Error).message)).not.toContain(fake.token);
   });
 
-  it('an item that is gone is not_found: not retried, skipped', async () => {
+  it('an item that is gone is not_found: not retried', async () => {
     const r = await attempt('/library/metadata/987654321');
     expect(fake.requestLog.count('/library/metadata/:id')).toBe(1);
-    expect(classifyError(r.error)).toMatchObject({ errorClass: 'not_found', status: 404 });
-    expect(planRecovery(r.error).action).toBe('skip_item');
+    expect(classifyError(r.error)).toMatchObject({ errorClass: 'not_found', status: 404, retryable: false });
+  });
+});
+
+describe('faults during a real sync with the product client', () => {
+  async function syncSetup() {
+    const t = tempStore();
+    cleanups.push(t.cleanup);
+    const { server } = await registerServerByUrl(t.store, client);
+    const engine = new SyncEngine({
+      store: t.store,
+      config: core.config(),
+      clientFor: () => client,
+      dataDir: t.dir,
+    });
+    const movies = () =>
+      (
+        t.store.sqlite.prepare(`select count(*) as n from movies where state != 'removed'`).get() as {
+          n: number;
+        }
+      ).n;
+    return { ...t, engine, serverId: server.id, movies };
+  }
+
+  it('one truncated listing page and one malformed detail answer are retried: the library syncs whole', async () => {
+    const s = await syncSetup();
+    fake.control.addFault({ kind: 'truncate', path: '/library/sections/*/all', times: 1 });
+    fake.control.addFault({ kind: 'malformed', path: '/library/metadata/*', times: 1 });
+    const results = await s.engine.syncServer(s.serverId, { trigger: 'manual' });
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 'succeeded'));
+    expect(results.reduce((n, r) => n + r.errors, 0)).toBe(0);
+    expect(s.movies()).toBe(fake.control.snapshot().items.filter((i) => i.type === 'movie').length);
+  });
+
+  it('a listing that stays truncated fails the library after the retries and removes nothing', async () => {
+    const s = await syncSetup();
+    await s.engine.syncServer(s.serverId, { trigger: 'manual' });
+    const before = s.movies();
+    expect(before).toBeGreaterThan(0);
+    fake.control.addFault({ kind: 'truncate', path: '/library/sections/*/all' });
+    const results = await s.engine.syncServer(s.serverId, { kind: 'deep', trigger: 'manual' });
+    expect(results.every((r) => r.status === 'failed')).toBe(true);
+    expect(s.movies()).toBe(before);
   });
 });
 
@@ -130,7 +187,7 @@ describe('circuit breaker over a failing server', () => {
     const runOnce = async () => {
       breakers.assertAllows(serverId);
       try {
-        await withRetry(() => client.get('/library/sections'), { ...policy, retries: 1 });
+        await client.get('/library/sections');
         breakers.recordSuccess(serverId);
         return 'ok';
       } catch (err) {
@@ -168,28 +225,24 @@ describe('errors from faults recorded and resolved', () => {
     const libraryId = addLibrary(t.store, serverId, 'movie', '1', 'Movies');
     fake.control.addFault({ kind: 'error', status: 500, path: '/library/sections' });
     const run1 = addRun(t.store, { serverId, libraryId, status: 'failed', startedAt: Date.now() });
-    const r = await attempt('/library/sections');
     const url = `${fake.pmsUrl}/library/sections?X-Plex-Token=${fake.token}`;
-    recordSyncError(t.store.db, {
-      error: r.error,
-      runId: run1,
-      serverId,
-      libraryId,
-      request: { method: 'GET', url },
-      retryCount: r.retries.length,
-    });
+    const record = async () => {
+      fake.requestLog.reset();
+      const r = await attempt('/library/sections');
+      recordSyncError(t.store.db, {
+        error: r.error,
+        runId: run1,
+        serverId,
+        libraryId,
+        request: { method: 'GET', url },
+        retryCount: fake.requestLog.count('/library/sections') - 1,
+      });
+    };
+    await record();
     // The next scheduled run fails the same way: same row, more retries.
-    const again = await attempt('/library/sections');
-    recordSyncError(t.store.db, {
-      error: again.error,
-      runId: run1,
-      serverId,
-      libraryId,
-      request: { method: 'GET', url },
-      retryCount: again.retries.length,
-    });
+    await record();
     const [row] = listSyncErrors(t.store.db);
-    expect(row).toMatchObject({ errorClass: 'network', retryCount: 3 + 1 + 3, resolvedAt: null });
+    expect(row).toMatchObject({ errorClass: 'network', retryCount: RETRIES + 1 + RETRIES, resolvedAt: null });
     expect(JSON.stringify(row)).not.toContain(fake.token);
     expect(JSON.parse(row!.contextJson)).toMatchObject({
       status: 500,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createEventBus } from '../../src-main/core/api/event-bus';
-import { startWebServer, type WebServer } from '../../src-main/core/web/web-server';
+import { startWebServer, type WebServer } from '../../src-main/web/web-server';
 import { WebBridge, type SocketLike } from '../../src-renderer/bridge/web-bridge';
 import { withRevivedErrors } from '../../src-renderer/bridge';
 import {

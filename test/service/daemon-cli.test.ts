@@ -243,7 +243,7 @@ describe('retrovue daemon', () => {
   it('health exits 1 and says why when a server needs a new login', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    expect((await runRetrovue(['--data-dir', dir, 'status'])).status).toBe(0);
+    expect((await runRetrovue(['--data-dir', dir, 'maintenance'])).status).toBe(0);
     const db = new Database(join(dir, 'retrovue.db'));
     db.prepare(
       "insert into servers(machine_identifier, name, needs_login, chosen_uri) values ('m', 'Den Server', 1, 'http://127.0.0.1:1')",

@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG, type Config } from '../../src-shared/config-schema';
 import type { ServiceEvent } from '../../src-shared/service-events';
 import type { LibrarySyncResult } from '../../src-shared/sync-types';
 import { makeIdentity } from '../../src-main/core/plex/identity';
+import { retryPolicyFromConfig } from '../../src-main/core/errors/retry';
 import { createServerClient } from '../../src-main/core/plex/server-client';
 import { createSyncService, type SyncService } from '../../src-main/core/service/sync-service';
 import type { Store } from '../../src-main/core/store/database';
@@ -60,7 +61,11 @@ async function world(fakeOptions: FakePlexOptions, config: Partial<Config> = {})
       const service = createSyncService({
         store,
         config: () => cfg,
-        engine: { dataDir: dir, identity },
+        engine: {
+          dataDir: dir,
+          clientFor: (e) =>
+            createServerClient({ ...e, identity, retry: retryPolicyFromConfig(cfg), timeoutMs: 30_000 }),
+        },
         serverAccess: async () => ({ baseUrl: fake.pmsUrl, token: fake.token }),
       });
       const events: ServiceEvent[] = [];

@@ -1,5 +1,6 @@
 import type { Config } from '../../src-shared/config-schema';
 import { DEFAULT_CONFIG } from '../../src-shared/config-schema';
+import { retryPolicyFromConfig } from '../../src-main/core/errors/retry';
 import { makeIdentity } from '../../src-main/core/plex/identity';
 import { createServerClient, type ServerClient } from '../../src-main/core/plex/server-client';
 import type { Store } from '../../src-main/core/store/database';
@@ -38,7 +39,7 @@ export async function setupSync(
     token: fake.token,
     identity,
     timeoutMs: 10_000,
-    retry: { attempts: config.retry_attempts, delayMs: config.retry_delay_seconds * 1000 },
+    retry: retryPolicyFromConfig(config),
   });
   const { server } = await registerServerByUrl(store, client);
   const engine = new SyncEngine({ store, config, clientFor: () => client, dataDir: dir });

@@ -162,7 +162,7 @@ describe('server client', () => {
       baseUrl,
       token: TOKEN,
       identity,
-      retry: { attempts: 3, delayMs: 5 },
+      retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 100 },
     });
     const { data } = await client.get('/flaky');
     expect(data.MediaContainer.attempt).toBe(3);

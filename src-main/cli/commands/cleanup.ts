@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigStore } from '../../core/config/config-store';
 import { UserError } from '../../core/errors/errors';
 import { runCleanup, type CleanupReport } from '../../core/maintenance/cleanup';
 import { recordAudit } from '../../core/store/repositories/audit-repository';
@@ -15,7 +14,8 @@ export function registerCleanup(program: Command, ctx: () => CliContext): void {
     .option('--dry-run', 'count what would be removed; change nothing', false)
     .action((opts: { retentionDays?: string; dryRun: boolean }) => {
       const c = ctx();
-      const config = ConfigStore.open({ dataDir: c.dataDir }).config;
+      const core = c.services();
+      const config = core.config();
       let retentionDays = config.cleanup_retention_days;
       if (opts.retentionDays !== undefined) {
         retentionDays = Number(opts.retentionDays);
@@ -25,7 +25,7 @@ export function registerCleanup(program: Command, ctx: () => CliContext): void {
           );
         }
       }
-      const store = c.openStore();
+      const store = core.store;
       let report: CleanupReport;
       try {
         report = runCleanup(store, {
@@ -48,7 +48,7 @@ export function registerCleanup(program: Command, ctx: () => CliContext): void {
           });
         }
       } finally {
-        store.close();
+        core.close();
       }
       emit(c, { ok: true, retentionDays, ...report }, (r) => {
         const verb = r.dryRun ? 'would archive' : 'archived';

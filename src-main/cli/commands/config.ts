@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ConfigStore } from '../../core/config/config-store';
+import type { ConfigStore } from '../../core/config/config-store';
 import { envName } from '../../core/config/env-overrides';
 import type { ConfigIssue } from '../../core/config/issues';
 import { ConfigError } from '../../core/errors/errors';
@@ -33,11 +33,11 @@ function issueLines(issues: readonly ConfigIssue[]): string[] {
 }
 
 function audit(c: CliContext, details: Record<string, unknown>): void {
-  const store = c.openStore();
+  const core = c.services();
   try {
-    recordAudit(store.db, { actor: 'cli', action: 'config_changed', details });
+    recordAudit(core.store.db, { actor: 'cli', action: 'config_changed', details });
   } finally {
-    store.close();
+    core.close();
   }
 }
 
@@ -51,7 +51,7 @@ export function registerConfig(program: Command, ctx: () => CliContext): void {
     .description('every setting with its value and where it comes from')
     .action(() => {
       const c = ctx();
-      const store = ConfigStore.open({ dataDir: c.dataDir });
+      const store = c.services().configStore;
       const settings = Object.entries(store.config).map(([key, value]) => ({
         key,
         value,
@@ -75,7 +75,7 @@ export function registerConfig(program: Command, ctx: () => CliContext): void {
     .description('one setting')
     .action((key: string) => {
       const c = ctx();
-      const store = ConfigStore.open({ dataDir: c.dataDir });
+      const store = c.services().configStore;
       if (!(key in store.config)) throw new ConfigError(key, 'unknown setting');
       const value = store.config[key as keyof Config];
       emit(c, { ok: true, key, value, source: sourceOf(store, key) }, (v) => show(v.value));
@@ -86,7 +86,7 @@ export function registerConfig(program: Command, ctx: () => CliContext): void {
     .description('change a setting (validated; applied by a running app without restart)')
     .action(async (key: string, text: string) => {
       const c = ctx();
-      const store = ConfigStore.open({ dataDir: c.dataDir });
+      const store = c.services().configStore;
       const result = await store.update({ [key]: parseValue(text) });
       audit(c, { keys: [key], changed: result.changed });
       emit(
@@ -111,7 +111,7 @@ export function registerConfig(program: Command, ctx: () => CliContext): void {
     .description('return a setting to its default')
     .action(async (key: string) => {
       const c = ctx();
-      const store = ConfigStore.open({ dataDir: c.dataDir });
+      const store = c.services().configStore;
       if (!(key in store.config)) throw new ConfigError(key, 'unknown setting');
       const result = await store.update({ [key]: null });
       audit(c, { keys: [key], reset: true, changed: result.changed });
@@ -127,7 +127,7 @@ export function registerConfig(program: Command, ctx: () => CliContext): void {
     .description('where config.json is')
     .action(() => {
       const c = ctx();
-      const store = ConfigStore.open({ dataDir: c.dataDir });
+      const store = c.services().configStore;
       emit(c, { ok: true, path: store.path }, (v) => v.path);
     });
 }

@@ -1,15 +1,8 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { ServiceEvent } from '../../../src-shared/service-events';
-import { createAccountContext } from '../../core/account/account-context';
-import { createFileVault, VAULT_FILE } from '../../core/account/file-vault';
-import { ConfigStore } from '../../core/config/config-store';
-import { resolveServerAccess } from '../../core/discovery/server-access';
 import { UserError } from '../../core/errors/errors';
 import { getLogger } from '../../core/logging/logger';
-import { identityHeaders, PRODUCT_VERSION } from '../../core/plex/identity';
-import { scheduledOperations } from '../../core/service/operations';
-import { createSyncService, type StopReport } from '../../core/service/sync-service';
+import type { StopReport } from '../../core/service/sync-service';
 import type { CliContext } from '../context';
 
 /** After a stop, anything still holding the event loop open gets this long before we exit anyway. */
@@ -76,33 +69,13 @@ export function registerDaemon(program: Command, ctx: () => CliContext): void {
     .action(async (opts: { healthPort?: string; stopTimeout: string }) => {
       const c = ctx();
       const stopTimeoutMs = parseSeconds('--stop-timeout', opts.stopTimeout, 600) * 1000;
-      const configStore = ConfigStore.open({ dataDir: c.dataDir });
-      const config = () => configStore.config;
-      const healthPort = opts.healthPort !== undefined ? parsePort(opts.healthPort) : config().health_port;
+      const healthPort = opts.healthPort !== undefined ? parsePort(opts.healthPort) : undefined;
       // The file log in the data folder is set up for every command by the CLI's entry point.
-      const store = c.openStore();
-      const vault = createFileVault(join(c.dataDir, VAULT_FILE));
-      const account = createAccountContext({ db: store.db, config: config(), vault, actor: 'cli' });
-      const service = createSyncService({
-        store,
-        config,
-        subscribeConfig: (listener) => configStore.subscribe(() => listener()),
-        engine: {
-          dataDir: c.dataDir,
-          identity: account.identity,
-          onUnauthorized: (serverId, message) => account.accounts.reportServerUnauthorized(serverId, message),
-        },
-        serverAccess: (serverId) =>
-          resolveServerAccess(store.db, vault, account.identity, {
-            serverId,
-            timeoutMs: config().api_timeout_seconds * 1000,
-          }),
-        operations: scheduledOperations(store, config, c.dataDir),
-        identityHeaders: identityHeaders(account.identity),
-        logger: getLogger('daemon'),
-        version: PRODUCT_VERSION,
-        healthPort,
+      const core = c.services({
+        serviceLogger: getLogger('daemon'),
+        ...(healthPort !== undefined ? { healthPort } : {}),
       });
+      const service = core.sync;
       const print = (line: string) => process.stdout.write(`${line}\n`);
       service.on((event) => {
         if (c.json) print(JSON.stringify(event));
@@ -132,7 +105,7 @@ export function registerDaemon(program: Command, ctx: () => CliContext): void {
       try {
         await service.start();
       } catch (err) {
-        store.close();
+        core.close();
         throw err;
       }
       const ready = {
@@ -149,7 +122,7 @@ export function registerDaemon(program: Command, ctx: () => CliContext): void {
       );
 
       const report = await stopped;
-      store.close();
+      core.close();
       if (c.json) print(JSON.stringify({ ok: true, event: 'exit', ...report }));
       else {
         print(

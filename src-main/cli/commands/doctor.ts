@@ -10,12 +10,13 @@ export function registerDoctor(program: Command, ctx: () => CliContext): void {
     .description('check the database: integrity, foreign keys, schema version, paths')
     .action(() => {
       const c = ctx();
-      const store = c.openStore({ readonly: true });
+      const core = c.services({ readonly: true });
+      const store = core.store;
       let report: DoctorReport;
       try {
         report = runDoctor(store, locateMigrations());
       } finally {
-        store.close();
+        core.close();
       }
       emit(c, { ...report, dataDir: c.dataDir }, (r) =>
         [

@@ -14,7 +14,8 @@ export interface HealthReport extends HealthStatus {
 
 /** The running service's own answer when one is up and serving, else what the database says. */
 export async function collectHealth(c: CliContext): Promise<HealthReport> {
-  const store = c.openStore({ readonly: true });
+  const core = c.services({ readonly: true });
+  const store = core.store;
   try {
     const row = getService(store.db, DEFAULT_SERVICE_NAME);
     const published = row ? parsePublished(row) : {};
@@ -25,7 +26,7 @@ export async function collectHealth(c: CliContext): Promise<HealthReport> {
     }
     return { ...readHealth(store.db, DEFAULT_SERVICE_NAME, null), source: 'database' };
   } finally {
-    store.close();
+    core.close();
   }
 }
 

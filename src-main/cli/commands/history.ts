@@ -18,7 +18,8 @@ export function registerHistory(program: Command, ctx: () => CliContext): void {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
         throw new UserError(`--limit ${JSON.stringify(opts.limit)}: expected a whole number from 1 to 10000`);
-      const store = c.openStore({ readonly: true });
+      const core = c.services({ readonly: true });
+      const store = core.store;
       try {
         const item = resolveItem(store, ref);
         const changes = itemHistory(store, item.kind, item.id, limit);
@@ -40,7 +41,7 @@ export function registerHistory(program: Command, ctx: () => CliContext): void {
               ].join('\n'),
         );
       } finally {
-        store.close();
+        core.close();
       }
     });
 
@@ -54,7 +55,8 @@ export function registerHistory(program: Command, ctx: () => CliContext): void {
       const runId = Number(raw);
       if (!Number.isInteger(runId) || runId <= 0)
         throw new UserError(`run ${JSON.stringify(raw)}: expected a run id (a positive whole number)`);
-      const store = c.openStore();
+      const core = c.services();
+      const store = core.store;
       try {
         const report = undoRun(store, runId, { dryRun: opts.dryRun });
         if (!opts.dryRun)
@@ -77,7 +79,7 @@ export function registerHistory(program: Command, ctx: () => CliContext): void {
           ].join('\n'),
         );
       } finally {
-        store.close();
+        core.close();
       }
     });
 }

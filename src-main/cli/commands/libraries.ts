@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import { refreshLibraries } from '../../core/discovery/library-refresh';
-import { resolveServerAccess } from '../../core/discovery/server-access';
-import { CancelledError, describeError, PlexAuthError, UserError } from '../../core/errors/errors';
-import { createServerClient } from '../../core/plex/server-client';
+import { CancelledError, describeError, UserError } from '../../core/errors/errors';
 import { listLibraries } from '../../core/store/repositories/library-repository';
 import { getServer, listServers } from '../../core/store/repositories/server-repository';
 import type { CliContext } from '../context';
 import { emit, table } from '../output';
-import { openPlexSession, withInterrupt, type PlexSession } from '../plex-session';
+import { withInterrupt } from '../interrupt';
 
 export interface LibraryView {
   id: number;
@@ -30,27 +27,6 @@ function parseServerId(value: string | undefined): number | undefined {
   return id;
 }
 
-/** Reads /library/sections of one server into the database; a 401 marks the server. */
-async function refreshOne(session: PlexSession, serverId: number, signal: AbortSignal): Promise<void> {
-  const db = session.store.db;
-  const access = await resolveServerAccess(db, session.vault, session.identity, { serverId, signal });
-  const client = createServerClient({
-    baseUrl: access.baseUrl,
-    token: access.token,
-    identity: session.identity,
-    timeoutMs: session.config.api_timeout_seconds * 1000,
-  });
-  try {
-    await refreshLibraries(db, serverId, client, signal);
-  } catch (err) {
-    if (err instanceof PlexAuthError)
-      await session.accounts.reportServerUnauthorized(serverId, describeError(err));
-    throw err;
-  } finally {
-    client.close();
-  }
-}
-
 export function registerLibraries(program: Command, ctx: () => CliContext): void {
   program
     .command('libraries')
@@ -60,9 +36,9 @@ export function registerLibraries(program: Command, ctx: () => CliContext): void
     .action(async (opts: { server?: string; refresh: boolean }) => {
       const c = ctx();
       const serverId = parseServerId(opts.server);
-      const session = openPlexSession(c);
+      const core = c.services();
       try {
-        const db = session.store.db;
+        const db = core.store.db;
         if (serverId !== undefined && !getServer(db, serverId)) {
           throw new UserError(`no server with id ${serverId}: see \`retrovue servers\``);
         }
@@ -77,7 +53,8 @@ export function registerLibraries(program: Command, ctx: () => CliContext): void
           await withInterrupt(async (signal) => {
             for (const id of targets) {
               try {
-                await refreshOne(session, id, signal);
+                // The app's refresh: the stored token, a checked connection, a 401 marks the server.
+                await core.servers.refreshLibraries(id, signal);
               } catch (err) {
                 if (err instanceof CancelledError || serverId !== undefined) throw err;
                 problems.push({ serverId: id, message: describeError(err) });
@@ -129,7 +106,7 @@ export function registerLibraries(program: Command, ctx: () => CliContext): void
           return out.join('\n');
         });
       } finally {
-        session.close();
+        core.close();
       }
     });
 }

@@ -3,8 +3,8 @@ import type { PinLoginEvent } from '../../core/account/pin-login';
 import { CancelledError } from '../../core/errors/errors';
 import type { CliContext } from '../context';
 import { emit } from '../output';
-import { openPlexSession, withInterrupt } from '../plex-session';
-import { discoverWithSession, renderServers, serverViews } from './servers';
+import { withInterrupt } from '../interrupt';
+import { renderServers, serverViews } from './servers';
 
 function announce(json: boolean, e: PinLoginEvent): void {
   if (json) {
@@ -35,21 +35,22 @@ export function registerLogin(program: Command, ctx: () => CliContext): void {
     .option('--no-gdm', 'skip local network discovery (GDM)')
     .action(async (opts: { force: boolean; discover: boolean; gdm: boolean }) => {
       const c = ctx();
-      const session = openPlexSession(c);
+      const core = c.services();
       try {
-        const current = session.accounts.current();
-        if (current && !opts.force && (await session.accounts.validate(current.id)) === 'ok') {
+        const { accounts } = core.account;
+        const current = accounts.current();
+        if (current && !opts.force && (await accounts.validate(current.id)) === 'ok') {
           emit(
             c,
-            { ok: true, alreadySignedIn: true, account: session.accounts.current() },
+            { ok: true, alreadySignedIn: true, account: accounts.current() },
             (v) => `already signed in as ${v.account?.username ?? '?'} (use --force to sign in again)`,
           );
           return;
         }
         const outcome = await withInterrupt(async (signal) => {
           try {
-            const account = await session.accounts.login({ signal, onEvent: (e) => announce(c.json, e) });
-            const discovery = opts.discover ? await discoverWithSession(session, signal, opts.gdm) : null;
+            const account = await accounts.login({ signal, onEvent: (e) => announce(c.json, e) });
+            const discovery = opts.discover ? await core.servers.discover({ signal, gdm: opts.gdm }) : null;
             return { account, discovery };
           } catch (err) {
             if (err instanceof CancelledError) return null;
@@ -61,18 +62,18 @@ export function registerLogin(program: Command, ctx: () => CliContext): void {
           process.exitCode = 130;
           return;
         }
-        const servers = serverViews(session.store.db);
+        const servers = serverViews(core.store.db);
         emit(
           c,
           { ok: true, account: outcome.account, servers, problems: outcome.discovery?.problems ?? [] },
           (v) =>
             [
-              `signed in as ${v.account.username}${session.vault.isEncrypted ? '' : ' (token kept in a file only you can read)'}`,
+              `signed in as ${v.account.username}${core.vault.isEncrypted ? '' : ' (token kept in a file only you can read)'}`,
               ...(opts.discover ? ['', renderServers(v.servers, v.problems)] : []),
             ].join('\n'),
         );
       } finally {
-        session.close();
+        core.close();
       }
     });
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { emit } from '../output';
-import { openPlexSession } from '../plex-session';
 
 export function registerLogout(program: Command, ctx: () => CliContext): void {
   program
@@ -9,15 +8,16 @@ export function registerLogout(program: Command, ctx: () => CliContext): void {
     .description('forget the Plex account and its tokens (synced data stays)')
     .action(async () => {
       const c = ctx();
-      const session = openPlexSession(c);
+      const core = c.services();
       try {
-        const account = session.accounts.current();
-        const signedOut = await session.accounts.logout();
+        const { accounts } = core.account;
+        const account = accounts.current();
+        const signedOut = await accounts.logout();
         emit(c, { ok: true, signedOut, username: account?.username ?? null }, (v) =>
           v.signedOut ? `signed out ${v.username}; synced libraries are kept` : 'not signed in',
         );
       } finally {
-        session.close();
+        core.close();
       }
     });
 }

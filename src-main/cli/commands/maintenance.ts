@@ -13,7 +13,8 @@ export function registerMaintenance(program: Command, ctx: () => CliContext): vo
     .option('--full-check', 'full integrity_check instead of quick_check', false)
     .action((opts: { vacuum: boolean; fullCheck: boolean }) => {
       const c = ctx();
-      const store = c.openStore();
+      const core = c.services();
+      const store = core.store;
       let report: MaintenanceReport;
       try {
         report = runDatabaseMaintenance(store, {
@@ -29,7 +30,7 @@ export function registerMaintenance(program: Command, ctx: () => CliContext): vo
           });
         }
       } finally {
-        store.close();
+        core.close();
       }
       emit(c, report, (r) =>
         [

@@ -28,7 +28,8 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
       const libraryId = opts.library === undefined ? undefined : Number(opts.library);
       if (libraryId !== undefined && !Number.isInteger(libraryId))
         throw new UserError(`--library ${JSON.stringify(opts.library)}: expected a library id`);
-      const store = c.openStore();
+      const core = c.services();
+      const store = core.store;
       try {
         if (parsed.length === 0) {
           const archived = listArchived(store, { libraryId, includeRestored: opts.all, limit: 1000 });
@@ -50,7 +51,7 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
             .join('\n'),
         );
       } finally {
-        store.close();
+        core.close();
       }
     });
 }

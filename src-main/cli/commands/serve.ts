@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describeError, UserError } from '../../core/errors/errors';
-import { openWithSystem } from '../../core/web/open-external';
-import { startServeMode } from '../../core/web/serve-mode';
+import { openWithSystem } from '../../web/open-external';
+import { startServeMode } from '../../web/serve-mode';
 import type { CliContext } from '../context';
 import { emit } from '../output';
 

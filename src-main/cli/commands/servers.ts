@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { ServerView as AppServerView } from '../../../src-shared/ipc/contract';
 import { serverView } from '../../core/api/views';
-import { addManualServer } from '../../core/discovery/manual-server';
-import { refreshServers, type DiscoveryProblem } from '../../core/discovery/discover';
+import { serverHandlers } from '../../core/api/servers';
+import type { CoreServices } from '../../core/core-services';
+import type { DiscoveryProblem } from '../../core/discovery/discover';
 import { UserError } from '../../core/errors/errors';
 import type { Db } from '../../core/store/database';
 import {
@@ -12,7 +13,7 @@ import {
 } from '../../core/store/repositories/server-repository';
 import type { CliContext } from '../context';
 import { emit, table } from '../output';
-import { openPlexSession, withInterrupt, type PlexSession } from '../plex-session';
+import { withInterrupt } from '../interrupt';
 import { addTokenOptions, readToken, TOKEN_SOURCES, type TokenFlags } from '../token-input';
 
 /**
@@ -87,16 +88,14 @@ export function renderServers(servers: ServerView[], problems: DiscoveryProblem[
   return out.join('\n');
 }
 
-/** plex.tv resources, GDM and a connection race for every server, as `servers --refresh` runs it. */
-export function discoverWithSession(session: PlexSession, signal: AbortSignal, gdm: boolean) {
-  return refreshServers({
-    db: session.store.db,
-    vault: session.vault,
-    plexTv: session.plexTv,
-    accounts: session.accounts,
-    identity: session.identity,
-    gdm: gdm ? { address: session.config.gdm_address, port: session.config.gdm_port } : null,
-    signal,
+/** The app's server handlers over the CLI's services: the same add and remove as the window's. */
+function cliServerHandlers(core: CoreServices) {
+  return serverHandlers({
+    store: core.store,
+    servers: core.servers,
+    vault: core.vault,
+    actor: core.actor,
+    sync: core.sync,
   });
 }
 
@@ -108,17 +107,17 @@ export function registerServers(program: Command, ctx: () => CliContext): void {
     .option('--no-gdm', 'skip local network discovery (GDM) when refreshing')
     .action(async (opts: { refresh: boolean; gdm: boolean }) => {
       const c = ctx();
-      const session = openPlexSession(c);
+      const core = c.services();
       try {
         let problems: DiscoveryProblem[] = [];
         if (opts.refresh) {
-          problems = (await withInterrupt((signal) => discoverWithSession(session, signal, opts.gdm)))
+          problems = (await withInterrupt((signal) => core.servers.discover({ signal, gdm: opts.gdm })))
             .problems;
         }
-        const views = serverViews(session.store.db);
+        const views = serverViews(core.store.db);
         emit(c, { ok: true, servers: views, problems }, (v) => renderServers(v.servers, v.problems));
       } finally {
-        session.close();
+        core.close();
       }
     });
 
@@ -128,28 +127,17 @@ export function registerServers(program: Command, ctx: () => CliContext): void {
     const c = ctx();
     const token = readToken(opts);
     if (!token) throw new UserError(`give the server token with ${TOKEN_SOURCES}`);
-    const session = openPlexSession(c);
+    const core = c.services();
     try {
-      const row = await withInterrupt((signal) =>
-        addManualServer({
-          db: session.store.db,
-          vault: session.vault,
-          identity: session.identity,
-          url,
-          token,
-          actor: 'cli',
-          timeoutMs: session.config.api_timeout_seconds * 1000,
-          signal,
-        }),
-      );
-      const view = serverViews(session.store.db).find((s) => s.id === row.id)!;
+      const row = await cliServerHandlers(core)['servers:addManual']({ url, token });
+      const view = serverViews(core.store.db).find((s) => s.id === row.id)!;
       emit(
         c,
         { ok: true, server: view },
         (v) => `added ${v.server.name} (id ${v.server.id}) at ${v.server.chosenUri}`,
       );
     } finally {
-      session.close();
+      core.close();
     }
   });
 }

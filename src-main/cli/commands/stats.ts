@@ -26,12 +26,13 @@ export function registerStats(program: Command, ctx: () => CliContext): void {
         until: opts.until ? parseSince(opts.until, now) : now + 1,
       };
       const bucket = opts.bucket === 'hour' ? 'hour' : 'day';
-      const store = c.openStore({ readonly: true });
+      const core = c.services({ readonly: true });
+      const store = core.store;
       let report: StatsReport;
       try {
         report = readStats(store.db, range, { bucket, now });
       } finally {
-        store.close();
+        core.close();
       }
       emit(c, { ok: true, ...report }, renderStats);
     });

@@ -9,11 +9,12 @@ export function registerStatus(program: Command, ctx: () => CliContext): void {
     .description('servers, libraries, item counts per state and the last runs')
     .action(() => {
       const c = ctx();
-      const store = c.openStore({ readonly: true });
+      const core = c.services({ readonly: true });
+      const store = core.store;
       try {
         emit(c, { ok: true, database: c.dbPath, ...readStoreStatus(store.db) }, renderStatus);
       } finally {
-        store.close();
+        core.close();
       }
     });
 }

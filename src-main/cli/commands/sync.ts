@@ -2,14 +2,11 @@ import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { PathReplacement } from '../../../src-shared/config-schema';
 import type { LibrarySyncResult, RunCounts, SyncProgress } from '../../../src-shared/sync-types';
-import { ConfigStore } from '../../core/config/config-store';
+import type { ServerAccess } from '../../core/discovery/server-access';
 import { PlexAuthError, UserError } from '../../core/errors/errors';
-import { loadClientIdentifier, makeIdentity } from '../../core/plex/identity';
-import { createServerClient } from '../../core/plex/server-client';
 import { PAUSE, SyncEngine } from '../../core/sync/engine';
 import { registerServerByUrl } from '../../core/sync/server-setup';
 import type { CliContext } from '../context';
-import { resolveStoredServer } from '../plex-session';
 import { emit, table } from '../output';
 import { addTokenOptions, readToken, TOKEN_SOURCES, type TokenFlags } from '../token-input';
 
@@ -80,32 +77,21 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
       const direct = flags.serverUrl !== undefined ? directServer(flags.serverUrl, readToken(flags)) : null;
       const serverId = flags.server !== undefined ? parseServerId(flags.server) : undefined;
       const pathMap = parsePathMap(flags.pathMap);
-      const config = ConfigStore.open({ dataDir: c.dataDir }).config;
-      const store = c.openStore();
+      const core = c.services();
+      const config = core.config();
+      const store = core.store;
       const controller = new AbortController();
       const onSigint = () => controller.abort(PAUSE);
       process.once('SIGINT', onSigint);
-      const identity = makeIdentity(loadClientIdentifier(store.db));
-      let stored: Awaited<ReturnType<typeof resolveStoredServer>> | null = null;
+      let stored: ServerAccess | null = null;
       try {
-        if (!direct) {
-          stored = await resolveStoredServer(c, store, {
-            ...(serverId !== undefined ? { serverId } : {}),
-            signal: controller.signal,
-          });
-        }
+        if (!direct) stored = await core.serverAccess(serverId, controller.signal);
       } catch (err) {
         process.removeListener('SIGINT', onSigint);
-        store.close();
+        core.close();
         throw err;
       }
-      const client = createServerClient({
-        baseUrl: direct ? direct.url : stored!.access.baseUrl,
-        token: direct ? direct.token : stored!.access.token,
-        identity,
-        timeoutMs: config.api_timeout_seconds * 1000,
-        retry: { attempts: config.retry_attempts, delayMs: config.retry_delay_seconds * 1000 },
-      });
+      const client = core.serverClientFor(direct ? { baseUrl: direct.url, token: direct.token } : stored!);
       const bar = process.stdout.isTTY && !c.json ? new ProgressBar() : null;
       const started = Date.now();
       try {
@@ -147,15 +133,15 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
       } catch (err) {
         // A dead token: mark the server so nothing keeps retrying it, and say what to do.
         if (err instanceof PlexAuthError && stored) {
-          await stored.reportUnauthorized(err.message);
-          throw new UserError(`${stored.access.name} refused the stored token: run \`retrovue login\` again`);
+          await core.account.accounts.reportServerUnauthorized(stored.serverId, err.message);
+          throw new UserError(`${stored.name} refused the stored token: run \`retrovue login\` again`);
         }
         throw err;
       } finally {
         bar?.stop();
         process.removeListener('SIGINT', onSigint);
         client.close();
-        store.close();
+        core.close();
       }
     });
 }

@@ -2,6 +2,7 @@
 // a plex.tv client from the configuration and the account service. The CLI passes the file vault,
 // the desktop app its safeStorage-backed one.
 import type { Config } from '../../../src-shared/config-schema';
+import { retryPolicyFromConfig } from '../errors/retry';
 import { loadClientIdentifier, makeIdentity, type PlexIdentity } from '../plex/identity';
 import { createPlexTvClient, type PlexTvClient } from '../plex/plextv-client';
 import type { Db } from '../store/database';
@@ -18,7 +19,10 @@ export interface AccountContext {
 
 export function createAccountContext(opts: {
   db: Db;
-  config: Pick<Config, 'plex_tv_url' | 'plex_auth_app_url' | 'api_timeout_seconds'>;
+  config: Pick<
+    Config,
+    'plex_tv_url' | 'plex_auth_app_url' | 'api_timeout_seconds' | 'retry_attempts' | 'retry_delay_seconds'
+  >;
   vault: TokenVault;
   actor: AuditActor;
 }): AccountContext {
@@ -27,6 +31,7 @@ export function createAccountContext(opts: {
     baseUrl: opts.config.plex_tv_url,
     identity,
     timeoutMs: opts.config.api_timeout_seconds * 1000,
+    retry: retryPolicyFromConfig(opts.config),
   });
   const accounts = new AccountService({
     db: opts.db,

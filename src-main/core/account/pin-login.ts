@@ -2,6 +2,7 @@
 // poll (never faster than once a second, slowing down while nothing happens) until the person links
 // it, it expires (renewable in place) or the caller cancels.
 import { setTimeout as delay } from 'node:timers/promises';
+import { backoffDelay } from '../../../src-shared/backoff';
 import { CancelledError, PlexError, PlexNotFoundError, RetroVueError } from '../errors/errors';
 import { registerSecret } from '../logging/redact';
 import type { PlexTvClient } from '../plex/plextv-client';
@@ -53,6 +54,8 @@ export interface PinLoginOptions {
 }
 
 const MIN_POLL_MS = 1000;
+/** Longest wait after failed polls (unless plex.tv asks for longer with Retry-After). */
+const MAX_FAILURE_WAIT_MS = 30_000;
 
 export function buildAuthUrl(
   authAppUrl: string,
@@ -119,18 +122,21 @@ export class PinLogin {
   async waitForToken(signal?: AbortSignal): Promise<string> {
     const abort = signal ? AbortSignal.any([signal, this.controller.signal]) : this.controller.signal;
     if (!this.current) throw new Error('PinLogin.waitForToken() before start()');
-    let interval = this.baseIntervalMs;
+    // Unanswered polls so far (the interval grows with them) and failed polls in a row.
+    let polls = 0;
     let failures = 0;
+    const pollBackoff = { initialMs: this.baseIntervalMs, maxMs: this.maxIntervalMs, factor: 1.5 };
+    const interval = () => backoffDelay(polls, pollBackoff);
     try {
       for (;;) {
         if (abort.aborted) throw new CancelledError('login cancelled');
         const pin: PinInfo = this.current;
         if (this.now() >= pin.expiresAt) {
           await this.expired(pin, abort);
-          interval = this.baseIntervalMs;
+          polls = 0;
           continue;
         }
-        let wait = interval;
+        let wait = interval();
         try {
           const polled = await this.opts.plexTv.getPin(pin.id, pin.code, { signal: abort });
           failures = 0;
@@ -139,20 +145,22 @@ export class PinLogin {
             this.emit({ state: 'linked' });
             return polled.authToken;
           }
-          interval = Math.min(this.maxIntervalMs, Math.round(interval * 1.5));
+          polls += 1;
         } catch (err) {
           if (err instanceof CancelledError || abort.aborted) throw new CancelledError('login cancelled');
           if (err instanceof PlexNotFoundError) {
             await this.expired(pin, abort);
-            interval = this.baseIntervalMs;
+            polls = 0;
             continue;
           }
           if (!(err instanceof PlexError) || !err.retryable) throw err;
           failures += 1;
           if (failures > (this.opts.maxPollFailures ?? 5)) throw err;
           // 429 says how long to stay away; other trouble backs off exponentially.
-          wait = err.retryAfterMs ?? Math.min(30_000, this.baseIntervalMs * 2 ** failures);
-          wait = Math.max(wait, interval);
+          wait =
+            err.retryAfterMs ??
+            backoffDelay(failures, { initialMs: this.baseIntervalMs, maxMs: MAX_FAILURE_WAIT_MS });
+          wait = Math.max(wait, interval());
         }
         await this.sleep(Math.min(wait, Math.max(MIN_POLL_MS, pin.expiresAt - this.now())), abort).catch(
           () => {

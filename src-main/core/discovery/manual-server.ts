@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { PlexAuthError, PlexDataError, UserError } from '../errors/errors';
 import { registerSecret } from '../logging/redact';
 import type { PlexIdentity } from '../plex/identity';
-import { createServerClient } from '../plex/server-client';
+import type { ServerClient } from '../plex/server-client';
 import type { Db } from '../store/database';
 import { recordAudit, type AuditActor } from '../store/repositories/audit-repository';
 import {
@@ -18,11 +18,14 @@ import {
 } from '../store/repositories/server-repository';
 import { serverTokenRef, type TokenVault } from '../account/vault';
 import { probeIdentity } from './connection-picker';
+import type { ServerEndpoint } from './server-access';
 
 export interface AddManualServerOptions {
   db: Db;
   vault: TokenVault;
   identity: PlexIdentity;
+  /** The composition root's client factory (timeouts and retries from the configuration). */
+  clientFor: (endpoint: ServerEndpoint) => ServerClient;
   url: string;
   token: string;
   actor: AuditActor;
@@ -92,7 +95,7 @@ export async function addManualServer(o: AddManualServerOptions): Promise<Server
     ...(o.signal ? { signal: o.signal } : {}),
   });
 
-  const client = createServerClient({ baseUrl, token, identity: o.identity, timeoutMs });
+  const client = o.clientFor({ baseUrl, token });
   let root: z.infer<typeof rootSchema>;
   try {
     const { data } = await client.get('/', o.signal ? { signal: o.signal } : {});

@@ -17,6 +17,9 @@ export interface ServerAccess {
   token: string;
 }
 
+/** What a client or a socket needs to reach a server: where, and with which token. */
+export type ServerEndpoint = Pick<ServerAccess, 'baseUrl' | 'token'>;
+
 export interface ResolveServerAccessOptions {
   /** A stored server id; omitted = the only server, or the only owned one. */
   serverId?: number;

@@ -72,6 +72,11 @@ export interface PlexErrorInit {
   url?: string;
   bodySnippet?: string;
   retryAfterMs?: number;
+  /**
+   * The answer was damaged on the way (cut short, not parseable): the same request may well
+   * succeed, so it is retried like a network fault, and stays `data` once retries are spent.
+   */
+  transient?: boolean;
   cause?: unknown;
 }
 
@@ -83,6 +88,7 @@ export class PlexError extends RetroVueError {
   readonly url: string | null;
   readonly bodySnippet: string | null;
   readonly retryAfterMs: number | null;
+  readonly transient: boolean;
 
   constructor(message: string, errorClass: ErrorClass, code: string, init: PlexErrorInit = {}) {
     super(message, { code, errorClass, userFacing: true, cause: init.cause });
@@ -91,11 +97,13 @@ export class PlexError extends RetroVueError {
     this.url = init.url ? redact(init.url) : null;
     this.bodySnippet = init.bodySnippet ? redact(init.bodySnippet.slice(0, 300)) : null;
     this.retryAfterMs = init.retryAfterMs ?? null;
+    this.transient = init.transient ?? false;
   }
 
-  /** Worth another try with backoff: network trouble, timeouts, 5xx, 429. */
+  /** Worth another try with backoff: network trouble, timeouts, 5xx, 429, a damaged body. */
   get retryable(): boolean {
     return (
+      this.transient ||
       this.errorClass === 'network' ||
       this.errorClass === 'timeout' ||
       (this.status !== null && (this.status >= 500 || this.status === 429))

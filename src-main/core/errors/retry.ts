@@ -1,7 +1,9 @@
-// Retries with exponential backoff and jitter (p-retry), for failures that may pass on their own:
-// network trouble, timeouts, 5xx, 429, a busy database. Auth, not-found and bad-payload failures
+// The one retry policy of every Plex Media Server and plex.tv request: exponential backoff with
+// jitter (p-retry), a server's Retry-After honoured, for failures that may pass on their own —
+// network trouble, timeouts, 5xx, 429, a truncated or unparsable body. Auth and not-found failures
 // are final at once: repeating the request cannot change the answer.
 import pRetry from 'p-retry';
+import type { Config } from '../../../src-shared/config-schema';
 import { classifyError, type Classification } from './classify';
 import { CancelledError } from './errors';
 
@@ -25,14 +27,28 @@ export interface RetryAttemptInfo {
 }
 
 export interface RetryOptions extends Partial<RetryPolicy> {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called after each failed attempt that will be retried (log it, count it). */
-  onRetry?: (info: RetryAttemptInfo) => void;
+  onRetry?: ((info: RetryAttemptInfo) => void) | undefined;
 }
 
-const DEFAULT_MAX_DELAY_MS = 60_000;
+const MAX_DELAY_MS = 60_000;
 
-const NEVER_RETRY = new Set(['auth', 'not_found', 'data']);
+export const NO_RETRY: RetryPolicy = { retries: 0, baseDelayMs: 0, maxDelayMs: 0 };
+/** The configuration's defaults (retry_attempts 3, retry_delay_seconds 5). */
+const DEFAULT_POLICY: RetryPolicy = { retries: 3, baseDelayMs: 5000, maxDelayMs: MAX_DELAY_MS };
+
+export function retryPolicyFromConfig(
+  config: Pick<Config, 'retry_attempts' | 'retry_delay_seconds'>,
+): RetryPolicy {
+  return {
+    retries: config.retry_attempts,
+    baseDelayMs: config.retry_delay_seconds * 1000,
+    maxDelayMs: Math.max(MAX_DELAY_MS, config.retry_delay_seconds * 1000),
+  };
+}
+
+const NEVER_RETRY = new Set(['auth', 'not_found']);
 
 export function shouldRetry(classification: Classification): boolean {
   if (classification.cancelled) return false;
@@ -55,14 +71,20 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+function cancelled(signal: AbortSignal): CancelledError {
+  const reason = signal.reason as unknown;
+  if (reason instanceof CancelledError) return reason;
+  return new CancelledError(
+    typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : 'cancelled',
+  );
+}
+
 /** Thrown errors keep their own type; the last failure is what the caller sees. */
-export async function withRetry<T>(
-  fn: (attempt: number) => Promise<T>,
-  options: RetryOptions = {},
-): Promise<T> {
-  const retries = options.retries ?? 3;
-  const baseDelayMs = options.baseDelayMs ?? 5000;
-  const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const retries = options.retries ?? DEFAULT_POLICY.retries;
+  const baseDelayMs = options.baseDelayMs ?? DEFAULT_POLICY.baseDelayMs;
+  const maxDelayMs = options.maxDelayMs ?? DEFAULT_POLICY.maxDelayMs;
+  if (retries <= 0) return fn(1);
   try {
     return await pRetry(fn, {
       retries,
@@ -79,21 +101,12 @@ export async function withRetry<T>(
         const minimumBackoff = Math.min(baseDelayMs * 2 ** retriesConsumed, maxDelayMs);
         const asked = Math.min(classification.retryAfterMs ?? 0, maxDelayMs);
         const retryAfterWaitMs = Math.max(0, asked - minimumBackoff);
-        options.onRetry?.({
-          error,
-          classification,
-          attempt: attemptNumber,
-          retriesLeft,
-          retryAfterWaitMs,
-        });
+        options.onRetry?.({ error, classification, attempt: attemptNumber, retriesLeft, retryAfterWaitMs });
         if (retryAfterWaitMs > 0) await sleep(retryAfterWaitMs, options.signal);
       },
     });
   } catch (err) {
-    if (options.signal?.aborted && !(err instanceof CancelledError)) {
-      const reason = options.signal.reason as unknown;
-      throw new CancelledError(reason instanceof Error ? reason.message : String(reason ?? 'cancelled'));
-    }
+    if (options.signal?.aborted) throw cancelled(options.signal);
     throw err;
   }
 }

@@ -12,6 +12,7 @@ import {
   type PlexError,
   type PlexErrorInit,
 } from '../errors/errors';
+import { NO_RETRY, withRetry, type RetryPolicy } from '../errors/retry';
 import { identityHeaders, type PlexIdentity } from './identity';
 
 export interface PlexTvClientOptions {
@@ -19,6 +20,8 @@ export interface PlexTvClientOptions {
   baseUrl: string;
   identity: PlexIdentity;
   timeoutMs?: number;
+  /** Transient failures (network, timeout, 5xx, 429, a damaged body) retried by errors/retry.ts. */
+  retry?: RetryPolicy;
 }
 
 export interface RequestOptions {
@@ -140,11 +143,22 @@ export function createPlexTvClient(options: PlexTvClientOptions): PlexTvClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const headers = identityHeaders(options.identity);
 
-  async function call(
+  const retry = options.retry ?? NO_RETRY;
+
+  function call(
     method: 'GET' | 'POST',
     path: string,
     token: string | null,
     opts: RequestOptions = {},
+  ): Promise<unknown> {
+    return withRetry(() => callOnce(method, path, token, opts), { ...retry, signal: opts.signal });
+  }
+
+  async function callOnce(
+    method: 'GET' | 'POST',
+    path: string,
+    token: string | null,
+    opts: RequestOptions,
   ): Promise<unknown> {
     const url = `${baseUrl}${path}`;
     const signals = [AbortSignal.timeout(timeoutMs)];
@@ -168,7 +182,18 @@ export function createPlexTvClient(options: PlexTvClientOptions): PlexTvClient {
         cause: err,
       });
     }
-    const text = await res.text().catch(() => '');
+    let text = '';
+    try {
+      text = await res.text();
+    } catch (err) {
+      if (opts.signal?.aborted) throw new CancelledError();
+      // An error status says enough without its body; a good one cut short is a transport fault.
+      if (res.ok)
+        throw new PlexNetworkError(`plex.tv's answer to ${method} ${path} was cut short: ${causeText(err)}`, {
+          url,
+          cause: err,
+        });
+    }
     if (!res.ok) throw statusError(res, text, method, path, url);
     if (res.status === 204 || text.trim() === '') return null;
     try {
@@ -178,6 +203,7 @@ export function createPlexTvClient(options: PlexTvClientOptions): PlexTvClient {
         status: res.status,
         url,
         bodySnippet: text,
+        transient: true,
       });
     }
   }

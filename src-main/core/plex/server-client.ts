@@ -5,7 +5,6 @@
 import { Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import PlexAPI from 'plex-api';
-import pRetry from 'p-retry';
 import {
   CancelledError,
   PlexAuthError,
@@ -15,6 +14,7 @@ import {
   PlexNotFoundError,
   PlexTimeoutError,
 } from '../errors/errors';
+import { NO_RETRY, withRetry, type RetryAttemptInfo, type RetryPolicy } from '../errors/retry';
 import { registerSecret } from '../logging/redact';
 import type { PlexIdentity } from './identity';
 
@@ -29,8 +29,10 @@ export interface ServerClientOptions {
   identity: PlexIdentity;
   /** Per request; config api_timeout_seconds * 1000. */
   timeoutMs?: number;
-  /** Retries of transient failures (network, timeout, 5xx, 429); config retry_attempts / retry_delay_seconds. */
-  retry?: { attempts: number; delayMs: number };
+  /** Retries of transient failures (network, timeout, 5xx, 429, a damaged body); errors/retry.ts. */
+  retry?: RetryPolicy;
+  /** Each retried failure (logging, tests). */
+  onRetry?: (info: RetryAttemptInfo) => void;
   /** Concurrent sockets to this server. */
   maxSockets?: number;
 }
@@ -132,8 +134,10 @@ async function parseResponse(response: IncomingMessage, body: Buffer): Promise<P
     try {
       return { kind: 'json', value: JSON.parse(text), bytes };
     } catch (err) {
+      // A body cut short or garbled on the way: the same request usually comes back whole.
       throw new PlexDataError(`malformed JSON from server (${bytes} bytes): ${(err as Error).message}`, {
         bodySnippet: text.slice(0, 200),
+        transient: true,
         cause: err,
       });
     }
@@ -171,7 +175,11 @@ export function mapTransportError(err: unknown, url: string): PlexError {
     return new PlexTimeoutError(`request timed out: ${url}`, { url, cause: err });
   }
   if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'HPE_INVALID_CONSTANT') {
-    return new PlexDataError(`truncated or corrupt response from ${url}`, { url, cause: err });
+    return new PlexDataError(`truncated or corrupt response from ${url}`, {
+      url,
+      transient: true,
+      cause: err,
+    });
   }
   return new PlexNetworkError(`cannot reach server (${code ?? message}): ${url}`, { url, cause: err });
 }
@@ -246,7 +254,7 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       platformVersion: options.identity.platformVersion,
     },
   });
-  const retry = options.retry ?? { attempts: 0, delayMs: 0 };
+  const retry = options.retry ?? NO_RETRY;
 
   const view = (counters: ClientStats[]): ServerClient => {
     async function requestOnce(path: string, opts: RequestOptions): Promise<ParsedBody> {
@@ -266,17 +274,10 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     }
 
     function request(path: string, opts: RequestOptions): Promise<ParsedBody> {
-      if (retry.attempts <= 0) return requestOnce(path, opts);
-      return pRetry(() => requestOnce(path, opts), {
-        retries: retry.attempts,
-        minTimeout: retry.delayMs,
-        factor: 2,
-        randomize: true,
+      return withRetry(() => requestOnce(path, opts), {
+        ...retry,
         signal: opts.signal,
-        shouldRetry: ({ error }) => error instanceof PlexError && error.retryable,
-      }).catch((err: unknown) => {
-        if (opts.signal?.aborted) throw abortError(opts.signal);
-        throw err;
+        onRetry: options.onRetry,
       });
     }
 

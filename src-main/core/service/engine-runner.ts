@@ -2,20 +2,20 @@
 // way the account layer says (vault token, checked connection) and the configuration as it is at
 // the moment the run starts.
 import type { Config } from '../../../src-shared/config-schema';
-import type { PlexIdentity } from '../plex/identity';
-import { createServerClient } from '../plex/server-client';
+import type { ServerEndpoint } from '../discovery/server-access';
+import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import { getLibrary } from '../store/repositories/library-repository';
 import { PlexAuthError, UserError } from '../errors/errors';
 import { SyncEngine } from '../sync/engine';
-import type { ServerAccess } from './live-push';
 import type { LibraryRunner } from './run-queue';
 
 export interface EngineRunnerOptions {
   store: Store;
   config: () => Config;
-  serverAccess: (serverId: number) => Promise<ServerAccess>;
-  identity: PlexIdentity;
+  serverAccess: (serverId: number) => Promise<ServerEndpoint>;
+  /** The composition root's client factory (timeouts and retries from the configuration). */
+  clientFor: (endpoint: ServerEndpoint) => ServerClient;
   /** Artwork cache parent folder (the data folder). */
   dataDir: string;
   /** The server refused the token: the account layer marks it as needing a login. */
@@ -27,20 +27,14 @@ export function createEngineRunner(opts: EngineRunnerOptions): LibraryRunner {
     const library = getLibrary(opts.store.db, request.libraryId);
     if (!library) throw new UserError(`library ${request.libraryId} does not exist`, 'NOT_FOUND');
     const config = opts.config();
-    let access: ServerAccess;
+    let access: ServerEndpoint;
     try {
       access = await opts.serverAccess(library.serverId);
     } catch (err) {
       if (err instanceof PlexAuthError) await opts.onUnauthorized?.(library.serverId, err.message);
       throw err;
     }
-    const client = createServerClient({
-      baseUrl: access.baseUrl,
-      token: access.token,
-      identity: opts.identity,
-      timeoutMs: config.api_timeout_seconds * 1000,
-      retry: { attempts: config.retry_attempts, delayMs: config.retry_delay_seconds * 1000 },
-    });
+    const client = opts.clientFor(access);
     let announced = false;
     try {
       const engine = new SyncEngine({

@@ -5,14 +5,11 @@
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { describeError } from '../errors/errors';
+import { backoffDelay } from '../../../src-shared/backoff';
+import type { ServerEndpoint } from '../discovery/server-access';
 import { registerSecret } from '../logging/redact';
 import type { Clock } from './scheduler';
 import { systemClock } from './scheduler';
-
-export interface ServerAccess {
-  baseUrl: string;
-  token: string;
-}
 
 export interface WatchedServer {
   serverId: number;
@@ -36,7 +33,7 @@ export interface LivePushStatus {
 export interface LivePushOptions {
   /** The servers to watch right now; re-read by `refresh()`. */
   servers: () => WatchedServer[];
-  serverAccess: (serverId: number) => Promise<ServerAccess>;
+  serverAccess: (serverId: number) => Promise<ServerEndpoint>;
   /** A library section changed on a server (after debouncing). */
   onSectionChanged: (serverId: number, sectionKey: string) => void;
   /** The server refused the socket (see LivePushStatus.refused). */
@@ -217,7 +214,7 @@ export class LivePush {
 
   private async connect(conn: Connection): Promise<void> {
     if (conn.closed) return;
-    let access: ServerAccess;
+    let access: ServerEndpoint;
     try {
       access = await this.opts.serverAccess(conn.server.serverId);
     } catch (err) {
@@ -299,8 +296,8 @@ export class LivePush {
     if (conn.closed || !this.running) return;
     const { initialMs, maxMs } = this.opts.backoff ?? { initialMs: 1000, maxMs: 60_000 };
     // A refusal will not change quickly: wait the longest step.
-    const base = conn.status.refused ? maxMs : Math.min(maxMs, initialMs * 2 ** conn.attempts);
-    const delay = Math.round(base * (0.5 + this.random() * 0.5));
+    const attempt = conn.status.refused ? Number.POSITIVE_INFINITY : conn.attempts;
+    const delay = backoffDelay(attempt, { initialMs, maxMs, jitter: 0.5 }, this.random);
     conn.attempts += 1;
     conn.status.reconnects += 1;
     conn.retryTimer = this.clock.setTimeout(() => {

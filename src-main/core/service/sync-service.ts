@@ -24,7 +24,8 @@ import { recordScheduleRun, type ScheduleWithLibrary } from '../store/repositori
 import { listServers } from '../store/repositories/server-repository';
 import { latestUnfinishedRun } from '../store/repositories/run-repository';
 import { decodeCheckpoint, isStale } from '../sync/checkpoint';
-import type { PlexIdentity } from '../plex/identity';
+import type { ServerEndpoint } from '../discovery/server-access';
+import type { ServerClient } from '../plex/server-client';
 import {
   getService,
   heartbeatService,
@@ -39,7 +40,7 @@ import { createEventBus, type ServiceEventListener } from './events';
 import { createEngineRunner } from './engine-runner';
 import { readHealth, serviceStateOf } from './health';
 import { startHealthServer, type HealthServer } from './health-server';
-import { LivePush, type ServerAccess } from './live-push';
+import { LivePush } from './live-push';
 import { RunQueue, type LibraryRunner, type RunOutcome } from './run-queue';
 import { Scheduler, systemClock, type Clock } from './scheduler';
 
@@ -60,12 +61,12 @@ export interface SyncServiceDeps {
   /** The real engine: runs sync through SyncEngine with the server reached via `serverAccess`. */
   engine?: {
     dataDir: string;
-    identity: PlexIdentity;
+    clientFor: (endpoint: ServerEndpoint) => ServerClient;
     onUnauthorized?: (serverId: number, message: string) => Promise<void>;
   };
   /** Instead of `engine`: any runner (tests of ordering and concurrency). */
   runner?: LibraryRunner;
-  serverAccess: (serverId: number) => Promise<ServerAccess>;
+  serverAccess: (serverId: number) => Promise<ServerEndpoint>;
   operations?: Partial<Record<Extract<Operation, 'cleanup' | 'maintenance'>, OperationRunner>>;
   /** X-Plex-* identity headers for the notifications socket. */
   identityHeaders?: Record<string, string>;

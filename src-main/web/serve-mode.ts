@@ -1,9 +1,9 @@
 // Headless web mode: the core with the CLI's file vault, plus the web server in front of it. Used by
 // `retrovue serve` and by `npm start` when the Electron binary is missing.
 import { join } from 'node:path';
-import { createFileVault, VAULT_FILE } from '../account/file-vault';
-import { createAppCore, demoServerFromEnv, type AppCore } from '../app-core';
-import { UserError } from '../errors/errors';
+import { createFileVault, VAULT_FILE } from '../core/account/file-vault';
+import { createAppCore, demoServerFromEnv, type AppCore } from '../core/app-core';
+import { UserError } from '../core/errors/errors';
 import { locateRenderer } from './static-files';
 import { openWithSystem } from './open-external';
 import { startWebServer, type WebServer } from './web-server';

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ApiHandlers } from '../../../src-shared/ipc/contract';
+import type { ApiHandlers } from '../../src-shared/ipc/contract';
 import {
   ACCESS_PARAM,
   decodeRequest,
@@ -13,12 +13,12 @@ import {
   encodeResponse,
   WS_MAX_MESSAGE_BYTES,
   WS_PATH,
-} from '../../../src-shared/ipc/ws-protocol';
-import { dispatch } from '../api/dispatch';
-import type { EventBus } from '../api/event-bus';
-import { forwardEvents } from '../api/progress-throttle';
-import { describeError, UserError } from '../errors/errors';
-import { getLogger } from '../logging/logger';
+} from '../../src-shared/ipc/ws-protocol';
+import { dispatch } from '../core/api/dispatch';
+import type { EventBus } from '../core/api/event-bus';
+import { forwardEvents } from '../core/api/progress-throttle';
+import { describeError, UserError } from '../core/errors/errors';
+import { getLogger } from '../core/logging/logger';
 import { ACCESS_COOKIE, cookieValue, generateAccessToken, tokenMatches } from './access-token';
 import { contentSecurityPolicy } from './csp';
 import { readStaticFile } from './static-files';

@@ -64,7 +64,7 @@ export function locateRenderer(env: NodeJS.ProcessEnv = process.env): string | n
   const candidates = [
     env.RETROVUE_RENDERER_DIR,
     join(__dirname, '..', 'renderer'),
-    join(__dirname, '..', '..', '..', 'dist', 'renderer'),
+    join(__dirname, '..', '..', 'dist', 'renderer'),
     join(process.cwd(), 'dist', 'renderer'),
   ].filter((p): p is string => Boolean(p));
   return candidates.find((p) => existsSync(join(p, 'index.html'))) ?? null;

@@ -1,0 +1,18 @@
+// Synced items: search and one item's detail.
+import type { ApiHandlers } from '../../../src-shared/ipc/contract';
+import { getItemDetail, searchItems } from '../store/repositories/item-query-repository';
+import { NotFoundError, type ApiContext } from './context';
+
+type ItemHandlers = Pick<ApiHandlers, 'items:search' | 'items:get'>;
+
+export function itemHandlers(ctx: { store: Pick<ApiContext['store'], 'db'> }): ItemHandlers {
+  const db = ctx.store.db;
+  return {
+    'items:search': (search) => searchItems(db, search),
+    'items:get': ({ kind, id }) => {
+      const detail = getItemDetail(db, kind, id);
+      if (!detail) throw new NotFoundError(`${kind} ${id}`);
+      return detail;
+    },
+  };
+}
