@@ -242,7 +242,9 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
     https,
     ...(options.token ? { token: options.token } : {}),
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    requestOptions: { agent },
+    // `request` follows redirects across protocols and hosts (GHSA-p8p7-x288-28g6): a PMS never redirects
+    // the API calls we make, so none is followed.
+    requestOptions: { agent, followRedirect: false },
     responseParser: parseResponse,
     options: {
       identifier: options.identity.clientIdentifier,
