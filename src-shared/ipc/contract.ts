@@ -289,6 +289,8 @@ export const requestSchemas = {
     offset: z.number().int().min(0).default(0),
   }),
   'items:get': z.strictObject({ kind: z.enum(ITEM_KINDS), id }),
+  'items:history': z.strictObject({ kind: z.enum(ITEM_KINDS), id }),
+  'runs:undo': z.strictObject({ runId: id, dryRun: z.boolean().default(false) }),
   'config:get': none,
   'config:update': configPatchSchema,
 } as const;
@@ -300,6 +302,25 @@ export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
 export type ParsedRequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
 
 /** The response type of each channel. */
+/** One change to an item's stored metadata: the value before and after, and the run that made it. */
+export interface ItemHistoryEntry {
+  id: number;
+  runId: number | null;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  changedAt: number;
+}
+
+/** What undoing a run set back (or would, on a dry run) and what it kept because it changed since. */
+export interface UndoRunView {
+  runId: number;
+  dryRun: boolean;
+  restored: number;
+  kept: number;
+  titles: string[];
+}
+
 export interface ResponseMap {
   'app:info': AppInfo;
   'app:openPath': void;
@@ -331,6 +352,8 @@ export interface ResponseMap {
   'stats:get': StatsView;
   'items:search': Page<ItemRow>;
   'items:get': ItemDetailView;
+  'items:history': ItemHistoryEntry[];
+  'runs:undo': UndoRunView;
   'config:get': Config;
   'config:update': Config;
 }

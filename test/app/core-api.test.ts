@@ -32,6 +32,35 @@ async function addServerAndSync(f: CoreFixture) {
 }
 
 describe('core API', () => {
+  it("shows an item's history and undoes a run through the API", async () => {
+    fx = await startCore();
+    const f = fx;
+    const { libraries } = await addServerAndSync(f);
+    const movieLib = libraries.find((l) => l.type === 'movie')!;
+    const movie = (await f.value('items:search', { kind: 'movie', limit: 1 })).rows[0]!;
+    const rk = f.fake.control
+      .snapshot()
+      .items.find((i) => i.type === 'movie' && i.title === movie.title)!.ratingKey;
+    f.fake.control.change(rk, { title: 'Renamed Upstream' });
+    const done = f.waitForEvent(
+      'service:event',
+      (e) => e.type === 'finished' && e.result.libraryId === movieLib.id && e.result.updated > 0,
+      60_000,
+    );
+    await f.value('sync:start', { libraryIds: [movieLib.id] });
+    const finished = (await done) as Extract<ServiceEvent, { type: 'finished' }>;
+    const history = await f.value('items:history', { kind: 'movie', id: movie.id });
+    expect(history).toContainEqual(
+      expect.objectContaining({ field: 'title', oldValue: movie.title, newValue: 'Renamed Upstream' }),
+    );
+    const dry = await f.value('runs:undo', { runId: finished.result.runId, dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, titles: ['Renamed Upstream'] });
+    const undone = await f.value('runs:undo', { runId: finished.result.runId });
+    expect(undone.restored).toBeGreaterThan(0);
+    expect((await f.value('items:get', { kind: 'movie', id: movie.id })).title).toBe(movie.title);
+    expect(await f.call('runs:undo', { runId: 99_999 })).toMatchObject({ ok: false });
+  });
+
   it('signs in with a PIN, then finds the account’s servers, without ever returning the token', async () => {
     fx = await startCore();
     const f = fx;

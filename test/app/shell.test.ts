@@ -86,6 +86,8 @@ const GOOD: Record<Channel, unknown> = {
   'stats:get': { since: 0 },
   'items:search': { kind: 'movie' },
   'items:get': { kind: 'movie', id: 3 },
+  'items:history': { kind: 'movie', id: 3 },
+  'runs:undo': { runId: 2 },
   'config:get': undefined,
   'config:update': { concurrent_scans: 3 },
 };

@@ -1,11 +1,12 @@
 // Synced items: search and one item's detail.
 import type { ApiHandlers } from '../../../src-shared/ipc/contract';
+import { itemHistory } from '../store/repositories/history-repository';
 import { getItemDetail, searchItems } from '../store/repositories/item-query-repository';
 import { NotFoundError, type ApiContext } from './context';
 
-type ItemHandlers = Pick<ApiHandlers, 'items:search' | 'items:get'>;
+type ItemHandlers = Pick<ApiHandlers, 'items:search' | 'items:get' | 'items:history'>;
 
-export function itemHandlers(ctx: { store: Pick<ApiContext['store'], 'db'> }): ItemHandlers {
+export function itemHandlers(ctx: { store: ApiContext['store'] }): ItemHandlers {
   const db = ctx.store.db;
   return {
     'items:search': (search) => searchItems(db, search),
@@ -14,5 +15,14 @@ export function itemHandlers(ctx: { store: Pick<ApiContext['store'], 'db'> }): I
       if (!detail) throw new NotFoundError(`${kind} ${id}`);
       return detail;
     },
+    'items:history': ({ kind, id }) =>
+      itemHistory(ctx.store, kind, id).map(({ id: entryId, runId, field, oldValue, newValue, changedAt }) => ({
+        id: entryId,
+        runId,
+        field,
+        oldValue,
+        newValue,
+        changedAt,
+      })),
   };
 }

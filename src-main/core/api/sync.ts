@@ -2,6 +2,7 @@
 import type { ApiHandlers } from '../../../src-shared/ipc/contract';
 import { UserError } from '../errors/errors';
 import { recordAudit } from '../store/repositories/audit-repository';
+import { undoRun } from '../store/repositories/history-repository';
 import { listLibraries } from '../store/repositories/library-repository';
 import type { ApiContext } from './context';
 import { requireLibraries } from './libraries';
@@ -16,10 +17,11 @@ type SyncHandlers = Pick<
   | 'schedules:list'
   | 'schedules:update'
   | 'schedules:describe'
+  | 'runs:undo'
 >;
 
 export function syncHandlers(
-  ctx: Pick<ApiContext, 'sync' | 'actor'> & { store: Pick<ApiContext['store'], 'db'> },
+  ctx: Pick<ApiContext, 'sync' | 'actor' | 'store'>,
 ): SyncHandlers {
   const db = ctx.store.db;
   return {
@@ -36,6 +38,22 @@ export function syncHandlers(
       return queue;
     },
     'sync:cancel': ({ libraryId }) => ctx.sync.cancel(libraryId),
+    'runs:undo': ({ runId, dryRun }) => {
+      const report = undoRun(ctx.store, runId, { dryRun });
+      if (!dryRun)
+        recordAudit(db, {
+          actor: ctx.actor,
+          action: 'undo_run',
+          details: { runId, restored: report.restored.length, kept: report.skipped.length },
+        });
+      return {
+        runId,
+        dryRun,
+        restored: report.restored.length,
+        kept: report.skipped.length,
+        titles: [...new Set(report.restored.map((r) => r.title ?? `${r.kind} ${r.itemId}`))].slice(0, 20),
+      };
+    },
     'sync:pause': () => ctx.sync.pause(),
     'sync:resume': () => ctx.sync.resume(),
     'sync:queue': () => ctx.sync.queue(),
