@@ -149,4 +149,45 @@ describe('retrovue sync', () => {
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/^retrovue: cannot reach server \(ECONNREFUSED\)/);
   });
+
+  it(
+    'a 404 on every detail request removes nothing and fails the run (`sync --deep`, and a new database)',
+    { timeout: 90_000 },
+    async () => {
+      type Summary = { ok: boolean; totals: { removed: number; added: number } };
+      const db = join(tmp.dir, 'cli404.db');
+      const first = await cli(['--json', ...syncArgs(db)]);
+      expect(first.code, first.stderr).toBe(0);
+      const rule = fake.control.addFault({ kind: 'error', status: 404, path: '/library/metadata/*' });
+      try {
+        const deep = await cli(['--json', ...syncArgs(db, '--deep')], { RETROVUE_RETRY_ATTEMPTS: '0' });
+        expect(deep.code, deep.stderr).toBe(1);
+        const summary = JSON.parse(deep.stdout) as Summary;
+        expect(summary.ok).toBe(false);
+        expect(summary.totals.removed).toBe(0);
+        const store = openStore(db, { migrationsFolder: MIGRATIONS });
+        try {
+          expect(count(store, `select count(*) as n from movies where state = 'file_not_found'`)).toBe(0);
+          expect(count(store, `select count(*) as n from episodes where state = 'file_not_found'`)).toBe(0);
+        } finally {
+          store.close();
+        }
+        const fresh = await cli(['--json', ...syncArgs(join(tmp.dir, 'cli404-new.db'))], {
+          RETROVUE_RETRY_ATTEMPTS: '0',
+        });
+        expect(fresh.code, fresh.stderr).toBe(1);
+        expect((JSON.parse(fresh.stdout) as Summary).ok).toBe(false);
+      } finally {
+        fake.control.removeFault(rule);
+      }
+      const again = await cli(['--json', ...syncArgs(db)]);
+      expect(again.code, again.stderr).toBe(0);
+      const store = openStore(db, { migrationsFolder: MIGRATIONS });
+      try {
+        expect(expectConverged(store, fake)).toEqual([]);
+      } finally {
+        store.close();
+      }
+    },
+  );
 });

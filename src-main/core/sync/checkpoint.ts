@@ -18,6 +18,11 @@ const checkpointSchema = z.object({
   baseline: z.object({ updatedAt: z.number().nullable(), contentChangedAt: z.string().nullable() }),
   /** Deletions were checked against a complete, stable listing (set when leaving that phase). */
   complete: z.boolean().default(false),
+  /**
+   * A page of this chain listed an item without a usable ratingKey, or one key twice: the listing
+   * cannot tell which stored item that entry was, so it may not decide that anything is gone.
+   */
+  flawed: z.boolean().default(false),
   pid: z.number().int(),
   host: z.string(),
 });

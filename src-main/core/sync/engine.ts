@@ -6,7 +6,14 @@ import pLimit from 'p-limit';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
-import { CancelledError, describeError, PlexAuthError, PlexNotFoundError, UserError } from '../errors/errors';
+import {
+  CancelledError,
+  describeError,
+  PlexAuthError,
+  PlexError,
+  PlexNotFoundError,
+  UserError,
+} from '../errors/errors';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import {
@@ -266,8 +273,16 @@ export class SyncEngine {
             offset: resumeFrom.offset,
             baseline: resumeFrom.baseline,
             complete: resumeFrom.complete,
+            flawed: resumeFrom.flawed,
           }
-        : { chainRunId: created.id, phase: phases[0]!.phase, offset: 0, baseline, complete: false };
+        : {
+            chainRunId: created.id,
+            phase: phases[0]!.phase,
+            offset: 0,
+            baseline,
+            complete: false,
+            flawed: false,
+          };
       writer.restoreScanning(library.id);
       if (!resumeFrom) writer.clearSeen(library.id);
       updateRun(db, created.id, { phase: first.phase, checkpointJson: encodeCheckpoint(first) });
@@ -307,6 +322,7 @@ export class SyncEngine {
     let errorMessage: string | null = null;
     let deletionsDone = checkpoint.complete;
     let authFailure: PlexAuthError | null = null;
+    let resumable = true;
     try {
       if (!section)
         throw new PlexNotFoundError(
@@ -322,12 +338,20 @@ export class SyncEngine {
           updateRun(db, run.id, { phase: checkpoint.phase, checkpointJson: encodeCheckpoint(checkpoint) }),
         );
       }
+      const failedDetails = mostDetailsFailed(counters);
+      if (failedDetails) {
+        // Started over next time, so the items are fetched again rather than resumed past.
+        resumable = false;
+        throw failedDetails;
+      }
       if (order.indexOf(checkpoint.phase) <= order.indexOf('deletions')) {
         progress.setPhase('deletions', 1);
         // Only a listing of a library that did not change under us is complete: a deletion between
-        // two pages shifts later items back and one could be missed.
+        // two pages shifts later items back and one could be missed. A listing with entries that
+        // had no usable key, or one key twice, cannot tell which stored item those were.
         const after = (await fetchSections(client, opts.signal)).find((s) => s.key === library.plexKey);
         const stable =
+          !checkpoint.flawed &&
           after !== undefined &&
           (after.updatedAt ?? null) === checkpoint.baseline.updatedAt &&
           (after.contentChangedAt ?? null) === checkpoint.baseline.contentChangedAt;
@@ -398,12 +422,14 @@ export class SyncEngine {
         status,
         { ...counters, apiCalls: client.stats().apiCalls },
         errorMessage,
-        !succeeded,
+        !succeeded && resumable,
       );
+      const leftWork = counters.detailFailures > 0 || checkpoint.flawed || !resumable;
       recordLibraryRun(db, library.id, {
         status,
         // A run that could not check deletions leaves the baseline alone, so the next incremental runs again.
-        good: succeeded && deletionsDone,
+        good: succeeded && deletionsDone && !leftWork,
+        forgetBaseline: leftWork,
         baseline: checkpoint.baseline,
         deep: kind === 'deep',
       });
@@ -480,11 +506,32 @@ export class SyncEngine {
   }
 }
 
+/** A run where most detail requests failed did not sync the library, whatever it stored. */
+function mostDetailsFailed(c: RunCounters): PlexError | null {
+  if (c.detailFailures === 0 || c.detailFailures * 2 <= c.detailsTried) return null;
+  return new PlexError(
+    `details of ${c.detailFailures} of ${c.detailsTried} items could not be fetched; ` +
+      'nothing was removed and they are fetched again next run',
+    'not_found',
+    'PLEX_DETAILS_FAILED',
+  );
+}
+
 function nextPhase(c: CheckpointState, order: CheckpointPhase[], done: CheckpointPhase): CheckpointState {
   const next = order[order.indexOf(done) + 1] ?? 'artwork';
   return { ...c, phase: next, offset: 0 };
 }
 
 function zeroCounters(): RunCounters {
-  return { added: 0, updated: 0, unchanged: 0, errors: 0, removed: 0, itemsDone: 0, itemsTotal: 0 };
+  return {
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    errors: 0,
+    removed: 0,
+    itemsDone: 0,
+    itemsTotal: 0,
+    detailsTried: 0,
+    detailFailures: 0,
+  };
 }

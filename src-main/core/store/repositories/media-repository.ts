@@ -327,7 +327,8 @@ export class MediaWriter {
       modified_at: now,
     };
     if (!existing || existing.state !== next.state) row.state_changed_at = now;
-    if (existing?.state === 'error') row.last_error = null;
+    // Cleared too after a failed detail fetch, which notes the error on a row that keeps its state.
+    if (existing) row.last_error = null;
     if (input.parents) {
       if (kind === 'season' || kind === 'episode') row.show_id = input.parents.showId;
       if (kind === 'episode') row.season_id = input.parents.seasonId ?? null;
@@ -386,6 +387,25 @@ export class MediaWriter {
     return this.insert(table, row);
   }
 
+  /**
+   * A listed item whose details could not be fetched: its stored data and state stay (undoing this
+   * run's `scanning`), its etag too, so the next run fetches it again; the error is noted on the row.
+   */
+  noteFetchFailure(kind: ItemKind, id: number, message: string, runId: number): void {
+    const now = Date.now();
+    this.run(
+      `update ${MEDIA_TABLE[kind]} set state = case when state = 'scanning' then coalesce(state_before_scan, ?) else state end,
+         state_before_scan = null, last_error = ?, last_error_at = ?, error_count = error_count + 1,
+         last_seen_run_id = ?
+       where id = ?`,
+      transition({ state: 'scanning', stateBeforeScan: null }, { type: 'scan_abandoned' }).state,
+      message,
+      now,
+      runId,
+      id,
+    );
+  }
+
   /** Gives an existing row a new ratingKey (Plex re-added the same show under a new key). */
   rekey(kind: ItemKind, id: number, ratingKey: string): void {
     this.run(
@@ -425,12 +445,14 @@ export class MediaWriter {
     ).run(chainRunId, libraryId, kind, JSON.stringify(ratingKeys));
   }
 
-  unmarkSeen(chainRunId: number, kind: ItemKind, ratingKey: string): void {
-    this.stmt(`delete from sync_seen where run_id = ? and item_kind = ? and plex_rating_key = ?`).run(
-      chainRunId,
-      kind,
-      ratingKey,
-    );
+  /** Which of these keys a listing of this run chain already had. */
+  seenAmong(chainRunId: number, kind: ItemKind, ratingKeys: readonly string[]): Set<string> {
+    if (ratingKeys.length === 0) return new Set();
+    const rows = this.stmt(
+      `select plex_rating_key as rk from sync_seen
+        where run_id = ? and item_kind = ? and plex_rating_key in (select value from json_each(?))`,
+    ).all(chainRunId, kind, JSON.stringify(ratingKeys)) as Array<{ rk: string }>;
+    return new Set(rows.map((r) => r.rk));
   }
 
   /** After a complete listing: every item of the library not seen becomes file_not_found. */
