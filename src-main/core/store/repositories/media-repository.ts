@@ -7,8 +7,8 @@
 import type Database from 'better-sqlite3';
 import type { ItemKind, MediaState, TagKind } from '../../../../src-shared/domain';
 import type { MappedItem, MappedVersion } from '../../sync/item-mapper';
-import type { FileCheck, PathMapper } from '../../sync/path-mapping';
-import { combineFileChecks } from '../../sync/path-mapping';
+import type { FileCheckResult, PathMapper } from '../../sync/path-mapping';
+import { combineFileChecks, storablePath } from '../../sync/path-mapping';
 import { transition } from '../../sync/states';
 
 export const MEDIA_TABLE: Record<ItemKind, 'movies' | 'shows' | 'seasons' | 'episodes'> = {
@@ -310,10 +310,12 @@ export class MediaWriter {
     const now = Date.now();
     const writeChildren = input.writeChildren || !existing;
     const partChecks = writeChildren ? item.files.map((f) => this.paths.check(f)) : [];
-    const files: FileCheck[] = writeChildren
-      ? partChecks.map((c) => c.state)
-      : this.recheckFiles(kind, existing.id);
-    const next = transition(existing ?? null, { type: 'synced', files: combineFileChecks(files) });
+    const files = writeChildren ? partChecks : this.recheckFiles(kind, existing.id);
+    const next = transition(existing ?? null, {
+      type: 'synced',
+      files: combineFileChecks(files.map((f) => f.state)),
+    });
+    const fileProblem = files.find((f) => f.reason)?.reason ?? null;
     const row: Row = {
       ...item.columns,
       library_id: input.libraryId,
@@ -328,7 +330,8 @@ export class MediaWriter {
     };
     if (!existing || existing.state !== next.state) row.state_changed_at = now;
     // Cleared too after a failed detail fetch, which notes the error on a row that keeps its state.
-    if (existing) row.last_error = null;
+    if (existing || fileProblem) row.last_error = fileProblem;
+    if (fileProblem) row.last_error_at = now;
     if (input.parents) {
       if (kind === 'season' || kind === 'episode') row.show_id = input.parents.showId;
       if (kind === 'episode') row.season_id = input.parents.seasonId ?? null;
@@ -494,7 +497,7 @@ export class MediaWriter {
     kind: ItemKind,
     id: number,
     item: MappedItem,
-    checks: ReadonlyArray<ReturnType<PathMapper['check']>>,
+    checks: readonly FileCheckResult[],
     fresh: boolean,
   ): void {
     const owner = this.owner(kind);
@@ -525,7 +528,7 @@ export class MediaWriter {
     owner: Owner,
     id: number,
     versions: MappedVersion[],
-    checks: ReadonlyArray<ReturnType<PathMapper['check']>>,
+    checks: readonly FileCheckResult[],
   ): void {
     const now = Date.now();
     const versionStmt = this.stmt(
@@ -564,7 +567,7 @@ export class MediaWriter {
           p.plex_part_id,
           p.position,
           p.plex_key,
-          p.file,
+          storablePath(p.file),
           p.size,
           p.duration,
           p.container,
@@ -603,14 +606,14 @@ export class MediaWriter {
     }
   }
 
-  /** Checks the stored files of an item again (deep scan of an unchanged item); returns their states. */
-  private recheckFiles(kind: ItemKind, id: number): FileCheck[] {
+  /** Checks the stored files of an item again (deep scan of an unchanged item). */
+  private recheckFiles(kind: ItemKind, id: number): FileCheckResult[] {
     const owner = this.owner(kind);
     if (!owner) return [];
     const parts = this.stmt(
       `select p.id, p.file, p.local_path as localPath, p.file_state as fileState from media_parts p
          join media_versions v on v.id = p.version_id where v.${owner} = ?`,
-    ).all(id) as Array<{ id: number; file: string; localPath: string | null; fileState: FileCheck | null }>;
+    ).all(id) as Array<{ id: number; file: string; localPath: string | null; fileState: string | null }>;
     const now = Date.now();
     return parts.map((p) => {
       const check = this.paths.check(p.file);
@@ -623,7 +626,7 @@ export class MediaWriter {
           p.id,
         );
       }
-      return check.state;
+      return check;
     });
   }
 
