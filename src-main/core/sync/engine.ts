@@ -119,18 +119,35 @@ export class SyncEngine {
     // Selected libraries that left the server are run too: they fail with a clear message.
     const selected = listLibraries(this.store.db, server.id).filter((l) => l.selected);
     const limit = pLimit(this.options.config.concurrent_scans);
-    const results = await Promise.all(
+    // A library that throws (a refused token, a store that broke) stops its siblings, and this
+    // returns only once every run has ended: nothing of this sync keeps going after the caller
+    // closes the store. The stopped siblings are `interrupted`, resumed next time.
+    const siblings = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, siblings.signal]) : siblings.signal;
+    const settled = await Promise.allSettled(
       selected.map((lib) =>
-        limit(() =>
-          this.runLibrary(
-            server,
-            lib,
-            sections.find((s) => s.key === lib.plexKey),
-            opts,
-          ),
-        ),
+        limit(async () => {
+          if (siblings.signal.aborted) return null;
+          try {
+            return await this.runLibrary(
+              server,
+              lib,
+              sections.find((s) => s.key === lib.plexKey),
+              {
+                ...opts,
+                signal,
+              },
+            );
+          } catch (err) {
+            siblings.abort(PAUSE);
+            throw err;
+          }
+        }),
       ),
     );
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    const results = settled.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     // The shared sections request is billed to the first library so the totals add up.
     if (results[0]) results[0].apiCalls += client.stats().apiCalls;
     return results;
@@ -299,6 +316,10 @@ export class SyncEngine {
       },
     );
     const counters = zeroCounters();
+    // Fired when the run ends, however it ends: detail batches, read-ahead pages and their retry
+    // timers still in flight after a failure stop instead of sending requests for a finished run.
+    const stop = new AbortController();
+    const runSignal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
     const ctx: LibraryRunContext = {
       store: this.store,
       client,
@@ -311,7 +332,7 @@ export class SyncEngine {
       pageSize: this.options.config.batch_size,
       detailBatchSize: this.options.config.detail_batch_size,
       detailLimit: createDetailLimit(this.options.config.detail_concurrency),
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      signal: runSignal,
       progress,
       counters,
       checkpoint,
@@ -401,6 +422,7 @@ export class SyncEngine {
         });
       }
     } finally {
+      stop.abort(new CancelledError('run ended'));
       activeRuns.delete(run.id);
     }
 

@@ -558,6 +558,8 @@ async function fetchDetails(
     batches.push(ratingKeys.slice(i, i + ctx.detailBatchSize));
 
   const fetchBatch = async (keys: string[]): Promise<void> => {
+    // Batches still queued when the run ended must not go out.
+    throwIfAborted(ctx.signal);
     try {
       const { data } = await ctx.client.get(`/library/metadata/${keys.map(encodeURIComponent).join(',')}`, {
         query: { includeChapters: 1, includeGuids: 1 },
