@@ -190,4 +190,31 @@ describe('retrovue sync', () => {
       }
     },
   );
+
+  it('one library failing ends every run before the CLI exits', { timeout: 60_000 }, async () => {
+    const db = join(tmp.dir, 'cli-sibling.db');
+    const rules = [
+      fake.control.addFault({ kind: 'latency', latencyMs: 20, path: '/library/metadata/*' }),
+      fake.control.addFault({ kind: 'error', status: 401, path: '/library/sections/2/*' }),
+    ];
+    try {
+      const r = await cli(syncArgs(db));
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      for (const id of rules) fake.control.removeFault(id);
+    }
+    const store = openStore(db, { migrationsFolder: MIGRATIONS });
+    try {
+      expect(
+        count(
+          store,
+          `select count(*) as n from sync_runs where status not in ('succeeded', 'failed', 'cancelled', 'interrupted', 'skipped')`,
+        ),
+      ).toBe(0);
+      expect(count(store, `select count(*) as n from sync_runs where status = 'failed'`)).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
 });
