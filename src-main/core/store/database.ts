@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema';
 import { migrate, type MigrationReport } from './migrate';
+import { recoverDeadRuns } from '../sync/run-recovery';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -44,6 +45,8 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     }
     sqlite.pragma('foreign_keys = ON');
     const migration = migrate(sqlite, path, options.migrationsFolder);
+    // A sync killed mid-run: its rows stop saying `scanning` before anyone reads them.
+    if (!options.readonly) recoverDeadRuns(sqlite);
     const db = drizzle(sqlite, { schema });
     return {
       path,

@@ -287,19 +287,8 @@ export class MediaWriter {
 
   /** Undoes `scanning` left by a run that ended (or died) before finishing those items. */
   restoreScanning(libraryId: number): number {
-    let n = 0;
-    const fallback = transition(
-      { state: 'scanning', stateBeforeScan: null },
-      { type: 'scan_abandoned' },
-    ).state;
-    for (const table of Object.values(MEDIA_TABLE)) {
-      n += this.run(
-        `update ${table} set state = coalesce(state_before_scan, ?), state_before_scan = null
-          where library_id = ? and state = 'scanning'`,
-        fallback,
-        libraryId,
-      ).changes;
-    }
+    const n = restoreScanning(this.sqlite, libraryId);
+    this.rowsWritten += n;
     return n;
   }
 
@@ -713,4 +702,19 @@ export function setArtworkResult(
       .prepare(`update artwork set cache_file = ?, bytes = ?, fetched_at = ?, last_error = null where id = ?`)
       .run(result.cacheFile, result.bytes, Date.now(), id);
   }
+}
+
+/** Undoes `scanning` left by a run of this library that ended (or died) before finishing those items. */
+export function restoreScanning(sqlite: Database.Database, libraryId: number): number {
+  const fallback = transition({ state: 'scanning', stateBeforeScan: null }, { type: 'scan_abandoned' }).state;
+  let n = 0;
+  for (const table of Object.values(MEDIA_TABLE)) {
+    n += sqlite
+      .prepare(
+        `update ${table} set state = coalesce(state_before_scan, ?), state_before_scan = null
+          where library_id = ? and state = 'scanning'`,
+      )
+      .run(fallback, libraryId).changes;
+  }
+  return n;
 }
