@@ -217,4 +217,76 @@ describe('retrovue sync', () => {
       store.close();
     }
   });
+
+  it(
+    '--full lists unchanged-looking libraries; --confirm-deletions applies held deletions',
+    { timeout: 90_000 },
+    async () => {
+      const own = await startFakePlex({ seed: 5, movies: 20, shows: 1, episodes: 3 });
+      try {
+        const db = join(tmp.dir, 'cli-full.db');
+        const args = (...extra: string[]) => [
+          '--json',
+          '--db',
+          db,
+          '--data-dir',
+          tmp.dir,
+          'sync',
+          '--server-url',
+          own.pmsUrl,
+          '--token',
+          own.token,
+          ...extra,
+        ];
+        type Summary = {
+          ok: boolean;
+          libraries: Array<{
+            libraryTitle: string;
+            status: string;
+            skippedUnchanged: boolean;
+            removed: number;
+            errorMessage: string | null;
+          }>;
+        };
+        const movies = (out: string) =>
+          (JSON.parse(out) as Summary).libraries.find((l) => l.libraryTitle === 'Movies')!;
+        expect((await cli(args())).code).toBe(0);
+        // An edit whose section stamps stay put (a real Plex does this for some edits).
+        const movie = own.control.snapshot().items.find((i) => i.type === 'movie')!;
+        const section = own.control.library.section(movie.sectionId)!;
+        const stamps = { updatedAt: section.updatedAt, contentChangedAt: section.contentChangedAt };
+        own.control.change(movie.ratingKey, { title: 'Quiet Edit' });
+        Object.assign(section, stamps);
+        expect(movies((await cli(args())).stdout)).toMatchObject({ skippedUnchanged: true });
+        const full = await cli(args('--full'));
+        expect(full.code, full.stderr).toBe(0);
+        expect(movies(full.stdout)).toMatchObject({ skippedUnchanged: false, status: 'succeeded' });
+        const store = openStore(db, { migrationsFolder: MIGRATIONS });
+        try {
+          expect(
+            store.sqlite.prepare(`select title from movies where plex_rating_key = ?`).get(movie.ratingKey),
+          ).toEqual({ title: 'Quiet Edit' });
+        } finally {
+          store.close();
+        }
+
+        const keys = own.control
+          .snapshot()
+          .items.filter((i) => i.type === 'movie')
+          .map((i) => i.ratingKey);
+        for (const k of keys.slice(0, 10)) own.control.delete(k);
+        // Held, and the text summary says so in one line.
+        const held = await cli(args().slice(1));
+        expect(held.code, held.stderr).toBe(0);
+        expect(held.stdout).toMatch(
+          /\nMovies: this listing would remove 10 of 20 items — held; confirm with `retrovue sync --confirm-deletions`/,
+        );
+        const confirmed = await cli(args('--confirm-deletions'));
+        expect(confirmed.code, confirmed.stderr).toBe(0);
+        expect(movies(confirmed.stdout)).toMatchObject({ removed: 10, errorMessage: null });
+      } finally {
+        await own.stop();
+      }
+    },
+  );
 });

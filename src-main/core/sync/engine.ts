@@ -45,6 +45,7 @@ import {
 } from './checkpoint';
 import { createDetailLimit, runListingPhase, type LibraryRunContext, type RunCounters } from './library-run';
 import { limitHeapGrowth } from './heap-tuning';
+import { decideDeletions } from './mass-deletion';
 import { MOVIE_PHASES } from './movie-sync';
 import { createPathMapper } from './path-mapping';
 import type { PhaseSpec } from './phase';
@@ -63,6 +64,8 @@ export type SyncEngineConfig = Pick<
   | 'artwork_cache'
   | 'artwork_concurrency'
   | 'concurrent_scans'
+  | 'mass_delete_threshold'
+  | 'listing_max_age_minutes'
 >;
 
 export interface SyncEngineOptions {
@@ -82,6 +85,8 @@ export interface SyncOptions {
   /** Abort to stop; `signal.reason === 'pause'` leaves the run `interrupted` (resumed next time), else `cancelled`. */
   signal?: AbortSignal;
   onProgress?: (p: SyncProgress) => void;
+  /** Apply deletions even when a listing would remove more than `mass_delete_threshold` of a library. */
+  confirmDeletions?: boolean;
 }
 
 /** Pause reason for the AbortSignal: the run stays resumable. */
@@ -244,6 +249,8 @@ export class SyncEngine {
       kind === 'incremental' &&
       section !== undefined &&
       library.lastGoodSyncAt !== null &&
+      // Plex leaves its section stamps alone for some edits: past this age the library is listed anyway.
+      Date.now() - library.lastGoodSyncAt < this.options.config.listing_max_age_minutes * 60_000 &&
       library.syncedPlexUpdatedAt === baseline.updatedAt &&
       library.syncedContentChangedAt === baseline.contentChangedAt;
     if (unchanged) {
@@ -344,6 +351,7 @@ export class SyncEngine {
     let deletionsDone = checkpoint.complete;
     let authFailure: PlexAuthError | null = null;
     let resumable = true;
+    let heldDeletions: string | null = null;
     try {
       if (!section)
         throw new PlexNotFoundError(
@@ -376,17 +384,51 @@ export class SyncEngine {
           after !== undefined &&
           (after.updatedAt ?? null) === checkpoint.baseline.updatedAt &&
           (after.contentChangedAt ?? null) === checkpoint.baseline.contentChangedAt;
-        this.store.transaction(() => {
-          if (stable)
-            counters.removed += writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type]);
-          checkpoint = ctx.checkpoint = { ...checkpoint, phase: 'artwork', offset: 0, complete: stable };
+        const outcome = this.store.transaction(() => {
+          const decision = stable
+            ? decideDeletions({
+                sqlite: this.store.sqlite,
+                writer,
+                chainRunId: checkpoint.chainRunId,
+                libraryId: library.id,
+                kinds: KINDS[library.type],
+                threshold: this.options.config.mass_delete_threshold,
+                confirmed: opts.confirmDeletions === true,
+              })
+            : null;
+          const removed = decision?.apply
+            ? writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type])
+            : 0;
+          if (decision?.held) {
+            recordSyncError(db, {
+              runId: run.id,
+              serverId: server.id,
+              libraryId: library.id,
+              error: decision.held,
+              details: { library: library.title, wouldRemove: decision.wouldRemove, stored: decision.stored },
+            });
+          }
+          const next: CheckpointState = {
+            ...checkpoint,
+            phase: 'artwork',
+            offset: 0,
+            complete: stable && !decision?.held,
+          };
           updateRun(db, run.id, {
             phase: 'artwork',
-            removed: counters.removed,
-            checkpointJson: encodeCheckpoint(checkpoint),
+            removed: counters.removed + removed,
+            errors: counters.errors + (decision?.held ? 1 : 0),
+            checkpointJson: encodeCheckpoint(next),
           });
+          return { removed, held: decision?.held ?? null, next };
         });
-        deletionsDone = stable;
+        counters.removed += outcome.removed;
+        checkpoint = ctx.checkpoint = outcome.next;
+        if (outcome.held) {
+          counters.errors += 1;
+          heldDeletions = outcome.held.message;
+        }
+        deletionsDone = outcome.next.complete;
         progress.advance(1);
       }
       if (this.options.config.artwork_cache) {
@@ -427,6 +469,8 @@ export class SyncEngine {
     }
 
     const succeeded = status === 'succeeded';
+    // The run did its job, but deletions wait for the user: they must hear why.
+    if (succeeded && heldDeletions) errorMessage = heldDeletions;
     this.store.transaction(() => {
       if (!succeeded) writer.restoreScanning(library.id);
       else {
@@ -446,7 +490,8 @@ export class SyncEngine {
         errorMessage,
         !succeeded && resumable,
       );
-      const leftWork = counters.detailFailures > 0 || checkpoint.flawed || !resumable;
+      const leftWork =
+        counters.detailFailures > 0 || checkpoint.flawed || !resumable || heldDeletions !== null;
       recordLibraryRun(db, library.id, {
         status,
         // A run that could not check deletions leaves the baseline alone, so the next incremental runs again.

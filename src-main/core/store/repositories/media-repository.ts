@@ -470,6 +470,43 @@ export class MediaWriter {
     return n;
   }
 
+  /** `kind:ratingKey` of every live item of the library that this run chain's listing did not have. */
+  unseenLive(chainRunId: number, libraryId: number, kinds: readonly ItemKind[]): string[] {
+    const gone = transition(null, { type: 'gone' }).state;
+    const out: string[] = [];
+    for (const kind of kinds) {
+      const rows = this.stmt(
+        `select plex_rating_key as rk from ${MEDIA_TABLE[kind]}
+          where library_id = ? and state <> ?
+            and plex_rating_key not in (select plex_rating_key from sync_seen where run_id = ? and item_kind = ?)`,
+      ).all(libraryId, gone, chainRunId, kind) as Array<{ rk: string }>;
+      for (const r of rows) out.push(`${kind}:${r.rk}`);
+    }
+    return out;
+  }
+
+  /** Items of the library not marked removed. */
+  liveCount(libraryId: number, kinds: readonly ItemKind[]): number {
+    const gone = transition(null, { type: 'gone' }).state;
+    let n = 0;
+    for (const kind of kinds) {
+      n += (
+        this.stmt(`select count(*) as n from ${MEDIA_TABLE[kind]} where library_id = ? and state <> ?`).get(
+          libraryId,
+          gone,
+        ) as { n: number }
+      ).n;
+    }
+    return n;
+  }
+
+  /** Entries this run chain's listing had. */
+  seenCount(chainRunId: number): number {
+    return (
+      this.stmt(`select count(*) as n from sync_seen where run_id = ?`).get(chainRunId) as { n: number }
+    ).n;
+  }
+
   clearSeen(libraryId: number): void {
     this.stmt(`delete from sync_seen where library_id = ?`).run(libraryId);
   }
