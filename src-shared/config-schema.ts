@@ -45,6 +45,16 @@ export const configSchema = z
     cleanup_retention_days: z.number().int().min(0).max(3650).default(30),
     /** How long item history (previous values, for `retrovue history` and undo) is kept. */
     metadata_history_days: z.number().int().min(1).max(3650).default(90),
+    // One complete listing that would remove more than this fraction of a library's items is held
+    // (a share offline on the Plex server) until confirmed or the next listing agrees.
+    mass_delete_threshold: z.number().min(0).max(1).default(0.2),
+    // Plex's section stamps miss some edits: an unchanged-looking library is listed anyway once its
+    // last complete listing is older than this (0: always list).
+    listing_max_age_minutes: z
+      .number()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(60),
     live_push: z.boolean().default(true),
     live_push_debounce_seconds: z.number().min(0).max(300).default(2),
     // The app's own.

@@ -47,6 +47,8 @@ export interface FaultOptions {
   tokenExpiresAfterRequests?: number;
   /** Answer list endpoints with everything, ignoring X-Plex-Container-Start/Size. */
   ignorePaging?: boolean;
+  /** Honour X-Plex-Container-Size but always answer from the first item (the same page each time). */
+  ignorePagingStart?: boolean;
   /** Leave `totalSize` (and the X-Plex-Container-Total-Size header) out of paged answers. */
   dropTotalSize?: boolean;
 }
@@ -126,6 +128,10 @@ export class Faults {
 
   get ignorePaging(): boolean {
     return this.options.ignorePaging === true;
+  }
+
+  get ignorePagingStart(): boolean {
+    return this.options.ignorePagingStart === true;
   }
 
   get dropTotalSize(): boolean {

@@ -368,8 +368,9 @@ export class FakePms {
     const paging = readPaging(req.query, req.headers);
     const faults = this.o.faults;
     const applyPaging = paging.paged && !faults.ignorePaging;
+    const start = faults.ignorePagingStart ? 0 : paging.start;
     const page = applyPaging
-      ? items.slice(paging.start, paging.size === undefined ? undefined : paging.start + paging.size)
+      ? items.slice(start, paging.size === undefined ? undefined : start + paging.size)
       : items;
     const opts = this.viewOptions(req, detail);
     const node: XNode = { size: page.length };

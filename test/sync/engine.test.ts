@@ -458,7 +458,8 @@ describe('sync engine against the fake Plex', () => {
   });
 
   it('keeps a show that Plex re-added under a new ratingKey (matched by guid)', async () => {
-    s = await setupSync({ movies: 2, shows: 3, episodes: 9 });
+    // Big enough that one show's removal stays under mass_delete_threshold.
+    s = await setupSync({ movies: 2, shows: 10, episodes: 60 });
     await s.engine.syncServer(s.serverId);
     const show = s.fake.control.snapshot().items.find((i) => i.type === 'show' && i.guid)!;
     const before = s.store.sqlite

@@ -1,5 +1,5 @@
 // Runs one sync of a server into a database, as a separate process the kill-and-resume test can
-// SIGKILL at any moment. Usage: tsx sync-child.ts <db> <pmsUrl> <token> <dataDir>
+// SIGKILL at any moment. Usage: tsx sync-child.ts <db> <pmsUrl> <token> <dataDir> [incremental|deep]
 import { DEFAULT_CONFIG } from '../../src-shared/config-schema';
 import { makeIdentity } from '../../src-main/core/plex/identity';
 import { createServerClient } from '../../src-main/core/plex/server-client';
@@ -9,7 +9,7 @@ import { registerServerByUrl } from '../../src-main/core/sync/server-setup';
 import { MIGRATIONS } from '../helpers/temp';
 
 async function main(): Promise<void> {
-  const [dbPath, pmsUrl, token, dataDir] = process.argv.slice(2);
+  const [dbPath, pmsUrl, token, dataDir, kind] = process.argv.slice(2);
   if (!dbPath || !pmsUrl || !token || !dataDir)
     throw new Error('usage: sync-child <db> <pmsUrl> <token> <dataDir>');
   const store = openStore(dbPath, { migrationsFolder: MIGRATIONS });
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   };
   const engine = new SyncEngine({ store, config, clientFor: () => client, dataDir });
   process.stdout.write('syncing\n');
-  const results = await engine.syncServer(server.id);
+  const results = await engine.syncServer(server.id, { kind: kind === 'deep' ? 'deep' : 'incremental' });
   process.stdout.write(
     `${JSON.stringify(results.map((r) => ({ status: r.status, resumed: r.resumedFromRunId })))}\n`,
   );

@@ -15,6 +15,8 @@ interface SyncFlags extends TokenFlags {
   server?: string;
   library?: string[];
   deep?: boolean;
+  full?: boolean;
+  confirmDeletions?: boolean;
   pathMap?: string[];
 }
 
@@ -67,6 +69,12 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
       collect,
     )
     .option('--deep', 'deep scan: fetch every item again and re-check every file', false)
+    .option('--full', 'list every library even when Plex says it has not changed', false)
+    .option(
+      '--confirm-deletions',
+      'apply deletions held because one listing would remove more than mass_delete_threshold of a library',
+      false,
+    )
     .option(
       '--path-map <from=to>',
       'path replacement, Plex path prefix = local prefix (repeatable, tried first)',
@@ -106,7 +114,8 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
           dataDir: c.dataDir,
         });
         const results = await engine.syncServer(server.id, {
-          kind: flags.deep ? 'deep' : 'incremental',
+          kind: flags.deep ? 'deep' : flags.full ? 'full' : 'incremental',
+          confirmDeletions: flags.confirmDeletions === true,
           trigger: 'cli',
           signal: controller.signal,
           ...(bar ? { onProgress: (p: SyncProgress) => bar.update(p) } : {}),

@@ -4,6 +4,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { StoreError } from '../errors/errors';
 import * as schema from './schema';
 import { appSchemaVersion, migrate, type MigrationReport } from './migrate';
+import { recoverDeadRuns } from '../sync/run-recovery';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -51,6 +52,8 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     const migration = options.readonly
       ? migrate(sqlite, ':memory:', options.migrationsFolder)
       : migrateOurs(sqlite, path, options);
+    // A sync killed mid-run: its rows stop saying `scanning` before anyone reads them.
+    if (!options.readonly) recoverDeadRuns(sqlite);
     const db = drizzle(sqlite, { schema });
     const open = sqlite;
     return {

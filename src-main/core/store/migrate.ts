@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { SchemaTooNewError, StoreError } from '../errors/errors';
@@ -31,7 +31,9 @@ export function appSchemaVersion(migrationsFolder: string): number {
 
 /**
  * Applies drizzle-kit's generated migrations. The schema version is PRAGMA user_version, set in
- * the same transaction as the statements, so a crash leaves either the old or the new schema.
+ * the same transaction as the statements, so a crash leaves either the old or the new schema. It
+ * is read again inside that (IMMEDIATE) transaction: a second process opening a new file at the
+ * same moment waits for the first one's migration, then finds nothing left to apply.
  */
 export function migrate(
   sqlite: Database.Database,
@@ -39,23 +41,20 @@ export function migrate(
   migrationsFolder: string,
 ): MigrationReport {
   const entries = readJournal(migrationsFolder);
-  const current = sqlite.pragma('user_version', { simple: true }) as number;
-  if (current > entries.length) {
-    throw new SchemaTooNewError(current, entries.length, dbPath);
-  }
-  if (current === entries.length) return { from: current, to: current, backupPath: null };
+  const seen = checkVersion(sqlite, entries.length, dbPath);
+  if (seen === entries.length) return { from: seen, to: seen, backupPath: null };
 
-  const pending = entries.slice(current);
   const hasData =
     (
       sqlite.prepare("select count(*) as n from sqlite_master where type = 'table'").get() as {
         n: number;
       }
     ).n > 0;
-  const backupPath = hasData && dbPath !== ':memory:' ? backup(sqlite, dbPath, current) : null;
+  const backupPath = hasData && dbPath !== ':memory:' ? backup(sqlite, dbPath, seen) : null;
 
-  const apply = sqlite.transaction(() => {
-    for (const entry of pending) {
+  const apply = sqlite.transaction((): number => {
+    const current = checkVersion(sqlite, entries.length, dbPath);
+    for (const entry of entries.slice(current)) {
       const file = join(migrationsFolder, `${entry.tag}.sql`);
       const statements = readFileSync(file, 'utf8')
         .split('--> statement-breakpoint')
@@ -63,12 +62,14 @@ export function migrate(
         .filter(Boolean);
       for (const statement of statements) sqlite.exec(statement);
     }
-    sqlite.pragma(`user_version = ${entries.length}`);
+    if (current < entries.length) sqlite.pragma(`user_version = ${entries.length}`);
+    return current;
   });
   // Foreign keys cannot be toggled inside a transaction; table rebuilds need them off.
   sqlite.pragma('foreign_keys = OFF');
+  let from: number;
   try {
-    apply.immediate();
+    from = apply.immediate();
   } finally {
     sqlite.pragma('foreign_keys = ON');
   }
@@ -76,7 +77,18 @@ export function migrate(
   if (violations.length > 0) {
     throw new StoreError(`migration left ${violations.length} foreign key violations`);
   }
-  return { from: current, to: entries.length, backupPath };
+  // Another process migrated first: the copy taken before waiting for it is not a backup of anything.
+  if (from === entries.length && backupPath) {
+    rmSync(backupPath, { force: true });
+    return { from, to: from, backupPath: null };
+  }
+  return { from, to: entries.length, backupPath };
+}
+
+function checkVersion(sqlite: Database.Database, appVersion: number, dbPath: string): number {
+  const current = sqlite.pragma('user_version', { simple: true }) as number;
+  if (current > appVersion) throw new SchemaTooNewError(current, appVersion, dbPath);
+  return current;
 }
 
 function backup(sqlite: Database.Database, dbPath: string, version: number): string {

@@ -275,8 +275,8 @@ export const mediaParts = sqliteTable(
     plexKey: text('plex_key'),
     file: text('file').notNull(),
     localPath: text('local_path'),
-    /** found | missing | unmapped: the result of the last existence check. */
-    fileState: text('file_state', { enum: ['found', 'missing', 'unmapped'] }),
+    /** found | missing | unmapped | invalid (not an absolute path, or a NUL): the last existence check. */
+    fileState: text('file_state', { enum: ['found', 'missing', 'unmapped', 'invalid'] }),
     checkedAt: integer('checked_at'),
     size: integer('size'),
     duration: integer('duration'),

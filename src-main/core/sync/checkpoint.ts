@@ -1,5 +1,6 @@
 // What a run stores in sync_runs.checkpoint_json after every committed page, so a run that was
 // killed resumes where it was instead of starting over.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { RunRow } from '../store/repositories/run-repository';
@@ -18,6 +19,11 @@ const checkpointSchema = z.object({
   baseline: z.object({ updatedAt: z.number().nullable(), contentChangedAt: z.string().nullable() }),
   /** Deletions were checked against a complete, stable listing (set when leaving that phase). */
   complete: z.boolean().default(false),
+  /**
+   * A page of this chain listed an item without a usable ratingKey, or one key twice: the listing
+   * cannot tell which stored item that entry was, so it may not decide that anything is gone.
+   */
+  flawed: z.boolean().default(false),
   pid: z.number().int(),
   host: z.string(),
 });
@@ -55,6 +61,18 @@ export function isStale(
     } catch (err) {
       return (err as NodeJS.ErrnoException).code === 'ESRCH';
     }
+    // A killed process nobody reaped (PID 1 in a container need not) still answers signal 0.
+    if (isZombie(checkpoint.pid)) return true;
   }
   return now - (run.heartbeatAt ?? run.startedAt) > staleAfterMs;
+}
+
+/** Linux: the process has exited and waits to be reaped (state Z in /proc/PID/stat). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,14 @@ import pLimit from 'p-limit';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
-import { CancelledError, describeError, PlexAuthError, PlexNotFoundError, UserError } from '../errors/errors';
+import {
+  CancelledError,
+  describeError,
+  PlexAuthError,
+  PlexError,
+  PlexNotFoundError,
+  UserError,
+} from '../errors/errors';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import {
@@ -38,6 +45,7 @@ import {
 } from './checkpoint';
 import { createDetailLimit, runListingPhase, type LibraryRunContext, type RunCounters } from './library-run';
 import { limitHeapGrowth } from './heap-tuning';
+import { decideDeletions } from './mass-deletion';
 import { MOVIE_PHASES } from './movie-sync';
 import { createPathMapper } from './path-mapping';
 import type { PhaseSpec } from './phase';
@@ -56,6 +64,8 @@ export type SyncEngineConfig = Pick<
   | 'artwork_cache'
   | 'artwork_concurrency'
   | 'concurrent_scans'
+  | 'mass_delete_threshold'
+  | 'listing_max_age_minutes'
 >;
 
 export interface SyncEngineOptions {
@@ -75,6 +85,8 @@ export interface SyncOptions {
   /** Abort to stop; `signal.reason === 'pause'` leaves the run `interrupted` (resumed next time), else `cancelled`. */
   signal?: AbortSignal;
   onProgress?: (p: SyncProgress) => void;
+  /** Apply deletions even when a listing would remove more than `mass_delete_threshold` of a library. */
+  confirmDeletions?: boolean;
 }
 
 /** Pause reason for the AbortSignal: the run stays resumable. */
@@ -112,18 +124,35 @@ export class SyncEngine {
     // Selected libraries that left the server are run too: they fail with a clear message.
     const selected = listLibraries(this.store.db, server.id).filter((l) => l.selected);
     const limit = pLimit(this.options.config.concurrent_scans);
-    const results = await Promise.all(
+    // A library that throws (a refused token, a store that broke) stops its siblings, and this
+    // returns only once every run has ended: nothing of this sync keeps going after the caller
+    // closes the store. The stopped siblings are `interrupted`, resumed next time.
+    const siblings = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, siblings.signal]) : siblings.signal;
+    const settled = await Promise.allSettled(
       selected.map((lib) =>
-        limit(() =>
-          this.runLibrary(
-            server,
-            lib,
-            sections.find((s) => s.key === lib.plexKey),
-            opts,
-          ),
-        ),
+        limit(async () => {
+          if (siblings.signal.aborted) return null;
+          try {
+            return await this.runLibrary(
+              server,
+              lib,
+              sections.find((s) => s.key === lib.plexKey),
+              {
+                ...opts,
+                signal,
+              },
+            );
+          } catch (err) {
+            siblings.abort(PAUSE);
+            throw err;
+          }
+        }),
       ),
     );
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    const results = settled.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     // The shared sections request is billed to the first library so the totals add up.
     if (results[0]) results[0].apiCalls += client.stats().apiCalls;
     return results;
@@ -220,6 +249,8 @@ export class SyncEngine {
       kind === 'incremental' &&
       section !== undefined &&
       library.lastGoodSyncAt !== null &&
+      // Plex leaves its section stamps alone for some edits: past this age the library is listed anyway.
+      Date.now() - library.lastGoodSyncAt < this.options.config.listing_max_age_minutes * 60_000 &&
       library.syncedPlexUpdatedAt === baseline.updatedAt &&
       library.syncedContentChangedAt === baseline.contentChangedAt;
     if (unchanged) {
@@ -266,8 +297,16 @@ export class SyncEngine {
             offset: resumeFrom.offset,
             baseline: resumeFrom.baseline,
             complete: resumeFrom.complete,
+            flawed: resumeFrom.flawed,
           }
-        : { chainRunId: created.id, phase: phases[0]!.phase, offset: 0, baseline, complete: false };
+        : {
+            chainRunId: created.id,
+            phase: phases[0]!.phase,
+            offset: 0,
+            baseline,
+            complete: false,
+            flawed: false,
+          };
       writer.restoreScanning(library.id);
       if (!resumeFrom) writer.clearSeen(library.id);
       updateRun(db, created.id, { phase: first.phase, checkpointJson: encodeCheckpoint(first) });
@@ -284,6 +323,10 @@ export class SyncEngine {
       },
     );
     const counters = zeroCounters();
+    // Fired when the run ends, however it ends: detail batches, read-ahead pages and their retry
+    // timers still in flight after a failure stop instead of sending requests for a finished run.
+    const stop = new AbortController();
+    const runSignal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
     const ctx: LibraryRunContext = {
       store: this.store,
       client,
@@ -296,7 +339,7 @@ export class SyncEngine {
       pageSize: this.options.config.batch_size,
       detailBatchSize: this.options.config.detail_batch_size,
       detailLimit: createDetailLimit(this.options.config.detail_concurrency),
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      signal: runSignal,
       progress,
       counters,
       checkpoint,
@@ -307,6 +350,8 @@ export class SyncEngine {
     let errorMessage: string | null = null;
     let deletionsDone = checkpoint.complete;
     let authFailure: PlexAuthError | null = null;
+    let resumable = true;
+    let heldDeletions: string | null = null;
     try {
       if (!section)
         throw new PlexNotFoundError(
@@ -322,26 +367,68 @@ export class SyncEngine {
           updateRun(db, run.id, { phase: checkpoint.phase, checkpointJson: encodeCheckpoint(checkpoint) }),
         );
       }
+      const failedDetails = mostDetailsFailed(counters);
+      if (failedDetails) {
+        // Started over next time, so the items are fetched again rather than resumed past.
+        resumable = false;
+        throw failedDetails;
+      }
       if (order.indexOf(checkpoint.phase) <= order.indexOf('deletions')) {
         progress.setPhase('deletions', 1);
         // Only a listing of a library that did not change under us is complete: a deletion between
-        // two pages shifts later items back and one could be missed.
+        // two pages shifts later items back and one could be missed. A listing with entries that
+        // had no usable key, or one key twice, cannot tell which stored item those were.
         const after = (await fetchSections(client, opts.signal)).find((s) => s.key === library.plexKey);
         const stable =
+          !checkpoint.flawed &&
           after !== undefined &&
           (after.updatedAt ?? null) === checkpoint.baseline.updatedAt &&
           (after.contentChangedAt ?? null) === checkpoint.baseline.contentChangedAt;
-        this.store.transaction(() => {
-          if (stable)
-            counters.removed += writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type]);
-          checkpoint = ctx.checkpoint = { ...checkpoint, phase: 'artwork', offset: 0, complete: stable };
+        const outcome = this.store.transaction(() => {
+          const decision = stable
+            ? decideDeletions({
+                sqlite: this.store.sqlite,
+                writer,
+                chainRunId: checkpoint.chainRunId,
+                libraryId: library.id,
+                kinds: KINDS[library.type],
+                threshold: this.options.config.mass_delete_threshold,
+                confirmed: opts.confirmDeletions === true,
+              })
+            : null;
+          const removed = decision?.apply
+            ? writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type])
+            : 0;
+          if (decision?.held) {
+            recordSyncError(db, {
+              runId: run.id,
+              serverId: server.id,
+              libraryId: library.id,
+              error: decision.held,
+              details: { library: library.title, wouldRemove: decision.wouldRemove, stored: decision.stored },
+            });
+          }
+          const next: CheckpointState = {
+            ...checkpoint,
+            phase: 'artwork',
+            offset: 0,
+            complete: stable && !decision?.held,
+          };
           updateRun(db, run.id, {
             phase: 'artwork',
-            removed: counters.removed,
-            checkpointJson: encodeCheckpoint(checkpoint),
+            removed: counters.removed + removed,
+            errors: counters.errors + (decision?.held ? 1 : 0),
+            checkpointJson: encodeCheckpoint(next),
           });
+          return { removed, held: decision?.held ?? null, next };
         });
-        deletionsDone = stable;
+        counters.removed += outcome.removed;
+        checkpoint = ctx.checkpoint = outcome.next;
+        if (outcome.held) {
+          counters.errors += 1;
+          heldDeletions = outcome.held.message;
+        }
+        deletionsDone = outcome.next.complete;
         progress.advance(1);
       }
       if (this.options.config.artwork_cache) {
@@ -377,10 +464,13 @@ export class SyncEngine {
         });
       }
     } finally {
+      stop.abort(new CancelledError('run ended'));
       activeRuns.delete(run.id);
     }
 
     const succeeded = status === 'succeeded';
+    // The run did its job, but deletions wait for the user: they must hear why.
+    if (succeeded && heldDeletions) errorMessage = heldDeletions;
     this.store.transaction(() => {
       if (!succeeded) writer.restoreScanning(library.id);
       else {
@@ -398,12 +488,15 @@ export class SyncEngine {
         status,
         { ...counters, apiCalls: client.stats().apiCalls },
         errorMessage,
-        !succeeded,
+        !succeeded && resumable,
       );
+      const leftWork =
+        counters.detailFailures > 0 || checkpoint.flawed || !resumable || heldDeletions !== null;
       recordLibraryRun(db, library.id, {
         status,
         // A run that could not check deletions leaves the baseline alone, so the next incremental runs again.
-        good: succeeded && deletionsDone,
+        good: succeeded && deletionsDone && !leftWork,
+        forgetBaseline: leftWork,
         baseline: checkpoint.baseline,
         deep: kind === 'deep',
       });
@@ -480,11 +573,32 @@ export class SyncEngine {
   }
 }
 
+/** A run where most detail requests failed did not sync the library, whatever it stored. */
+function mostDetailsFailed(c: RunCounters): PlexError | null {
+  if (c.detailFailures === 0 || c.detailFailures * 2 <= c.detailsTried) return null;
+  return new PlexError(
+    `details of ${c.detailFailures} of ${c.detailsTried} items could not be fetched; ` +
+      'nothing was removed and they are fetched again next run',
+    'not_found',
+    'PLEX_DETAILS_FAILED',
+  );
+}
+
 function nextPhase(c: CheckpointState, order: CheckpointPhase[], done: CheckpointPhase): CheckpointState {
   const next = order[order.indexOf(done) + 1] ?? 'artwork';
   return { ...c, phase: next, offset: 0 };
 }
 
 function zeroCounters(): RunCounters {
-  return { added: 0, updated: 0, unchanged: 0, errors: 0, removed: 0, itemsDone: 0, itemsTotal: 0 };
+  return {
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    errors: 0,
+    removed: 0,
+    itemsDone: 0,
+    itemsTotal: 0,
+    detailsTried: 0,
+    detailFailures: 0,
+  };
 }

@@ -57,12 +57,15 @@ export function detailEtag(raw: unknown): string {
   return hash(JSON.stringify(CHILD_FIELDS.map((k) => r[k] ?? null)));
 }
 
-/** ratingKey of an unvalidated entry, when it has a usable one. */
+/**
+ * ratingKey of an unvalidated entry, when it has a usable one. Plex's JSON always sends it as a
+ * string; a number, an object or an empty string is a broken entry, not a key to store.
+ */
 export function rawRatingKey(raw: unknown): string | null {
   if (!raw || typeof raw !== 'object') return null;
   const rk = (raw as { ratingKey?: unknown }).ratingKey;
-  if (typeof rk === 'string' && rk.length > 0 && rk.length <= 200) return rk;
-  if (typeof rk === 'number' && Number.isInteger(rk) && rk >= 0) return String(rk);
+  // eslint-disable-next-line no-control-regex
+  if (typeof rk === 'string' && rk.length > 0 && rk.length <= 200 && !/[\u0000-\u001f]/.test(rk)) return rk;
   return null;
 }
 

@@ -3,7 +3,13 @@
 // checkpoint) in one transaction, so a kill at any moment loses at most the page in flight.
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ItemKind } from '../../../src-shared/domain';
-import { CancelledError, ItemDataError, PlexNotFoundError } from '../errors/errors';
+import {
+  CancelledError,
+  describeError,
+  ItemDataError,
+  PlexDataError,
+  PlexNotFoundError,
+} from '../errors/errors';
 import { parseItem, TYPE_CODES, type ParsedItem, type PlexItem, type PlexItemType } from '../plex/payloads';
 import type { Page, ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
@@ -25,6 +31,9 @@ export interface RunCounters {
   removed: number;
   itemsDone: number;
   itemsTotal: number;
+  /** Items whose details were asked for, and those whose details could not be fetched or read. */
+  detailsTried: number;
+  detailFailures: number;
 }
 
 export interface LibraryRunContext {
@@ -105,9 +114,11 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
   const waiting: Array<{ changed: number; committed: Promise<void> }> = [];
   let pendingChanged = 0;
   let tail: Promise<void> = Promise.resolve();
+  let previousKeys: string | null = null;
   try {
     for await (const page of pages) {
       throwIfAborted(ctx.signal);
+      previousKeys = checkPaging(ctx, spec, page, previousKeys);
       if (page.totalSize !== null) ctx.progress.setTotal(page.totalSize);
       while (
         waiting.length > 0 &&
@@ -138,14 +149,62 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
 }
 
 /**
+ * A server that ignores X-Plex-Container-Start/Size makes a listing loop, or look complete while it
+ * repeats its first items: a page longer than asked for, at another offset than asked for, or the
+ * same as the page before ends the listing with an error. Returns this page's keys for the next check.
+ */
+function checkPaging(
+  ctx: LibraryRunContext,
+  spec: PhaseSpec,
+  page: Page,
+  previousKeys: string | null,
+): string {
+  const where = `listing of ${spec.phase} at offset ${page.offset}`;
+  if (page.items.length > ctx.pageSize) {
+    throw new PlexDataError(
+      `${where}: the server sent ${page.items.length} items for a page of ${ctx.pageSize} (it ignores paging); listing stopped`,
+    );
+  }
+  const reported = page.container.offset;
+  if (typeof reported === 'number' && reported !== page.offset) {
+    throw new PlexDataError(
+      `${where}: the server answered from offset ${reported} (it ignores X-Plex-Container-Start); listing stopped`,
+    );
+  }
+  const keys = page.items.map((raw) => rawRatingKey(raw) ?? '').join('\n');
+  if (page.items.length > 0 && keys === previousKeys) {
+    throw new PlexDataError(
+      `${where}: the server sent the previous page again (it ignores X-Plex-Container-Start); listing stopped`,
+    );
+  }
+  return keys;
+}
+
+/**
  * An item validated, mapped and given its parents as soon as its payload arrives, so the raw
  * detail payloads (the bulk of a sync's memory) are dropped batch by batch, not held per page.
  */
 type ReadyItem =
   | { ok: true; title: string; mapped: MappedItem; detailEtag: string | null; parents: ParentResult }
-  | { ok: false; title: string | null; message: string; parents: ParentIds | undefined };
+  | { ok: false; title: string | null; message: string; parents: ParentIds | undefined }
+  /** Its details could not be fetched or read: the item is still listed, so it stays as stored. */
+  | { ok: false; unfetched: true; error: unknown };
 
 function readyItem(spec: PhaseSpec, raw: unknown, maps: ParentMaps): ReadyItem {
+  try {
+    return readItem(spec, raw, maps);
+  } catch (err) {
+    // A payload the schema let through but the mapper could not read: this item's error only.
+    return {
+      ok: false,
+      title: titleOf(raw),
+      message: `payload could not be read: ${describeError(err)}`,
+      parents: undefined,
+    };
+  }
+}
+
+function readItem(spec: PhaseSpec, raw: unknown, maps: ParentMaps): ReadyItem {
   const parsed = parseItem(spec.kind, raw);
   if (!parsed.ok) {
     return {
@@ -167,6 +226,8 @@ function readyItem(spec: PhaseSpec, raw: unknown, maps: ParentMaps): ReadyItem {
 
 interface PreparedPage {
   invalid: Invalid[];
+  /** An entry had no usable key, or two entries one key: this listing cannot decide deletions. */
+  flawed: boolean;
   keys: string[];
   existing: Map<string, ExistingItem>;
   changed: Candidate[];
@@ -182,19 +243,29 @@ async function preparePage(
   page: Page,
 ): Promise<PreparedPage> {
   const invalid: Invalid[] = [];
-  const listed: Array<{ raw: unknown; ratingKey: string }> = [];
+  const all: Array<{ raw: unknown; ratingKey: string }> = [];
+  const seen = new Map<string, number>();
   for (const raw of page.items) {
     const ratingKey = rawRatingKey(raw);
-    if (ratingKey) listed.push({ raw, ratingKey });
-    else
+    if (ratingKey) {
+      all.push({ raw, ratingKey });
+      seen.set(ratingKey, (seen.get(ratingKey) ?? 0) + 1);
+    } else
       invalid.push({
         raw,
         ratingKey: null,
         title: titleOf(raw),
-        message: `invalid ${spec.kind} payload: ratingKey missing or malformed`,
+        message: `invalid ${spec.kind} payload: ratingKey missing or malformed (${describeKey(raw)})`,
       });
   }
-  const keys = listed.map((l) => l.ratingKey);
+  // Two entries claiming one key: neither can be trusted to be the item stored under it.
+  const listed = all.filter((l) => seen.get(l.ratingKey) === 1);
+  for (const [ratingKey, n] of seen) {
+    if (n < 2) continue;
+    const raw = all.find((l) => l.ratingKey === ratingKey)!.raw;
+    invalid.push({ raw, ratingKey, title: null, message: duplicateMessage(spec, ratingKey, n) });
+  }
+  const keys = [...seen.keys()];
   const existing = ctx.writer.existing(kind, ctx.libraryId, keys);
   const changed: Candidate[] = [];
   let unchanged = 0;
@@ -216,7 +287,17 @@ async function preparePage(
         )
       : Promise.resolve(null);
   details.catch(() => undefined);
-  return { invalid, keys, existing, changed, unchanged, details };
+  return { invalid, flawed: invalid.length > 0, keys, existing, changed, unchanged, details };
+}
+
+const duplicateMessage = (spec: PhaseSpec, ratingKey: string, n: number) =>
+  `ratingKey ${ratingKey} listed twice: ${n} ${spec.kind} entries claim it; kept as stored`;
+
+function describeKey(raw: unknown): string {
+  const rk = raw && typeof raw === 'object' ? (raw as { ratingKey?: unknown }).ratingKey : undefined;
+  if (rk === undefined || rk === null) return 'none';
+  if (typeof rk === 'string') return rk.length === 0 ? 'empty' : 'unusable string';
+  return `a ${Array.isArray(rk) ? 'array' : typeof rk}`;
 }
 
 const titleOf = (raw: unknown): string | null => {
@@ -235,46 +316,59 @@ function commitPage(
 ): void {
   throwIfAborted(ctx.signal);
   const { invalid, keys, changed } = prepared;
-  let added = 0;
-  let updated = 0;
-  let unchanged = prepared.unchanged;
-  let errors = 0;
+  const tally = { added: 0, updated: 0, unchanged: prepared.unchanged, errors: 0, tried: 0, failed: 0 };
+  let flawed = prepared.flawed;
   let lastTitle: string | null = null;
+  const counters = ctx.counters;
+  let next: { counters: RunCounters; checkpoint: CheckpointState } | null = null;
   try {
     ctx.store.transaction(() => {
-      // Read again: the previous page was committed after this one was classified, and a listing
-      // that shifted (items added meanwhile) can repeat an item across a page boundary.
+      // Read again: the previous page was committed after this one was classified.
       const current = ctx.writer.existing(
         kind,
         ctx.libraryId,
         changed.map((c) => c.ratingKey),
       );
+      // A key an earlier page of this listing already had: two entries claim it.
+      const repeated = ctx.writer.seenAmong(ctx.checkpoint.chainRunId, kind, keys);
       ctx.writer.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
       for (const bad of invalid) {
-        errors += 1;
+        tally.errors += 1;
         recordItemError(
           ctx,
           kind,
           bad.ratingKey,
           bad.title,
           bad.message,
-          undefined,
+          bad.ratingKey ? prepared.existing.get(bad.ratingKey) : undefined,
           spec.resolveRawParents(bad.raw, ctx.maps),
         );
       }
+      for (const key of repeated) {
+        flawed = true;
+        tally.errors += 1;
+        if (!changed.some((c) => c.ratingKey === key)) tally.unchanged -= 1;
+        const stored = current.get(key) ?? prepared.existing.get(key);
+        recordItemError(ctx, kind, key, null, duplicateMessage(spec, key, 2), stored, undefined);
+      }
       for (const c of changed) {
+        if (repeated.has(c.ratingKey)) continue;
         const now = current.get(c.ratingKey);
         // The state to transition from is the one before this run marked it scanning.
         const stored =
           now && now.state === 'scanning' ? { ...now, state: now.stateBeforeScan ?? 'normal' } : now;
-        const ready = spec.withDetail ? details?.get(c.ratingKey) : readyItem(spec, c.raw, ctx.maps);
-        if (ready === undefined) {
-          // Listed, then gone before its details came: not seen after all.
-          ctx.writer.unmarkSeen(ctx.checkpoint.chainRunId, kind, c.ratingKey);
+        if (spec.withDetail) tally.tried += 1;
+        const ready = spec.withDetail
+          ? (details?.get(c.ratingKey) ?? noDetails())
+          : readyItem(spec, c.raw, ctx.maps);
+        if (!ready.ok && 'unfetched' in ready) {
+          tally.errors += 1;
+          tally.failed += 1;
+          recordFetchFailure(ctx, kind, spec, c, now, ready.error);
           continue;
         }
         if (!ready.ok) {
-          errors += 1;
+          tally.errors += 1;
           recordItemError(
             ctx,
             kind,
@@ -288,7 +382,7 @@ function commitPage(
         }
         const { parents, detailEtag: dEtag } = ready;
         if (!parents.ok) {
-          errors += 1;
+          tally.errors += 1;
           recordItemError(ctx, kind, c.ratingKey, ready.title, parents.message, stored, undefined);
           continue;
         }
@@ -312,42 +406,105 @@ function commitPage(
         if (kind === 'show') ctx.maps.shows.set(c.ratingKey, result.id);
         if (kind === 'season') ctx.maps.seasons.set(c.ratingKey, result.id);
         const before = c.existing ?? stored;
-        if (result.inserted) added += 1;
+        if (result.inserted) tally.added += 1;
         else if (
           before &&
           (before.etag !== c.etag || !isSettled(before.state) || before.detailEtag !== dEtag)
         )
-          updated += 1;
-        else unchanged += 1;
+          tally.updated += 1;
+        else tally.unchanged += 1;
         lastTitle = ready.title;
       }
       ctx.writer.flush();
-      const counters = ctx.counters;
-      counters.added += added;
-      counters.updated += updated;
-      counters.unchanged += unchanged;
-      counters.errors += errors;
-      counters.itemsDone += page.items.length;
-      counters.itemsTotal = Math.max(counters.itemsTotal, counters.itemsDone);
-      ctx.checkpoint = { ...ctx.checkpoint, phase: spec.phase, offset: page.nextOffset };
+      const itemsDone = counters.itemsDone + page.items.length;
+      // Counted in memory only once the page has committed: a page that rolls back counts nothing.
+      const nextCounters: RunCounters = {
+        ...counters,
+        added: counters.added + tally.added,
+        updated: counters.updated + tally.updated,
+        unchanged: counters.unchanged + tally.unchanged,
+        errors: counters.errors + tally.errors,
+        detailsTried: counters.detailsTried + tally.tried,
+        detailFailures: counters.detailFailures + tally.failed,
+        itemsDone,
+        itemsTotal: Math.max(counters.itemsTotal, itemsDone),
+      };
+      const checkpoint: CheckpointState = {
+        ...ctx.checkpoint,
+        phase: spec.phase,
+        offset: page.nextOffset,
+        flawed: ctx.checkpoint.flawed || flawed,
+      };
       updateRun(ctx.store.db, ctx.runId, {
         phase: spec.phase,
-        checkpointJson: encodeCheckpoint(ctx.checkpoint),
-        added: counters.added,
-        updated: counters.updated,
-        unchanged: counters.unchanged,
-        errors: counters.errors,
-        itemsDone: counters.itemsDone,
-        itemsTotal: counters.itemsTotal,
+        checkpointJson: encodeCheckpoint(checkpoint),
+        added: nextCounters.added,
+        updated: nextCounters.updated,
+        unchanged: nextCounters.unchanged,
+        errors: nextCounters.errors,
+        itemsDone: nextCounters.itemsDone,
+        itemsTotal: nextCounters.itemsTotal,
         apiCalls: ctx.client.stats().apiCalls,
       });
+      next = { counters: nextCounters, checkpoint };
     });
   } catch (err) {
     // The rolled-back page's buffered child rows would point at ids that no longer exist.
     ctx.writer.discard();
     throw err;
   }
+  const committed = next as { counters: RunCounters; checkpoint: CheckpointState } | null;
+  if (committed) {
+    Object.assign(counters, committed.counters);
+    ctx.checkpoint = committed.checkpoint;
+  }
   ctx.progress.advance(page.items.length, lastTitle ?? titleOf(page.items.at(-1)));
+}
+
+const noDetails = (): ReadyItem => ({
+  ok: false,
+  unfetched: true,
+  error: new PlexDataError('the detail request answered without this item'),
+});
+
+/**
+ * Its details could not be fetched: a stored item keeps its row and state (it is still listed, and
+ * its etag is left as it was, so the next run fetches it again); a new one becomes an error row.
+ */
+function recordFetchFailure(
+  ctx: LibraryRunContext,
+  kind: ItemKind,
+  spec: PhaseSpec,
+  c: Candidate,
+  stored: ExistingItem | undefined,
+  error: unknown,
+): void {
+  const message = `details could not be fetched: ${describeError(error)}`;
+  const title = titleOf(c.raw);
+  const parents = spec.resolveRawParents(c.raw, ctx.maps);
+  if (stored) ctx.writer.noteFetchFailure(kind, stored.id, message, ctx.runId);
+  else
+    ctx.writer.writeItemError(
+      {
+        kind,
+        libraryId: ctx.libraryId,
+        ratingKey: c.ratingKey,
+        title,
+        message,
+        runId: ctx.runId,
+        ...(parents ? { parents } : {}),
+      },
+      undefined,
+    );
+  recordSyncError(ctx.store.db, {
+    runId: ctx.runId,
+    serverId: ctx.serverId,
+    libraryId: ctx.libraryId,
+    itemKind: kind,
+    ratingKey: c.ratingKey,
+    error,
+    details: { title, detail: true },
+  });
 }
 
 function recordItemError(
@@ -385,8 +542,10 @@ function recordItemError(
 }
 
 /**
- * `/library/metadata/1,2,3?includeChapters=1` in batches, a few at a time. A 404 for a batch means
- * none of it exists; the batch is split until the missing items are isolated.
+ * `/library/metadata/1,2,3?includeChapters=1` in batches, a few at a time. A batch answered with a
+ * 404 or a body that cannot be read is split until the items at fault are isolated; those, and
+ * items a batch's answer leaves out, come back as `unfetched` (item errors, never deletions: only a
+ * listing decides what is gone). Other failures (network, auth) fail the run.
  */
 async function fetchDetails(
   ctx: LibraryRunContext,
@@ -399,27 +558,30 @@ async function fetchDetails(
     batches.push(ratingKeys.slice(i, i + ctx.detailBatchSize));
 
   const fetchBatch = async (keys: string[]): Promise<void> => {
+    // Batches still queued when the run ended must not go out.
+    throwIfAborted(ctx.signal);
     try {
       const { data } = await ctx.client.get(`/library/metadata/${keys.map(encodeURIComponent).join(',')}`, {
         query: { includeChapters: 1, includeGuids: 1 },
         signal: ctx.signal,
       });
-      const items = data.MediaContainer.Metadata;
-      if (!Array.isArray(items)) return;
+      const items = data.MediaContainer.Metadata ?? [];
+      if (!Array.isArray(items)) throw new PlexDataError('detail answer: Metadata is not an array');
       const wanted = new Set(keys);
       for (const raw of items) {
-        const rk = raw && typeof raw === 'object' ? (raw as { ratingKey?: unknown }).ratingKey : undefined;
-        const key = typeof rk === 'string' || typeof rk === 'number' ? String(rk) : undefined;
-        if (key !== undefined && wanted.has(key)) out.set(key, readyItem(spec, raw, ctx.maps));
+        const key = rawRatingKey(raw);
+        if (key !== null && wanted.has(key)) out.set(key, readyItem(spec, raw, ctx.maps));
       }
+      for (const key of keys) if (!out.has(key)) out.set(key, noDetails());
     } catch (err) {
-      if (err instanceof PlexNotFoundError && keys.length > 1) {
+      const isolatable = err instanceof PlexNotFoundError || err instanceof PlexDataError;
+      if (!isolatable || ctx.signal?.aborted) throw err;
+      if (keys.length > 1) {
         const mid = Math.ceil(keys.length / 2);
         await Promise.all([fetchBatch(keys.slice(0, mid)), fetchBatch(keys.slice(mid))]);
         return;
       }
-      if (err instanceof PlexNotFoundError) return;
-      throw err;
+      out.set(keys[0]!, { ok: false, unfetched: true, error: err });
     }
   };
   await Promise.all(batches.map((b) => ctx.detailLimit(() => fetchBatch(b))));

@@ -1,11 +1,13 @@
 // Plex reports file paths as its host sees them; this machine may see the same files elsewhere
 // (a NAS share, another drive letter). Ordered prefix replacements translate them, then an
 // existence check tells normal (found here) from remote_only (no rule, not found) and unavailable
-// (a rule says where it should be, but it is not reachable).
+// (a rule says where it should be, but it is not reachable). Paths are used as given, never
+// resolved against the working folder: a relative one, or one with a NUL, is `invalid`.
 import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { PathReplacement } from '../../../src-shared/config-schema';
 
-export type FileCheck = 'found' | 'missing' | 'unmapped';
+export type FileCheck = 'found' | 'missing' | 'unmapped' | 'invalid';
 
 export interface MappedPath {
   localPath: string;
@@ -13,11 +15,31 @@ export interface MappedPath {
   mapped: boolean;
 }
 
+export interface FileCheckResult {
+  /** Null for a path that cannot name a file here (`invalid`). */
+  localPath: string | null;
+  mapped: boolean;
+  state: FileCheck;
+  /** Why the path is `invalid`. */
+  reason?: string;
+}
+
 export interface PathMapper {
   map(plexPath: string): MappedPath;
   /** Maps and checks one file. */
-  check(plexPath: string): MappedPath & { state: FileCheck };
+  check(plexPath: string): FileCheckResult;
 }
+
+/** A NUL cannot be in a real path; U+FFFD is what a stored path keeps in its place. */
+const hasUnreadable = (p: string) => p.includes('\u0000') || p.includes('\uFFFD');
+
+/** The form a Plex path is stored in: never with a raw NUL. */
+export function storablePath(plexPath: string): string {
+  return plexPath.replaceAll('\u0000', '\uFFFD');
+}
+
+const isForeignAbsolute = (p: string) =>
+  process.platform === 'win32' ? p.startsWith('/') : /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\');
 
 const isWindowsPath = (p: string) => /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\') || p.includes('\\');
 
@@ -76,9 +98,27 @@ export function createPathMapper(
   return {
     map,
     check(plexPath) {
+      if (hasUnreadable(plexPath)) {
+        return {
+          localPath: null,
+          mapped: false,
+          state: 'invalid',
+          reason: 'file path from Plex has a NUL character',
+        };
+      }
       const m = map(plexPath);
-      const found = exists(m.localPath);
-      return { ...m, state: found ? 'found' : m.mapped ? 'missing' : 'unmapped' };
+      const missing = m.mapped ? 'missing' : 'unmapped';
+      // Another system's absolute path (a Windows server's, seen here on Linux): not checkable here.
+      if (isForeignAbsolute(m.localPath)) return { ...m, state: missing };
+      if (!isAbsolute(m.localPath)) {
+        return {
+          localPath: null,
+          mapped: m.mapped,
+          state: 'invalid',
+          reason: `file path is not absolute: ${JSON.stringify(m.localPath.slice(0, 300))}`,
+        };
+      }
+      return { ...m, state: exists(m.localPath) ? 'found' : missing };
     },
   };
 }
@@ -87,6 +127,6 @@ export function createPathMapper(
 export function combineFileChecks(checks: readonly FileCheck[]): FileCheck | 'none' {
   if (checks.length === 0) return 'none';
   if (checks.includes('found')) return 'found';
-  if (checks.includes('missing')) return 'missing';
+  if (checks.includes('missing') || checks.includes('invalid')) return 'missing';
   return 'unmapped';
 }

@@ -25,6 +25,7 @@ const FROM_FILES: Record<FileCheck | 'none', MediaState> = {
   none: 'normal',
   missing: 'unavailable',
   unmapped: 'remote_only',
+  invalid: 'unavailable',
 };
 
 /** The state after `event` for an item currently in `current` (null: a new item). */

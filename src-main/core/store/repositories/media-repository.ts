@@ -7,8 +7,8 @@
 import type Database from 'better-sqlite3';
 import type { ItemKind, MediaState, TagKind } from '../../../../src-shared/domain';
 import type { MappedItem, MappedVersion } from '../../sync/item-mapper';
-import type { FileCheck, PathMapper } from '../../sync/path-mapping';
-import { combineFileChecks } from '../../sync/path-mapping';
+import type { FileCheckResult, PathMapper } from '../../sync/path-mapping';
+import { combineFileChecks, storablePath } from '../../sync/path-mapping';
 import { transition } from '../../sync/states';
 
 export const MEDIA_TABLE: Record<ItemKind, 'movies' | 'shows' | 'seasons' | 'episodes'> = {
@@ -287,19 +287,8 @@ export class MediaWriter {
 
   /** Undoes `scanning` left by a run that ended (or died) before finishing those items. */
   restoreScanning(libraryId: number): number {
-    let n = 0;
-    const fallback = transition(
-      { state: 'scanning', stateBeforeScan: null },
-      { type: 'scan_abandoned' },
-    ).state;
-    for (const table of Object.values(MEDIA_TABLE)) {
-      n += this.run(
-        `update ${table} set state = coalesce(state_before_scan, ?), state_before_scan = null
-          where library_id = ? and state = 'scanning'`,
-        fallback,
-        libraryId,
-      ).changes;
-    }
+    const n = restoreScanning(this.sqlite, libraryId);
+    this.rowsWritten += n;
     return n;
   }
 
@@ -310,10 +299,12 @@ export class MediaWriter {
     const now = Date.now();
     const writeChildren = input.writeChildren || !existing;
     const partChecks = writeChildren ? item.files.map((f) => this.paths.check(f)) : [];
-    const files: FileCheck[] = writeChildren
-      ? partChecks.map((c) => c.state)
-      : this.recheckFiles(kind, existing.id);
-    const next = transition(existing ?? null, { type: 'synced', files: combineFileChecks(files) });
+    const files = writeChildren ? partChecks : this.recheckFiles(kind, existing.id);
+    const next = transition(existing ?? null, {
+      type: 'synced',
+      files: combineFileChecks(files.map((f) => f.state)),
+    });
+    const fileProblem = files.find((f) => f.reason)?.reason ?? null;
     const row: Row = {
       ...item.columns,
       library_id: input.libraryId,
@@ -327,7 +318,9 @@ export class MediaWriter {
       modified_at: now,
     };
     if (!existing || existing.state !== next.state) row.state_changed_at = now;
-    if (existing?.state === 'error') row.last_error = null;
+    // Cleared too after a failed detail fetch, which notes the error on a row that keeps its state.
+    if (existing || fileProblem) row.last_error = fileProblem;
+    if (fileProblem) row.last_error_at = now;
     if (input.parents) {
       if (kind === 'season' || kind === 'episode') row.show_id = input.parents.showId;
       if (kind === 'episode') row.season_id = input.parents.seasonId ?? null;
@@ -386,6 +379,25 @@ export class MediaWriter {
     return this.insert(table, row);
   }
 
+  /**
+   * A listed item whose details could not be fetched: its stored data and state stay (undoing this
+   * run's `scanning`), its etag too, so the next run fetches it again; the error is noted on the row.
+   */
+  noteFetchFailure(kind: ItemKind, id: number, message: string, runId: number): void {
+    const now = Date.now();
+    this.run(
+      `update ${MEDIA_TABLE[kind]} set state = case when state = 'scanning' then coalesce(state_before_scan, ?) else state end,
+         state_before_scan = null, last_error = ?, last_error_at = ?, error_count = error_count + 1,
+         last_seen_run_id = ?
+       where id = ?`,
+      transition({ state: 'scanning', stateBeforeScan: null }, { type: 'scan_abandoned' }).state,
+      message,
+      now,
+      runId,
+      id,
+    );
+  }
+
   /** Gives an existing row a new ratingKey (Plex re-added the same show under a new key). */
   rekey(kind: ItemKind, id: number, ratingKey: string): void {
     this.run(
@@ -425,12 +437,14 @@ export class MediaWriter {
     ).run(chainRunId, libraryId, kind, JSON.stringify(ratingKeys));
   }
 
-  unmarkSeen(chainRunId: number, kind: ItemKind, ratingKey: string): void {
-    this.stmt(`delete from sync_seen where run_id = ? and item_kind = ? and plex_rating_key = ?`).run(
-      chainRunId,
-      kind,
-      ratingKey,
-    );
+  /** Which of these keys a listing of this run chain already had. */
+  seenAmong(chainRunId: number, kind: ItemKind, ratingKeys: readonly string[]): Set<string> {
+    if (ratingKeys.length === 0) return new Set();
+    const rows = this.stmt(
+      `select plex_rating_key as rk from sync_seen
+        where run_id = ? and item_kind = ? and plex_rating_key in (select value from json_each(?))`,
+    ).all(chainRunId, kind, JSON.stringify(ratingKeys)) as Array<{ rk: string }>;
+    return new Set(rows.map((r) => r.rk));
   }
 
   /** After a complete listing: every item of the library not seen becomes file_not_found. */
@@ -456,6 +470,43 @@ export class MediaWriter {
     return n;
   }
 
+  /** `kind:ratingKey` of every live item of the library that this run chain's listing did not have. */
+  unseenLive(chainRunId: number, libraryId: number, kinds: readonly ItemKind[]): string[] {
+    const gone = transition(null, { type: 'gone' }).state;
+    const out: string[] = [];
+    for (const kind of kinds) {
+      const rows = this.stmt(
+        `select plex_rating_key as rk from ${MEDIA_TABLE[kind]}
+          where library_id = ? and state <> ?
+            and plex_rating_key not in (select plex_rating_key from sync_seen where run_id = ? and item_kind = ?)`,
+      ).all(libraryId, gone, chainRunId, kind) as Array<{ rk: string }>;
+      for (const r of rows) out.push(`${kind}:${r.rk}`);
+    }
+    return out;
+  }
+
+  /** Items of the library not marked removed. */
+  liveCount(libraryId: number, kinds: readonly ItemKind[]): number {
+    const gone = transition(null, { type: 'gone' }).state;
+    let n = 0;
+    for (const kind of kinds) {
+      n += (
+        this.stmt(`select count(*) as n from ${MEDIA_TABLE[kind]} where library_id = ? and state <> ?`).get(
+          libraryId,
+          gone,
+        ) as { n: number }
+      ).n;
+    }
+    return n;
+  }
+
+  /** Entries this run chain's listing had. */
+  seenCount(chainRunId: number): number {
+    return (
+      this.stmt(`select count(*) as n from sync_seen where run_id = ?`).get(chainRunId) as { n: number }
+    ).n;
+  }
+
   clearSeen(libraryId: number): void {
     this.stmt(`delete from sync_seen where library_id = ?`).run(libraryId);
   }
@@ -472,7 +523,7 @@ export class MediaWriter {
     kind: ItemKind,
     id: number,
     item: MappedItem,
-    checks: ReadonlyArray<ReturnType<PathMapper['check']>>,
+    checks: readonly FileCheckResult[],
     fresh: boolean,
   ): void {
     const owner = this.owner(kind);
@@ -503,7 +554,7 @@ export class MediaWriter {
     owner: Owner,
     id: number,
     versions: MappedVersion[],
-    checks: ReadonlyArray<ReturnType<PathMapper['check']>>,
+    checks: readonly FileCheckResult[],
   ): void {
     const now = Date.now();
     const versionStmt = this.stmt(
@@ -542,7 +593,7 @@ export class MediaWriter {
           p.plex_part_id,
           p.position,
           p.plex_key,
-          p.file,
+          storablePath(p.file),
           p.size,
           p.duration,
           p.container,
@@ -581,14 +632,14 @@ export class MediaWriter {
     }
   }
 
-  /** Checks the stored files of an item again (deep scan of an unchanged item); returns their states. */
-  private recheckFiles(kind: ItemKind, id: number): FileCheck[] {
+  /** Checks the stored files of an item again (deep scan of an unchanged item). */
+  private recheckFiles(kind: ItemKind, id: number): FileCheckResult[] {
     const owner = this.owner(kind);
     if (!owner) return [];
     const parts = this.stmt(
       `select p.id, p.file, p.local_path as localPath, p.file_state as fileState from media_parts p
          join media_versions v on v.id = p.version_id where v.${owner} = ?`,
-    ).all(id) as Array<{ id: number; file: string; localPath: string | null; fileState: FileCheck | null }>;
+    ).all(id) as Array<{ id: number; file: string; localPath: string | null; fileState: string | null }>;
     const now = Date.now();
     return parts.map((p) => {
       const check = this.paths.check(p.file);
@@ -601,7 +652,7 @@ export class MediaWriter {
           p.id,
         );
       }
-      return check.state;
+      return check;
     });
   }
 
@@ -688,4 +739,19 @@ export function setArtworkResult(
       .prepare(`update artwork set cache_file = ?, bytes = ?, fetched_at = ?, last_error = null where id = ?`)
       .run(result.cacheFile, result.bytes, Date.now(), id);
   }
+}
+
+/** Undoes `scanning` left by a run of this library that ended (or died) before finishing those items. */
+export function restoreScanning(sqlite: Database.Database, libraryId: number): number {
+  const fallback = transition({ state: 'scanning', stateBeforeScan: null }, { type: 'scan_abandoned' }).state;
+  let n = 0;
+  for (const table of Object.values(MEDIA_TABLE)) {
+    n += sqlite
+      .prepare(
+        `update ${table} set state = coalesce(state_before_scan, ?), state_before_scan = null
+          where library_id = ? and state = 'scanning'`,
+      )
+      .run(fallback, libraryId).changes;
+  }
+  return n;
 }

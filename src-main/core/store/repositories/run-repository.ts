@@ -101,6 +101,11 @@ export function markRunsInterrupted(db: Db, ids: number[]): void {
 export interface LibraryRunOutcome {
   status: RunStatus;
   good: boolean;
+  /**
+   * The run left work for the next one although Plex's stamps may not move again (items whose
+   * details failed, a listing that could not decide deletions): forget the baseline so it lists.
+   */
+  forgetBaseline?: boolean;
   baseline?: { updatedAt: number | null; contentChangedAt: string | null };
   deep?: boolean;
 }
@@ -119,7 +124,9 @@ export function recordLibraryRun(db: Db, libraryId: number, outcome: LibraryRunO
             syncedContentChangedAt: outcome.baseline?.contentChangedAt ?? null,
             ...(outcome.deep ? { lastDeepScanAt: now } : {}),
           }
-        : {}),
+        : outcome.forgetBaseline
+          ? { syncedPlexUpdatedAt: null, syncedContentChangedAt: null }
+          : {}),
       modifiedAt: now,
     })
     .where(eq(libraries.id, libraryId))
