@@ -55,9 +55,17 @@ export interface ActivityEvent {
   };
 }
 
+/** A section listing page is about to be served (test hook: mutate between pages). */
+export interface ListingEvent {
+  sectionId: number;
+  type: ItemType;
+  start: number;
+}
+
 export interface LibraryEvents {
   timeline: [TimelineEntry[]];
   activity: [ActivityEvent];
+  listing: [ListingEvent];
 }
 
 /** Fields a test may change on an item (as an edit in Plex would). */

@@ -48,6 +48,12 @@ const UNAUTHORIZED_ROOT: Reply = {
   headers: { 'Content-Type': 'text/html' },
   body: "<html><head><script>window.location = window.location.href.match(/(^.+\\/)[^\\/]*$/)[1] + 'web/index.html';</script><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>",
 };
+/** An expired JWT token (Plex docs, "JWT Authentication"): 498, not 401. */
+const EXPIRED: Reply = {
+  status: 498,
+  headers: { 'Content-Type': 'text/html' },
+  body: '<html><head><title>Token Expired</title></head><body><h1>498 Token Expired</h1></body></html>',
+};
 const NOT_FOUND: Reply = {
   status: 404,
   headers: { 'Content-Type': 'text/html' },
@@ -64,6 +70,7 @@ export class FakePms {
     const router = new Router();
     const authed =
       (handler: (req: FakeRequest, params: string[]) => Reply) => (req: FakeRequest, params: string[]) => {
+        if (o.faults.isExpired(req.token)) return EXPIRED;
         if (!o.accepts(req.token)) return req.path === '/' ? UNAUTHORIZED_ROOT : UNAUTHORIZED;
         o.onAuthenticated?.(req.token!);
         return handler(req, params);
@@ -298,9 +305,17 @@ export class FakePms {
     const lib = this.o.library;
     const section = lib.section(id);
     if (!section) return NOT_FOUND;
+    const refused = refusePaging(req);
+    if (refused) return refused;
     const typeParam = req.query.get('type');
     const defaultType: ItemType = section.type === 'movie' ? 'movie' : 'show';
     const type = typeParam === undefined ? defaultType : TYPE_BY_CODE[typeParam];
+    // Lets a test change the library between two pages of one listing, as users and scans do.
+    lib.emit('listing', {
+      sectionId: section.id,
+      type: type ?? defaultType,
+      start: readPaging(req.query, req.headers).start,
+    });
     const valid = type !== undefined && (section.type === 'movie' ? type === 'movie' : type !== 'movie');
     let items = valid ? lib.list(section.id, type) : [];
     items = this.sorted(section, type ?? defaultType, items, req.query.get('sort'));
@@ -566,6 +581,27 @@ export class FakePms {
   private broadcastActivity(event: ActivityEvent): void {
     this.broadcast({ type: 'activity', size: 1, ActivityNotification: [event] });
   }
+}
+
+/** Real servers refuse pages above this many items (plex_nfo_exporter #14, watchstate PR #237). */
+export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * Newer servers answer a section listing without X-Plex-Container-Size, or with a size above 1000, with 400
+ * ("Missing X-Plex-Container-Size header ... limit of 1000": plex_nfo_exporter #14, 2025; plex-api-notes §8).
+ */
+function refusePaging(req: FakeRequest): Reply | undefined {
+  const paging = readPaging(req.query, req.headers);
+  if (paging.size !== undefined && paging.size <= MAX_PAGE_SIZE) return undefined;
+  const reason =
+    paging.size === undefined
+      ? 'Missing X-Plex-Container-Size header'
+      : `X-Plex-Container-Size ${paging.size} is above the limit of ${MAX_PAGE_SIZE}`;
+  return {
+    status: 400,
+    headers: { 'Content-Type': 'text/html' },
+    body: `<html><head><title>Bad Request</title></head><body><h1>400 Bad Request</h1><p>${reason}</p></body></html>`,
+  };
 }
 
 function png(identity: string, width: number, height: number): Reply {

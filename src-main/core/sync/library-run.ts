@@ -62,6 +62,11 @@ const LIST_PAGES_AHEAD = 3;
 /** Pages classified but not yet committed, at most. */
 const DETAIL_PAGES_AHEAD = 8;
 const LIST_EXCLUDED_ELEMENTS = 'Genre,Director,Writer,Country,Role,Producer,Collection,Label,Similar';
+/** Real servers refuse larger pages (400 "limit of 1000"; plex-api-notes §8). */
+export const PLEX_MAX_PAGE_SIZE = 1000;
+const LISTING_SORT = 'addedAt,id';
+/** Walks of one listing after the first when its total keeps moving; then the next run catches up. */
+const MAX_RELISTS = 2;
 
 interface Candidate {
   raw: unknown;
@@ -84,19 +89,37 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
   if (spec.needs.includes('seasons')) ctx.maps.seasons = ctx.writer.idsByRatingKey('season', ctx.libraryId);
   const start = ctx.checkpoint.phase === spec.phase ? ctx.checkpoint.offset : 0;
   ctx.progress.setPhase(spec.phase, 0, start);
+  // A listing whose total moved while it was paged may have skipped items (a removal shifts later
+  // items back across a page boundary): it is walked again, where unchanged items cost nothing.
+  let from = start;
+  for (let pass = 0; (await listPages(ctx, spec, kind, from)) && pass < MAX_RELISTS; pass++) from = 0;
+}
+
+/** Walks the listing once from `start`; true when its totalSize changed on the way (drift). */
+async function listPages(
+  ctx: LibraryRunContext,
+  spec: PhaseSpec,
+  kind: ItemKind,
+  start: number,
+): Promise<boolean> {
   const pages = ctx.client.paginate(`/library/sections/${encodeURIComponent(ctx.sectionKey)}/all`, {
-    pageSize: ctx.pageSize,
+    pageSize: Math.min(ctx.pageSize, PLEX_MAX_PAGE_SIZE),
     start,
     signal: ctx.signal,
     concurrency: LIST_PAGES_AHEAD,
     query: {
       type: TYPE_CODES[spec.kind],
+      // Plex's default order is undocumented: a stable one keeps pages from overlapping or skipping
+      // (watchstate pins sort=addedAt); new items, added now, land at the end.
+      sort: LISTING_SORT,
       includeGuids: 1,
       // Abbreviated credits are useless here (details carry the full ones, and editing them moves
       // updatedAt): leaving them out makes a listing sweep markedly cheaper to send and parse.
       ...(spec.withDetail ? { excludeElements: LIST_EXCLUDED_ELEMENTS } : {}),
     },
   });
+  let firstTotal: number | null = null;
+  let drifted = false;
   // Pages are committed in order, each once its details have come. While earlier pages wait for
   // theirs, later pages are classified and their details requested: sparse changes (a few items
   // per page) have their detail requests in flight together, not one page after another. Detail
@@ -109,6 +132,8 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
     for await (const page of pages) {
       throwIfAborted(ctx.signal);
       if (page.totalSize !== null) ctx.progress.setTotal(page.totalSize);
+      firstTotal ??= page.totalSize;
+      if (page.totalSize !== null && page.totalSize !== firstTotal) drifted = true;
       while (
         waiting.length > 0 &&
         (waiting.length >= DETAIL_PAGES_AHEAD || pendingChanged + page.items.length > budget)
@@ -135,6 +160,7 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
     await tail.catch(() => undefined);
     throw err;
   }
+  return drifted;
 }
 
 /**
