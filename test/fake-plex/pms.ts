@@ -11,6 +11,8 @@ import { toJson, toXml, type XNode } from './serialize';
 import { ratingKeyOfPart } from './generator';
 import type { FakeItem, FakeSection, ItemType, ListedItem } from './types';
 import { itemNode, sectionNode, type ViewOptions } from './views';
+import { collectionNode, liveMembers, playlistNode } from './curation';
+import { emptyTrash } from './unkind';
 
 export const PMS_VERSION = '1.41.3.9314-a0bfb8370';
 
@@ -118,6 +120,36 @@ export class FakePms {
         'PUT',
         '/library/sections/{id}/refresh',
         authed((req, [id]) => this.refresh(id!)),
+      )
+      .add(
+        'PUT',
+        '/library/sections/{id}/emptyTrash',
+        authed((req, [id]) => this.emptyTrash(id!)),
+      )
+      .add(
+        'GET',
+        '/library/sections/{id}/collections',
+        authed((req, [id]) => this.collections(req, id!)),
+      )
+      .add(
+        'GET',
+        '/library/collections/{id}',
+        authed((req, [id]) => this.collection(req, id!)),
+      )
+      .add(
+        'GET',
+        '/library/collections/{id}/children',
+        authed((req, [id]) => this.collectionChildren(req, id!)),
+      )
+      .add(
+        'GET',
+        '/playlists',
+        authed((req) => this.playlists(req)),
+      )
+      .add(
+        'GET',
+        '/playlists/{id}/items',
+        authed((req, [id]) => this.playlistItems(req, id!)),
       )
       .add(
         'GET',
@@ -379,14 +411,34 @@ export class FakePms {
   }
 
   /** A paged list answer: offset/size/totalSize and the X-Plex-Container-* headers when the client paged. */
-  private listReply(req: FakeRequest, items: ListedItem[], container: XNode, detail: boolean): Reply {
+  private listReply(
+    req: FakeRequest,
+    items: ListedItem[],
+    container: XNode,
+    detail: boolean,
+    decorate?: (node: XNode, position: number) => void,
+  ): Reply {
+    const opts = this.viewOptions(req, detail);
+    return this.pagedReply(req, items, container, (item, position) => {
+      const node = itemNode(this.o.library, this.o.library.full(item), opts);
+      decorate?.(node, position);
+      return node;
+    });
+  }
+
+  private pagedReply<T>(
+    req: FakeRequest,
+    items: T[],
+    container: XNode,
+    render: (item: T, position: number) => XNode,
+  ): Reply {
     const paging = readPaging(req.query, req.headers);
     const faults = this.o.faults;
     const applyPaging = paging.paged && !faults.ignorePaging;
+    const offset = applyPaging ? paging.start : 0;
     const page = applyPaging
       ? items.slice(paging.start, paging.size === undefined ? undefined : paging.start + paging.size)
       : items;
-    const opts = this.viewOptions(req, detail);
     const node: XNode = { size: page.length };
     const headers: Record<string, string> = {};
     if (applyPaging) {
@@ -398,9 +450,75 @@ export class FakePms {
       headers['X-Plex-Container-Start'] = String(paging.start);
     }
     Object.assign(node, container);
-    if (page.length)
-      node.Metadata = page.map((item) => itemNode(this.o.library, this.o.library.full(item), opts));
+    if (page.length) node.Metadata = page.map((item, i) => render(item, offset + i));
     return this.container(req, node, headers);
+  }
+
+  private emptyTrash(id: string): Reply {
+    const section = this.o.library.section(id);
+    if (!section) return NOT_FOUND;
+    emptyTrash(this.o.library, section.id);
+    return { status: 200, body: '' };
+  }
+
+  private collections(req: FakeRequest, id: string): Reply {
+    const lib = this.o.library;
+    const section = lib.section(id);
+    if (!section) return NOT_FOUND;
+    const list = lib.collections.filter((c) => c.sectionId === section.id);
+    return this.pagedReply(
+      req,
+      list,
+      { librarySectionID: section.id, librarySectionTitle: section.title, viewGroup: 'collection' },
+      (c) => collectionNode(lib, c),
+    );
+  }
+
+  private collection(req: FakeRequest, id: string): Reply {
+    const c = this.o.library.collections.find((x) => x.ratingKey === id);
+    if (!c) return NOT_FOUND;
+    return this.container(req, { size: 1, Metadata: [collectionNode(this.o.library, c)] });
+  }
+
+  private collectionChildren(req: FakeRequest, id: string): Reply {
+    const lib = this.o.library;
+    const c = lib.collections.find((x) => x.ratingKey === id);
+    if (!c) return NOT_FOUND;
+    return this.listReply(
+      req,
+      liveMembers(lib, c.memberKeys),
+      { key: c.ratingKey, title1: c.title, librarySectionID: c.sectionId, smart: c.smart ? 1 : 0 },
+      false,
+    );
+  }
+
+  private playlists(req: FakeRequest): Reply {
+    const type = req.query.get('playlistType');
+    // Every playlist of the fake is a video playlist; audio and photo ones are asked for in vain.
+    const list = type === undefined || type === 'video' ? this.o.library.playlists : [];
+    return this.pagedReply(req, list, {}, (p) => playlistNode(this.o.library, p));
+  }
+
+  private playlistItems(req: FakeRequest, id: string): Reply {
+    const lib = this.o.library;
+    const p = lib.playlists.find((x) => x.ratingKey === id);
+    if (!p) return NOT_FOUND;
+    return this.listReply(
+      req,
+      liveMembers(lib, p.itemKeys),
+      {
+        ratingKey: p.ratingKey,
+        title: p.title,
+        smart: p.smart,
+        playlistType: 'video',
+        leafCount: p.itemKeys.length,
+      },
+      false,
+      // Each entry's id inside the playlist (python-plexapi `Playable.playlistItemID`).
+      (node, position) => {
+        node.playlistItemID = 10_000 + Number(p.ratingKey) * 100 + position;
+      },
+    );
   }
 
   private metadata(req: FakeRequest, ids: string): Reply {

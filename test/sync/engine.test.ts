@@ -422,17 +422,6 @@ describe('sync engine against the fake Plex', () => {
     expect(expectConverged(s.store, s.fake, ['movie'])).toEqual([]);
   });
 
-  it('stores episodes of a show with hidden seasons under the show alone', async () => {
-    s = await setupSync({ movies: 2, shows: 3, episodes: 12, hiddenSeasons: true });
-    const results = await s.engine.syncServer(s.serverId);
-    expect(results.every((r) => r.status === 'succeeded' && r.errors === 0)).toBe(true);
-    expect(expectConverged(s.store, s.fake)).toEqual([]);
-    const hidden = count(s.store, `select count(*) as n from episodes where season_id is null`);
-    const linked = count(s.store, `select count(*) as n from episodes where season_id is not null`);
-    expect(hidden).toBeGreaterThan(0);
-    expect(linked).toBeGreaterThan(0);
-  });
-
   it('a token revoked mid-run rejects with PlexAuthError after recording the run, and the next run resumes', async () => {
     s = await setupSync(
       { movies: 50, shows: 2, episodes: 6 },

@@ -9,6 +9,7 @@ import type { Page, ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import type { ExistingItem, MediaWriter } from '../store/repositories/media-repository';
 import { recordSyncError, resolveItemErrors } from '../store/repositories/error-repository';
+import { seasonIdsByNumber } from '../store/repositories/identity-repository';
 import { updateRun } from '../store/repositories/run-repository';
 import { encodeCheckpoint, type CheckpointState } from './checkpoint';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
@@ -86,7 +87,10 @@ interface Invalid {
 export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): Promise<void> {
   const kind = spec.kind as ItemKind;
   if (spec.needs.includes('shows')) ctx.maps.shows = ctx.writer.idsByRatingKey('show', ctx.libraryId);
-  if (spec.needs.includes('seasons')) ctx.maps.seasons = ctx.writer.idsByRatingKey('season', ctx.libraryId);
+  if (spec.needs.includes('seasons')) {
+    ctx.maps.seasons = ctx.writer.idsByRatingKey('season', ctx.libraryId);
+    ctx.maps.seasonNumbers = seasonIdsByNumber(ctx.store.sqlite, ctx.libraryId);
+  }
   const start = ctx.checkpoint.phase === spec.phase ? ctx.checkpoint.offset : 0;
   ctx.progress.setPhase(spec.phase, 0, start);
   // A listing whose total moved while it was paged may have skipped items (a removal shifts later
@@ -427,7 +431,7 @@ async function fetchDetails(
   const fetchBatch = async (keys: string[]): Promise<void> => {
     try {
       const { data } = await ctx.client.get(`/library/metadata/${keys.map(encodeURIComponent).join(',')}`, {
-        query: { includeChapters: 1, includeGuids: 1 },
+        query: { includeChapters: 1, includeMarkers: 1, includeGuids: 1 },
         signal: ctx.signal,
       });
       const items = data.MediaContainer.Metadata;
