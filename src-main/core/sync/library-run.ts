@@ -10,6 +10,7 @@ import type { Store } from '../store/database';
 import type { ExistingItem, MediaWriter } from '../store/repositories/media-repository';
 import { recordSyncError, resolveItemErrors } from '../store/repositories/error-repository';
 import { seasonIdsByNumber } from '../store/repositories/identity-repository';
+import { adoptRekeyed } from './rekey';
 import { updateRun } from '../store/repositories/run-repository';
 import { encodeCheckpoint, type CheckpointState } from './checkpoint';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
@@ -234,7 +235,7 @@ async function preparePage(
     if (ex && ex.etag === etag && isSettled(ex.state) && !ctx.deep) unchanged += 1;
     else changed.push({ raw: l.raw, ratingKey: l.ratingKey, etag, existing: ex });
   }
-  if (spec.kind === 'show') await adoptRekeyedShows(ctx, changed);
+  await adoptRekeyed(ctx, kind, changed);
   const toMark = changed.flatMap((c) => (c.existing ? [c.existing] : []));
   if (toMark.length > 0) ctx.store.transaction(() => ctx.writer.markScanning(kind, toMark));
   const details =
@@ -454,45 +455,4 @@ async function fetchDetails(
   };
   await Promise.all(batches.map((b) => ctx.detailLimit(() => fetchBatch(b))));
   return out;
-}
-
-/**
- * Plex gives a show a new ratingKey when it is removed and added again (a re-match, a moved
- * folder). A new key whose guid (else title and year) matches a stored show whose own key is gone
- * from Plex takes over that row, so the show keeps its identity instead of being duplicated.
- */
-async function adoptRekeyedShows(ctx: LibraryRunContext, changed: Candidate[]): Promise<void> {
-  const claimed = new Set<number>();
-  for (const c of changed) {
-    if (c.existing) continue;
-    const guid = rawField(c.raw, 'guid');
-    const title = rawField(c.raw, 'title');
-    const year = rawField(c.raw, 'year');
-    if (typeof title !== 'string') continue;
-    const candidates = ctx.writer
-      .findShowCandidates(
-        ctx.libraryId,
-        typeof guid === 'string' ? guid : null,
-        title,
-        typeof year === 'number' ? year : null,
-      )
-      .filter((cand) => cand.ratingKey !== c.ratingKey && !claimed.has(cand.id));
-    for (const cand of candidates) {
-      if (cand.state !== 'file_not_found' && !(await isGoneFromPlex(ctx, cand.ratingKey))) continue;
-      ctx.store.transaction(() => ctx.writer.rekey('show', cand.id, c.ratingKey));
-      claimed.add(cand.id);
-      c.existing = { ...cand, ratingKey: c.ratingKey };
-      break;
-    }
-  }
-}
-
-async function isGoneFromPlex(ctx: LibraryRunContext, ratingKey: string): Promise<boolean> {
-  try {
-    await ctx.client.get(`/library/metadata/${encodeURIComponent(ratingKey)}`, { signal: ctx.signal });
-    return false;
-  } catch (err) {
-    if (err instanceof PlexNotFoundError) return true;
-    throw err;
-  }
 }

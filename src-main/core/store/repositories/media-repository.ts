@@ -396,36 +396,6 @@ export class MediaWriter {
     return this.insert(table, row);
   }
 
-  /** Gives an existing row a new ratingKey (Plex re-added the same show under a new key). */
-  rekey(kind: ItemKind, id: number, ratingKey: string): void {
-    this.run(
-      `update ${MEDIA_TABLE[kind]} set plex_rating_key = ?, modified_at = ? where id = ?`,
-      ratingKey,
-      Date.now(),
-      id,
-    );
-  }
-
-  /** A show row of this library that could be the same show under another key: by guid, then title+year. */
-  findShowCandidates(
-    libraryId: number,
-    guid: string | null,
-    title: string,
-    year: number | null,
-  ): ExistingItem[] {
-    const cols = `id, plex_rating_key as ratingKey, etag, detail_etag as detailEtag, state,
-      state_before_scan as stateBeforeScan, thumb_url as thumbUrl, art_url as artUrl`;
-    if (guid) {
-      const byGuid = this.stmt(
-        `select ${cols} from shows where library_id = ? and plex_guid = ? order by id`,
-      ).all(libraryId, guid) as ExistingItem[];
-      if (byGuid.length > 0) return byGuid;
-    }
-    return this.stmt(
-      `select ${cols} from shows where library_id = ? and title = ? and year is ? and (plex_guid is null or ? is null) order by id`,
-    ).all(libraryId, title, year, guid) as ExistingItem[];
-  }
-
   /** Remembers that a listing of this run chain contained these items. */
   markSeen(chainRunId: number, libraryId: number, kind: ItemKind, ratingKeys: readonly string[]): void {
     if (ratingKeys.length === 0) return;
