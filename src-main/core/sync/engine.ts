@@ -39,6 +39,7 @@ import {
 import { createDetailLimit, runListingPhase, type LibraryRunContext, type RunCounters } from './library-run';
 import { limitHeapGrowth } from './heap-tuning';
 import { MOVIE_PHASES } from './movie-sync';
+import { syncCurations } from './curation-sync';
 import { createPathMapper } from './path-mapping';
 import type { PhaseSpec } from './phase';
 import { ProgressHub, RunProgress } from './progress';
@@ -307,6 +308,7 @@ export class SyncEngine {
     let errorMessage: string | null = null;
     let deletionsDone = checkpoint.complete;
     let authFailure: PlexAuthError | null = null;
+    let curationRows = 0;
     try {
       if (!section)
         throw new PlexNotFoundError(
@@ -323,6 +325,15 @@ export class SyncEngine {
         );
       }
       if (order.indexOf(checkpoint.phase) <= order.indexOf('deletions')) {
+        curationRows = await syncCurations(
+          {
+            store: this.store,
+            client,
+            deep: kind === 'deep',
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          },
+          { serverId: server.id, libraryId: library.id, sectionKey: library.plexKey },
+        );
         progress.setPhase('deletions', 1);
         // Only a listing of a library that did not change under us is complete: a deletion between
         // two pages shifts later items back and one could be missed.
@@ -418,7 +429,7 @@ export class SyncEngine {
       startedAt,
       counters,
       client,
-      writer.rowsWritten,
+      writer.rowsWritten + curationRows,
       {
         resumedFromRunId: canResume ? previous.id : null,
         errorMessage,
