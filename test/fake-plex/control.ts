@@ -23,7 +23,17 @@ import {
   type CollectionInput,
   type PlaylistInput,
 } from './curation';
-import { editSilently, emptyTrash, optimize, setLabels, trash, unmountSection, untrash } from './unkind';
+import {
+  editSilently,
+  emptyTrash,
+  optimize,
+  restoreSection,
+  setLabels,
+  trash,
+  unmountSection,
+  untrash,
+  vanishSection,
+} from './unkind';
 
 /** Drives the fake from a test: mutate the library, play the user, inject faults, stop/start the server. */
 export interface FakePlexControl {
@@ -47,6 +57,9 @@ export interface FakePlexControl {
   emptyTrash(sectionId: number): string[];
   /** The library's share unmounted: every file of the section in the trash at once. */
   unmountLibrary(sectionId: number): string[];
+  /** The whole library gone from /library/sections at once (its listing 404s), until restoreLibrary. */
+  vanishLibrary(sectionId: number): void;
+  restoreLibrary(sectionId: number): void;
   /** Adds an optimized version (Media proxyType=42). */
   optimize(ratingKey: string, target?: string): FakePlayable;
   setLabels(ratingKey: string, labels: string[]): FakeItem;
@@ -111,6 +124,8 @@ export function createControl(d: ControlDeps): FakePlexControl {
     untrash: (rk) => untrash(d.library, rk),
     emptyTrash: (id) => emptyTrash(d.library, id),
     unmountLibrary: (id) => unmountSection(d.library, id),
+    vanishLibrary: (id) => vanishSection(d.library, id),
+    restoreLibrary: (id) => restoreSection(d.library, id),
     optimize: (rk, target) => optimize(d.library, rk, target),
     setLabels: (rk, labels) => setLabels(d.library, rk, labels),
     addCollection: (input) => addCollection(d.library, input),
@@ -249,6 +264,16 @@ export function mountControl(
       'POST',
       '/__control/sections/{id}/unmount',
       guarded((_r, [id]) => ({ trashed: control.unmountLibrary(Number(id)) })),
+    )
+    .add(
+      'POST',
+      '/__control/sections/{id}/vanish',
+      guarded((_r, [id]) => control.vanishLibrary(Number(id))),
+    )
+    .add(
+      'POST',
+      '/__control/sections/{id}/restore',
+      guarded((_r, [id]) => control.restoreLibrary(Number(id))),
     )
     .add(
       'POST',

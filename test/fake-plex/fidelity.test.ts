@@ -198,3 +198,18 @@ describe('collections, labels and playlists at their endpoints', () => {
     expect(items.every((m) => typeof m.playlistItemID === 'number')).toBe(true);
   });
 });
+
+describe('a library vanishing at once', () => {
+  it('drops the section from /library/sections (its listing 404s) until it is restored', async () => {
+    const f = await start();
+    f.control.vanishLibrary(1);
+    const sections = (await plexJson(f, '/library/sections')).MediaContainer.Directory as Json[];
+    expect(sections.map((x) => x.key)).toEqual(['2']);
+    expect((await plexGet(f, `/library/sections/1/all${page}`)).status).toBe(404);
+    f.control.restoreLibrary(1);
+    expect((await plexJson(f, '/library/sections')).MediaContainer.Directory.map((x: Json) => x.key)).toEqual(
+      ['1', '2'],
+    );
+    expect((await plexJson(f, `/library/sections/1/all${page}`)).MediaContainer.size).toBe(12);
+  });
+});

@@ -2,7 +2,7 @@
 // silent edits, re-keyed items, trash and "empty trash", optimized versions, unmounted shares, labels.
 import { mediaIdFor, partIdFor } from './generator';
 import { LibraryError, checkPatch, type ItemPatch, type Library } from './library';
-import type { FakeItem, FakePlayable, FakeTag } from './types';
+import type { FakeItem, FakePlayable, FakeSection, FakeTag } from './types';
 
 function playable(lib: Library, ratingKey: string): FakePlayable {
   const item = lib.get(ratingKey);
@@ -152,4 +152,29 @@ export function emptyTrash(lib: Library, sectionId: number): string[] {
     }
   }
   return removed;
+}
+
+const hidden = new WeakMap<Library, Map<number, { section: FakeSection; at: number }>>();
+
+/**
+ * The whole library vanishes from `/library/sections` at once (its share unmounted before a rescan, or a
+ * library removed and added again), then maybe comes back (issue 12: a library must never be wiped
+ * because a disk went offline). Its listing answers 404 meanwhile.
+ */
+export function vanishSection(lib: Library, sectionId: number): void {
+  const at = lib.sections.findIndex((s) => s.id === sectionId);
+  if (at < 0) throw new LibraryError(`no section ${sectionId}`);
+  const [section] = lib.sections.splice(at, 1);
+  const map = hidden.get(lib) ?? new Map<number, { section: FakeSection; at: number }>();
+  map.set(sectionId, { section: section!, at });
+  hidden.set(lib, map);
+  lib.version++;
+}
+
+export function restoreSection(lib: Library, sectionId: number): void {
+  const entry = hidden.get(lib)?.get(sectionId);
+  if (!entry) throw new LibraryError(`section ${sectionId} is not vanished`);
+  lib.sections.splice(Math.min(entry.at, lib.sections.length), 0, entry.section);
+  hidden.get(lib)!.delete(sectionId);
+  lib.version++;
 }
