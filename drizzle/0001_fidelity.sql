@@ -100,4 +100,7 @@ ALTER TABLE `sync_metrics` ADD `operation_type` text GENERATED ALWAYS AS (operat
 ALTER TABLE `sync_metrics` ADD `errors_count` integer GENERATED ALWAYS AS (errors) VIRTUAL;--> statement-breakpoint
 ALTER TABLE `sync_metrics` ADD `recorded_at` integer GENERATED ALWAYS AS (started_at + duration_ms) VIRTUAL;--> statement-breakpoint
 ALTER TABLE `sync_services` ADD `last_heartbeat` integer GENERATED ALWAYS AS (heartbeat_at) VIRTUAL;--> statement-breakpoint
-ALTER TABLE `sync_services` ADD `configuration` text GENERATED ALWAYS AS (config_json) VIRTUAL;
+ALTER TABLE `sync_services` ADD `configuration` text GENERATED ALWAYS AS (config_json) VIRTUAL;--> statement-breakpoint
+CREATE INDEX `episodes_guid_idx` ON `episodes` (`plex_guid`);--> statement-breakpoint
+CREATE INDEX `movies_guid_idx` ON `movies` (`plex_guid`);--> statement-breakpoint
+CREATE INDEX `seasons_guid_idx` ON `seasons` (`plex_guid`);

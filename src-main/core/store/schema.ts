@@ -168,6 +168,8 @@ export const movies = sqliteTable(
     uniqueIndex('movies_library_rk_uq').on(t.libraryId, t.plexRatingKey),
     index('movies_library_state_idx').on(t.libraryId, t.state),
     index('movies_title_idx').on(t.title),
+    // Re-keyed items are found by guid (sync/rekey.ts), once per new item.
+    index('movies_guid_idx').on(t.plexGuid),
   ],
 );
 
@@ -209,6 +211,7 @@ export const seasons = sqliteTable(
     uniqueIndex('seasons_library_rk_uq').on(t.libraryId, t.plexRatingKey),
     index('seasons_show_idx').on(t.showId, t.seasonNumber),
     index('seasons_library_state_idx').on(t.libraryId, t.state),
+    index('seasons_guid_idx').on(t.plexGuid),
   ],
 );
 
@@ -231,6 +234,7 @@ export const episodes = sqliteTable(
     index('episodes_show_idx').on(t.showId, t.seasonNumber, t.episodeNumber),
     index('episodes_season_idx').on(t.seasonId),
     index('episodes_library_state_idx').on(t.libraryId, t.state),
+    index('episodes_guid_idx').on(t.plexGuid),
   ],
 );
 

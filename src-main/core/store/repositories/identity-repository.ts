@@ -61,15 +61,18 @@ export function findRekeyCandidates(
   if (identity.externalIds.length > 0) {
     const byIds = sqlite
       .prepare(
-        `select distinct ${CANDIDATE_COLUMNS} from ${table} i
-           join guids g on g.item_kind = ? and g.item_id = i.id
-          where i.library_id = ? and (g.provider || '://' || g.value) in (select value from json_each(?))
+        // json_each first (CROSS JOIN keeps that order), then guids by its (provider, value) index: a
+        // lookup per external id, not a scan of every guid.
+        `select distinct ${CANDIDATE_COLUMNS} from json_each(?) j
+           cross join guids g on g.provider = json_extract(j.value, '$[0]') and g.value = json_extract(j.value, '$[1]')
+           join ${table} i on i.id = g.item_id
+          where g.item_kind = ? and i.library_id = ?
           order by i.id`,
       )
       .all(
+        JSON.stringify(identity.externalIds.map((g) => [g.provider, g.value])),
         kind,
         libraryId,
-        JSON.stringify(identity.externalIds.map((g) => `${g.provider}://${g.value}`)),
       ) as RekeyCandidate[];
     if (byIds.length > 0) return byIds;
   }
