@@ -28,7 +28,8 @@ export const configSchema = z
       .default(6),
     deep_scan_interval_days: z.number().int().min(1).max(365).default(7),
     concurrent_scans: z.number().int().min(1).max(8).default(2),
-    batch_size: z.number().int().min(10).max(5000).default(500),
+    // Real servers refuse pages above 1000 items (400 "limit of 1000"; plex-api-notes §8).
+    batch_size: z.number().int().min(10).max(1000).default(500),
     // 100 ids per detail request: half the round trips of 50 and ~10% less sync CPU (npm run bench).
     detail_batch_size: z.number().int().min(1).max(200).default(100),
     detail_concurrency: z.number().int().min(1).max(16).default(4),

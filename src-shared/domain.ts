@@ -7,6 +7,8 @@ export const MEDIA_STATES = [
   'file_not_found',
   'scanning',
   'error',
+  /** Plex lists it with its files gone (Plex's trash) until the trash is emptied: not live, not deleted. */
+  'trashed',
 ] as const;
 export type MediaState = (typeof MEDIA_STATES)[number];
 
@@ -16,7 +18,7 @@ export type LibraryType = (typeof LIBRARY_TYPES)[number];
 export const ITEM_KINDS = ['movie', 'show', 'season', 'episode'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
-export const TAG_KINDS = ['genre', 'director', 'writer', 'studio', 'country'] as const;
+export const TAG_KINDS = ['genre', 'director', 'writer', 'studio', 'country', 'label'] as const;
 export type TagKind = (typeof TAG_KINDS)[number];
 
 export const GUID_PROVIDERS = ['imdb', 'tmdb', 'tvdb'] as const;

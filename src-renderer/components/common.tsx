@@ -74,6 +74,7 @@ const STATE_TONE: Record<MediaState, string> = {
   scanning: 'info',
   unavailable: 'warn',
   file_not_found: 'warn',
+  trashed: 'warn',
   error: 'bad',
 };
 

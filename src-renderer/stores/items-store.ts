@@ -67,7 +67,7 @@ export function createItemsStore(api: RetroVueApi) {
         return;
       }
       try {
-        set({ detail: await api.invoke('items:get', row), detailError: null });
+        set({ detail: await api.invoke('items:get', { kind: row.kind, id: row.id }), detailError: null });
       } catch (error) {
         set({ detail: null, detailError: errorMessage(error) });
       }

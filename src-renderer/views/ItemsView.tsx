@@ -262,6 +262,21 @@ function ItemDetail({ item, onClose }: { item: ItemDetailView; onClose: () => vo
           </ol>
         </>
       ) : null}
+      {item.markers.length ? (
+        <>
+          <h3>Markers</h3>
+          <ul className="markers small" aria-label="Markers">
+            {item.markers.map((m) => (
+              <li key={`${m.type}-${m.startMs}`}>
+                <span className="mono muted">
+                  {timecode(m.startMs)}–{timecode(m.endMs)}
+                </span>{' '}
+                {m.type}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </aside>
   );
 }

@@ -206,6 +206,8 @@ export interface ItemDetailView extends ItemRow {
     streams: StreamView[];
   }[];
   chapters: { index: number; title: string | null; startMs: number; endMs: number }[];
+  /** Intro, credits and commercial markers, in start order. */
+  markers: { type: string; startMs: number; endMs: number }[];
 }
 
 export interface Page<T> {

@@ -85,8 +85,20 @@ async function naive(pmsUrl: string, token: string, budgetSeconds: number): Prom
     key: string;
     type: string;
   }>;
+  // Section listings need a size of at most 1000 (real servers answer 400 otherwise).
+  const listSection = async (key: string) => {
+    const out: Array<{ ratingKey: string; type: string }> = [];
+    for (let start = 0; ; start += 1000) {
+      const page = await list(`/library/sections/${key}/all`, {
+        'X-Plex-Container-Start': start,
+        'X-Plex-Container-Size': 1000,
+      });
+      out.push(...page);
+      if (page.length < 1000) return out;
+    }
+  };
   outer: for (const s of sections) {
-    for (const top of await list(`/library/sections/${s.key}/all`)) {
+    for (const top of await listSection(s.key)) {
       if (performance.now() > deadline) break outer;
       await detail(top.ratingKey);
       if (top.type !== 'show') continue;

@@ -4,7 +4,36 @@ import type { HttpService, FakeRequest, Reply, Router } from './http-kit';
 import { LibraryError, checkPatch, type AddEpisodeOptions, type ItemPatch, type Library } from './library';
 import type { FakePlexTv, Pin } from './plextv';
 import type { RequestLog } from './request-log';
-import type { FakeEpisode, FakeItem, FakeMovie, FakePlayable, FakeShow, LibrarySnapshot } from './types';
+import type {
+  FakeCollection,
+  FakeEpisode,
+  FakeItem,
+  FakeMovie,
+  FakePlayable,
+  FakePlaylist,
+  FakeShow,
+  LibrarySnapshot,
+} from './types';
+import {
+  addCollection,
+  addPlaylist,
+  deleteCollection,
+  setCollectionMembers,
+  setPlaylistItems,
+  type CollectionInput,
+  type PlaylistInput,
+} from './curation';
+import {
+  editSilently,
+  emptyTrash,
+  optimize,
+  restoreSection,
+  setLabels,
+  trash,
+  unmountSection,
+  untrash,
+  vanishSection,
+} from './unkind';
 
 /** Drives the fake from a test: mutate the library, play the user, inject faults, stop/start the server. */
 export interface FakePlexControl {
@@ -18,6 +47,27 @@ export interface FakePlexControl {
   moveFile(ratingKey: string, newPath: string, partId?: number): FakePlayable;
   emptyLibrary(sectionId: number): number;
   scan(sectionId: number): void;
+  /** An edit that moves only the item's own updatedAt, not the section's stamps (see unkind.ts). */
+  editSilently(ratingKey: string, patch: ItemPatch): FakeItem;
+  /** New ratingKey, same guid (file replaced, re-matched); returns the item under its new key. */
+  rekey(ratingKey: string): FakePlayable;
+  /** The item's files vanished: listed with `deletedAt` parts (Plex's trash) until emptyTrash. */
+  trash(ratingKey: string): FakePlayable;
+  untrash(ratingKey: string): FakePlayable;
+  emptyTrash(sectionId: number): string[];
+  /** The library's share unmounted: every file of the section in the trash at once. */
+  unmountLibrary(sectionId: number): string[];
+  /** The whole library gone from /library/sections at once (its listing 404s), until restoreLibrary. */
+  vanishLibrary(sectionId: number): void;
+  restoreLibrary(sectionId: number): void;
+  /** Adds an optimized version (Media proxyType=42). */
+  optimize(ratingKey: string, target?: string): FakePlayable;
+  setLabels(ratingKey: string, labels: string[]): FakeItem;
+  addCollection(input: CollectionInput): FakeCollection;
+  setCollectionMembers(ratingKey: string, memberKeys: string[]): FakeCollection;
+  deleteCollection(ratingKey: string): void;
+  addPlaylist(input: PlaylistInput): FakePlaylist;
+  setPlaylistItems(ratingKey: string, itemKeys: string[]): FakePlaylist;
   approvePin(idOrCode: number | string, token?: string): Pin;
   expirePin(idOrCode: number | string): Pin;
   pins(): Pin[];
@@ -68,6 +118,21 @@ export function createControl(d: ControlDeps): FakePlexControl {
     moveFile: (rk, path, partId) => d.library.moveFile(rk, path, partId),
     emptyLibrary: (id) => d.library.emptySection(id),
     scan: (id) => d.library.scan(id),
+    editSilently: (rk, patch) => editSilently(d.library, rk, patch),
+    rekey: (rk) => d.library.rekey(rk),
+    trash: (rk) => trash(d.library, rk),
+    untrash: (rk) => untrash(d.library, rk),
+    emptyTrash: (id) => emptyTrash(d.library, id),
+    unmountLibrary: (id) => unmountSection(d.library, id),
+    vanishLibrary: (id) => vanishSection(d.library, id),
+    restoreLibrary: (id) => restoreSection(d.library, id),
+    optimize: (rk, target) => optimize(d.library, rk, target),
+    setLabels: (rk, labels) => setLabels(d.library, rk, labels),
+    addCollection: (input) => addCollection(d.library, input),
+    setCollectionMembers: (rk, keys) => setCollectionMembers(d.library, rk, keys),
+    deleteCollection: (rk) => deleteCollection(d.library, rk),
+    addPlaylist: (input) => addPlaylist(d.library, input),
+    setPlaylistItems: (rk, keys) => setPlaylistItems(d.library, rk, keys),
     approvePin: (idOrCode, token) => d.plexTv.approvePin(idOrCode, token),
     expirePin: (idOrCode) => d.plexTv.expirePin(idOrCode),
     pins: () => [...d.plexTv.pins.values()],
@@ -130,6 +195,8 @@ export function mountControl(
     };
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  const strings = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
   router
     .add(
@@ -192,6 +259,75 @@ export function mountControl(
       'POST',
       '/__control/sections/{id}/scan',
       guarded((_r, [id]) => control.scan(Number(id))),
+    )
+    .add(
+      'POST',
+      '/__control/sections/{id}/unmount',
+      guarded((_r, [id]) => ({ trashed: control.unmountLibrary(Number(id)) })),
+    )
+    .add(
+      'POST',
+      '/__control/sections/{id}/vanish',
+      guarded((_r, [id]) => control.vanishLibrary(Number(id))),
+    )
+    .add(
+      'POST',
+      '/__control/sections/{id}/restore',
+      guarded((_r, [id]) => control.restoreLibrary(Number(id))),
+    )
+    .add(
+      'POST',
+      '/__control/sections/{id}/empty-trash',
+      guarded((_r, [id]) => ({ deleted: control.emptyTrash(Number(id)) })),
+    )
+    .add(
+      'POST',
+      '/__control/items/{rk}/edit-silently',
+      guarded((_r, [rk], b) => control.editSilently(rk!, b as ItemPatch)),
+    )
+    .add(
+      'POST',
+      '/__control/items/{rk}/rekey',
+      guarded((_r, [rk]) => control.rekey(rk!)),
+    )
+    .add(
+      'POST',
+      '/__control/items/{rk}/trash',
+      guarded((_r, [rk]) => control.trash(rk!)),
+    )
+    .add(
+      'POST',
+      '/__control/items/{rk}/optimize',
+      guarded((_r, [rk], b) => control.optimize(rk!, str(b.target))),
+    )
+    .add(
+      'POST',
+      '/__control/items/{rk}/labels',
+      guarded((_r, [rk], b) => control.setLabels(rk!, strings(b.labels))),
+    )
+    .add(
+      'POST',
+      '/__control/collections',
+      guarded((_r, _p, b) =>
+        control.addCollection({
+          sectionId: num(b.sectionId) ?? 1,
+          title: str(b.title) ?? 'Collection',
+          smart: b.smart === true,
+          memberKeys: strings(b.memberKeys),
+          labels: strings(b.labels),
+        }),
+      ),
+    )
+    .add(
+      'POST',
+      '/__control/playlists',
+      guarded((_r, _p, b) =>
+        control.addPlaylist({
+          title: str(b.title) ?? 'Playlist',
+          smart: b.smart === true,
+          itemKeys: strings(b.itemKeys),
+        }),
+      ),
     )
     .add(
       'GET',

@@ -22,7 +22,7 @@ export function deriveDetails(seed: number, item: FakePlayable): FakeItemDetails
   const firstMedia = item.media[0];
   const chapters =
     firstMedia && rng.chance(item.type === 'movie' ? 0.6 : 0.3) ? makeChapters(rng, firstMedia) : [];
-  const markers = item.type === 'episode' ? makeMarkers(rng, item.duration, Number(item.ratingKey)) : [];
+  const markers = makeMarkers(rng, item.type, item.duration, Number(item.ratingKey));
   return { streams, chapters, markers };
 }
 
@@ -128,8 +128,23 @@ function makeChapters(rng: Rng, media: FakeMedia): FakeChapter[] {
   return chapters;
 }
 
-function makeMarkers(rng: Rng, duration: number, idBase: number): FakeMarker[] {
+/**
+ * `includeMarkers=1` markers (plex-api-notes §4.5: `Marker[]` with type, startTimeOffset, endTimeOffset in ms):
+ * intros on episodes, credits on both, commercials on some episodes (DVR recordings).
+ */
+function makeMarkers(rng: Rng, type: FakePlayable['type'], duration: number, idBase: number): FakeMarker[] {
   const markers: FakeMarker[] = [];
+  if (type === 'movie') {
+    if (rng.chance(0.5))
+      markers.push({
+        id: idBase * 4,
+        type: 'credits',
+        startTimeOffset: duration - rng.int(120, 600) * 1000,
+        endTimeOffset: duration,
+        final: true,
+      });
+    return markers;
+  }
   if (rng.chance(0.6)) {
     const start = rng.int(0, 120) * 1000;
     markers.push({
@@ -146,6 +161,15 @@ function makeMarkers(rng: Rng, duration: number, idBase: number): FakeMarker[] {
       startTimeOffset: duration - rng.int(30, 180) * 1000,
       endTimeOffset: duration,
       final: true,
+    });
+  }
+  if (rng.chance(0.2)) {
+    const start = Math.floor(duration / 2) - rng.int(0, 60) * 1000;
+    markers.push({
+      id: idBase * 2 + 1_000_000_000,
+      type: 'commercial',
+      startTimeOffset: start,
+      endTimeOffset: start + rng.int(60, 240) * 1000,
     });
   }
   return markers;

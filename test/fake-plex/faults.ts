@@ -51,6 +51,11 @@ export interface FaultOptions {
   ignorePagingStart?: boolean;
   /** Leave `totalSize` (and the X-Plex-Container-Total-Size header) out of paged answers. */
   dropTotalSize?: boolean;
+  /**
+   * Tokens the PMS answers with 498: expired JWT tokens (Plex "JWT Authentication" docs: they last 7 days,
+   * then the server answers 498 until the client gets a new one).
+   */
+  expiredTokens?: string[];
 }
 
 interface ActiveRule extends FaultRule {
@@ -136,6 +141,10 @@ export class Faults {
 
   get dropTotalSize(): boolean {
     return this.options.dropTotalSize === true;
+  }
+
+  isExpired(token: string | undefined): boolean {
+    return token !== undefined && (this.options.expiredTokens ?? []).includes(token);
   }
 
   get tokenExpiresAfterRequests(): number | undefined {

@@ -1,8 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { deriveDetails } from './details';
-import { SHOW_ROOTS, generateLibrary, type ItemFactory, type Recipe } from './generator';
+import {
+  SHOW_ROOTS,
+  generateLibrary,
+  mediaIdFor,
+  partIdFor,
+  type ItemFactory,
+  type Recipe,
+} from './generator';
 import {
   TYPE_CODES,
+  type FakeCollection,
+  type FakePlaylist,
   type FakeEpisode,
   type FakeItem,
   type FakeItemDetails,
@@ -55,9 +64,17 @@ export interface ActivityEvent {
   };
 }
 
+/** A section listing page is about to be served (test hook: mutate between pages). */
+export interface ListingEvent {
+  sectionId: number;
+  type: ItemType;
+  start: number;
+}
+
 export interface LibraryEvents {
   timeline: [TimelineEntry[]];
   activity: [ActivityEvent];
+  listing: [ListingEvent];
 }
 
 /** Fields a test may change on an item (as an edit in Plex would). */
@@ -113,6 +130,9 @@ export class Library extends EventEmitter<LibraryEvents> {
   private readonly views = new Map<string, ListedItem[]>();
   private addedCount = 0;
   private activityCounter = 0;
+  /** Collections and playlists (see curation.ts); their ratingKeys come from their own range. */
+  readonly collections: FakeCollection[] = [];
+  readonly playlists: FakePlaylist[] = [];
   /** Increases on every mutation; caches of sorted views are keyed by it. */
   version = 0;
 
@@ -338,6 +358,46 @@ export class Library extends EventEmitter<LibraryEvents> {
     this.touchSection(item.sectionId, now);
     this.emitTimeline([this.entry(item, TIMELINE_STATE.done)]);
     return item;
+  }
+
+  /**
+   * Plex re-adds a movie or episode under a new ratingKey when its file is replaced or it is re-matched; the
+   * guid (and `Guid[]`) stay (Tunarr #464; Kometa wiki). Media and part ids are new too. Returns the new key.
+   */
+  rekey(ratingKey: string): FakePlayable {
+    const old = this.require(ratingKey);
+    if (old.type !== 'movie' && old.type !== 'episode')
+      throw new LibraryError(`${ratingKey} is a ${old.type}, not a video`);
+    const now = this.nowSeconds();
+    const fresh = this.factory.ratingKey();
+    const item: FakePlayable = { ...old, ratingKey: fresh, addedAt: now, updatedAt: now };
+    item.media = old.media.map((m, n) => {
+      const id = mediaIdFor(fresh, n);
+      return {
+        ...m,
+        id,
+        parts: m.parts.map((p, k) => {
+          const partId = partIdFor(id, k);
+          return { ...p, id: partId, key: `/library/parts/${partId}/${now}/file.${p.container}` };
+        }),
+      };
+    });
+    this.items.set(fresh, item);
+    this.forget(ratingKey);
+    if (item.type === 'movie') this.movieKeys = [...this.movieKeys.filter((k) => k !== ratingKey), fresh];
+    else {
+      const season = this.items.get(item.seasonKey) as SeasonLike;
+      season.episodeKeys = season.episodeKeys.map((k) => (k === ratingKey ? fresh : k));
+    }
+    this.touchSection(item.sectionId, now);
+    this.emitTimeline([this.entry(old, TIMELINE_STATE.deleted)]);
+    this.announceCreated([item]);
+    return item;
+  }
+
+  /** Moves the section's stamps as any content change does. */
+  touch(sectionId: number, now: number): void {
+    this.touchSection(sectionId, now);
   }
 
   /** Deletes an item and everything under it; seasons and shows left without episodes go too, as in Plex. */

@@ -11,6 +11,8 @@ import { toJson, toXml, type XNode } from './serialize';
 import { ratingKeyOfPart } from './generator';
 import type { FakeItem, FakeSection, ItemType, ListedItem } from './types';
 import { itemNode, sectionNode, type ViewOptions } from './views';
+import { collectionNode, liveMembers, playlistNode } from './curation';
+import { emptyTrash } from './unkind';
 
 export const PMS_VERSION = '1.41.3.9314-a0bfb8370';
 
@@ -48,6 +50,12 @@ const UNAUTHORIZED_ROOT: Reply = {
   headers: { 'Content-Type': 'text/html' },
   body: "<html><head><script>window.location = window.location.href.match(/(^.+\\/)[^\\/]*$/)[1] + 'web/index.html';</script><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>",
 };
+/** An expired JWT token (Plex docs, "JWT Authentication"): 498, not 401. */
+const EXPIRED: Reply = {
+  status: 498,
+  headers: { 'Content-Type': 'text/html' },
+  body: '<html><head><title>Token Expired</title></head><body><h1>498 Token Expired</h1></body></html>',
+};
 const NOT_FOUND: Reply = {
   status: 404,
   headers: { 'Content-Type': 'text/html' },
@@ -64,6 +72,7 @@ export class FakePms {
     const router = new Router();
     const authed =
       (handler: (req: FakeRequest, params: string[]) => Reply) => (req: FakeRequest, params: string[]) => {
+        if (o.faults.isExpired(req.token)) return EXPIRED;
         if (!o.accepts(req.token)) return req.path === '/' ? UNAUTHORIZED_ROOT : UNAUTHORIZED;
         o.onAuthenticated?.(req.token!);
         return handler(req, params);
@@ -111,6 +120,36 @@ export class FakePms {
         'PUT',
         '/library/sections/{id}/refresh',
         authed((req, [id]) => this.refresh(id!)),
+      )
+      .add(
+        'PUT',
+        '/library/sections/{id}/emptyTrash',
+        authed((req, [id]) => this.emptyTrash(id!)),
+      )
+      .add(
+        'GET',
+        '/library/sections/{id}/collections',
+        authed((req, [id]) => this.collections(req, id!)),
+      )
+      .add(
+        'GET',
+        '/library/collections/{id}',
+        authed((req, [id]) => this.collection(req, id!)),
+      )
+      .add(
+        'GET',
+        '/library/collections/{id}/children',
+        authed((req, [id]) => this.collectionChildren(req, id!)),
+      )
+      .add(
+        'GET',
+        '/playlists',
+        authed((req) => this.playlists(req)),
+      )
+      .add(
+        'GET',
+        '/playlists/{id}/items',
+        authed((req, [id]) => this.playlistItems(req, id!)),
       )
       .add(
         'GET',
@@ -298,9 +337,17 @@ export class FakePms {
     const lib = this.o.library;
     const section = lib.section(id);
     if (!section) return NOT_FOUND;
+    const refused = refusePaging(req);
+    if (refused) return refused;
     const typeParam = req.query.get('type');
     const defaultType: ItemType = section.type === 'movie' ? 'movie' : 'show';
     const type = typeParam === undefined ? defaultType : TYPE_BY_CODE[typeParam];
+    // Lets a test change the library between two pages of one listing, as users and scans do.
+    lib.emit('listing', {
+      sectionId: section.id,
+      type: type ?? defaultType,
+      start: readPaging(req.query, req.headers).start,
+    });
     const valid = type !== undefined && (section.type === 'movie' ? type === 'movie' : type !== 'movie');
     let items = valid ? lib.list(section.id, type) : [];
     items = this.sorted(section, type ?? defaultType, items, req.query.get('sort'));
@@ -364,15 +411,35 @@ export class FakePms {
   }
 
   /** A paged list answer: offset/size/totalSize and the X-Plex-Container-* headers when the client paged. */
-  private listReply(req: FakeRequest, items: ListedItem[], container: XNode, detail: boolean): Reply {
+  private listReply(
+    req: FakeRequest,
+    items: ListedItem[],
+    container: XNode,
+    detail: boolean,
+    decorate?: (node: XNode, position: number) => void,
+  ): Reply {
+    const opts = this.viewOptions(req, detail);
+    return this.pagedReply(req, items, container, (item, position) => {
+      const node = itemNode(this.o.library, this.o.library.full(item), opts);
+      decorate?.(node, position);
+      return node;
+    });
+  }
+
+  private pagedReply<T>(
+    req: FakeRequest,
+    items: T[],
+    container: XNode,
+    render: (item: T, position: number) => XNode,
+  ): Reply {
     const paging = readPaging(req.query, req.headers);
     const faults = this.o.faults;
     const applyPaging = paging.paged && !faults.ignorePaging;
     const start = faults.ignorePagingStart ? 0 : paging.start;
+    const offset = applyPaging ? start : 0;
     const page = applyPaging
       ? items.slice(start, paging.size === undefined ? undefined : start + paging.size)
       : items;
-    const opts = this.viewOptions(req, detail);
     const node: XNode = { size: page.length };
     const headers: Record<string, string> = {};
     if (applyPaging) {
@@ -384,9 +451,75 @@ export class FakePms {
       headers['X-Plex-Container-Start'] = String(paging.start);
     }
     Object.assign(node, container);
-    if (page.length)
-      node.Metadata = page.map((item) => itemNode(this.o.library, this.o.library.full(item), opts));
+    if (page.length) node.Metadata = page.map((item, i) => render(item, offset + i));
     return this.container(req, node, headers);
+  }
+
+  private emptyTrash(id: string): Reply {
+    const section = this.o.library.section(id);
+    if (!section) return NOT_FOUND;
+    emptyTrash(this.o.library, section.id);
+    return { status: 200, body: '' };
+  }
+
+  private collections(req: FakeRequest, id: string): Reply {
+    const lib = this.o.library;
+    const section = lib.section(id);
+    if (!section) return NOT_FOUND;
+    const list = lib.collections.filter((c) => c.sectionId === section.id);
+    return this.pagedReply(
+      req,
+      list,
+      { librarySectionID: section.id, librarySectionTitle: section.title, viewGroup: 'collection' },
+      (c) => collectionNode(lib, c),
+    );
+  }
+
+  private collection(req: FakeRequest, id: string): Reply {
+    const c = this.o.library.collections.find((x) => x.ratingKey === id);
+    if (!c) return NOT_FOUND;
+    return this.container(req, { size: 1, Metadata: [collectionNode(this.o.library, c)] });
+  }
+
+  private collectionChildren(req: FakeRequest, id: string): Reply {
+    const lib = this.o.library;
+    const c = lib.collections.find((x) => x.ratingKey === id);
+    if (!c) return NOT_FOUND;
+    return this.listReply(
+      req,
+      liveMembers(lib, c.memberKeys),
+      { key: c.ratingKey, title1: c.title, librarySectionID: c.sectionId, smart: c.smart ? 1 : 0 },
+      false,
+    );
+  }
+
+  private playlists(req: FakeRequest): Reply {
+    const type = req.query.get('playlistType');
+    // Every playlist of the fake is a video playlist; audio and photo ones are asked for in vain.
+    const list = type === undefined || type === 'video' ? this.o.library.playlists : [];
+    return this.pagedReply(req, list, {}, (p) => playlistNode(this.o.library, p));
+  }
+
+  private playlistItems(req: FakeRequest, id: string): Reply {
+    const lib = this.o.library;
+    const p = lib.playlists.find((x) => x.ratingKey === id);
+    if (!p) return NOT_FOUND;
+    return this.listReply(
+      req,
+      liveMembers(lib, p.itemKeys),
+      {
+        ratingKey: p.ratingKey,
+        title: p.title,
+        smart: p.smart,
+        playlistType: 'video',
+        leafCount: p.itemKeys.length,
+      },
+      false,
+      // Each entry's id inside the playlist (python-plexapi `Playable.playlistItemID`).
+      (node, position) => {
+        node.playlistItemID = 10_000 + Number(p.ratingKey) * 100 + position;
+      },
+    );
   }
 
   private metadata(req: FakeRequest, ids: string): Reply {
@@ -567,6 +700,27 @@ export class FakePms {
   private broadcastActivity(event: ActivityEvent): void {
     this.broadcast({ type: 'activity', size: 1, ActivityNotification: [event] });
   }
+}
+
+/** Real servers refuse pages above this many items (plex_nfo_exporter #14, watchstate PR #237). */
+export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * Newer servers answer a section listing without X-Plex-Container-Size, or with a size above 1000, with 400
+ * ("Missing X-Plex-Container-Size header ... limit of 1000": plex_nfo_exporter #14, 2025; plex-api-notes §8).
+ */
+function refusePaging(req: FakeRequest): Reply | undefined {
+  const paging = readPaging(req.query, req.headers);
+  if (paging.size !== undefined && paging.size <= MAX_PAGE_SIZE) return undefined;
+  const reason =
+    paging.size === undefined
+      ? 'Missing X-Plex-Container-Size header'
+      : `X-Plex-Container-Size ${paging.size} is above the limit of ${MAX_PAGE_SIZE}`;
+  return {
+    status: 400,
+    headers: { 'Content-Type': 'text/html' },
+    body: `<html><head><title>Bad Request</title></head><body><h1>400 Bad Request</h1><p>${reason}</p></body></html>`,
+  };
 }
 
 function png(identity: string, width: number, height: number): Reply {

@@ -84,6 +84,11 @@ export interface FakePart {
   duration: number;
   container: string;
   videoProfile?: string;
+  /**
+   * Unix seconds when a scan found the file gone: the part is in Plex's trash until it is emptied
+   * (support.plex.tv 200289526; PMS keeps `deleted_at` on media parts, plex-api-notes §8).
+   */
+  deletedAt?: number;
 }
 
 export interface FakeMedia {
@@ -99,6 +104,11 @@ export interface FakeMedia {
   videoResolution: string;
   container: string;
   videoFrameRate: string;
+  /** 42 for an optimized version Plex made (python-plexapi `plexapi/media.py`: `Media.proxyType`, `isOptimizedVersion`). */
+  proxyType?: number;
+  /** Name of an optimized version ("Optimized for Mobile"). */
+  title?: string;
+  target?: string;
   parts: FakePart[];
 }
 
@@ -113,7 +123,8 @@ export interface FakeChapter {
 
 export interface FakeMarker {
   id: number;
-  type: 'intro' | 'credits';
+  /** Marker kinds Plex detects (Plex "Skip Intro/Credits" and commercial detection for DVR recordings). */
+  type: 'intro' | 'credits' | 'commercial';
   startTimeOffset: number;
   endTimeOffset: number;
   final?: boolean;
@@ -143,6 +154,8 @@ interface FakeItemBase {
   directors: FakeTag[];
   writers: FakeTag[];
   roles: FakeRole[];
+  /** Labels (`Label[]`, detail only): edited without moving `updatedAt`. */
+  labels?: FakeTag[];
   /** Whether the item has a poster / background (thumb/art attributes). */
   hasThumb: boolean;
   hasArt: boolean;
@@ -231,4 +244,35 @@ export interface LibraryOptions {
 export interface LibrarySnapshot {
   sections: FakeSection[];
   items: Array<FakeItem & { details?: FakeItemDetails }>;
+}
+
+/**
+ * A collection (`/library/sections/{id}/collections`, `/library/collections/{id}/children`; python-plexapi
+ * `plexapi/collection.py`): regular ones list chosen members, smart ones a filter (`content` URI) whose
+ * result moves with the library without the collection's own `updatedAt` moving.
+ */
+export interface FakeCollection {
+  ratingKey: string;
+  sectionId: number;
+  guid: string;
+  title: string;
+  smart: boolean;
+  /** Smart only: the filter, as `/library/sections/{id}/all?...`. */
+  content?: string;
+  memberKeys: string[];
+  labels: string[];
+  addedAt: number;
+  updatedAt: number;
+}
+
+/** A video playlist (`/playlists?playlistType=video`, `/playlists/{id}/items`): ordered items from any library. */
+export interface FakePlaylist {
+  ratingKey: string;
+  guid: string;
+  title: string;
+  smart: boolean;
+  content?: string;
+  itemKeys: string[];
+  addedAt: number;
+  updatedAt: number;
 }

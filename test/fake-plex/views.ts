@@ -94,6 +94,9 @@ function mediaNodes(lib: Library, item: FakePlayable, opts: ViewOptions): XNode[
     container: m.container,
     videoFrameRate: m.videoFrameRate,
     videoProfile: m.parts[0]?.videoProfile,
+    proxyType: m.proxyType,
+    title: m.title,
+    target: m.target,
     Part: m.parts.map((p) => {
       const part: XNode = {
         id: p.id,
@@ -104,9 +107,10 @@ function mediaNodes(lib: Library, item: FakePlayable, opts: ViewOptions): XNode[
         container: p.container,
         videoProfile: p.videoProfile,
       };
+      if (p.deletedAt !== undefined) part.deletedAt = p.deletedAt;
       if (opts.checkFiles) {
-        part.accessible = true;
-        part.exists = true;
+        part.accessible = p.deletedAt === undefined;
+        part.exists = p.deletedAt === undefined;
       }
       const streams = details?.streams.get(p.id);
       if (streams) part.Stream = streams.map(streamNode);
@@ -146,12 +150,14 @@ export function itemNode(lib: Library, item: FakeItem, opts: ViewOptions): Tagge
       node.grandparentArt = show?.hasArt ? imagePath(show, 'art') : undefined;
       if (season) {
         const hidden = show?.type === 'show' && show.skipChildren === true;
+        // Hidden seasons: no parentKey/parentRatingKey, but parentIndex and parentThumb stay, which is how
+        // python-plexapi finds the season (`plexapi/video.py` Episode `_season`; python-plexapi #655/#657).
         if (!hidden) {
           node.parentRatingKey = season.ratingKey;
           node.parentKey = `/library/metadata/${season.ratingKey}`;
           node.parentGuid = season.guid;
-          node.parentThumb = season.hasThumb ? imagePath(season, 'thumb') : undefined;
         }
+        node.parentThumb = season.hasThumb ? imagePath(season, 'thumb') : undefined;
         node.parentTitle = season.title;
         node.parentIndex = season.type === 'season' ? season.index : undefined;
         if (hidden) node.skipParent = true;
@@ -210,6 +216,8 @@ export function itemNode(lib: Library, item: FakeItem, opts: ViewOptions): Tagge
   node.Director = tags('Director', 'director', item.directors, d);
   node.Writer = tags('Writer', 'writer', item.writers, d);
   node.Role = roles(item.roles, d);
+  if (d && item.labels?.length)
+    node.Label = item.labels.map((t) => ({ id: t.id, filter: `label=${t.id}`, tag: t.tag }));
   if ((d || opts.includeGuids) && item.guids.length) node.Guid = item.guids.map((id) => ({ id }));
   node[XML_TAG] = item.type === 'movie' || item.type === 'episode' ? 'Video' : 'Directory';
   applyShaping(node, item.ratingKey, opts);

@@ -16,13 +16,15 @@ export function itemHandlers(ctx: { store: ApiContext['store'] }): ItemHandlers 
       return detail;
     },
     'items:history': ({ kind, id }) =>
-      itemHistory(ctx.store, kind, id).map(({ id: entryId, runId, field, oldValue, newValue, changedAt }) => ({
-        id: entryId,
-        runId,
-        field,
-        oldValue,
-        newValue,
-        changedAt,
-      })),
+      itemHistory(ctx.store, kind, id).map(
+        ({ id: entryId, runId, field, oldValue, newValue, changedAt }) => ({
+          id: entryId,
+          runId,
+          field,
+          oldValue,
+          newValue,
+          changedAt,
+        }),
+      ),
   };
 }

@@ -20,9 +20,7 @@ type SyncHandlers = Pick<
   | 'runs:undo'
 >;
 
-export function syncHandlers(
-  ctx: Pick<ApiContext, 'sync' | 'actor' | 'store'>,
-): SyncHandlers {
+export function syncHandlers(ctx: Pick<ApiContext, 'sync' | 'actor' | 'store'>): SyncHandlers {
   const db = ctx.store.db;
   return {
     'sync:start': ({ libraryIds, kind }) => {

@@ -65,6 +65,14 @@ const FS_CODES = new Set([
   'EXDEV',
   'EIO',
 ]);
+/**
+ * HTTP statuses that mean "log in again", never a data error: 401/403, and 498, which Plex answers for
+ * an expired JWT token (Plex docs, "JWT Authentication": tokens last 7 days).
+ */
+export function isAuthStatus(status: number): boolean {
+  return status === 401 || status === 403 || status === 498;
+}
+
 /** CircuitOpenError's code (defined beside the breaker, which imports this module). */
 export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
 const SQLITE_RETRYABLE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED']);

@@ -77,6 +77,8 @@ export type PlexStream = z.infer<typeof streamSchema>;
 export const partSchema = z.object({
   id: positiveInt,
   key: shortStr.optional(),
+  /** Set while the file is gone and the item sits in Plex's trash (support.plex.tv 200289526). */
+  deletedAt: unixSeconds.optional(),
   file: z.string().min(1).max(4096),
   size: positiveInt.optional(),
   duration: durationMs.optional(),
@@ -97,6 +99,8 @@ export const mediaSchema = z.object({
   videoResolution: shortStr.optional(),
   videoFrameRate: shortStr.optional(),
   container: shortStr.optional(),
+  /** 42: an optimized version Plex made (python-plexapi `Media.isOptimizedVersion`). */
+  proxyType: z.number().int().optional(),
   Part: z.array(partSchema).default([]),
 });
 export type PlexMedia = z.infer<typeof mediaSchema>;
@@ -109,6 +113,16 @@ export const chapterSchema = z.object({
   thumb: shortStr.optional(),
 });
 export type PlexChapter = z.infer<typeof chapterSchema>;
+
+/** `includeMarkers=1` on details: intro, credits, commercial (plex-api-notes §4.5). */
+export const markerSchema = z.object({
+  id: positiveInt.optional(),
+  type: shortStr,
+  startTimeOffset: durationMs,
+  endTimeOffset: durationMs,
+  final: boolish.optional(),
+});
+export type PlexMarker = z.infer<typeof markerSchema>;
 
 const itemBase = {
   ratingKey: id,
@@ -132,6 +146,7 @@ const itemBase = {
   Writer: z.array(tag).optional(),
   Country: z.array(tag).optional(),
   Role: z.array(role).optional(),
+  Label: z.array(tag).optional(),
 };
 
 export const movieSchema = z.object({
@@ -141,6 +156,7 @@ export const movieSchema = z.object({
   editionTitle: shortStr.optional(),
   Media: z.array(mediaSchema).default([]),
   Chapter: z.array(chapterSchema).optional(),
+  Marker: z.array(markerSchema).optional(),
 });
 export type PlexMovie = z.infer<typeof movieSchema>;
 
@@ -168,9 +184,12 @@ export const episodeSchema = z.object({
   parentIndex: smallInt.optional(),
   /** Absent when the show hides its seasons. */
   parentRatingKey: id.optional(),
+  /** Kept when seasons are hidden: `/library/metadata/{seasonRatingKey}/thumb/...` (python-plexapi Episode._season). */
+  parentThumb: shortStr.optional(),
   grandparentRatingKey: id,
   Media: z.array(mediaSchema).default([]),
   Chapter: z.array(chapterSchema).optional(),
+  Marker: z.array(markerSchema).optional(),
 });
 export type PlexEpisode = z.infer<typeof episodeSchema>;
 
@@ -264,6 +283,7 @@ const fastPart = (v: unknown) =>
   v.id !== undefined &&
   optInt(v.id, 0, MAX_INT) &&
   optStr(v.key, SHORT) &&
+  optInt(v.deletedAt, UNIX_MIN, UNIX_MAX) &&
   typeof v.file === 'string' &&
   v.file.length >= 1 &&
   v.file.length <= 4096 &&
@@ -287,6 +307,7 @@ const fastMedia = (v: unknown) =>
   optStr(v.videoResolution, SHORT) &&
   optStr(v.videoFrameRate, SHORT) &&
   optStr(v.container, SHORT) &&
+  (v.proxyType === undefined || Number.isSafeInteger(v.proxyType)) &&
   // Absent Part needs zod's default.
   list(v.Part, fastPart);
 
@@ -300,6 +321,17 @@ const fastChapter = (v: unknown) =>
   v.endTimeOffset !== undefined &&
   optInt(v.endTimeOffset, 0, DURATION_MAX) &&
   optStr(v.thumb, SHORT);
+
+const fastMarker = (v: unknown) =>
+  isObj(v) &&
+  optInt(v.id, 0, MAX_INT) &&
+  typeof v.type === 'string' &&
+  v.type.length <= SHORT &&
+  v.startTimeOffset !== undefined &&
+  optInt(v.startTimeOffset, 0, DURATION_MAX) &&
+  v.endTimeOffset !== undefined &&
+  optInt(v.endTimeOffset, 0, DURATION_MAX) &&
+  optBool(v.final);
 
 function fastBase(v: Obj): boolean {
   return (
@@ -326,7 +358,8 @@ function fastBase(v: Obj): boolean {
     optList(v.Director, fastTag) &&
     optList(v.Writer, fastTag) &&
     optList(v.Country, fastTag) &&
-    optList(v.Role, fastRole)
+    optList(v.Role, fastRole) &&
+    optList(v.Label, fastTag)
   );
 }
 
@@ -339,7 +372,8 @@ export function isUsualItem(kind: PlexItemType, raw: unknown): boolean {
         optStr(raw.tagline, SHORT) &&
         optStr(raw.editionTitle, SHORT) &&
         list(raw.Media, fastMedia) &&
-        optList(raw.Chapter, fastChapter)
+        optList(raw.Chapter, fastChapter) &&
+        optList(raw.Marker, fastMarker)
       );
     case 'show':
       return optInt(raw.childCount, 0, SMALL_MAX) && optInt(raw.leafCount, 0, SMALL_MAX);
@@ -352,9 +386,11 @@ export function isUsualItem(kind: PlexItemType, raw: unknown): boolean {
         optInt(raw.index, 0, SMALL_MAX) &&
         optInt(raw.parentIndex, 0, SMALL_MAX) &&
         (raw.parentRatingKey === undefined || strId(raw.parentRatingKey)) &&
+        optStr(raw.parentThumb, SHORT) &&
         strId(raw.grandparentRatingKey) &&
         list(raw.Media, fastMedia) &&
-        optList(raw.Chapter, fastChapter)
+        optList(raw.Chapter, fastChapter) &&
+        optList(raw.Marker, fastMarker)
       );
   }
 }

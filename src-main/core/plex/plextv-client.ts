@@ -312,7 +312,8 @@ function statusError(res: Response, text: string, method: string, path: string, 
   };
   const detail = plexErr?.message ? `: ${plexErr.message}` : '';
   const what = `plex.tv ${method} ${path.split('?')[0]} answered ${res.status}${detail}`;
-  if (res.status === 401 || (res.status === 422 && /invalid token/i.test(text))) {
+  // 498: an expired JWT token (Plex docs, "JWT Authentication"), a login matter like 401.
+  if (res.status === 401 || res.status === 498 || (res.status === 422 && /invalid token/i.test(text))) {
     return new PlexAuthError(what, init);
   }
   if (res.status === 404) return new PlexNotFoundError(what, init);

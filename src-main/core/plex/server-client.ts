@@ -15,6 +15,7 @@ import {
   PlexTimeoutError,
 } from '../errors/errors';
 import { NO_RETRY, withRetry, type RetryAttemptInfo, type RetryPolicy } from '../errors/retry';
+import { isAuthStatus } from '../errors/classify';
 import { registerSecret } from '../logging/redact';
 import type { PlexIdentity } from './identity';
 
@@ -165,7 +166,7 @@ export function mapTransportError(err: unknown, url: string): PlexError {
   const status = statusFromMessage(message);
   if (status !== null) {
     if (status === 404) return new PlexNotFoundError(`not found (404): ${url}`, { status, url, cause: err });
-    if (status === 401 || status === 403)
+    if (isAuthStatus(status))
       return new PlexAuthError(`server refused access (${status}) for ${url}`, { status, url, cause: err });
     if (status >= 500 || status === 429 || status === 408)
       return new PlexNetworkError(`server error ${status} for ${url}`, { status, url, cause: err });

@@ -168,6 +168,8 @@ export const movies = sqliteTable(
     uniqueIndex('movies_library_rk_uq').on(t.libraryId, t.plexRatingKey),
     index('movies_library_state_idx').on(t.libraryId, t.state),
     index('movies_title_idx').on(t.title),
+    // Re-keyed items are found by guid (sync/rekey.ts), once per new item.
+    index('movies_guid_idx').on(t.plexGuid),
   ],
 );
 
@@ -209,6 +211,7 @@ export const seasons = sqliteTable(
     uniqueIndex('seasons_library_rk_uq').on(t.libraryId, t.plexRatingKey),
     index('seasons_show_idx').on(t.showId, t.seasonNumber),
     index('seasons_library_state_idx').on(t.libraryId, t.state),
+    index('seasons_guid_idx').on(t.plexGuid),
   ],
 );
 
@@ -231,6 +234,7 @@ export const episodes = sqliteTable(
     index('episodes_show_idx').on(t.showId, t.seasonNumber, t.episodeNumber),
     index('episodes_season_idx').on(t.seasonId),
     index('episodes_library_state_idx').on(t.libraryId, t.state),
+    index('episodes_guid_idx').on(t.plexGuid),
   ],
 );
 
@@ -254,6 +258,8 @@ export const mediaVersions = sqliteTable(
     videoResolution: text('video_resolution'),
     videoFrameRate: text('video_frame_rate'),
     container: text('container'),
+    /** Plex's proxyType: 42 for an optimized version (a copy Plex made; not counted in file_size). */
+    proxyType: integer('proxy_type'),
   },
   (t) => [
     index('media_versions_movie_idx').on(t.movieId),
@@ -281,6 +287,8 @@ export const mediaParts = sqliteTable(
     size: integer('size'),
     duration: integer('duration'),
     container: text('container'),
+    /** Plex seconds: when Plex found the file gone (the part is in Plex's trash). */
+    deletedAt: integer('deleted_at'),
   },
   (t) => [index('media_parts_version_idx').on(t.versionId), index('media_parts_file_idx').on(t.file)],
 );
@@ -333,6 +341,26 @@ export const chapters = sqliteTable(
     index('chapters_movie_idx').on(t.movieId),
     index('chapters_episode_idx').on(t.episodeId),
     check('chapters_one_owner', sql`(${t.movieId} is null) <> (${t.episodeId} is null)`),
+  ],
+);
+
+/** Intro, credits and commercial markers (`includeMarkers=1`): where a channel places breaks and skips intros. */
+export const markers = sqliteTable(
+  'markers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    movieId: integer('movie_id').references(() => movies.id, { onDelete: 'cascade' }),
+    episodeId: integer('episode_id').references(() => episodes.id, { onDelete: 'cascade' }),
+    markerType: text('marker_type').notNull(),
+    startMs: integer('start_ms').notNull(),
+    endMs: integer('end_ms').notNull(),
+    isFinal: bool('is_final').notNull().default(false),
+    plexMarkerId: integer('plex_marker_id'),
+  },
+  (t) => [
+    index('markers_movie_idx').on(t.movieId),
+    index('markers_episode_idx').on(t.episodeId),
+    check('markers_one_owner', sql`(${t.movieId} is null) <> (${t.episodeId} is null)`),
   ],
 );
 
@@ -429,6 +457,112 @@ export const artwork = sqliteTable(
   ],
 );
 
+/**
+ * ratingKeys an item had before Plex re-keyed it (file replaced, re-matched: new key, same guid). The row
+ * keeps its id, history and state; the old key still finds it (playback history, other apps' references).
+ */
+export const itemAliases = sqliteTable(
+  'item_aliases',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    libraryId: integer('library_id')
+      .notNull()
+      .references(() => libraries.id, { onDelete: 'cascade' }),
+    itemKind: text('item_kind', { enum: ITEM_KINDS }).notNull(),
+    itemId: integer('item_id').notNull(),
+    plexRatingKey: text('plex_rating_key').notNull(),
+    replacedAt: integer('replaced_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('item_aliases_key_uq').on(t.libraryId, t.itemKind, t.plexRatingKey),
+    index('item_aliases_item_idx').on(t.itemKind, t.itemId),
+  ],
+);
+
+/** Plex collections of a library, regular (chosen members) and smart (a filter, `content`). */
+export const collections = sqliteTable(
+  'collections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    libraryId: integer('library_id')
+      .notNull()
+      .references(() => libraries.id, { onDelete: 'cascade' }),
+    plexRatingKey: text('plex_rating_key').notNull(),
+    plexGuid: text('plex_guid'),
+    title: text('title').notNull(),
+    smart: bool('smart').notNull().default(false),
+    content: text('content'),
+    childCount: integer('child_count'),
+    /** JSON array of the collection's own labels. */
+    labelsJson: text('labels_json').notNull().default('[]'),
+    addedAt: integer('added_at'),
+    updatedAt: integer('updated_at'),
+    /** Hash of the list entry, and of the ordered member keys: what decides a rewrite. */
+    etag: text('etag'),
+    membersHash: text('members_hash'),
+    modifiedAt: integer('modified_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('collections_library_rk_uq').on(t.libraryId, t.plexRatingKey)],
+);
+
+export const collectionItems = sqliteTable(
+  'collection_items',
+  {
+    collectionId: integer('collection_id')
+      .notNull()
+      .references(() => collections.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    itemKind: text('item_kind', { enum: ITEM_KINDS }).notNull(),
+    plexRatingKey: text('plex_rating_key').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.collectionId, t.position] }),
+    index('collection_items_item_idx').on(t.itemKind, t.plexRatingKey),
+  ],
+);
+
+/** A server's video playlists (regular and smart) with their ordered items. */
+export const playlists = sqliteTable(
+  'playlists',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    serverId: integer('server_id')
+      .notNull()
+      .references(() => servers.id, { onDelete: 'cascade' }),
+    plexRatingKey: text('plex_rating_key').notNull(),
+    plexGuid: text('plex_guid'),
+    title: text('title').notNull(),
+    smart: bool('smart').notNull().default(false),
+    content: text('content'),
+    leafCount: integer('leaf_count'),
+    duration: integer('duration'),
+    addedAt: integer('added_at'),
+    updatedAt: integer('updated_at'),
+    etag: text('etag'),
+    itemsHash: text('items_hash'),
+    modifiedAt: integer('modified_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('playlists_server_rk_uq').on(t.serverId, t.plexRatingKey)],
+);
+
+export const playlistItems = sqliteTable(
+  'playlist_items',
+  {
+    playlistId: integer('playlist_id')
+      .notNull()
+      .references(() => playlists.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    /** Plex's playlistItemID: the entry's own id inside the playlist. */
+    plexItemId: integer('plex_item_id'),
+    itemKind: text('item_kind', { enum: ITEM_KINDS }).notNull(),
+    plexRatingKey: text('plex_rating_key').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.playlistId, t.position] }),
+    index('playlist_items_item_idx').on(t.itemKind, t.plexRatingKey),
+  ],
+);
+
 /** Items removed by cleanup, kept with their metadata so they can be restored. */
 export const archivedItems = sqliteTable(
   'archived_items',
@@ -460,6 +594,10 @@ export const syncServices = sqliteTable('sync_services', {
   startedAt: integer('started_at'),
   heartbeatAt: integer('heartbeat_at'),
   stoppedAt: integer('stopped_at'),
+  // The seed's column names, read by other RetroVue parts: generated from the columns above, so both
+  // spellings always agree and nothing writes twice.
+  lastHeartbeat: integer('last_heartbeat').generatedAlwaysAs(sql`heartbeat_at`, { mode: 'virtual' }),
+  configuration: text('configuration').generatedAlwaysAs(sql`config_json`, { mode: 'virtual' }),
 });
 
 export const scheduledOperations = sqliteTable(
@@ -478,6 +616,12 @@ export const scheduledOperations = sqliteTable(
     nextRunAt: integer('next_run_at'),
     createdAt: integer('created_at').notNull().default(now),
     modifiedAt: integer('modified_at').notNull().default(now),
+    // The seed's names (see sync_services).
+    operationType: text('operation_type').generatedAlwaysAs(sql`operation`, { mode: 'virtual' }),
+    scheduleCron: text('schedule_cron').generatedAlwaysAs(sql`cron`, { mode: 'virtual' }),
+    parameters: text('parameters').generatedAlwaysAs(sql`parameters_json`, { mode: 'virtual' }),
+    lastRun: integer('last_run').generatedAlwaysAs(sql`last_run_at`, { mode: 'virtual' }),
+    nextRun: integer('next_run').generatedAlwaysAs(sql`next_run_at`, { mode: 'virtual' }),
   },
   (t) => [
     uniqueIndex('scheduled_operations_uq').on(t.libraryId, t.operation),
@@ -558,6 +702,11 @@ export const syncErrors = sqliteTable(
     /** Latest repeat of an unresolved error (occurred_at is the first). */
     lastOccurredAt: integer('last_occurred_at'),
     resolvedAt: integer('resolved_at'),
+    // The seed's names (see sync_services); the operation is the run the error happened in.
+    operationId: integer('operation_id').generatedAlwaysAs(sql`run_id`, { mode: 'virtual' }),
+    errorType: text('error_type').generatedAlwaysAs(sql`error_class`, { mode: 'virtual' }),
+    errorMessage: text('error_message').generatedAlwaysAs(sql`message`, { mode: 'virtual' }),
+    errorContext: text('error_context').generatedAlwaysAs(sql`context_json`, { mode: 'virtual' }),
   },
   (t) => [
     index('sync_errors_fingerprint_idx').on(t.fingerprint, t.resolvedAt),
@@ -583,6 +732,10 @@ export const syncMetrics = sqliteTable(
     bytesReceived: integer('bytes_received').notNull().default(0),
     rowsWritten: integer('rows_written').notNull().default(0),
     peakRssBytes: integer('peak_rss_bytes'),
+    // The seed's names (see sync_services); a metric is recorded when its operation ends.
+    operationType: text('operation_type').generatedAlwaysAs(sql`operation`, { mode: 'virtual' }),
+    errorsCount: integer('errors_count').generatedAlwaysAs(sql`errors`, { mode: 'virtual' }),
+    recordedAt: integer('recorded_at').generatedAlwaysAs(sql`started_at + duration_ms`, { mode: 'virtual' }),
   },
   (t) => [index('sync_metrics_started_idx').on(t.startedAt)],
 );

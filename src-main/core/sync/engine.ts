@@ -47,6 +47,7 @@ import { createDetailLimit, runListingPhase, type LibraryRunContext, type RunCou
 import { limitHeapGrowth } from './heap-tuning';
 import { decideDeletions } from './mass-deletion';
 import { MOVIE_PHASES } from './movie-sync';
+import { syncCurations } from './curation-sync';
 import { createPathMapper } from './path-mapping';
 import type { PhaseSpec } from './phase';
 import { ProgressHub, RunProgress } from './progress';
@@ -352,6 +353,7 @@ export class SyncEngine {
     let authFailure: PlexAuthError | null = null;
     let resumable = true;
     let heldDeletions: string | null = null;
+    let curationRows = 0;
     try {
       if (!section)
         throw new PlexNotFoundError(
@@ -374,6 +376,15 @@ export class SyncEngine {
         throw failedDetails;
       }
       if (order.indexOf(checkpoint.phase) <= order.indexOf('deletions')) {
+        curationRows = await syncCurations(
+          {
+            store: this.store,
+            client,
+            deep: kind === 'deep',
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          },
+          { serverId: server.id, libraryId: library.id, sectionKey: library.plexKey },
+        );
         progress.setPhase('deletions', 1);
         // Only a listing of a library that did not change under us is complete: a deletion between
         // two pages shifts later items back and one could be missed. A listing with entries that
@@ -511,7 +522,7 @@ export class SyncEngine {
       startedAt,
       counters,
       client,
-      writer.rowsWritten,
+      writer.rowsWritten + curationRows,
       {
         resumedFromRunId: canResume ? previous.id : null,
         errorMessage,

@@ -49,6 +49,8 @@ const CHILD_FIELDS = [
   'Role',
   'Media',
   'Chapter',
+  'Marker',
+  'Label',
 ];
 
 export function detailEtag(raw: unknown): string {

@@ -1,6 +1,6 @@
 // Plex payload -> the rows we store. Pure: no I/O, so every mapping rule is unit-tested directly.
 import type { GuidProvider, ItemKind, StreamKind, TagKind } from '../../../src-shared/domain';
-import type { PlexChapter, PlexItem, PlexMedia, PlexStream } from '../plex/payloads';
+import type { PlexChapter, PlexItem, PlexMarker, PlexMedia, PlexStream } from '../plex/payloads';
 
 /** Column values of the item's own row (snake_case, as in the table). */
 export type ItemColumns = Record<string, string | number | null>;
@@ -37,6 +37,8 @@ export interface MappedPart {
   size: number | null;
   duration: number | null;
   container: string | null;
+  /** Unix seconds the file was found gone (Plex's trash), else null. */
+  deleted_at: number | null;
   streams: MappedStream[];
 }
 
@@ -54,8 +56,21 @@ export interface MappedVersion {
   video_resolution: string | null;
   video_frame_rate: string | null;
   container: string | null;
+  /** Plex's proxyType: 42 for an optimized version, which is a copy, not the item's own file. */
+  proxy_type: number | null;
   parts: MappedPart[];
 }
+
+export interface MappedMarker {
+  marker_type: string;
+  start_ms: number;
+  end_ms: number;
+  is_final: number;
+  plex_marker_id: number | null;
+}
+
+/** Plex's proxyType of an optimized version (python-plexapi `Media.isOptimizedVersion`). */
+export const OPTIMIZED_PROXY_TYPE = 42;
 
 export interface MappedChapter {
   chapter_index: number;
@@ -83,7 +98,10 @@ export interface MappedItem {
   cast: MappedCast[];
   versions: MappedVersion[];
   chapters: MappedChapter[];
+  markers: MappedMarker[];
   artwork: { thumb: string | null; art: string | null };
+  /** Every file of the item is gone and Plex keeps it in its trash. */
+  trashed: boolean;
   /** Plex paths of every file, for the existence check. */
   files: string[];
   /** Whether the payload carried detail-only data (streams/chapters/full credits). */
@@ -163,6 +181,7 @@ function mapVersions(media: PlexMedia[]): MappedVersion[] {
     video_resolution: n(m.videoResolution),
     video_frame_rate: n(m.videoFrameRate),
     container: n(m.container),
+    proxy_type: n(m.proxyType),
     parts: m.Part.map((p, partPosition) => ({
       plex_part_id: p.id,
       position: partPosition,
@@ -171,6 +190,7 @@ function mapVersions(media: PlexMedia[]): MappedVersion[] {
       size: n(p.size),
       duration: n(p.duration),
       container: n(p.container),
+      deleted_at: n(p.deletedAt),
       streams: (p.Stream ?? []).map(mapStream).filter((s): s is MappedStream => s !== null),
     })),
   }));
@@ -183,6 +203,16 @@ function mapChapters(chapters: PlexChapter[] | undefined): MappedChapter[] {
     start_ms: c.startTimeOffset,
     end_ms: c.endTimeOffset,
     thumb_url: n(c.thumb),
+  }));
+}
+
+function mapMarkers(markers: PlexMarker[] | undefined): MappedMarker[] {
+  return (markers ?? []).map((m) => ({
+    marker_type: m.type,
+    start_ms: m.startTimeOffset,
+    end_ms: m.endTimeOffset,
+    is_final: flag(m.final),
+    plex_marker_id: n(m.id),
   }));
 }
 
@@ -200,6 +230,7 @@ function mapTags(item: PlexItem): MappedItem['tags'] {
   add('director', item.Director);
   add('writer', item.Writer);
   add('country', item.Country);
+  add('label', item.Label);
   if (item.studio) out.push({ kind: 'studio', name: item.studio, position: 0 });
   return out;
 }
@@ -230,10 +261,12 @@ export function mapItem(item: PlexItem, hasDetail: boolean): MappedItem {
   let columns: ItemColumns;
   let versions: MappedVersion[] = [];
   let chapters: MappedChapter[] = [];
+  let markers: MappedMarker[] = [];
   switch (item.type) {
     case 'movie':
       versions = mapVersions(item.Media);
       chapters = mapChapters(item.Chapter);
+      markers = mapMarkers(item.Marker);
       columns = { ...common, ...descriptive, tagline: n(item.tagline), edition_title: n(item.editionTitle) };
       break;
     case 'show':
@@ -250,6 +283,7 @@ export function mapItem(item: PlexItem, hasDetail: boolean): MappedItem {
     case 'episode':
       versions = mapVersions(item.Media);
       chapters = mapChapters(item.Chapter);
+      markers = mapMarkers(item.Marker);
       columns = {
         ...common,
         ...descriptive,
@@ -259,8 +293,12 @@ export function mapItem(item: PlexItem, hasDetail: boolean): MappedItem {
       break;
   }
   const files = versions.flatMap((v) => v.parts.map((p) => p.file));
-  const sizes = versions.flatMap((v) => v.parts.map((p) => p.size ?? 0));
+  // An optimized version is a copy Plex made: the item's size is that of its own files.
+  const own = versions.filter((v) => v.proxy_type !== OPTIMIZED_PROXY_TYPE);
+  const sizes = own.flatMap((v) => v.parts.map((p) => p.size ?? 0));
   columns.file_size = sizes.length > 0 ? sizes.reduce((a, b) => a + b, 0) : null;
+  const parts = own.flatMap((v) => v.parts);
+  const trashed = parts.length > 0 && parts.every((p) => p.deleted_at !== null);
   return {
     kind: item.type,
     ratingKey: item.ratingKey,
@@ -277,7 +315,9 @@ export function mapItem(item: PlexItem, hasDetail: boolean): MappedItem {
     })),
     versions,
     chapters,
+    markers,
     artwork: { thumb: n(item.thumb), art: n(item.art) },
+    trashed,
     files,
     hasDetail,
   };

@@ -15,6 +15,8 @@ import type { Page, ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import type { ExistingItem, MediaWriter } from '../store/repositories/media-repository';
 import { recordSyncError, resolveItemErrors } from '../store/repositories/error-repository';
+import { seasonIdsByNumber } from '../store/repositories/identity-repository';
+import { adoptRekeyed } from './rekey';
 import { updateRun } from '../store/repositories/run-repository';
 import { encodeCheckpoint, type CheckpointState } from './checkpoint';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
@@ -71,6 +73,11 @@ const LIST_PAGES_AHEAD = 3;
 /** Pages classified but not yet committed, at most. */
 const DETAIL_PAGES_AHEAD = 8;
 const LIST_EXCLUDED_ELEMENTS = 'Genre,Director,Writer,Country,Role,Producer,Collection,Label,Similar';
+/** Real servers refuse larger pages (400 "limit of 1000"; plex-api-notes §8). */
+export const PLEX_MAX_PAGE_SIZE = 1000;
+const LISTING_SORT = 'addedAt,id';
+/** Walks of one listing after the first when its total keeps moving; then the next run catches up. */
+const MAX_RELISTS = 2;
 
 interface Candidate {
   raw: unknown;
@@ -90,22 +97,43 @@ interface Invalid {
 export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): Promise<void> {
   const kind = spec.kind as ItemKind;
   if (spec.needs.includes('shows')) ctx.maps.shows = ctx.writer.idsByRatingKey('show', ctx.libraryId);
-  if (spec.needs.includes('seasons')) ctx.maps.seasons = ctx.writer.idsByRatingKey('season', ctx.libraryId);
+  if (spec.needs.includes('seasons')) {
+    ctx.maps.seasons = ctx.writer.idsByRatingKey('season', ctx.libraryId);
+    ctx.maps.seasonNumbers = seasonIdsByNumber(ctx.store.sqlite, ctx.libraryId);
+  }
   const start = ctx.checkpoint.phase === spec.phase ? ctx.checkpoint.offset : 0;
   ctx.progress.setPhase(spec.phase, 0, start);
+  // A listing whose total moved while it was paged may have skipped items (a removal shifts later
+  // items back across a page boundary): it is walked again, where unchanged items cost nothing.
+  let from = start;
+  for (let pass = 0; (await listPages(ctx, spec, kind, from)) && pass < MAX_RELISTS; pass++) from = 0;
+}
+
+/** Walks the listing once from `start`; true when its totalSize changed on the way (drift). */
+async function listPages(
+  ctx: LibraryRunContext,
+  spec: PhaseSpec,
+  kind: ItemKind,
+  start: number,
+): Promise<boolean> {
   const pages = ctx.client.paginate(`/library/sections/${encodeURIComponent(ctx.sectionKey)}/all`, {
-    pageSize: ctx.pageSize,
+    pageSize: Math.min(ctx.pageSize, PLEX_MAX_PAGE_SIZE),
     start,
     signal: ctx.signal,
     concurrency: LIST_PAGES_AHEAD,
     query: {
       type: TYPE_CODES[spec.kind],
+      // Plex's default order is undocumented: a stable one keeps pages from overlapping or skipping
+      // (watchstate pins sort=addedAt); new items, added now, land at the end.
+      sort: LISTING_SORT,
       includeGuids: 1,
       // Abbreviated credits are useless here (details carry the full ones, and editing them moves
       // updatedAt): leaving them out makes a listing sweep markedly cheaper to send and parse.
       ...(spec.withDetail ? { excludeElements: LIST_EXCLUDED_ELEMENTS } : {}),
     },
   });
+  let firstTotal: number | null = null;
+  let drifted = false;
   // Pages are committed in order, each once its details have come. While earlier pages wait for
   // theirs, later pages are classified and their details requested: sparse changes (a few items
   // per page) have their detail requests in flight together, not one page after another. Detail
@@ -120,6 +148,8 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
       throwIfAborted(ctx.signal);
       previousKeys = checkPaging(ctx, spec, page, previousKeys);
       if (page.totalSize !== null) ctx.progress.setTotal(page.totalSize);
+      firstTotal ??= page.totalSize;
+      if (page.totalSize !== null && page.totalSize !== firstTotal) drifted = true;
       while (
         waiting.length > 0 &&
         (waiting.length >= DETAIL_PAGES_AHEAD || pendingChanged + page.items.length > budget)
@@ -146,6 +176,7 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
     await tail.catch(() => undefined);
     throw err;
   }
+  return drifted;
 }
 
 /**
@@ -275,7 +306,7 @@ async function preparePage(
     if (ex && ex.etag === etag && isSettled(ex.state) && !ctx.deep) unchanged += 1;
     else changed.push({ raw: l.raw, ratingKey: l.ratingKey, etag, existing: ex });
   }
-  if (spec.kind === 'show') await adoptRekeyedShows(ctx, changed);
+  await adoptRekeyed(ctx, kind, changed);
   const toMark = changed.flatMap((c) => (c.existing ? [c.existing] : []));
   if (toMark.length > 0) ctx.store.transaction(() => ctx.writer.markScanning(kind, toMark));
   const details =
@@ -562,7 +593,7 @@ async function fetchDetails(
     throwIfAborted(ctx.signal);
     try {
       const { data } = await ctx.client.get(`/library/metadata/${keys.map(encodeURIComponent).join(',')}`, {
-        query: { includeChapters: 1, includeGuids: 1 },
+        query: { includeChapters: 1, includeMarkers: 1, includeGuids: 1 },
         signal: ctx.signal,
       });
       const items = data.MediaContainer.Metadata ?? [];
@@ -586,45 +617,4 @@ async function fetchDetails(
   };
   await Promise.all(batches.map((b) => ctx.detailLimit(() => fetchBatch(b))));
   return out;
-}
-
-/**
- * Plex gives a show a new ratingKey when it is removed and added again (a re-match, a moved
- * folder). A new key whose guid (else title and year) matches a stored show whose own key is gone
- * from Plex takes over that row, so the show keeps its identity instead of being duplicated.
- */
-async function adoptRekeyedShows(ctx: LibraryRunContext, changed: Candidate[]): Promise<void> {
-  const claimed = new Set<number>();
-  for (const c of changed) {
-    if (c.existing) continue;
-    const guid = rawField(c.raw, 'guid');
-    const title = rawField(c.raw, 'title');
-    const year = rawField(c.raw, 'year');
-    if (typeof title !== 'string') continue;
-    const candidates = ctx.writer
-      .findShowCandidates(
-        ctx.libraryId,
-        typeof guid === 'string' ? guid : null,
-        title,
-        typeof year === 'number' ? year : null,
-      )
-      .filter((cand) => cand.ratingKey !== c.ratingKey && !claimed.has(cand.id));
-    for (const cand of candidates) {
-      if (cand.state !== 'file_not_found' && !(await isGoneFromPlex(ctx, cand.ratingKey))) continue;
-      ctx.store.transaction(() => ctx.writer.rekey('show', cand.id, c.ratingKey));
-      claimed.add(cand.id);
-      c.existing = { ...cand, ratingKey: c.ratingKey };
-      break;
-    }
-  }
-}
-
-async function isGoneFromPlex(ctx: LibraryRunContext, ratingKey: string): Promise<boolean> {
-  try {
-    await ctx.client.get(`/library/metadata/${encodeURIComponent(ratingKey)}`, { signal: ctx.signal });
-    return false;
-  } catch (err) {
-    if (err instanceof PlexNotFoundError) return true;
-    throw err;
-  }
 }

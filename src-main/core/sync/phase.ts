@@ -13,7 +13,11 @@ export interface ParentIds {
 export interface ParentMaps {
   shows: Map<string, number>;
   seasons: Map<string, number>;
+  /** Season id by `seasonKey(showId, seasonNumber)`: for episodes of shows with hidden seasons. */
+  seasonNumbers?: Map<string, number>;
 }
+
+export const seasonKey = (showId: number, seasonNumber: number): string => `${showId}:${seasonNumber}`;
 
 export type ParentResult = { ok: true; parents?: ParentIds } | { ok: false; message: string };
 

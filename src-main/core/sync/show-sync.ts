@@ -2,7 +2,7 @@
 // large pages: a few dozen requests for thousands of shows instead of one per show and season.
 // Parents are resolved from ratingKey maps, so shows must be stored before their seasons, and
 // seasons before their episodes.
-import { rawString, type PhaseSpec } from './phase';
+import { rawString, seasonKey, type ParentMaps, type PhaseSpec } from './phase';
 
 export const SHOW_PHASE: PhaseSpec<'show'> = {
   phase: 'shows',
@@ -41,15 +41,46 @@ export const EPISODE_PHASE: PhaseSpec<'episode'> = {
     if (showId === undefined) {
       return { ok: false, message: `episode's show ${item.grandparentRatingKey} is not in the library` };
     }
-    // Shows with hidden seasons send no parentRatingKey: the episode hangs off the show alone.
-    const seasonId = item.parentRatingKey ? (maps.seasons.get(item.parentRatingKey) ?? null) : null;
+    const seasonId = item.parentRatingKey
+      ? (maps.seasons.get(item.parentRatingKey) ?? null)
+      : hiddenSeason(showId, item.parentIndex, item.parentThumb, maps);
     return { ok: true, parents: { showId, seasonId } };
   },
   resolveRawParents(raw, maps) {
     const showId = maps.shows.get(rawString(raw, 'grandparentRatingKey') ?? '');
     if (showId === undefined) return undefined;
-    return { showId, seasonId: maps.seasons.get(rawString(raw, 'parentRatingKey') ?? '') ?? null };
+    const parent = rawString(raw, 'parentRatingKey');
+    if (parent) return { showId, seasonId: maps.seasons.get(parent) ?? null };
+    const index = Number(rawString(raw, 'parentIndex'));
+    return {
+      showId,
+      seasonId: hiddenSeason(
+        showId,
+        Number.isInteger(index) ? index : undefined,
+        rawString(raw, 'parentThumb'),
+        maps,
+      ),
+    };
   },
 };
+
+/**
+ * Shows with hidden seasons (skipChildren) send episodes without parentRatingKey; their season is
+ * found as python-plexapi does (`plexapi/video.py` Episode `_season`): by the season number
+ * (parentIndex) within the show, else by the season key inside parentThumb.
+ */
+function hiddenSeason(
+  showId: number,
+  parentIndex: number | undefined,
+  parentThumb: string | undefined,
+  maps: ParentMaps,
+): number | null {
+  if (parentIndex !== undefined) {
+    const byNumber = maps.seasonNumbers?.get(seasonKey(showId, parentIndex));
+    if (byNumber !== undefined) return byNumber;
+  }
+  const fromThumb = parentThumb ? /^\/library\/metadata\/([^/]+)\/thumb\b/.exec(parentThumb)?.[1] : undefined;
+  return (fromThumb && maps.seasons.get(fromThumb)) || null;
+}
 
 export const SHOW_PHASES: readonly PhaseSpec[] = [SHOW_PHASE, SEASON_PHASE, EPISODE_PHASE] as PhaseSpec[];

@@ -6,8 +6,11 @@ import type { FileCheck } from './path-mapping';
 export type StateEvent =
   /** A run is about to fetch and rewrite the item. */
   | { type: 'scan_started' }
-  /** Its payload was stored; `files` says where its files are (`none` for shows/seasons). */
-  | { type: 'synced'; files: FileCheck | 'none' }
+  /**
+   * Its payload was stored; `files` says where its files are (`none` for shows/seasons); `trashed`: Plex
+   * lists it with every file gone (its trash), which wins over what the files look like here.
+   */
+  | { type: 'synced'; files: FileCheck | 'none'; trashed?: boolean }
   /** Its payload could not be processed. */
   | { type: 'invalid' }
   /** A complete listing of its library no longer has it. */
@@ -36,7 +39,7 @@ export function transition(current: StateSnapshot | null, event: StateEvent): St
       if (current.state === 'scanning') return current;
       return { state: 'scanning', stateBeforeScan: current.state };
     case 'synced':
-      return { state: FROM_FILES[event.files], stateBeforeScan: null };
+      return { state: event.trashed ? 'trashed' : FROM_FILES[event.files], stateBeforeScan: null };
     case 'invalid':
       return { state: 'error', stateBeforeScan: null };
     case 'gone':
@@ -49,7 +52,12 @@ export function transition(current: StateSnapshot | null, event: StateEvent): St
 }
 
 /** States an unchanged item can stay in without being fetched again. */
-export const SETTLED_STATES: ReadonlySet<MediaState> = new Set(['normal', 'remote_only', 'unavailable']);
+export const SETTLED_STATES: ReadonlySet<MediaState> = new Set([
+  'normal',
+  'remote_only',
+  'unavailable',
+  'trashed',
+]);
 
 /** True when a listed item with an unchanged etag needs no work. */
 export function isSettled(state: MediaState): boolean {

@@ -10,6 +10,7 @@ import {
   episodes,
   guids,
   itemTags,
+  markers,
   mediaParts,
   mediaVersions,
   movies,
@@ -241,6 +242,17 @@ function chaptersOf(db: Db, kind: ItemKind, id: number): ItemDetailView['chapter
     .map((c) => ({ index: c.chapterIndex, title: c.title, startMs: c.startMs, endMs: c.endMs }));
 }
 
+function markersOf(db: Db, kind: ItemKind, id: number): ItemDetailView['markers'] {
+  if (kind !== 'movie' && kind !== 'episode') return [];
+  const owner = kind === 'movie' ? eq(markers.movieId, id) : eq(markers.episodeId, id);
+  return db
+    .select({ type: markers.markerType, startMs: markers.startMs, endMs: markers.endMs })
+    .from(markers)
+    .where(owner)
+    .orderBy(asc(markers.startMs))
+    .all();
+}
+
 /** One item with its files, streams, chapters, external ids, tags and cast; null when absent. */
 export function getItemDetail(db: Db, kind: ItemKind, id: number): ItemDetailView | null {
   const base = itemOf(db, kind, id);
@@ -271,6 +283,7 @@ export function getItemDetail(db: Db, kind: ItemKind, id: number): ItemDetailVie
       .all(),
     files: filesOf(db, kind, id),
     chapters: chaptersOf(db, kind, id),
+    markers: markersOf(db, kind, id),
   };
 }
 

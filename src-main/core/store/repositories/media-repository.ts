@@ -164,6 +164,7 @@ export class MediaWriter {
   private readonly buffers: RowBuffer[] = [];
   private readonly streamRows: RowBuffer;
   private readonly chapterRows: Record<Owner, RowBuffer>;
+  private readonly markerRows: Record<Owner, RowBuffer>;
   private readonly guidRows: RowBuffer;
   private readonly tagRows: RowBuffer;
   private readonly castRows: RowBuffer;
@@ -191,6 +192,11 @@ export class MediaWriter {
     this.chapterRows = {
       movie_id: buffer('chapters', ['movie_id', ...chapterColumns]),
       episode_id: buffer('chapters', ['episode_id', ...chapterColumns]),
+    };
+    const markerColumns = ['marker_type', 'start_ms', 'end_ms', 'is_final', 'plex_marker_id'];
+    this.markerRows = {
+      movie_id: buffer('markers', ['movie_id', ...markerColumns]),
+      episode_id: buffer('markers', ['episode_id', ...markerColumns]),
     };
     this.guidRows = buffer('guids', ['item_kind', 'item_id', 'provider', 'value']);
     this.tagRows = buffer(
@@ -303,6 +309,7 @@ export class MediaWriter {
     const next = transition(existing ?? null, {
       type: 'synced',
       files: combineFileChecks(files.map((f) => f.state)),
+      trashed: item.trashed,
     });
     const fileProblem = files.find((f) => f.reason)?.reason ?? null;
     const row: Row = {
@@ -396,36 +403,6 @@ export class MediaWriter {
       runId,
       id,
     );
-  }
-
-  /** Gives an existing row a new ratingKey (Plex re-added the same show under a new key). */
-  rekey(kind: ItemKind, id: number, ratingKey: string): void {
-    this.run(
-      `update ${MEDIA_TABLE[kind]} set plex_rating_key = ?, modified_at = ? where id = ?`,
-      ratingKey,
-      Date.now(),
-      id,
-    );
-  }
-
-  /** A show row of this library that could be the same show under another key: by guid, then title+year. */
-  findShowCandidates(
-    libraryId: number,
-    guid: string | null,
-    title: string,
-    year: number | null,
-  ): ExistingItem[] {
-    const cols = `id, plex_rating_key as ratingKey, etag, detail_etag as detailEtag, state,
-      state_before_scan as stateBeforeScan, thumb_url as thumbUrl, art_url as artUrl`;
-    if (guid) {
-      const byGuid = this.stmt(
-        `select ${cols} from shows where library_id = ? and plex_guid = ? order by id`,
-      ).all(libraryId, guid) as ExistingItem[];
-      if (byGuid.length > 0) return byGuid;
-    }
-    return this.stmt(
-      `select ${cols} from shows where library_id = ? and title = ? and year is ? and (plex_guid is null or ? is null) order by id`,
-    ).all(libraryId, title, year, guid) as ExistingItem[];
   }
 
   /** Remembers that a listing of this run chain contained these items. */
@@ -533,6 +510,7 @@ export class MediaWriter {
       if (owner) {
         this.run(`delete from media_versions where ${owner} = ?`, id);
         this.run(`delete from chapters where ${owner} = ?`, id);
+        this.run(`delete from markers where ${owner} = ?`, id);
       }
       this.run(`delete from guids where item_kind = ? and item_id = ?`, kind, id);
       this.run(`delete from item_tags where item_kind = ? and item_id = ?`, kind, id);
@@ -543,6 +521,9 @@ export class MediaWriter {
       const chapters = this.chapterRows[owner];
       for (const c of item.chapters)
         chapters.add(id, c.chapter_index, c.title, c.start_ms, c.end_ms, c.thumb_url);
+      const markers = this.markerRows[owner];
+      for (const m of item.markers)
+        markers.add(id, m.marker_type, m.start_ms, m.end_ms, m.is_final, m.plex_marker_id);
     }
     for (const g of item.guids) this.guidRows.add(kind, id, g.provider, g.value);
     for (const t of item.tags) this.tagRows.add(kind, id, this.tagId(t.kind, t.name), t.position);
@@ -559,13 +540,14 @@ export class MediaWriter {
     const now = Date.now();
     const versionStmt = this.stmt(
       `insert into media_versions (${owner}, plex_media_id, position, duration, bitrate, width, height,
-         aspect_ratio, audio_channels, video_codec, audio_codec, video_resolution, video_frame_rate, container)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         aspect_ratio, audio_channels, video_codec, audio_codec, video_resolution, video_frame_rate, container,
+         proxy_type)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const partStmt = this.stmt(
       `insert into media_parts (version_id, plex_part_id, position, plex_key, file, size, duration, container,
-         local_path, file_state, checked_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         local_path, file_state, checked_at, deleted_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     let partNo = 0;
     for (const v of versions) {
@@ -584,6 +566,7 @@ export class MediaWriter {
         v.video_resolution,
         v.video_frame_rate,
         v.container,
+        v.proxy_type,
       );
       this.rowsWritten += version.changes;
       for (const p of v.parts) {
@@ -600,6 +583,7 @@ export class MediaWriter {
           check.localPath,
           check.state,
           now,
+          p.deleted_at,
         );
         this.rowsWritten += part.changes;
         const partId = Number(part.lastInsertRowid);

@@ -1,0 +1,67 @@
+// Plex gives an item a new ratingKey when its file is replaced or it is re-matched; its guid stays
+// (Tunarr #464; Kometa wiki). A listed item we do not know whose guid (plex://, else imdb/tmdb/tvdb
+// ids; title+year for shows) matches a stored row whose own key is gone from Plex takes over that
+// row: same id, history and state, the old key kept as an alias. Movies, shows, seasons, episodes.
+import type { ItemKind } from '../../../src-shared/domain';
+import { PlexNotFoundError } from '../errors/errors';
+import { adoptUnderNewKey, findRekeyCandidates } from '../store/repositories/identity-repository';
+import type { ExistingItem } from '../store/repositories/media-repository';
+import { rawField } from './etag';
+import { mapGuids } from './item-mapper';
+import type { LibraryRunContext } from './library-run';
+
+export interface RekeyCandidateItem {
+  raw: unknown;
+  ratingKey: string;
+  existing: ExistingItem | undefined;
+}
+
+function externalIds(raw: unknown): Array<{ provider: string; value: string }> {
+  const list = raw && typeof raw === 'object' ? (raw as { Guid?: unknown }).Guid : undefined;
+  if (!Array.isArray(list)) return [];
+  const usable = list.filter(
+    (g): g is { id: string } =>
+      !!g && typeof g === 'object' && typeof (g as { id?: unknown }).id === 'string',
+  );
+  return mapGuids({ Guid: usable, type: 'movie' });
+}
+
+/** Gives each new item of `changed` the row of the item it replaces, when there is one. */
+export async function adoptRekeyed(
+  ctx: LibraryRunContext,
+  kind: ItemKind,
+  changed: RekeyCandidateItem[],
+): Promise<void> {
+  const claimed = new Set<number>();
+  for (const c of changed) {
+    if (c.existing) continue;
+    const guid = rawField(c.raw, 'guid');
+    const title = rawField(c.raw, 'title');
+    const year = rawField(c.raw, 'year');
+    const candidates = findRekeyCandidates(ctx.store.sqlite, kind, ctx.libraryId, {
+      guid: typeof guid === 'string' ? guid : null,
+      externalIds: externalIds(c.raw),
+      title: typeof title === 'string' ? title : null,
+      year: typeof year === 'number' ? year : null,
+    }).filter((cand) => cand.ratingKey !== c.ratingKey && !claimed.has(cand.id));
+    for (const cand of candidates) {
+      if (cand.state !== 'file_not_found' && !(await isGoneFromPlex(ctx, cand.ratingKey))) continue;
+      ctx.store.transaction(() =>
+        adoptUnderNewKey(ctx.store.sqlite, kind, ctx.libraryId, cand.id, cand.ratingKey, c.ratingKey),
+      );
+      claimed.add(cand.id);
+      c.existing = { ...cand, ratingKey: c.ratingKey };
+      break;
+    }
+  }
+}
+
+async function isGoneFromPlex(ctx: LibraryRunContext, ratingKey: string): Promise<boolean> {
+  try {
+    await ctx.client.get(`/library/metadata/${encodeURIComponent(ratingKey)}`, { signal: ctx.signal });
+    return false;
+  } catch (err) {
+    if (err instanceof PlexNotFoundError) return true;
+    throw err;
+  }
+}
