@@ -26,9 +26,8 @@ async function sync(
   const setupCalls = client.stats().apiCalls;
   const engine = new SyncEngine({
     store,
-    config: { ...DEFAULT_CONFIG, artwork_cache: false },
+    config: DEFAULT_CONFIG,
     clientFor: () => client,
-    dataDir,
   });
   const started = performance.now();
   const cpuStart = process.cpuUsage();

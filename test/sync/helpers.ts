@@ -41,7 +41,7 @@ export async function setupSync(
     retry: { attempts: config.retry_attempts, delayMs: config.retry_delay_seconds * 1000 },
   });
   const { server } = await registerServerByUrl(store, client);
-  const engine = new SyncEngine({ store, config, clientFor: () => client, dataDir: dir });
+  const engine = new SyncEngine({ store, config, clientFor: () => client });
   return {
     fake,
     store,

@@ -119,7 +119,6 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
           store,
           config: { ...config, path_replacements: [...pathMap, ...config.path_replacements] },
           clientFor: () => client,
-          dataDir: c.dataDir,
         });
         const results = await engine.syncServer(server.id, {
           kind: flags.deep ? 'deep' : 'incremental',

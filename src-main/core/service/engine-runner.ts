@@ -16,8 +16,6 @@ export interface EngineRunnerOptions {
   config: () => Config;
   serverAccess: (serverId: number) => Promise<ServerAccess>;
   identity: PlexIdentity;
-  /** Artwork cache parent folder (the data folder). */
-  dataDir: string;
   /** The server refused the token: the account layer marks it as needing a login. */
   onUnauthorized?: (serverId: number, message: string) => Promise<void>;
 }
@@ -47,7 +45,6 @@ export function createEngineRunner(opts: EngineRunnerOptions): LibraryRunner {
         store: opts.store,
         config,
         clientFor: () => client,
-        dataDir: opts.dataDir,
       });
       const result = await engine.syncLibrary(request.libraryId, {
         kind: request.kind,

@@ -2,8 +2,10 @@
 // It registers itself in sync_services (status, heartbeat, published settings), owns the run
 // queue, the cron scheduler and the live-push sockets, and stops gracefully: runs in flight are
 // aborted through their signal (the engine commits or rolls back the page in hand and leaves an
-// interrupted run with its checkpoint), and the next start resumes them.
+// interrupted run with its checkpoint), and the next start resumes them. It also owns the artwork
+// queue: a fill runs when no sync is running or waiting, and a view's picture is fetched at once.
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Config } from '../../../src-shared/config-schema';
 import type { Operation, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { ScheduleView } from '../../../src-shared/ipc/contract';
@@ -14,6 +16,9 @@ import type {
   ServiceState,
 } from '../../../src-shared/service-events';
 import type { SyncProgress } from '../../../src-shared/sync-types';
+import { ArtworkQueue } from '../artwork/artwork-queue';
+import { BackgroundFill } from '../artwork/background-fill';
+import { ArtworkCache } from '../artwork/cache';
 import { breakerOptionsFromConfig, CircuitBreakers } from '../errors/circuit-breaker';
 import { classifyError } from '../errors/classify';
 import { describeError, UserError } from '../errors/errors';
@@ -25,6 +30,7 @@ import { listServers } from '../store/repositories/server-repository';
 import { latestUnfinishedRun } from '../store/repositories/run-repository';
 import { decodeCheckpoint, isStale } from '../sync/checkpoint';
 import type { PlexIdentity } from '../plex/identity';
+import { createServerClient, type ServerClient } from '../plex/server-client';
 import {
   getService,
   heartbeatService,
@@ -118,6 +124,10 @@ export interface SyncService {
   reload(): void;
   /** Resolves when no run is in flight and none is waiting (or the service is paused). */
   whenIdle(): Promise<void>;
+  /** Pictures for views: from the cache, else fetched ahead of the fill. Null without a real engine. */
+  readonly artwork: ArtworkQueue | null;
+  /** Resolves when no artwork fill is running. */
+  whenArtworkIdle(): Promise<void>;
   schedules: {
     list(): ScheduleView[];
     update(id: number, patch: { cron?: string; enabled?: boolean }): ScheduleView;
@@ -156,6 +166,63 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   };
 
   bus.on((event) => logEvent(log, event));
+
+  const artwork = deps.engine ? createArtwork(deps.engine.dataDir, deps.engine.identity) : null;
+  function createArtwork(dataDir: string, identity: PlexIdentity) {
+    const clients = new Map<number, Promise<ServerClient>>();
+    const clientFor = (serverId: number): Promise<ServerClient> => {
+      let client = clients.get(serverId);
+      if (!client) {
+        client = deps.serverAccess(serverId).then((access) => {
+          const c = deps.config();
+          return createServerClient({
+            baseUrl: access.baseUrl,
+            token: access.token,
+            identity,
+            timeoutMs: c.api_timeout_seconds * 1000,
+          });
+        });
+        // A failed look-up (no login, server down) is tried again next time.
+        client.catch(() => clients.delete(serverId));
+        clients.set(serverId, client);
+      }
+      return client;
+    };
+    const queue = new ArtworkQueue({
+      store,
+      cache: new ArtworkCache(join(dataDir, 'artwork'), () => deps.config().artwork_cache_max_mb * 1_048_576),
+      clientFor,
+      concurrency: () => deps.config().artwork_concurrency,
+    });
+    const fill = new BackgroundFill({
+      queue,
+      selection: () => ({ episodeThumbs: deps.config().artwork_prefetch_episode_thumbs }),
+      enabled: () => deps.config().artwork_cache,
+      onFilled: (r) => {
+        if (r.fetched + r.failed > 0)
+          log?.info('artwork fill', {
+            fetched: r.fetched,
+            failed: r.failed,
+            bytes: r.bytes,
+            cacheFull: r.cacheFull,
+          });
+      },
+      onError: (message) => log?.warn(message),
+    });
+    const closeClients = async () => {
+      const all = [...clients.values()];
+      clients.clear();
+      for (const c of await Promise.allSettled(all)) if (c.status === 'fulfilled') c.value.close();
+    };
+    return { queue, fill, closeClients };
+  }
+  // Syncs take the connection first: the fill stops when one is queued and starts again when none is left.
+  bus.on((event) => {
+    if (!artwork) return;
+    if (event.type === 'queued' || event.type === 'started') artwork.fill.setSyncing(true);
+    else if (event.type === 'finished' || event.type === 'failed' || event.type === 'skipped')
+      void queue.whenIdle().then(() => artwork.fill.setSyncing(queue.snapshot().length > 0));
+  });
 
   const runner =
     deps.runner ??
@@ -414,6 +481,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         queue.request({ libraryId: run.libraryId, kind: run.kind, trigger: 'resume' });
       }
       queueFirstSyncs();
+      artwork?.fill.setSyncing(queue.snapshot().length > 0);
+      artwork?.fill.resume();
       scheduler.start();
       livePush.start();
       unsubscribeConfig =
@@ -440,6 +509,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         .filter((e) => e.status === 'running')
         .map((e) => e.libraryId);
       for (const op of operationsInFlight.values()) op.controller.abort();
+      await artwork?.fill.stop();
+      await artwork?.closeClients();
       const [drained] = await Promise.all([
         queue.drain(timeoutMs),
         queue.withinTime(Promise.all([...operationsInFlight.values()].map((o) => o.done)), timeoutMs),
@@ -488,6 +559,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     pause() {
       if (state === 'running') {
         queue.pause();
+        artwork?.fill.pause();
         setState('paused');
       }
       return service.health();
@@ -497,6 +569,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (state === 'paused') {
         setState('running');
         queue.resume();
+        artwork?.fill.resume();
         for (const [operation, scheduleId] of pendingOperations) startOperation(operation, scheduleId);
         pendingOperations.clear();
       }
@@ -536,6 +609,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
 
     whenIdle: () => queue.whenIdle(),
+    artwork: artwork?.queue ?? null,
+    whenArtworkIdle: () => artwork?.fill.whenIdle() ?? Promise.resolve(),
 
     schedules: {
       list: () => scheduler.list(),

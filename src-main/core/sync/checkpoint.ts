@@ -6,12 +6,15 @@ import type { RunRow } from '../store/repositories/run-repository';
 
 export const LISTING_PHASES = ['movies', 'shows', 'seasons', 'episodes'] as const;
 export type ListingPhase = (typeof LISTING_PHASES)[number];
-export type CheckpointPhase = ListingPhase | 'deletions' | 'artwork';
+export type CheckpointPhase = ListingPhase | 'deletions' | 'done';
 
 const checkpointSchema = z.object({
   /** First run of the chain: the key of its sync_seen rows. */
   chainRunId: z.number().int(),
-  phase: z.enum(['movies', 'shows', 'seasons', 'episodes', 'deletions', 'artwork']),
+  // 'artwork' was written by versions whose runs fetched artwork after deletions: the same as done.
+  phase: z
+    .enum(['movies', 'shows', 'seasons', 'episodes', 'deletions', 'done', 'artwork'])
+    .transform((p): CheckpointPhase => (p === 'artwork' ? 'done' : p)),
   /** Listing offset of the next page to read in `phase`. */
   offset: z.number().int().min(0),
   /** What Plex's section said when the chain started. */

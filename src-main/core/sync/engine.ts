@@ -1,7 +1,7 @@
 // The sync engine: runs of whole servers and single libraries, with change detection at the
 // library level (one /library/sections request tells which libraries moved), resume of killed
-// runs from their checkpoint, deletion detection after a complete listing, artwork, metrics.
-import { join } from 'node:path';
+// runs from their checkpoint, deletion detection after a complete listing, metrics. A run ends when
+// the items are stored: artwork is the artwork queue's (src-main/core/artwork), never a sync's.
 import pLimit from 'p-limit';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
@@ -28,7 +28,6 @@ import {
 } from '../store/repositories/run-repository';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
 import { recordMetric } from '../metrics/metrics-writer';
-import { cacheArtwork } from './artwork';
 import {
   decodeCheckpoint,
   encodeCheckpoint,
@@ -49,13 +48,7 @@ export { fetchSections } from './sections';
 
 export type SyncEngineConfig = Pick<
   Config,
-  | 'batch_size'
-  | 'detail_batch_size'
-  | 'detail_concurrency'
-  | 'path_replacements'
-  | 'artwork_cache'
-  | 'artwork_concurrency'
-  | 'concurrent_scans'
+  'batch_size' | 'detail_batch_size' | 'detail_concurrency' | 'path_replacements' | 'concurrent_scans'
 >;
 
 export interface SyncEngineOptions {
@@ -63,8 +56,6 @@ export interface SyncEngineOptions {
   config: SyncEngineConfig;
   /** The client for a server (the caller picks the connection and the token). */
   clientFor: (server: ServerRow) => ServerClient;
-  /** Artwork goes to `<dataDir>/artwork`. */
-  dataDir: string;
   /** A `running` run whose heartbeat is older than this (and whose process cannot be checked) is dead. */
   staleRunMs?: number;
 }
@@ -312,7 +303,7 @@ export class SyncEngine {
         throw new PlexNotFoundError(
           `library "${library.title}" (key ${library.plexKey}) is no longer on the server`,
         );
-      const order: CheckpointPhase[] = [...phases.map((p) => p.phase), 'deletions', 'artwork'];
+      const order: CheckpointPhase[] = [...phases.map((p) => p.phase), 'deletions', 'done'];
       const startIndex = order.indexOf(checkpoint.phase);
       for (const spec of phases) {
         if (order.indexOf(spec.phase) < startIndex) continue;
@@ -334,30 +325,15 @@ export class SyncEngine {
         this.store.transaction(() => {
           if (stable)
             counters.removed += writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type]);
-          checkpoint = ctx.checkpoint = { ...checkpoint, phase: 'artwork', offset: 0, complete: stable };
+          checkpoint = ctx.checkpoint = { ...checkpoint, phase: 'done', offset: 0, complete: stable };
           updateRun(db, run.id, {
-            phase: 'artwork',
+            phase: 'done',
             removed: counters.removed,
             checkpointJson: encodeCheckpoint(checkpoint),
           });
         });
         deletionsDone = stable;
         progress.advance(1);
-      }
-      if (this.options.config.artwork_cache) {
-        progress.setPhase('artwork', 0);
-        await cacheArtwork({
-          store: this.store,
-          client,
-          libraryId: library.id,
-          dir: join(this.options.dataDir, 'artwork'),
-          concurrency: this.options.config.artwork_concurrency,
-          ...(opts.signal ? { signal: opts.signal } : {}),
-          onProgress: (_done, total) => {
-            progress.setTotal(total);
-            progress.advance(1);
-          },
-        });
       }
       progress.setPhase('done', counters.itemsDone, counters.itemsDone);
     } catch (err) {
@@ -481,7 +457,7 @@ export class SyncEngine {
 }
 
 function nextPhase(c: CheckpointState, order: CheckpointPhase[], done: CheckpointPhase): CheckpointState {
-  const next = order[order.indexOf(done) + 1] ?? 'artwork';
+  const next = order[order.indexOf(done) + 1] ?? 'done';
   return { ...c, phase: next, offset: 0 };
 }
 
