@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ARTWORK_SIZES } from '../../src-shared/artwork-sizes';
 import { MAX_ATTEMPTS } from '../../src-main/core/artwork/artwork-queue';
+import { artworkStats } from '../../src-main/core/store/repositories/artwork-repository';
 import { count, setupSync, type SyncSetup } from '../sync/helpers';
 import { artworkQueue, imageRequests } from './helpers';
 
@@ -222,6 +223,12 @@ describe('failures', () => {
       expect((await queue.fill({ episodeThumbs: false })).failed).toBe(n);
     }
     expect(count(s.store, `select count(*) as n from artwork where kind = 'thumb' and missing = 1`)).toBe(n);
+    expect(artworkStats(s.store.sqlite, { episodeThumbs: false }, now)).toMatchObject({
+      prefetchable: n,
+      cached: 0,
+      queued: 0,
+      missing: n,
+    });
     s.fake.control.removeFault(fault);
     now += 10 * 3_600_000;
     s.fake.requestLog.reset();

@@ -71,6 +71,12 @@ describe('retrovue artwork', () => {
     expect((second.json() as Summary).fetched).toBe(0);
     expect(transcodes()).toBe(posters);
 
+    const stats = await runRetrovueAsync([...global, 'stats']);
+    expect(stats.json()).toMatchObject({ artwork: { prefetchable: posters, cached: posters, missing: 0 } });
+    expect((await runRetrovueAsync(['--data-dir', dataDir, 'stats'])).stdout).toContain(
+      `artwork: ${posters}/${posters} posters cached`,
+    );
+
     const human = await runRetrovueAsync(['--data-dir', dataDir, 'artwork', ...server]);
     expect(human.stdout).toMatch(/^artwork: 0 fetched, 0 failed, 0\.0 MB/m);
   });
