@@ -48,7 +48,7 @@ export interface StoredServer {
 export async function resolveStoredServer(
   c: CliContext,
   store: Store,
-  opts: { serverId?: number; signal?: AbortSignal } = {},
+  opts: { serverId?: number; signal?: AbortSignal; verify?: boolean } = {},
 ): Promise<StoredServer> {
   const config = ConfigStore.open({ dataDir: c.dataDir }).config;
   const ctx = createAccountContext({
@@ -60,6 +60,7 @@ export async function resolveStoredServer(
   const access = await resolveServerAccess(store.db, ctx.vault, ctx.identity, {
     ...(opts.serverId !== undefined ? { serverId: opts.serverId } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.verify !== undefined ? { verify: opts.verify } : {}),
   });
   return {
     access,

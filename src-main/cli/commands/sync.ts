@@ -3,11 +3,14 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { PathReplacement } from '../../../src-shared/config-schema';
 import type { LibrarySyncResult, RunCounts, SyncProgress } from '../../../src-shared/sync-types';
 import { ConfigStore } from '../../core/config/config-store';
-import { PlexAuthError, UserError } from '../../core/errors/errors';
+import { PlexAuthError, PlexNetworkError, PlexTimeoutError, UserError } from '../../core/errors/errors';
 import { loadClientIdentifier, makeIdentity } from '../../core/plex/identity';
 import { createServerClient } from '../../core/plex/server-client';
 import { PAUSE, SyncEngine } from '../../core/sync/engine';
-import { registerServerByUrl } from '../../core/sync/server-setup';
+import { getServer, type ServerRow } from '../../core/store/repositories/server-repository';
+import type { PlexSection } from '../../core/store/repositories/library-repository';
+import { fetchSections } from '../../core/sync/sections';
+import { registerServerByUrl, selectLibraries } from '../../core/sync/server-setup';
 import type { CliContext } from '../context';
 import { resolveStoredServer } from '../plex-session';
 import { emit, table } from '../output';
@@ -91,9 +94,11 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
       let stored: Awaited<ReturnType<typeof resolveStoredServer>> | null = null;
       try {
         if (!direct) {
+          // No /identity probe: the sections request below tells whether the connection still works.
           stored = await resolveStoredServer(c, store, {
             ...(serverId !== undefined ? { serverId } : {}),
             signal: controller.signal,
+            verify: false,
           });
         }
       } catch (err) {
@@ -101,26 +106,50 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
         store.close();
         throw err;
       }
-      const client = createServerClient({
-        baseUrl: direct ? direct.url : stored!.access.baseUrl,
-        token: direct ? direct.token : stored!.access.token,
-        identity,
-        timeoutMs: config.api_timeout_seconds * 1000,
-        retry: { attempts: config.retry_attempts, delayMs: config.retry_delay_seconds * 1000 },
-      });
+      const connect = (access: { baseUrl: string; token: string }) =>
+        createServerClient({
+          baseUrl: access.baseUrl,
+          token: access.token,
+          identity,
+          timeoutMs: config.api_timeout_seconds * 1000,
+          retry: { attempts: config.retry_attempts, delayMs: config.retry_delay_seconds * 1000 },
+        });
+      let client = connect(direct ? { baseUrl: direct.url, token: direct.token } : stored!.access);
       const bar = process.stdout.isTTY && !c.json ? new ProgressBar() : null;
       const started = Date.now();
       try {
-        const { server } = await registerServerByUrl(store, client, {
-          ...(flags.library ? { select: flags.library } : {}),
-          signal: controller.signal,
-        });
+        let server: ServerRow;
+        let sections: PlexSection[];
+        if (direct) {
+          ({ server, sections } = await registerServerByUrl(store, client, {
+            ...(flags.library ? { select: flags.library } : {}),
+            signal: controller.signal,
+          }));
+        } else {
+          try {
+            sections = await fetchSections(client, controller.signal);
+          } catch (err) {
+            if (!(err instanceof PlexNetworkError || err instanceof PlexTimeoutError)) throw err;
+            // The remembered connection stopped answering: check it and pick another.
+            stored = await resolveStoredServer(c, store, {
+              serverId: stored!.access.serverId,
+              signal: controller.signal,
+            });
+            client.close();
+            client = connect(stored.access);
+            sections = await fetchSections(client, controller.signal);
+          }
+          server = getServer(store.db, stored!.access.serverId)!;
+          const known = server;
+          store.transaction(() => selectLibraries(store, known, sections, flags.library));
+        }
         const engine = new SyncEngine({
           store,
           config: { ...config, path_replacements: [...pathMap, ...config.path_replacements] },
           clientFor: () => client,
         });
         const results = await engine.syncServer(server.id, {
+          sections,
           kind: flags.deep ? 'deep' : 'incremental',
           trigger: 'cli',
           signal: controller.signal,

@@ -89,7 +89,9 @@ export class ArtworkCache {
     this.total += data.length;
     try {
       mkdirSync(this.dir, { recursive: true });
-      await writeFileAtomic(join(this.dir, name), data);
+      // Atomic (a reader never sees half a file) but not fsynced: a cache file lost to a power cut
+      // is fetched again, and an fsync per poster would cost more than the download.
+      await writeFileAtomic(join(this.dir, name), data, { fsync: false });
     } catch (err) {
       this.forget(name);
       throw new FileSystemError(

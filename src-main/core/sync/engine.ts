@@ -93,12 +93,18 @@ export class SyncEngine {
     limitHeapGrowth();
   }
 
-  /** Syncs every selected library of a server; one /library/sections request serves them all. */
-  async syncServer(serverId: number, opts: SyncOptions = {}): Promise<LibrarySyncResult[]> {
+  /**
+   * Syncs every selected library of a server; one /library/sections request serves them all (the
+   * caller's, when it just asked: `sections`).
+   */
+  async syncServer(
+    serverId: number,
+    opts: SyncOptions & { sections?: PlexSection[] } = {},
+  ): Promise<LibrarySyncResult[]> {
     const server = getServer(this.store.db, serverId);
     if (!server) throw new UserError(`no server ${serverId}`);
     const client = this.options.clientFor(server).scoped();
-    const sections = await fetchSections(client, opts.signal);
+    const sections = opts.sections ?? (await fetchSections(client, opts.signal));
     upsertLibraries(this.store.db, server.id, sections);
     // Selected libraries that left the server are run too: they fail with a clear message.
     const selected = listLibraries(this.store.db, server.id).filter((l) => l.selected);
