@@ -21,6 +21,7 @@ interface SyncFlags {
   token?: string;
   library?: string[];
   deep?: boolean;
+  wait?: boolean;
   pathMap?: string[];
 }
 
@@ -75,6 +76,7 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
       collect,
     )
     .option('--deep', 'deep scan: fetch every item again and re-check every file', false)
+    .option('--wait', 'if another process is syncing a library, wait for it instead of stopping', false)
     .option(
       '--path-map <from=to>',
       'path replacement, Plex path prefix = local prefix (repeatable, tried first)',
@@ -153,6 +155,7 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
           kind: flags.deep ? 'deep' : 'incremental',
           trigger: 'cli',
           signal: controller.signal,
+          wait: flags.wait ?? false,
           ...(bar ? { onProgress: (p: SyncProgress) => bar.update(p) } : {}),
         });
         bar?.stop();

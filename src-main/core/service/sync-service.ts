@@ -28,7 +28,7 @@ import { getLibrary, getLibraryByKey, listLibraries } from '../store/repositorie
 import { recordScheduleRun, type ScheduleWithLibrary } from '../store/repositories/schedule-repository';
 import { listServers } from '../store/repositories/server-repository';
 import { latestUnfinishedRun } from '../store/repositories/run-repository';
-import { decodeCheckpoint, isStale } from '../sync/checkpoint';
+import { isLibraryLocked } from '../sync/library-lock';
 import type { PlexIdentity } from '../plex/identity';
 import { createServerClient, type ServerClient } from '../plex/server-client';
 import {
@@ -50,9 +50,6 @@ import { RunQueue, type LibraryRunner, type RunOutcome } from './run-queue';
 import { Scheduler, systemClock, type Clock } from './scheduler';
 
 export const DEFAULT_SERVICE_NAME = 'sync';
-
-/** A `running` run with no sign of life for this long belongs to a process that is gone. */
-const STALE_RUN_MS = 120_000;
 
 /** Database-wide work the scheduler triggers (cleanup, maintenance); returns a one-line summary. */
 export type OperationRunner = (signal: AbortSignal) => Promise<string | void>;
@@ -413,14 +410,13 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   }
 
   /** Selected libraries whose last run was interrupted (a stop, a pause) or died with its process. */
-  function runsToResume(now: number): { libraryId: number; kind: SyncKind; runId: number }[] {
+  function runsToResume(): { libraryId: number; kind: SyncKind; runId: number }[] {
     return listLibraries(db).flatMap((library) => {
       if (!library.selected) return [];
       const run = latestUnfinishedRun(db, library.id);
       if (!run) return [];
-      const orphan =
-        run.status === 'running' &&
-        isStale(run, decodeCheckpoint(run.checkpointJson), STALE_RUN_MS, false, now);
+      // Still `running` with nobody holding the library's lock: its process died.
+      const orphan = run.status === 'running' && !isLibraryLocked(store, library.id);
       return run.status === 'interrupted' || orphan
         ? [{ libraryId: library.id, kind: run.kind, runId: run.id }]
         : [];
@@ -476,7 +472,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       }
       setState('running');
       heartbeat();
-      for (const run of runsToResume(now)) {
+      for (const run of runsToResume()) {
         log?.info(`resuming interrupted run ${run.runId} of library ${run.libraryId}`);
         queue.request({ libraryId: run.libraryId, kind: run.kind, trigger: 'resume' });
       }

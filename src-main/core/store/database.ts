@@ -12,6 +12,8 @@ export interface Store {
   readonly migration: MigrationReport;
   /** Runs fn in one IMMEDIATE transaction: all of it lands or none of it. */
   transaction<T>(fn: () => T): T;
+  /** Another SQLite file, opened with this one's native binding (lock files beside the database). */
+  openSidecar(path: string): Database.Database;
   close(): void;
 }
 
@@ -51,6 +53,8 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
       db,
       migration,
       transaction: <T>(fn: () => T): T => sqlite.transaction(fn).immediate(),
+      openSidecar: (sidecar: string) =>
+        new Database(sidecar, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
       close: () => {
         if (sqlite.open) sqlite.close();
       },

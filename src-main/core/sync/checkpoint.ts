@@ -2,7 +2,6 @@
 // killed resumes where it was instead of starting over.
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import type { RunRow } from '../store/repositories/run-repository';
 
 export const LISTING_PHASES = ['movies', 'shows', 'seasons', 'episodes'] as const;
 export type ListingPhase = (typeof LISTING_PHASES)[number];
@@ -40,24 +39,4 @@ export function decodeCheckpoint(json: string | null): Checkpoint | null {
   } catch {
     return null;
   }
-}
-
-/** A run marked `running` whose process is gone (same host, dead pid) or silent for too long. */
-export function isStale(
-  run: RunRow,
-  checkpoint: Checkpoint | null,
-  staleAfterMs: number,
-  activeHere: boolean,
-  now = Date.now(),
-): boolean {
-  if (run.status !== 'running') return true;
-  if (checkpoint && checkpoint.host === hostname()) {
-    if (checkpoint.pid === process.pid) return !activeHere;
-    try {
-      process.kill(checkpoint.pid, 0);
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-  }
-  return now - (run.heartbeatAt ?? run.startedAt) > staleAfterMs;
 }

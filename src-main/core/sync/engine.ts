@@ -28,15 +28,10 @@ import {
 } from '../store/repositories/run-repository';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
 import { recordMetric } from '../metrics/metrics-writer';
-import {
-  decodeCheckpoint,
-  encodeCheckpoint,
-  isStale,
-  type CheckpointPhase,
-  type CheckpointState,
-} from './checkpoint';
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointPhase, type CheckpointState } from './checkpoint';
 import { createDetailLimit, runListingPhase, type LibraryRunContext, type RunCounters } from './library-run';
 import { limitHeapGrowth } from './heap-tuning';
+import { LibraryBusyError, tryLockLibrary, waitForLibraryLock } from './library-lock';
 import { MOVIE_PHASES } from './movie-sync';
 import { createPathMapper } from './path-mapping';
 import type { PhaseSpec } from './phase';
@@ -56,8 +51,6 @@ export interface SyncEngineOptions {
   config: SyncEngineConfig;
   /** The client for a server (the caller picks the connection and the token). */
   clientFor: (server: ServerRow) => ServerClient;
-  /** A `running` run whose heartbeat is older than this (and whose process cannot be checked) is dead. */
-  staleRunMs?: number;
 }
 
 export interface SyncOptions {
@@ -65,6 +58,8 @@ export interface SyncOptions {
   trigger?: RunTrigger;
   /** Abort to stop; `signal.reason === 'pause'` leaves the run `interrupted` (resumed next time), else `cancelled`. */
   signal?: AbortSignal;
+  /** Another process syncing the library: wait for it instead of failing with LibraryBusyError. */
+  wait?: boolean;
   onProgress?: (p: SyncProgress) => void;
 }
 
@@ -74,8 +69,7 @@ export const PAUSE = 'pause';
 const PHASES: Record<LibraryType, readonly PhaseSpec[]> = { movie: MOVIE_PHASES, show: SHOW_PHASES };
 const KINDS: Record<LibraryType, ItemKind[]> = { movie: ['movie'], show: ['show', 'season', 'episode'] };
 
-/** Runs active in this process (a second engine in the same process must not resume them). */
-const activeRuns = new Set<number>();
+/** Libraries syncing in this process (a second engine in the same process must not start them). */
 const activeLibraries = new Set<number>();
 
 function abortStatus(signal: AbortSignal | undefined): RunStatus {
@@ -109,7 +103,8 @@ export class SyncEngine {
     // Selected libraries that left the server are run too: they fail with a clear message.
     const selected = listLibraries(this.store.db, server.id).filter((l) => l.selected);
     const limit = pLimit(this.options.config.concurrent_scans);
-    const results = await Promise.all(
+    // Every library's run ends before a refusal (busy library, dead token) is passed on.
+    const settled = await Promise.allSettled(
       selected.map((lib) =>
         limit(() =>
           this.runLibrary(
@@ -121,6 +116,9 @@ export class SyncEngine {
         ),
       ),
     );
+    const refused = settled.find((r) => r.status === 'rejected');
+    if (refused) throw refused.reason;
+    const results = settled.map((r) => (r as PromiseFulfilledResult<LibrarySyncResult>).value);
     // The shared sections request is billed to the first library so the totals add up.
     if (results[0]) results[0].apiCalls += client.stats().apiCalls;
     return results;
@@ -152,12 +150,22 @@ export class SyncEngine {
     section: PlexSection | undefined,
     opts: SyncOptions,
   ): Promise<LibrarySyncResult> {
-    if (activeLibraries.has(library.id)) throw new UserError(`library ${library.title} is already syncing`);
+    if (activeLibraries.has(library.id) && !opts.wait)
+      throw new LibraryBusyError(`library ${library.title} is already syncing`);
+    let lock = tryLockLibrary(this.store, library.id);
+    if (!lock) {
+      if (!opts.wait)
+        throw new LibraryBusyError(
+          `library ${library.title} is being synced by another process; try again when it is done (or use --wait)`,
+        );
+      lock = await waitForLibraryLock(this.store, library.id, opts.signal ? { signal: opts.signal } : {});
+    }
     activeLibraries.add(library.id);
     try {
       return await this.runLibraryExclusive(server, library, section, opts);
     } finally {
       activeLibraries.delete(library.id);
+      lock.release();
     }
   }
 
@@ -181,24 +189,11 @@ export class SyncEngine {
       contentChangedAt: section?.contentChangedAt ?? null,
     };
 
-    // A run of this library that died (killed process) or failed is continued, not restarted.
+    // A run of this library that died (killed process) or failed is continued, not restarted. We
+    // hold the library's lock, so a run still marked `running` has no live process behind it.
     const previous = latestUnfinishedRun(db, library.id);
     const previousCheckpoint = previous ? decodeCheckpoint(previous.checkpointJson) : null;
-    if (previous && previous.status === 'running') {
-      if (
-        !isStale(
-          previous,
-          previousCheckpoint,
-          this.options.staleRunMs ?? 120_000,
-          activeRuns.has(previous.id),
-        )
-      ) {
-        throw new UserError(
-          `library ${library.title} is being synced by another process (run ${previous.id})`,
-        );
-      }
-      markRunsInterrupted(db, [previous.id]);
-    }
+    if (previous && previous.status === 'running') markRunsInterrupted(db, [previous.id]);
     const canResume =
       previous !== undefined &&
       previousCheckpoint !== null &&
@@ -270,7 +265,6 @@ export class SyncEngine {
       updateRun(db, created.id, { phase: first.phase, checkpointJson: encodeCheckpoint(first) });
       return { run: created, start: first };
     });
-    activeRuns.add(run.id);
     let checkpoint = start;
 
     const progress = new RunProgress(
@@ -358,8 +352,6 @@ export class SyncEngine {
           unclassifiedAs: 'database',
         });
       }
-    } finally {
-      activeRuns.delete(run.id);
     }
 
     const succeeded = status === 'succeeded';
