@@ -67,7 +67,9 @@ export const configSchema = z
       .min(0)
       .max(1024 * 1024)
       .default(2048),
-    artwork_concurrency: z.number().int().min(1).max(32).default(4),
+    artwork_concurrency: z.number().int().min(1).max(32).default(8),
+    /** Episode thumbnails are fetched when shown; true fetches them ahead with the posters. */
+    artwork_prefetch_episode_thumbs: z.boolean().default(false),
     log_level: z.enum(LOG_LEVELS).default('info'),
     log_max_file_mb: z.number().min(1).max(1024).default(10),
     log_max_files: z.number().int().min(1).max(100).default(5),

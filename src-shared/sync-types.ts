@@ -3,7 +3,7 @@
 import type { RunStatus, RunTrigger, SyncKind } from './domain';
 
 export type SyncPhase =
-  'sections' | 'movies' | 'shows' | 'seasons' | 'episodes' | 'details' | 'deletions' | 'artwork' | 'done';
+  'sections' | 'movies' | 'shows' | 'seasons' | 'episodes' | 'details' | 'deletions' | 'done';
 
 /** A progress snapshot. Emitted at most every 100 ms per run, never once per item. */
 export interface SyncProgress {

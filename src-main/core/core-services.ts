@@ -57,7 +57,12 @@ export interface CoreServices {
   readonly store: Store;
   readonly account: AccountContext;
   /** The stored server's URL and token; `serverId` omitted = the only (or only owned) server. */
-  serverAccess(serverId?: number, signal?: AbortSignal): Promise<ServerAccess>;
+  /** `verify: false` skips the /identity probe of the remembered connection (the caller's first request tells). */
+  serverAccess(
+    serverId?: number,
+    signal?: AbortSignal,
+    options?: { verify?: boolean },
+  ): Promise<ServerAccess>;
   /** The one Plex Media Server client factory: timeouts and retries from the configuration. */
   serverClientFor(target: ServerEndpoint): ServerClient;
   /** A client for a stored server; a 401 marks the server as needing a login. */
@@ -107,11 +112,16 @@ export function createCoreServices(options: CoreServicesOptions): CoreServices {
   const accountContext = (): AccountContext =>
     (account ??= createAccountContext({ db: openDatabase().db, config: config(), vault, actor }));
 
-  const serverAccess = (serverId?: number, signal?: AbortSignal): Promise<ServerAccess> =>
+  const serverAccess = (
+    serverId?: number,
+    signal?: AbortSignal,
+    access: { verify?: boolean } = {},
+  ): Promise<ServerAccess> =>
     resolveServerAccess(openDatabase().db, vault, accountContext().identity, {
       ...(serverId !== undefined ? { serverId } : {}),
       timeoutMs: timeoutMs(),
       ...(signal ? { signal } : {}),
+      ...(access.verify === false ? { verify: false } : {}),
     });
 
   const serverClientFor = (target: ServerEndpoint): ServerClient =>

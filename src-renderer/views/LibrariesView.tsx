@@ -24,7 +24,6 @@ const PHASE_LABEL: Record<SyncProgress['phase'], string> = {
   episodes: 'Reading episodes',
   details: 'Fetching details',
   deletions: 'Finding removed items',
-  artwork: 'Caching artwork',
   done: 'Finishing',
 };
 

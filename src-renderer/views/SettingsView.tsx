@@ -56,7 +56,7 @@ const GROUPS: { title: string; description: string; keys: Key[] }[] = [
   {
     title: 'Artwork',
     description: 'Posters and backgrounds kept on disk.',
-    keys: ['artwork_cache', 'artwork_cache_max_mb', 'artwork_concurrency'],
+    keys: ['artwork_cache', 'artwork_cache_max_mb', 'artwork_concurrency', 'artwork_prefetch_episode_thumbs'],
   },
   {
     title: 'Logging',
@@ -99,9 +99,10 @@ const META: Partial<Record<Key, FieldMeta>> = {
   error_cooldown_minutes: { label: 'Server cool-down', unit: 'minutes' },
   cleanup_retention_days: { label: 'Keep run history and resolved errors for', unit: 'days' },
   path_replacements: { label: 'Path mappings' },
-  artwork_cache: { label: 'Cache artwork' },
+  artwork_cache: { label: 'Fetch posters ahead' },
   artwork_cache_max_mb: { label: 'Artwork cache limit', unit: 'MB' },
   artwork_concurrency: { label: 'Parallel artwork downloads' },
+  artwork_prefetch_episode_thumbs: { label: 'Fetch episode thumbnails ahead' },
   log_level: { label: 'Log level' },
   log_max_file_mb: { label: 'Log file size limit', unit: 'MB' },
   log_max_files: { label: 'Log files kept' },

@@ -1,7 +1,8 @@
 // The fake Plex in its own process for the benchmark, so its CPU and memory are not the syncer's.
 // Prints {pmsUrl, token} as one JSON line, then obeys stdin commands:
 //   change <fraction>  -> edits that fraction of movies and episodes, prints {"changed": n}
-//   requests           -> prints {"requests": n} (answered since the last `requests`)
+//   requests           -> prints {"requests": n, "transcodes": n, "originals": n} (answered since the
+//                         last `requests`; transcodes are /photo/:/transcode, originals full-size images)
 import { createInterface } from 'node:readline';
 import { startFakePlex } from '../fake-plex/index';
 
@@ -24,7 +25,14 @@ async function main(): Promise<void> {
       }
       process.stdout.write(`${JSON.stringify({ changed: n })}\n`);
     } else if (cmd === 'requests') {
-      process.stdout.write(`${JSON.stringify({ requests: fake.requestLog.entries.length })}\n`);
+      const entries = fake.requestLog.entries;
+      process.stdout.write(
+        `${JSON.stringify({
+          requests: entries.length,
+          transcodes: entries.filter((e) => e.path === '/photo/:/transcode').length,
+          originals: entries.filter((e) => /^\/library\/metadata\/[^/]+\/(thumb|art)\//.test(e.path)).length,
+        })}\n`,
+      );
       fake.requestLog.reset();
     }
   }

@@ -1,13 +1,16 @@
 // npm run bench [-- --movies N --shows N --episodes N --latency MS --naive-seconds S
-//                  --large [N,N] --only-large --worker-flags="--max-semi-space-size=4"]
-// Syncs the fake Plex (own process, fixed latency per request) from a fresh process per scenario
-// and prints time, requests, rows written and peak RSS beside the targets. Not a test: figures.
-import { spawn, type ChildProcess } from 'node:child_process';
+//                  --large [N,N] --only-large]
+// Runs the product as users do: the built `retrovue` command (dist/cli/retrovue.js, `npm run
+// build:node` first) with its default settings, as a child process against the fake Plex (own
+// process, fixed latency per request, real-sized images), and prints wall time, requests and the
+// child's peak RSS beside the targets. The artwork fill (`retrovue artwork`) is its own row.
+// Not a test: figures.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { build } from 'tsup';
-import { MIGRATIONS, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => {
@@ -28,14 +31,11 @@ const LARGE_SIZES =
         .split(',')
         .map(Number);
 const ONLY_LARGE = args.includes('--only-large');
-/** Node flags for the measured process, e.g. --worker-flags=--max-semi-space-size=4 (V8 sizes its young generation from the machine's RAM). */
-const WORKER_FLAGS = (args.find((a) => a.startsWith('--worker-flags=')) ?? '--worker-flags=')
-  .slice('--worker-flags='.length)
-  .split(' ')
-  .filter(Boolean);
 
+const ROOT = join(__dirname, '..', '..');
+const RETROVUE = join(ROOT, 'dist', 'cli', 'retrovue.js');
 const TSX = ['--import', 'tsx'];
-const here = __dirname;
+const GNU_TIME = '/usr/bin/time';
 
 interface Fake {
   child: ChildProcess;
@@ -49,10 +49,15 @@ interface Fake {
 async function startFake(movies: number, shows: number, episodes: number): Promise<Fake> {
   const child = spawn(
     process.execPath,
-    [...TSX, join(here, 'fake-server.ts'), String(movies), String(shows), String(episodes), String(LATENCY)],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
+    [
+      ...TSX,
+      join(__dirname, 'fake-server.ts'),
+      String(movies),
+      String(shows),
+      String(episodes),
+      String(LATENCY),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout! });
   const it = lines[Symbol.asyncIterator]();
@@ -74,70 +79,99 @@ async function startFake(movies: number, shows: number, episodes: number): Promi
   };
 }
 
-/**
- * The worker bundled like the shipped CLI (tsup, CommonJS, no TypeScript loader in the process):
- * a loader thread would add tens of MB to every RSS figure.
- */
-async function bundleWorker(outDir: string): Promise<string> {
-  await build({
-    entry: { 'sync-worker': join(here, 'sync-worker.ts') },
-    outDir,
-    format: ['cjs'],
-    platform: 'node',
-    target: 'node20',
-    // Packages stay external, as in the shipped build; the child finds them through NODE_PATH.
-    silent: true,
-    config: false,
-  });
-  return join(outDir, 'sync-worker.js');
+interface CliRun {
+  seconds: number;
+  peakRssMb: number;
+  /** The command's --json summary. */
+  out: Record<string, unknown>;
 }
 
-let workerScript = '';
-
-function worker(argv: string[]): Promise<Record<string, number | string[]>> {
+/**
+ * `retrovue <args>` as a user runs it (the token in PLEX_TOKEN, as the docs say, not on the command
+ * line); peak RSS from GNU time's maximum resident set size, or else the child's VmHWM polled.
+ */
+function retrovue(cliArgs: string[], token: string, timeFile: string): Promise<CliRun> {
+  const useTime = existsSync(GNU_TIME);
+  const [cmd, argv] = useTime
+    ? [GNU_TIME, ['-f', '%M', '-o', timeFile, process.execPath, RETROVUE, ...cliArgs]]
+    : [process.execPath, [RETROVUE, ...cliArgs]];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...WORKER_FLAGS, workerScript, ...argv], {
+    const started = performance.now();
+    const child = spawn(cmd, argv, {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        RETROVUE_MIGRATIONS: MIGRATIONS,
-        NODE_PATH: join(here, '..', '..', 'node_modules'),
-      },
+      env: { ...process.env, PLEX_TOKEN: token },
     });
+    let hwmKb = 0;
+    const poll = useTime
+      ? null
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
+          } catch {
+            // gone
+          }
+        }, 10);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (poll) clearInterval(poll);
+      const peakKb = useTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) : hwmKb;
+      try {
+        resolve({ seconds, peakRssMb: peakKb / 1024, out: JSON.parse(out) as Record<string, unknown> });
+      } catch {
+        reject(new Error(`retrovue ${cliArgs.join(' ')} exited ${code}: ${out.slice(0, 500)}`));
+      }
+    });
+  });
+}
+
+function naive(pmsUrl: string, token: string): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...TSX, join(__dirname, 'naive-worker.ts'), pmsUrl, token, String(NAIVE_SECONDS)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) =>
       code === 0
         ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
-        : reject(new Error(`worker exited ${code}`)),
+        : reject(new Error(`naive exited ${code}`)),
     );
   });
 }
 
 const fmt = (n: unknown, digits = 2) => (typeof n === 'number' ? n.toFixed(digits) : String(n));
+type Totals = { added: number; updated: number; unchanged: number; removed: number; errors: number };
 
 async function main(): Promise<void> {
+  console.log('building the retrovue command (npm run build:node)');
+  execFileSync('npm', ['run', '--silent', 'build:node'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const tmp = tempDir('retrovue-bench-');
-  workerScript = await bundleWorker(join(tmp.dir, 'bundle'));
-  const rows: string[][] = [
-    ['scenario', 'seconds', 'cpu s', 'requests', 'rows written', 'peak RSS MB', 'target', 'ok'],
-  ];
-  const add = (name: string, r: Record<string, unknown>, target: string, ok: boolean) =>
+  const timeFile = join(tmp.dir, 'time.txt');
+  const rows: string[][] = [['scenario', 'seconds', 'requests', 'peak RSS MB', 'target', 'ok']];
+  const add = (name: string, r: CliRun | null, requests: number | string, target: string, ok: boolean) =>
     rows.push([
       name,
-      fmt(r.seconds),
-      fmt(r.cpuSeconds),
-      String(r.requests),
-      String(r.rowsWritten ?? '-'),
-      fmt(r.peakRssMb, 0),
+      r ? fmt(r.seconds) : '-',
+      String(requests),
+      r ? fmt(r.peakRssMb, 0) : '-',
       target,
       ok ? 'yes' : 'NO',
     ]);
+  const peaks: number[] = [];
   if (!ONLY_LARGE)
     console.log(
       `fake Plex: ${MOVIES} movies, ${SHOWS} shows, ${EPISODES} episodes, ${LATENCY} ms per request`,
     );
-  // Wall-clock figures depend on what else the machine runs; the syncer's own CPU time does not.
+  // Wall-clock figures depend on what else the machine runs.
   console.log(
     `${cpus().length} CPUs, load average ${loadavg()
       .map((l) => l.toFixed(1))
@@ -146,27 +180,47 @@ async function main(): Promise<void> {
   const fake = ONLY_LARGE ? null : await startFake(MOVIES, SHOWS, EPISODES);
   if (fake)
     try {
-      const db = join(tmp.dir, 'bench.db');
-      const sync = (deep = false) =>
-        worker(['sync', db, fake.pmsUrl, fake.token, tmp.dir, ...(deep ? ['deep'] : [])]);
+      const dataDir = join(tmp.dir, 'user');
+      const sync = () =>
+        retrovue(
+          ['--data-dir', dataDir, '--json', 'sync', '--server-url', fake.pmsUrl],
+          fake.token,
+          timeFile,
+        );
+      const artwork = () =>
+        retrovue(
+          ['--data-dir', dataDir, '--json', 'artwork', '--server-url', fake.pmsUrl],
+          fake.token,
+          timeFile,
+        );
+      const totals = (r: CliRun) => r.out.totals as Totals;
 
+      await fake.ask('requests');
       const initial = await sync();
-      const naive = await worker(['naive', fake.pmsUrl, fake.token, String(NAIVE_SECONDS)]);
-      const totalItems = Number(initial.added);
-      const naiveSeconds = totalItems / Number(naive.itemsPerSecond);
-      const speedup = naiveSeconds / Number(initial.seconds);
+      const initialReq = await fake.ask('requests');
+      peaks.push(initial.peakRssMb);
+      const items = totals(initial).added;
+      const expected = MOVIES + SHOWS + EPISODES; // seasons come on top
       add(
-        `initial sync (${totalItems} items)`,
+        `retrovue sync, first (${items} items)`,
         initial,
-        '<= 10 s, >= 15x naive',
-        Number(initial.seconds) <= 10 && speedup >= 15,
+        initialReq.requests!,
+        '<= 10 s, <= 300 requests, <= 200 MB, every item, no image',
+        initial.seconds <= 10 &&
+          initialReq.requests! <= 300 &&
+          initial.peakRssMb <= 200 &&
+          items >= expected &&
+          totals(initial).errors === 0 &&
+          initialReq.transcodes! + initialReq.originals! === 0,
       );
+
+      const n = await naive(fake.pmsUrl, fake.token);
+      const naiveSeconds = items / n.itemsPerSecond!;
+      const speedup = naiveSeconds / initial.seconds;
       rows.push([
-        `naive traversal (${naive.items} items in ${fmt(naive.seconds, 1)} s, extrapolated)`,
+        `naive traversal (${n.items} items in ${fmt(n.seconds, 1)} s, extrapolated)`,
         fmt(naiveSeconds, 0),
-        '-',
-        `~${Math.round((Number(naive.requests) / Number(naive.items)) * totalItems)}`,
-        '-',
+        `~${Math.round((n.requests! / n.items!) * items)}`,
         '-',
         `ours ${fmt(speedup, 1)}x faster`,
         speedup >= 15 ? 'yes' : 'NO',
@@ -174,58 +228,90 @@ async function main(): Promise<void> {
 
       await fake.ask('requests');
       const none = await sync();
+      const noneReq = await fake.ask('requests');
+      peaks.push(none.peakRssMb);
       add(
-        'incremental, nothing changed',
+        'retrovue sync, nothing changed',
         none,
-        '<= 0.5 s, <= libraries+1 requests, 0 rows',
-        Number(none.seconds) <= 0.5 && Number(none.requests) <= 3 && Number(none.rowsWritten) === 0,
+        noneReq.requests!,
+        '<= 2 requests, nothing written',
+        noneReq.requests! <= 2 && totals(none).updated + totals(none).added + totals(none).removed === 0,
       );
 
       const changed = await fake.ask('change 0.01');
       const inc = await sync();
+      const incReq = await fake.ask('requests');
+      peaks.push(inc.peakRssMb);
       add(
-        `incremental, 1% changed (${changed.changed} items)`,
+        `retrovue sync, 1% changed (${changed.changed} items)`,
         inc,
-        '<= 2 s',
-        Number(inc.seconds) <= 2 && Number(inc.updated) === changed.changed,
+        incReq.requests!,
+        '<= 2 s of sync',
+        Number(inc.out.durationMs) <= 2000 && totals(inc).updated === changed.changed,
       );
-      const peak = Math.max(Number(initial.peakRssMb), Number(none.peakRssMb), Number(inc.peakRssMb));
-      rows.push([
-        'peak RSS of all runs',
-        '-',
-        '-',
-        '-',
-        '-',
-        fmt(peak, 0),
-        '<= 200 MB',
-        peak <= 200 ? 'yes' : 'NO',
-      ]);
+
+      const fill = await artwork();
+      const fillReq = await fake.ask('requests');
+      peaks.push(fill.peakRssMb);
+      const fetched = Number(fill.out.fetched);
+      const cache = fill.out.cache as { prefetchable: number; cached: number };
+      const perPosterKb = Number(fill.out.bytes) / Math.max(1, fetched) / 1024;
+      add(
+        `retrovue artwork (${fetched} posters, ${fmt(perPosterKb, 1)} KB each, ${fillReq.originals} originals)`,
+        fill,
+        fillReq.requests!,
+        '<= 60 s, <= 40 KB a poster, every poster, no original',
+        fill.seconds <= 60 &&
+          perPosterKb <= 40 &&
+          cache.cached === cache.prefetchable &&
+          Number(fill.out.failed) === 0 &&
+          fillReq.originals === 0,
+      );
+
+      const again = await artwork();
+      const againReq = await fake.ask('requests');
+      peaks.push(again.peakRssMb);
+      add(
+        'retrovue artwork, second run',
+        again,
+        againReq.requests!,
+        'fetches nothing',
+        Number(again.out.fetched) === 0 && againReq.transcodes! + againReq.originals! === 0,
+      );
     } finally {
       fake.stop();
     }
 
-  {
-    for (const episodes of LARGE_SIZES) {
-      const big = await startFake(0, Math.round(episodes / 40), episodes);
-      try {
-        const r = await worker([
-          'sync',
-          join(tmp.dir, `large-${episodes}.db`),
-          big.pmsUrl,
-          big.token,
-          tmp.dir,
-        ]);
-        add(
-          `initial sync, ${episodes} episodes`,
-          r,
-          `linear, RSS <= 300 MB (${fmt((Number(r.seconds) / episodes) * 1000, 3)} ms/episode)`,
-          Number(r.peakRssMb) <= 300,
-        );
-      } finally {
-        big.stop();
-      }
+  for (const episodes of LARGE_SIZES) {
+    const big = await startFake(0, Math.round(episodes / 40), episodes);
+    try {
+      const r = await retrovue(
+        ['--data-dir', join(tmp.dir, `large-${episodes}`), '--json', 'sync', '--server-url', big.pmsUrl],
+        big.token,
+        timeFile,
+      );
+      const req = await big.ask('requests');
+      add(
+        `retrovue sync, ${episodes} episodes (${fmt((r.seconds / episodes) * 1000, 3)} ms/episode)`,
+        r,
+        req.requests!,
+        'linear, RSS <= 300 MB',
+        r.peakRssMb <= 300,
+      );
+    } finally {
+      big.stop();
     }
   }
+  const peak = Math.max(0, ...peaks);
+  if (peaks.length > 0)
+    rows.push([
+      'peak RSS of the perf library runs',
+      '-',
+      '-',
+      fmt(peak, 0),
+      '<= 200 MB',
+      peak <= 200 ? 'yes' : 'NO',
+    ]);
   tmp.cleanup();
   console.log(
     `load average ${loadavg()

@@ -364,30 +364,60 @@ describe('/library/metadata', () => {
 });
 
 describe('images', () => {
-  it('serves distinct valid PNGs for thumb/art per item and for /photo/:/transcode', async () => {
+  /** Width and height from a JPEG's SOF0 segment. */
+  function jpegSize(buf: Buffer): { width: number; height: number } {
+    for (let i = 2; i < buf.length;) {
+      const marker = buf.readUInt16BE(i);
+      if (marker === 0xffc0) return { height: buf.readUInt16BE(i + 5), width: buf.readUInt16BE(i + 7) };
+      i += 2 + buf.readUInt16BE(i + 2);
+    }
+    throw new Error('no SOF0');
+  }
+
+  it('serves distinct real-sized JPEG originals (100–500 KB) for thumb and art', async () => {
     const items = fake.control
       .snapshot()
-      .items.filter((i) => i.hasThumb)
-      .slice(0, 2);
+      .items.filter((i) => i.hasThumb && i.hasArt)
+      .slice(0, 3);
     const bodies: Buffer[] = [];
     for (const item of items) {
-      const res = await plexGet(fake, `/library/metadata/${item.ratingKey}/thumb/${item.updatedAt}`);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toBe('image/png');
-      const buf = Buffer.from(await res.arrayBuffer());
-      expect(buf.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-      bodies.push(buf);
+      for (const kind of ['thumb', 'art']) {
+        const res = await plexGet(fake, `/library/metadata/${item.ratingKey}/${kind}/${item.updatedAt}`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('image/jpeg');
+        const buf = Buffer.from(await res.arrayBuffer());
+        expect(buf.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+        expect(buf.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
+        expect(buf.length).toBeGreaterThanOrEqual(100_000);
+        expect(buf.length).toBeLessThanOrEqual(500_000);
+        bodies.push(buf);
+      }
     }
-    expect(bodies[0]!.equals(bodies[1]!)).toBe(false);
-    const inner = encodeURIComponent(`/library/metadata/${items[0]!.ratingKey}/thumb/${items[0]!.updatedAt}`);
-    const res = await plexGet(
-      fake,
-      `/photo/:/transcode?url=${inner}&width=100&height=150&minSize=1&upscale=1`,
-    );
-    expect(res.status).toBe(200);
-    const png = Buffer.from(await res.arrayBuffer());
-    expect(png.readUInt32BE(16)).toBe(100);
-    expect(png.readUInt32BE(20)).toBe(150);
+    expect(new Set(bodies.map((b) => b.toString('base64'))).size).toBe(bodies.length);
+  });
+
+  it('answers /photo/:/transcode with a JPEG of the asked size, about width×height/12 bytes', async () => {
+    const item = fake.control.snapshot().items.find((i) => i.hasThumb)!;
+    const inner = encodeURIComponent(`/library/metadata/${item.ratingKey}/thumb/${item.updatedAt}`);
+    for (const [width, height] of [
+      [100, 150],
+      [300, 450],
+    ] as const) {
+      const res = await plexGet(
+        fake,
+        `/photo/:/transcode?url=${inner}&width=${width}&height=${height}&minSize=1&upscale=1`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/jpeg');
+      const buf = Buffer.from(await res.arrayBuffer());
+      expect(jpegSize(buf)).toEqual({ width, height });
+      expect(Math.abs(buf.length - (width * height) / 12)).toBeLessThan(16);
+    }
+    const none = fake.control.snapshot().items.find((i) => !i.hasThumb);
+    if (none) {
+      const missing = encodeURIComponent(`/library/metadata/${none.ratingKey}/thumb/${none.updatedAt}`);
+      expect((await plexGet(fake, `/photo/:/transcode?url=${missing}&width=10&height=10`)).status).toBe(404);
+    }
   });
 });
 

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Faults } from './faults';
 import { HttpService, Router, htmlStatus, type FakeRequest, type Reply } from './http-kit';
-import { fakePng } from './images';
+import { fakeJpeg, fakePng } from './images';
+import { hashSeed } from './rng';
 import type { ActivityEvent, Library, TimelineEntry } from './library';
 import { QueryParams, buildFilters, buildSort, headerValue, readPaging } from './query';
 import type { RequestLog, ServerName } from './request-log';
@@ -593,13 +594,21 @@ export class FakePms {
     return { status: 200, body: '' };
   }
 
+  /** Originals are as big as real ones: posters and backgrounds of 100–500 KB. */
   private itemImage(id: string, kind: 'thumb' | 'art', ts: string): Reply {
     const item = this.o.library.get(id);
     if (!item || !(kind === 'thumb' ? item.hasThumb : item.hasArt)) return NOT_FOUND;
-    return kind === 'thumb' ? png(`${id}/thumb/${ts}`, 20, 30) : png(`${id}/art/${ts}`, 32, 18);
+    const identity = `${id}/${kind}/${ts}`;
+    const bytes = 100_000 + (hashSeed(identity) % 400_000);
+    return jpeg(fakeJpeg(identity, kind === 'thumb' ? 1000 : 1920, kind === 'thumb' ? 1500 : 1080, bytes));
   }
 
-  /** `/photo/:/transcode?url=<inner path>&width=&height=`: the inner image at the asked size. */
+  /**
+   * `/photo/:/transcode?url=<inner path>&width=&height=&minSize=1&upscale=1`: the inner image scaled
+   * to the asked box, always JPEG. Real servers answer about width×height/12 bytes at their default
+   * quality (a 300×450 poster is 10–15 KB); python-plexapi's `PlexServer.transcodeImage` and
+   * ErsatzTV's and Tunarr's poster URLs ask for exactly this.
+   */
   private transcode(req: FakeRequest): Reply {
     const inner = req.query.get('url');
     if (!inner)
@@ -608,11 +617,11 @@ export class FakePms {
     const m = /^\/library\/metadata\/([^/]+)\/(thumb|art)\/([^/]+)$/.exec(innerPath);
     if (m) {
       const item = this.o.library.get(m[1]!);
-      if (!item) return NOT_FOUND;
+      if (!item || !(m[2] === 'thumb' ? item.hasThumb : item.hasArt)) return NOT_FOUND;
     }
-    const width = Number(req.query.get('width') ?? 0) || 40;
-    const height = Number(req.query.get('height') ?? 0) || 60;
-    return png(`transcode:${innerPath}`, width, height);
+    const width = Math.min(4096, Number(req.query.get('width') ?? 0) || 40);
+    const height = Math.min(4096, Number(req.query.get('height') ?? 0) || 60);
+    return jpeg(fakeJpeg(`transcode:${innerPath}`, width, height, Math.round((width * height) / 12)));
   }
 
   private stream(id: string): Reply {
@@ -721,6 +730,10 @@ function refusePaging(req: FakeRequest): Reply | undefined {
     headers: { 'Content-Type': 'text/html' },
     body: `<html><head><title>Bad Request</title></head><body><h1>400 Bad Request</h1><p>${reason}</p></body></html>`,
   };
+}
+
+function jpeg(body: Buffer): Reply {
+  return { status: 200, headers: { 'Content-Type': 'image/jpeg' }, body };
 }
 
 function png(identity: string, width: number, height: number): Reply {

@@ -141,7 +141,6 @@ describe('faults during a real sync with the product client', () => {
       store: t.store,
       config: core.config(),
       clientFor: () => client,
-      dataDir: t.dir,
     });
     const movies = () =>
       (

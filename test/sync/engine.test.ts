@@ -217,7 +217,6 @@ describe('sync engine against the fake Plex', () => {
       store: s.store,
       config: { ...s.config, path_replacements: [{ from: root, to: local }] },
       clientFor: () => s!.client,
-      dataDir: s.dir,
     });
     await engine.syncServer(s.serverId);
     const states = storedStates(s.store, 'movie');

@@ -42,7 +42,7 @@ export async function setupSync(
     retry: retryPolicyFromConfig(config),
   });
   const { server } = await registerServerByUrl(store, client);
-  const engine = new SyncEngine({ store, config, clientFor: () => client, dataDir: dir });
+  const engine = new SyncEngine({ store, config, clientFor: () => client });
   return {
     fake,
     store,

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     detail_batch_size: 10,
     detail_concurrency: 2,
   };
-  const engine = new SyncEngine({ store, config, clientFor: () => client, dataDir });
+  const engine = new SyncEngine({ store, config, clientFor: () => client });
   process.stdout.write('syncing\n');
   const results = await engine.syncServer(server.id, { kind: kind === 'deep' ? 'deep' : 'incremental' });
   process.stdout.write(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
+import { registerArtwork } from './artwork';
 import { registerCleanup } from './cleanup';
 import { registerConfig } from './config';
 import { registerDaemon } from './daemon';
@@ -36,5 +37,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerHealth,
   registerServe,
   registerSync,
+  registerArtwork,
   registerDaemon,
 ];

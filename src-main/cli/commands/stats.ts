@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parseSince, readStats, type StatsReport } from '../../core/metrics/stats';
+import { artworkStats, type ArtworkStats } from '../../core/store/repositories/artwork-repository';
 import type { CliContext } from '../context';
 import { emit, table } from '../output';
 
@@ -28,9 +29,14 @@ export function registerStats(program: Command, ctx: () => CliContext): void {
       const bucket = opts.bucket === 'hour' ? 'hour' : 'day';
       const core = c.services({ readonly: true });
       const store = core.store;
-      let report: StatsReport;
+      const episodeThumbs = core.config().artwork_prefetch_episode_thumbs;
+      let report: StatsReport & { artwork: ArtworkStats };
       try {
-        report = readStats(store.db, range, { bucket, now });
+        // Artwork failures are counted here, never as sync errors.
+        report = {
+          ...readStats(store.db, range, { bucket, now }),
+          artwork: artworkStats(store.sqlite, { episodeThumbs }, now),
+        };
       } finally {
         core.close();
       }
@@ -38,7 +44,7 @@ export function registerStats(program: Command, ctx: () => CliContext): void {
     });
 }
 
-function renderStats(r: StatsReport & { ok: boolean }): string {
+function renderStats(r: StatsReport & { artwork: ArtworkStats; ok: boolean }): string {
   const s = r.sync;
   const o = s.operations;
   const out = [
@@ -93,6 +99,11 @@ function renderStats(r: StatsReport & { ok: boolean }): string {
       ]),
     );
   }
+  const a = r.artwork;
+  out.push(
+    '',
+    `artwork: ${a.cached}/${a.prefetchable} posters cached (${mb(a.cachedBytes)}), ${a.queued} queued, ${a.retrying} failed and retrying, ${a.missing} missing`,
+  );
   out.push('', `health: ${r.health.state}`);
   for (const h of r.health.servers) {
     out.push(

@@ -3,9 +3,12 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { PathReplacement } from '../../../src-shared/config-schema';
 import type { LibrarySyncResult, RunCounts, SyncProgress } from '../../../src-shared/sync-types';
 import type { ServerAccess } from '../../core/discovery/server-access';
-import { PlexAuthError, UserError } from '../../core/errors/errors';
+import { PlexAuthError, PlexNetworkError, PlexTimeoutError, UserError } from '../../core/errors/errors';
 import { PAUSE, SyncEngine } from '../../core/sync/engine';
-import { registerServerByUrl } from '../../core/sync/server-setup';
+import { getServer, type ServerRow } from '../../core/store/repositories/server-repository';
+import type { PlexSection } from '../../core/store/repositories/library-repository';
+import { fetchSections } from '../../core/sync/sections';
+import { registerServerByUrl, selectLibraries } from '../../core/sync/server-setup';
 import type { CliContext } from '../context';
 import { emit, table } from '../output';
 import { addTokenOptions, readToken, TOKEN_SOURCES, type TokenFlags } from '../token-input';
@@ -17,6 +20,7 @@ interface SyncFlags extends TokenFlags {
   deep?: boolean;
   full?: boolean;
   confirmDeletions?: boolean;
+  wait?: boolean;
   pathMap?: string[];
 }
 
@@ -75,6 +79,7 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
       'apply deletions held because one listing would remove more than mass_delete_threshold of a library',
       false,
     )
+    .option('--wait', 'if another process is syncing a library, wait for it instead of stopping', false)
     .option(
       '--path-map <from=to>',
       'path replacement, Plex path prefix = local prefix (repeatable, tried first)',
@@ -93,31 +98,51 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
       process.once('SIGINT', onSigint);
       let stored: ServerAccess | null = null;
       try {
-        if (!direct) stored = await core.serverAccess(serverId, controller.signal);
+        // No /identity probe: the sections request below tells whether the connection still works.
+        if (!direct) stored = await core.serverAccess(serverId, controller.signal, { verify: false });
       } catch (err) {
         process.removeListener('SIGINT', onSigint);
         core.close();
         throw err;
       }
-      const client = core.serverClientFor(direct ? { baseUrl: direct.url, token: direct.token } : stored!);
+      let client = core.serverClientFor(direct ? { baseUrl: direct.url, token: direct.token } : stored!);
       const bar = process.stdout.isTTY && !c.json ? new ProgressBar() : null;
       const started = Date.now();
       try {
-        const { server } = await registerServerByUrl(store, client, {
-          ...(flags.library ? { select: flags.library } : {}),
-          signal: controller.signal,
-        });
+        let server: ServerRow;
+        let sections: PlexSection[];
+        if (direct) {
+          ({ server, sections } = await registerServerByUrl(store, client, {
+            ...(flags.library ? { select: flags.library } : {}),
+            signal: controller.signal,
+          }));
+        } else {
+          try {
+            sections = await fetchSections(client, controller.signal);
+          } catch (err) {
+            if (!(err instanceof PlexNetworkError || err instanceof PlexTimeoutError)) throw err;
+            // The remembered connection stopped answering: check it and pick another.
+            stored = await core.serverAccess(stored!.serverId, controller.signal);
+            client.close();
+            client = core.serverClientFor(stored);
+            sections = await fetchSections(client, controller.signal);
+          }
+          server = getServer(store.db, stored!.serverId)!;
+          const known = server;
+          store.transaction(() => selectLibraries(store, known, sections, flags.library));
+        }
         const engine = new SyncEngine({
           store,
           config: { ...config, path_replacements: [...pathMap, ...config.path_replacements] },
           clientFor: () => client,
-          dataDir: c.dataDir,
         });
         const results = await engine.syncServer(server.id, {
+          sections,
           kind: flags.deep ? 'deep' : flags.full ? 'full' : 'incremental',
           confirmDeletions: flags.confirmDeletions === true,
           trigger: 'cli',
           signal: controller.signal,
+          wait: flags.wait ?? false,
           ...(bar ? { onProgress: (p: SyncProgress) => bar.update(p) } : {}),
         });
         bar?.stop();

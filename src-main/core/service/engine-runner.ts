@@ -16,8 +16,6 @@ export interface EngineRunnerOptions {
   serverAccess: (serverId: number) => Promise<ServerEndpoint>;
   /** The composition root's client factory (timeouts and retries from the configuration). */
   clientFor: (endpoint: ServerEndpoint) => ServerClient;
-  /** Artwork cache parent folder (the data folder). */
-  dataDir: string;
   /** The server refused the token: the account layer marks it as needing a login. */
   onUnauthorized?: (serverId: number, message: string) => Promise<void>;
 }
@@ -41,7 +39,6 @@ export function createEngineRunner(opts: EngineRunnerOptions): LibraryRunner {
         store: opts.store,
         config,
         clientFor: () => client,
-        dataDir: opts.dataDir,
       });
       const result = await engine.syncLibrary(request.libraryId, {
         kind: request.kind,

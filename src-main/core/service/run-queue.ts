@@ -11,6 +11,10 @@ import type { CircuitBreakers } from '../errors/circuit-breaker';
 import { classifyError } from '../errors/classify';
 import { CancelledError, RetroVueError, UserError } from '../errors/errors';
 import { PAUSE } from '../sync/engine';
+import { LibraryBusyError } from '../sync/library-lock';
+
+/** How long a request waits before asking again for a library another process is syncing. */
+const BUSY_RETRY_MS = 5_000;
 
 export interface RunRequest {
   libraryId: number;
@@ -79,6 +83,8 @@ export interface RunQueueOptions {
   failureClass?: (result: LibrarySyncResult) => ErrorClass | null;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** Wait before asking again for a library another process holds (default 5 s). */
+  busyRetryMs?: number;
 }
 
 export interface DrainResult {
@@ -137,6 +143,8 @@ export class RunQueue {
   private readonly running = new Map<number, Entry>();
   private readonly progress = new Map<number, SyncProgress>();
   private readonly idleWaiters: (() => void)[] = [];
+  /** Requests for libraries another process is syncing: asked again when their timer fires. */
+  private readonly held = new Map<number, { entry: Entry; timer: unknown }>();
   private paused = false;
   private draining = false;
   private startCounter = 0;
@@ -163,8 +171,15 @@ export class RunQueue {
       );
       return 'skipped';
     }
-    const queued = this.waiting.find((e) => e.libraryId === req.libraryId);
+    const queued =
+      this.waiting.find((e) => e.libraryId === req.libraryId) ?? this.held.get(req.libraryId)?.entry;
     const active = this.running.get(req.libraryId);
+    if (queued && this.held.get(req.libraryId)?.entry === queued) {
+      queued.kind = strongerKind(queued.kind, req.kind);
+      queued.manual ||= manual;
+      if (req.scheduleId !== undefined) queued.scheduleIds.push(req.scheduleId);
+      return 'merged';
+    }
     if (queued) {
       queued.kind = strongerKind(queued.kind, req.kind);
       queued.manual ||= manual;
@@ -217,6 +232,12 @@ export class RunQueue {
       this.waiting.splice(index, 1);
       this.emitSkipped(libraryId, 'cancelled');
     }
+    const held = this.held.get(libraryId);
+    if (held) {
+      (this.opts.clearTimer ?? ((h: unknown) => clearTimeout(h as NodeJS.Timeout)))(held.timer);
+      this.held.delete(libraryId);
+      this.emitSkipped(libraryId, 'cancelled');
+    }
     const active = this.running.get(libraryId);
     if (active) this.abort(active, 'cancel');
     this.notifyIdle();
@@ -251,6 +272,7 @@ export class RunQueue {
     return [
       ...[...this.running.values()].map((e) => view(e, 'running')),
       ...this.waiting.map((e) => view(e, 'queued')),
+      ...[...this.held.values()].map((h) => view(h.entry, 'queued')),
     ];
   }
 
@@ -281,7 +303,11 @@ export class RunQueue {
    */
   async drain(timeoutMs: number): Promise<DrainResult> {
     this.draining = true;
-    const dropped = this.waiting.splice(0).map((e) => ({
+    const clearTimer = this.opts.clearTimer ?? ((h: unknown) => clearTimeout(h as NodeJS.Timeout));
+    for (const h of this.held.values()) clearTimer(h.timer);
+    const held = [...this.held.values()].map((h) => h.entry);
+    this.held.clear();
+    const dropped = [...this.waiting.splice(0), ...held].map((e) => ({
       libraryId: e.libraryId,
       kind: e.kind,
       trigger: e.trigger,
@@ -390,6 +416,11 @@ export class RunQueue {
   private finish(entry: Entry, result: LibrarySyncResult | null, error: unknown): void {
     this.running.delete(entry.libraryId);
     this.progress.delete(entry.libraryId);
+    if (error instanceof LibraryBusyError && !this.draining) {
+      this.holdWhileBusy(entry, error.message);
+      this.dispatch();
+      return;
+    }
     const classified = error === null ? null : classifyError(error);
     const aborted =
       entry.abortReason !== null &&
@@ -463,6 +494,35 @@ export class RunQueue {
     this.notifyIdle();
   }
 
+  /**
+   * Another process (a `retrovue sync`, a second app) is syncing the library: the request is not
+   * dropped, nor counted against the server; it is asked again after a while, for as long as it takes.
+   */
+  private holdWhileBusy(entry: Entry, message: string): void {
+    if (entry.trial) this.opts.breakers.releaseTrial(entry.serverId);
+    entry.trial = false;
+    entry.controller = null;
+    entry.abortReason = null;
+    const ms = this.opts.busyRetryMs ?? BUSY_RETRY_MS;
+    this.emitSkipped(entry.libraryId, `${message}: trying again in ${Math.round(ms / 1000)} s`);
+    const setTimer = this.opts.setTimer ?? setTimeout;
+    const timer = setTimer(() => {
+      this.held.delete(entry.libraryId);
+      if (this.draining) return;
+      const waiting = this.waiting.find((e) => e.libraryId === entry.libraryId);
+      if (waiting) {
+        waiting.kind = strongerKind(waiting.kind, entry.kind);
+        waiting.scheduleIds.push(...entry.scheduleIds);
+        waiting.manual ||= entry.manual;
+      } else {
+        this.insert(entry);
+        this.emitQueued(entry);
+      }
+      this.dispatch();
+    }, ms);
+    this.held.set(entry.libraryId, { entry, timer });
+  }
+
   /** The circuit just opened: say until when, and drop the server's waiting non-manual work. */
   private coolDown(serverId: number): void {
     const until = this.opts.breakers.status(serverId).retryAt ?? this.now();
@@ -496,7 +556,10 @@ export class RunQueue {
   }
 
   private isIdle(): boolean {
-    return this.running.size === 0 && (this.waiting.length === 0 || this.paused || this.draining);
+    return (
+      this.running.size === 0 &&
+      ((this.waiting.length === 0 && this.held.size === 0) || this.paused || this.draining)
+    );
   }
 
   private notifyIdle(): void {

@@ -2,8 +2,10 @@
 // It registers itself in sync_services (status, heartbeat, published settings), owns the run
 // queue, the cron scheduler and the live-push sockets, and stops gracefully: runs in flight are
 // aborted through their signal (the engine commits or rolls back the page in hand and leaves an
-// interrupted run with its checkpoint), and the next start resumes them.
+// interrupted run with its checkpoint), and the next start resumes them. It also owns the artwork
+// queue: a fill runs when no sync is running or waiting, and a view's picture is fetched at once.
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Config } from '../../../src-shared/config-schema';
 import type { Operation, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { ScheduleView } from '../../../src-shared/ipc/contract';
@@ -14,6 +16,9 @@ import type {
   ServiceState,
 } from '../../../src-shared/service-events';
 import type { SyncProgress } from '../../../src-shared/sync-types';
+import { ArtworkQueue } from '../artwork/artwork-queue';
+import { BackgroundFill } from '../artwork/background-fill';
+import { ArtworkCache } from '../artwork/cache';
 import { breakerOptionsFromConfig, CircuitBreakers } from '../errors/circuit-breaker';
 import { classifyError } from '../errors/classify';
 import { describeError, UserError } from '../errors/errors';
@@ -23,9 +28,9 @@ import { getLibrary, getLibraryByKey, listLibraries } from '../store/repositorie
 import { recordScheduleRun, type ScheduleWithLibrary } from '../store/repositories/schedule-repository';
 import { listServers } from '../store/repositories/server-repository';
 import { latestUnfinishedRun } from '../store/repositories/run-repository';
-import { decodeCheckpoint, isStale } from '../sync/checkpoint';
 import type { ServerEndpoint } from '../discovery/server-access';
 import type { ServerClient } from '../plex/server-client';
+import { isLibraryLocked } from '../sync/library-lock';
 import {
   getService,
   heartbeatService,
@@ -45,9 +50,6 @@ import { RunQueue, type LibraryRunner, type RunOutcome } from './run-queue';
 import { Scheduler, systemClock, type Clock } from './scheduler';
 
 export const DEFAULT_SERVICE_NAME = 'sync';
-
-/** A `running` run with no sign of life for this long belongs to a process that is gone. */
-const STALE_RUN_MS = 120_000;
 
 /** Database-wide work the scheduler triggers (cleanup, maintenance); returns a one-line summary. */
 export type OperationRunner = (signal: AbortSignal) => Promise<string | void>;
@@ -119,6 +121,10 @@ export interface SyncService {
   reload(): void;
   /** Resolves when no run is in flight and none is waiting (or the service is paused). */
   whenIdle(): Promise<void>;
+  /** Pictures for views: from the cache, else fetched ahead of the fill. Null without a real engine. */
+  readonly artwork: ArtworkQueue | null;
+  /** Resolves when no artwork fill is running. */
+  whenArtworkIdle(): Promise<void>;
   schedules: {
     list(): ScheduleView[];
     update(id: number, patch: { cron?: string; enabled?: boolean }): ScheduleView;
@@ -157,6 +163,55 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   };
 
   bus.on((event) => logEvent(log, event));
+
+  const artwork = deps.engine ? createArtwork(deps.engine.dataDir, deps.engine.clientFor) : null;
+  function createArtwork(dataDir: string, clientForEndpoint: (endpoint: ServerEndpoint) => ServerClient) {
+    const clients = new Map<number, Promise<ServerClient>>();
+    const clientFor = (serverId: number): Promise<ServerClient> => {
+      let client = clients.get(serverId);
+      if (!client) {
+        client = deps.serverAccess(serverId).then(clientForEndpoint);
+        // A failed look-up (no login, server down) is tried again next time.
+        client.catch(() => clients.delete(serverId));
+        clients.set(serverId, client);
+      }
+      return client;
+    };
+    const queue = new ArtworkQueue({
+      store,
+      cache: new ArtworkCache(join(dataDir, 'artwork'), () => deps.config().artwork_cache_max_mb * 1_048_576),
+      clientFor,
+      concurrency: () => deps.config().artwork_concurrency,
+    });
+    const fill = new BackgroundFill({
+      queue,
+      selection: () => ({ episodeThumbs: deps.config().artwork_prefetch_episode_thumbs }),
+      enabled: () => deps.config().artwork_cache,
+      onFilled: (r) => {
+        if (r.fetched + r.failed > 0)
+          log?.info('artwork fill', {
+            fetched: r.fetched,
+            failed: r.failed,
+            bytes: r.bytes,
+            cacheFull: r.cacheFull,
+          });
+      },
+      onError: (message) => log?.warn(message),
+    });
+    const closeClients = async () => {
+      const all = [...clients.values()];
+      clients.clear();
+      for (const c of await Promise.allSettled(all)) if (c.status === 'fulfilled') c.value.close();
+    };
+    return { queue, fill, closeClients };
+  }
+  // Syncs take the connection first: the fill stops when one is queued and starts again when none is left.
+  bus.on((event) => {
+    if (!artwork) return;
+    if (event.type === 'queued' || event.type === 'started') artwork.fill.setSyncing(true);
+    else if (event.type === 'finished' || event.type === 'failed' || event.type === 'skipped')
+      void queue.whenIdle().then(() => artwork.fill.setSyncing(queue.snapshot().length > 0));
+  });
 
   const runner =
     deps.runner ??
@@ -348,14 +403,13 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   }
 
   /** Selected libraries whose last run was interrupted (a stop, a pause) or died with its process. */
-  function runsToResume(now: number): { libraryId: number; kind: SyncKind; runId: number }[] {
+  function runsToResume(): { libraryId: number; kind: SyncKind; runId: number }[] {
     return listLibraries(db).flatMap((library) => {
       if (!library.selected) return [];
       const run = latestUnfinishedRun(db, library.id);
       if (!run) return [];
-      const orphan =
-        run.status === 'running' &&
-        isStale(run, decodeCheckpoint(run.checkpointJson), STALE_RUN_MS, false, now);
+      // Still `running` with nobody holding the library's lock: its process died.
+      const orphan = run.status === 'running' && !isLibraryLocked(store, library.id);
       return run.status === 'interrupted' || orphan
         ? [{ libraryId: library.id, kind: run.kind, runId: run.id }]
         : [];
@@ -415,11 +469,13 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       }
       setState('running');
       heartbeat();
-      for (const run of runsToResume(now)) {
+      for (const run of runsToResume()) {
         log?.info(`resuming interrupted run ${run.runId} of library ${run.libraryId}`);
         queue.request({ libraryId: run.libraryId, kind: run.kind, trigger: 'resume' });
       }
       queueFirstSyncs();
+      artwork?.fill.setSyncing(queue.snapshot().length > 0);
+      artwork?.fill.resume();
       scheduler.start();
       livePush.start();
       unsubscribeConfig =
@@ -446,6 +502,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         .filter((e) => e.status === 'running')
         .map((e) => e.libraryId);
       for (const op of operationsInFlight.values()) op.controller.abort();
+      await artwork?.fill.stop();
+      await artwork?.closeClients();
       const [drained] = await Promise.all([
         queue.drain(timeoutMs),
         queue.withinTime(Promise.all([...operationsInFlight.values()].map((o) => o.done)), timeoutMs),
@@ -494,6 +552,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     pause() {
       if (state === 'running') {
         queue.pause();
+        artwork?.fill.pause();
         setState('paused');
       }
       return service.health();
@@ -503,6 +562,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (state === 'paused') {
         setState('running');
         queue.resume();
+        artwork?.fill.resume();
         for (const [operation, scheduleId] of pendingOperations) startOperation(operation, scheduleId);
         pendingOperations.clear();
       }
@@ -542,6 +602,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
 
     whenIdle: () => queue.whenIdle(),
+    artwork: artwork?.queue ?? null,
+    whenArtworkIdle: () => artwork?.fill.whenIdle() ?? Promise.resolve(),
 
     schedules: {
       list: () => scheduler.list(),

@@ -15,6 +15,8 @@ export interface Store {
   readonly migration: MigrationReport;
   /** Runs fn in one IMMEDIATE transaction: all of it lands or none of it. */
   transaction<T>(fn: () => T): T;
+  /** Another SQLite file, opened with this one's native binding (lock files beside the database). */
+  openSidecar(path: string): Database.Database;
   close(): void;
 }
 
@@ -52,20 +54,23 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     const migration = options.readonly
       ? migrate(sqlite, ':memory:', options.migrationsFolder)
       : migrateOurs(sqlite, path, options);
-    // A sync killed mid-run: its rows stop saying `scanning` before anyone reads them.
-    if (!options.readonly) recoverDeadRuns(sqlite);
     const db = drizzle(sqlite, { schema });
     const open = sqlite;
-    return {
+    const store: Store = {
       path,
       sqlite: open,
       db,
       migration,
       transaction: <T>(fn: () => T): T => open.transaction(fn).immediate(),
+      openSidecar: (sidecar: string) =>
+        new Database(sidecar, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
       close: () => {
         if (open.open) open.close();
       },
     };
+    // A sync killed mid-run: its rows stop saying `scanning` before anyone reads them.
+    if (!options.readonly) recoverDeadRuns(store);
+    return store;
   } catch (err) {
     sqlite?.close();
     throw explainOpenError(err, path);

@@ -450,6 +450,12 @@ export const artwork = sqliteTable(
     bytes: integer('bytes'),
     fetchedAt: integer('fetched_at'),
     lastError: text('last_error'),
+    /** Failed fetches of this URL in a row; a new URL starts again at 0. */
+    attempts: integer('attempts').notNull().default(0),
+    /** Not tried again before this time (ms); the backoff after a failure. */
+    retryAt: integer('retry_at'),
+    /** Failed too often: not tried again until Plex gives a new URL. */
+    missing: integer('missing', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     uniqueIndex('artwork_item_kind_uq').on(t.itemKind, t.itemId, t.kind),

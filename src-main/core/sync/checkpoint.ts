@@ -1,18 +1,19 @@
 // What a run stores in sync_runs.checkpoint_json after every committed page, so a run that was
 // killed resumes where it was instead of starting over.
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import type { RunRow } from '../store/repositories/run-repository';
 
 export const LISTING_PHASES = ['movies', 'shows', 'seasons', 'episodes'] as const;
 export type ListingPhase = (typeof LISTING_PHASES)[number];
-export type CheckpointPhase = ListingPhase | 'deletions' | 'artwork';
+export type CheckpointPhase = ListingPhase | 'deletions' | 'done';
 
 const checkpointSchema = z.object({
   /** First run of the chain: the key of its sync_seen rows. */
   chainRunId: z.number().int(),
-  phase: z.enum(['movies', 'shows', 'seasons', 'episodes', 'deletions', 'artwork']),
+  // 'artwork' was written by versions whose runs fetched artwork after deletions: the same as done.
+  phase: z
+    .enum(['movies', 'shows', 'seasons', 'episodes', 'deletions', 'done', 'artwork'])
+    .transform((p): CheckpointPhase => (p === 'artwork' ? 'done' : p)),
   /** Listing offset of the next page to read in `phase`. */
   offset: z.number().int().min(0),
   /** What Plex's section said when the chain started. */
@@ -42,37 +43,5 @@ export function decodeCheckpoint(json: string | null): Checkpoint | null {
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
-  }
-}
-
-/** A run marked `running` whose process is gone (same host, dead pid) or silent for too long. */
-export function isStale(
-  run: RunRow,
-  checkpoint: Checkpoint | null,
-  staleAfterMs: number,
-  activeHere: boolean,
-  now = Date.now(),
-): boolean {
-  if (run.status !== 'running') return true;
-  if (checkpoint && checkpoint.host === hostname()) {
-    if (checkpoint.pid === process.pid) return !activeHere;
-    try {
-      process.kill(checkpoint.pid, 0);
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-    // A killed process nobody reaped (PID 1 in a container need not) still answers signal 0.
-    if (isZombie(checkpoint.pid)) return true;
-  }
-  return now - (run.heartbeatAt ?? run.startedAt) > staleAfterMs;
-}
-
-/** Linux: the process has exited and waits to be reaped (state Z in /proc/PID/stat). */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
   }
 }

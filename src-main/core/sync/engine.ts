@@ -1,7 +1,7 @@
 // The sync engine: runs of whole servers and single libraries, with change detection at the
 // library level (one /library/sections request tells which libraries moved), resume of killed
-// runs from their checkpoint, deletion detection after a complete listing, artwork, metrics.
-import { join } from 'node:path';
+// runs from their checkpoint, deletion detection after a complete listing, metrics. A run ends when
+// the items are stored: artwork is the artwork queue's (src-main/core/artwork), never a sync's.
 import pLimit from 'p-limit';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
@@ -35,17 +35,11 @@ import {
 } from '../store/repositories/run-repository';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
 import { recordMetric } from '../metrics/metrics-writer';
-import { cacheArtwork } from './artwork';
-import {
-  decodeCheckpoint,
-  encodeCheckpoint,
-  isStale,
-  type CheckpointPhase,
-  type CheckpointState,
-} from './checkpoint';
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointPhase, type CheckpointState } from './checkpoint';
 import { createDetailLimit, runListingPhase, type LibraryRunContext, type RunCounters } from './library-run';
 import { limitHeapGrowth } from './heap-tuning';
 import { decideDeletions } from './mass-deletion';
+import { LibraryBusyError, tryLockLibrary, waitForLibraryLock } from './library-lock';
 import { MOVIE_PHASES } from './movie-sync';
 import { syncCurations } from './curation-sync';
 import { createPathMapper } from './path-mapping';
@@ -62,8 +56,6 @@ export type SyncEngineConfig = Pick<
   | 'detail_batch_size'
   | 'detail_concurrency'
   | 'path_replacements'
-  | 'artwork_cache'
-  | 'artwork_concurrency'
   | 'concurrent_scans'
   | 'mass_delete_threshold'
   | 'listing_max_age_minutes'
@@ -74,10 +66,6 @@ export interface SyncEngineOptions {
   config: SyncEngineConfig;
   /** The client for a server (the caller picks the connection and the token). */
   clientFor: (server: ServerRow) => ServerClient;
-  /** Artwork goes to `<dataDir>/artwork`. */
-  dataDir: string;
-  /** A `running` run whose heartbeat is older than this (and whose process cannot be checked) is dead. */
-  staleRunMs?: number;
 }
 
 export interface SyncOptions {
@@ -85,6 +73,8 @@ export interface SyncOptions {
   trigger?: RunTrigger;
   /** Abort to stop; `signal.reason === 'pause'` leaves the run `interrupted` (resumed next time), else `cancelled`. */
   signal?: AbortSignal;
+  /** Another process syncing the library: wait for it instead of failing with LibraryBusyError. */
+  wait?: boolean;
   onProgress?: (p: SyncProgress) => void;
   /** Apply deletions even when a listing would remove more than `mass_delete_threshold` of a library. */
   confirmDeletions?: boolean;
@@ -96,8 +86,7 @@ export const PAUSE = 'pause';
 const PHASES: Record<LibraryType, readonly PhaseSpec[]> = { movie: MOVIE_PHASES, show: SHOW_PHASES };
 const KINDS: Record<LibraryType, ItemKind[]> = { movie: ['movie'], show: ['show', 'season', 'episode'] };
 
-/** Runs active in this process (a second engine in the same process must not resume them). */
-const activeRuns = new Set<number>();
+/** Libraries syncing in this process (a second engine in the same process must not start them). */
 const activeLibraries = new Set<number>();
 
 function abortStatus(signal: AbortSignal | undefined): RunStatus {
@@ -115,12 +104,18 @@ export class SyncEngine {
     limitHeapGrowth();
   }
 
-  /** Syncs every selected library of a server; one /library/sections request serves them all. */
-  async syncServer(serverId: number, opts: SyncOptions = {}): Promise<LibrarySyncResult[]> {
+  /**
+   * Syncs every selected library of a server; one /library/sections request serves them all (the
+   * caller's, when it just asked: `sections`).
+   */
+  async syncServer(
+    serverId: number,
+    opts: SyncOptions & { sections?: PlexSection[] } = {},
+  ): Promise<LibrarySyncResult[]> {
     const server = getServer(this.store.db, serverId);
     if (!server) throw new UserError(`no server ${serverId}`);
     const client = this.options.clientFor(server).scoped();
-    const sections = await fetchSections(client, opts.signal);
+    const sections = opts.sections ?? (await fetchSections(client, opts.signal));
     upsertLibraries(this.store.db, server.id, sections);
     // Selected libraries that left the server are run too: they fail with a clear message.
     const selected = listLibraries(this.store.db, server.id).filter((l) => l.selected);
@@ -185,12 +180,22 @@ export class SyncEngine {
     section: PlexSection | undefined,
     opts: SyncOptions,
   ): Promise<LibrarySyncResult> {
-    if (activeLibraries.has(library.id)) throw new UserError(`library ${library.title} is already syncing`);
+    if (activeLibraries.has(library.id) && !opts.wait)
+      throw new LibraryBusyError(`library ${library.title} is already syncing`);
+    let lock = tryLockLibrary(this.store, library.id);
+    if (!lock) {
+      if (!opts.wait)
+        throw new LibraryBusyError(
+          `library ${library.title} is being synced by another process; try again when it is done (or use --wait)`,
+        );
+      lock = await waitForLibraryLock(this.store, library.id, opts.signal ? { signal: opts.signal } : {});
+    }
     activeLibraries.add(library.id);
     try {
       return await this.runLibraryExclusive(server, library, section, opts);
     } finally {
       activeLibraries.delete(library.id);
+      lock.release();
     }
   }
 
@@ -214,24 +219,11 @@ export class SyncEngine {
       contentChangedAt: section?.contentChangedAt ?? null,
     };
 
-    // A run of this library that died (killed process) or failed is continued, not restarted.
+    // A run of this library that died (killed process) or failed is continued, not restarted. We
+    // hold the library's lock, so a run still marked `running` has no live process behind it.
     const previous = latestUnfinishedRun(db, library.id);
     const previousCheckpoint = previous ? decodeCheckpoint(previous.checkpointJson) : null;
-    if (previous && previous.status === 'running') {
-      if (
-        !isStale(
-          previous,
-          previousCheckpoint,
-          this.options.staleRunMs ?? 120_000,
-          activeRuns.has(previous.id),
-        )
-      ) {
-        throw new UserError(
-          `library ${library.title} is being synced by another process (run ${previous.id})`,
-        );
-      }
-      markRunsInterrupted(db, [previous.id]);
-    }
+    if (previous && previous.status === 'running') markRunsInterrupted(db, [previous.id]);
     const canResume =
       previous !== undefined &&
       previousCheckpoint !== null &&
@@ -313,7 +305,6 @@ export class SyncEngine {
       updateRun(db, created.id, { phase: first.phase, checkpointJson: encodeCheckpoint(first) });
       return { run: created, start: first };
     });
-    activeRuns.add(run.id);
     let checkpoint = start;
 
     const progress = new RunProgress(
@@ -359,7 +350,7 @@ export class SyncEngine {
         throw new PlexNotFoundError(
           `library "${library.title}" (key ${library.plexKey}) is no longer on the server`,
         );
-      const order: CheckpointPhase[] = [...phases.map((p) => p.phase), 'deletions', 'artwork'];
+      const order: CheckpointPhase[] = [...phases.map((p) => p.phase), 'deletions', 'done'];
       const startIndex = order.indexOf(checkpoint.phase);
       for (const spec of phases) {
         if (order.indexOf(spec.phase) < startIndex) continue;
@@ -421,12 +412,12 @@ export class SyncEngine {
           }
           const next: CheckpointState = {
             ...checkpoint,
-            phase: 'artwork',
+            phase: 'done',
             offset: 0,
             complete: stable && !decision?.held,
           };
           updateRun(db, run.id, {
-            phase: 'artwork',
+            phase: 'done',
             removed: counters.removed + removed,
             errors: counters.errors + (decision?.held ? 1 : 0),
             checkpointJson: encodeCheckpoint(next),
@@ -441,21 +432,6 @@ export class SyncEngine {
         }
         deletionsDone = outcome.next.complete;
         progress.advance(1);
-      }
-      if (this.options.config.artwork_cache) {
-        progress.setPhase('artwork', 0);
-        await cacheArtwork({
-          store: this.store,
-          client,
-          libraryId: library.id,
-          dir: join(this.options.dataDir, 'artwork'),
-          concurrency: this.options.config.artwork_concurrency,
-          ...(opts.signal ? { signal: opts.signal } : {}),
-          onProgress: (_done, total) => {
-            progress.setTotal(total);
-            progress.advance(1);
-          },
-        });
       }
       progress.setPhase('done', counters.itemsDone, counters.itemsDone);
     } catch (err) {
@@ -476,7 +452,6 @@ export class SyncEngine {
       }
     } finally {
       stop.abort(new CancelledError('run ended'));
-      activeRuns.delete(run.id);
     }
 
     const succeeded = status === 'succeeded';
@@ -596,7 +571,7 @@ function mostDetailsFailed(c: RunCounters): PlexError | null {
 }
 
 function nextPhase(c: CheckpointState, order: CheckpointPhase[], done: CheckpointPhase): CheckpointState {
-  const next = order[order.indexOf(done) + 1] ?? 'artwork';
+  const next = order[order.indexOf(done) + 1] ?? 'done';
   return { ...c, phase: next, offset: 0 };
 }
 

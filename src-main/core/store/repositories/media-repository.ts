@@ -206,12 +206,13 @@ export class MediaWriter {
       'insert or ignore',
     );
     this.castRows = buffer('cast_roles', ['item_kind', 'item_id', 'person_id', 'role', 'sort_order']);
-    // A changed Plex URL means a new image: forget the cached file so the artwork phase fetches it.
+    // A changed Plex URL means a new image: forget the cached file and past failures, so the
+    // artwork queue fetches it again.
     this.artworkRows = buffer(
       'artwork',
       ['item_kind', 'item_id', 'kind', 'plex_url'],
       `on conflict (item_kind, item_id, kind) do update set plex_url = excluded.plex_url, cache_file = null,
-         bytes = null, fetched_at = null, last_error = null
+         bytes = null, fetched_at = null, last_error = null, attempts = 0, retry_at = null, missing = 0
        where artwork.plex_url <> excluded.plex_url`,
     );
   }
@@ -685,43 +686,6 @@ export class MediaWriter {
     if (fresh) return;
     this.flush();
     this.run(`delete from artwork where item_kind = ? and item_id = ? and kind = ?`, kind, id, artKind);
-  }
-}
-
-export interface PendingArtwork {
-  id: number;
-  plexUrl: string;
-}
-
-/** Artwork of a library's items that has no cached file yet (and has not failed). */
-export function pendingArtwork(
-  sqlite: Database.Database,
-  libraryId: number,
-  limit: number,
-): PendingArtwork[] {
-  const parts = Object.entries(MEDIA_TABLE).map(
-    ([kind, table]) =>
-      `select a.id, a.plex_url as plexUrl from artwork a join ${table} i on i.id = a.item_id
-        where a.item_kind = '${kind}' and i.library_id = @lib and a.cache_file is null and a.last_error is null`,
-  );
-  return sqlite
-    .prepare(`${parts.join(' union all ')} limit @limit`)
-    .all({ lib: libraryId, limit }) as PendingArtwork[];
-}
-
-export function setArtworkResult(
-  sqlite: Database.Database,
-  id: number,
-  result: { cacheFile: string; bytes: number } | { error: string },
-): void {
-  if ('error' in result) {
-    sqlite
-      .prepare(`update artwork set last_error = ?, fetched_at = ? where id = ?`)
-      .run(result.error, Date.now(), id);
-  } else {
-    sqlite
-      .prepare(`update artwork set cache_file = ?, bytes = ?, fetched_at = ?, last_error = null where id = ?`)
-      .run(result.cacheFile, result.bytes, Date.now(), id);
   }
 }
 
