@@ -312,7 +312,9 @@ describe('cleanup and database maintenance', () => {
     expect(metric).toMatchObject({ operation: 'cleanup', items_processed: 1 });
 
     // Nothing to remove: no backup taken.
-    expect(runCleanup(store, { retentionDays: 30, historyDays: 90, backupDir, now: NOW }).backupPath).toBeNull();
+    expect(
+      runCleanup(store, { retentionDays: 30, historyDays: 90, backupDir, now: NOW }).backupPath,
+    ).toBeNull();
   });
 
   it('optimizes, checkpoints and vacuums past the free-page threshold after a backup', () => {
