@@ -37,6 +37,9 @@ async function main(): Promise<void> {
       ...process.env,
       RETROVUE_PLEX_TV_URL: fake.plexTvUrl,
       RETROVUE_PLEX_AUTH_APP_URL: `${fake.plexTvUrl}/auth`,
+      // Discovery asks the fake's loopback GDM responder, never the 239.0.0.250 multicast group.
+      RETROVUE_GDM_ADDRESS: '127.0.0.1',
+      RETROVUE_GDM_PORT: String(fake.gdmPort),
       RETROVUE_DEMO_SERVER_URL: fake.pmsUrl,
       RETROVUE_DEMO_TOKEN: fake.token,
       RETROVUE_DATA_DIR: dataDir,
