@@ -1,8 +1,9 @@
 // `npx tsx test/support/demo-loopback-check.ts` (after `npm run build`): `npm run demo` under the
-// loopback guard, walked the way a new user walks it. Signs in with a PIN through the app's API (the
-// fake plex.tv approves it), refreshes the servers as the wizard's server step does (plex.tv resources,
-// GDM, the connection race), waits until every selected library has synced, stops the demo, and prints
-// every connection it made: exit 1 when anything tried to leave 127.0.0.0/8.
+// loopback guard, walked the way a new user walks it. Waits for the demo to add its server through the
+// app's API, signs in with a PIN (the fake plex.tv approves it), refreshes the servers as the wizard's
+// server step does (plex.tv resources, GDM, the connection race), waits until every selected library
+// has synced, stops the demo, and prints every connection it made: exit 1 when anything tried to leave
+// 127.0.0.0/8.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,6 +101,10 @@ async function main(): Promise<void> {
     });
     const api = await connectWebApi(banner.appUrl);
     try {
+      await waitFor('the demo to set the server up through the API', 60_000, () => {
+        if (/demo: could not set up/.test(output)) throw new Error('the demo could not set up its server');
+        return /demo: added .* through the app's API/.test(output) ? true : null;
+      });
       const servers = await walkTheWizard(api, banner);
       console.log(`servers after the wizard's refresh:\n  ${servers.join('\n  ')}`);
       const synced = await waitForSync(api);
