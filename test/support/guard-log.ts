@@ -35,7 +35,8 @@ export function readJsonLines<T>(file: string): T[] {
 
 /** NODE_OPTIONS with the guard preloaded (once), keeping whatever was there. */
 export function withGuardPreload(nodeOptions: string | undefined): string {
-  const flag = `--require=${GUARD_PRELOAD}`;
+  // Quoted: NODE_OPTIONS splits on spaces, and a checkout path may have some.
+  const flag = `--require=${JSON.stringify(GUARD_PRELOAD)}`;
   const current = nodeOptions ?? '';
   return current.includes(flag) ? current : `${current} ${flag}`.trim();
 }

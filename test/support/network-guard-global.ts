@@ -1,6 +1,6 @@
 // vitest globalSetup: the whole run under the loopback guard. Workers and every process they start
 // inherit NODE_OPTIONS (the guard preload) and the log path; at the end, any refused attempt fails the run.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeEntries, GUARD_LOG_ENV, readGuardLog, withGuardPreload } from './guard-log';
 
@@ -15,7 +15,10 @@ export default function setup(): () => void {
   process.env.NODE_OPTIONS = withGuardPreload(process.env.NODE_OPTIONS);
   return () => {
     const entries = readGuardLog(file);
-    if (entries.length === 0) return;
+    if (entries.length === 0) {
+      rmSync(file, { force: true });
+      return;
+    }
     throw new Error(
       `network guard: ${entries.length} attempt(s) to leave loopback during the run (log ${file}):\n` +
         describeEntries(entries),

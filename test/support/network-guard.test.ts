@@ -44,7 +44,7 @@ function exitOf(child: ReturnType<typeof spawn>): Promise<{ code: number | null;
 
 describe('loopback guard', () => {
   it('is installed in this test process and handed to every child through NODE_OPTIONS', () => {
-    expect(process.env.NODE_OPTIONS).toContain(`--require=${GUARD_PRELOAD}`);
+    expect(process.env.NODE_OPTIONS).toContain(`--require=${JSON.stringify(GUARD_PRELOAD)}`);
     expect(suiteLog).toMatch(/network-guard-\d+\.jsonl$/);
   });
 
