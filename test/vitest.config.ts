@@ -10,6 +10,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Nothing leaves loopback (issue 15): the run, its workers and every process they start are guarded.
+    globalSetup: ['./test/support/network-guard-global.ts'],
+    setupFiles: ['./test/support/network-guard-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, ipcMain, shell, type BrowserWindow } from 'electron';
 import { VAULT_FILE } from '../core/account/file-vault';
-import { createAppCore, demoServerFromEnv, type AppCore, type AppCoreOptions } from '../core/app-core';
+import { createAppCore, type AppCore, type AppCoreOptions } from '../core/app-core';
 import { describeError } from '../core/errors/errors';
 import { getLogger } from '../core/logging/logger';
 import { defaultDataDir } from '../core/paths';
@@ -124,7 +124,6 @@ export async function runApp(options: RunAppOptions = {}): Promise<RunningApp | 
       if (error) throw new Error(error);
     },
     notify: createNotifier(() => openWindow()),
-    demo: demoServerFromEnv(env),
     env,
   });
   core = created;

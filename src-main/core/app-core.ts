@@ -16,8 +16,7 @@ import { describeError } from './errors/errors';
 import { configureLogging, getLogger, setLogLevel } from './logging/logger';
 import { PRODUCT_VERSION } from './plex/identity';
 import type { ConfigStore } from './config/config-store';
-import { listLibraries, setLibrariesSelected } from './store/repositories/library-repository';
-import { listServers } from './store/repositories/server-repository';
+import { listLibraries } from './store/repositories/library-repository';
 
 export type ShellKind = 'electron' | 'web';
 
@@ -26,11 +25,6 @@ export interface CoreNotification {
   kind: 'sync_finished' | 'sync_failed' | 'needs_login';
   title: string;
   body: string;
-}
-
-export interface DemoServer {
-  url: string;
-  token: string;
 }
 
 export interface AppCoreOptions {
@@ -47,8 +41,6 @@ export interface AppCoreOptions {
   /** Opens a folder in the file manager ("open logs folder"). */
   openPath?: (path: string) => Promise<void>;
   notify?: (notification: CoreNotification) => void;
-  /** Added as a manual server when no server is known yet (`npm run demo`). */
-  demo?: DemoServer | null;
   /** Loopback health endpoint; default: config health_port. null turns it off (tests, a second instance). */
   healthPort?: number | null;
   /** Log to files in dataDir/logs (default true). */
@@ -67,13 +59,6 @@ export interface AppCore {
   config(): Config;
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** The demo server from `npm run demo`'s environment, when both variables are set. */
-export function demoServerFromEnv(env: NodeJS.ProcessEnv = process.env): DemoServer | null {
-  const url = env.RETROVUE_DEMO_SERVER_URL;
-  const token = env.RETROVUE_DEMO_TOKEN;
-  return url && token ? { url, token } : null;
 }
 
 const log = getLogger('core');
@@ -128,7 +113,6 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       logDir,
       databasePath: core.databasePath,
       shell: options.shell,
-      demo: Boolean(options.demo),
     };
 
     const handlers = createApiHandlers({
@@ -248,20 +232,6 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       }
     };
 
-    const addDemoServer = async (demo: DemoServer): Promise<void> => {
-      if (listServers(store.db).length > 0) return;
-      const server = await servers.addManual(demo.url, demo.token);
-      await servers.refreshLibraries(server.id);
-      // The demo exists to show syncing: every library is selected, which queues its first sync.
-      setLibrariesSelected(
-        store.db,
-        listLibraries(store.db, server.id).map((l) => l.id),
-        true,
-      );
-      sync.reload();
-      log.info('demo server added', { name: server.name });
-    };
-
     let started = false;
     return {
       handlers,
@@ -273,11 +243,6 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         started = true;
         subscribe();
         await sync.start();
-        if (options.demo) {
-          await addDemoServer(options.demo).catch((err: unknown) =>
-            log.error('could not add the demo server', { error: describeError(err) }),
-          );
-        }
         void account.accounts
           .startHealthChecks()
           .catch((err: unknown) => log.warn('account check failed', { error: describeError(err) }));

@@ -2,7 +2,7 @@
 // `retrovue serve` and by `npm start` when the Electron binary is missing.
 import { join } from 'node:path';
 import { createFileVault, VAULT_FILE } from '../core/account/file-vault';
-import { createAppCore, demoServerFromEnv, type AppCore } from '../core/app-core';
+import { createAppCore, type AppCore } from '../core/app-core';
 import { UserError } from '../core/errors/errors';
 import { locateRenderer } from './static-files';
 import { openWithSystem } from './open-external';
@@ -42,7 +42,6 @@ export async function startServeMode(options: ServeModeOptions): Promise<ServeMo
     vault: createFileVault(join(options.dataDir, VAULT_FILE)),
     shell: 'web',
     openPath: openWithSystem,
-    demo: demoServerFromEnv(env),
     env,
     ...(options.healthPort !== undefined ? { healthPort: options.healthPort } : {}),
     ...(options.gdm !== undefined ? { gdm: options.gdm } : {}),

@@ -49,7 +49,6 @@ export function AboutView() {
                 <dt>Running as</dt>
                 <dd>
                   {info.shell === 'electron' ? 'Desktop app' : 'Web (retrovue serve)'} on {info.platform}
-                  {info.demo ? ' · demo data' : ''}
                 </dd>
               </div>
               <div>

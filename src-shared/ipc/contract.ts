@@ -28,7 +28,6 @@ export interface AppInfo {
   databasePath: string;
   /** 'electron' in the desktop app, 'web' in `retrovue serve`. */
   shell: 'electron' | 'web';
-  demo: boolean;
 }
 
 export interface AccountView {

@@ -6,7 +6,7 @@ import {
   recordGdmServers,
 } from '../../src-main/core/discovery/gdm';
 import { parseConnections, upsertServer } from '../../src-main/core/store/repositories/server-repository';
-import { GdmResponder } from '../fake-plex/gdm';
+import { GdmResponder } from '../fake-plex';
 import { tempStore } from '../helpers/temp';
 
 describe('GDM reply parsing', () => {

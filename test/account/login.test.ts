@@ -32,7 +32,15 @@ describe('PIN login against the fake plex.tv', () => {
       },
     });
     expect(account.username).toBe('retro_tester');
-    expect(account.avatarUrl).toMatch(/^https:\/\/plex\.tv\/users\/.+\/avatar/);
+    // The avatar is served by the fake plex.tv (the real one is https://plex.tv/users/<uuid>/avatar).
+    expect(account.avatarUrl).toMatch(new RegExp(`^${fake.plexTvUrl}/users/[0-9a-f]+/avatar\\?c=\\d+$`));
+    const avatar = await fetch(account.avatarUrl!);
+    expect(avatar.headers.get('content-type')).toBe('image/png');
+    expect(
+      Buffer.from(await avatar.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     expect(account.needsLogin).toBe(false);
     const waiting = events[0] as Extract<PinLoginEvent, { state: 'waiting' }>;
     expect(waiting.state).toBe('waiting');

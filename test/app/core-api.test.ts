@@ -339,31 +339,4 @@ describe('core API', () => {
     expect(notifications.filter((n) => n.kind === 'needs_login')).toHaveLength(1);
     expect((await f.value('health:get')).servers[0]?.needsLogin).toBe(true);
   });
-
-  it('adds the demo server on first start', async () => {
-    fx = await startCore({ demo: true });
-    const servers = await fx.value('servers:list');
-    expect(servers.map((s) => s.name)).toEqual([fx.fake.serverName]);
-    expect(servers[0]!.sources).toEqual(['manual']);
-    const libraries = await fx.value('libraries:list');
-    expect(libraries.map((l) => l.title).sort()).toEqual(['Movies', 'TV Shows']);
-    expect(libraries.every((l) => l.selected)).toBe(true);
-    expect((await fx.value('app:info')).demo).toBe(true);
-    // The demo shows the product syncing without anyone clicking: both libraries sync to the fake's counts.
-    const f = fx;
-    const finished = new Set<number>();
-    await new Promise<void>((resolve) => {
-      const off = f.core.events.on('service:event', (e) => {
-        if (e.type === 'finished' && e.result.status === 'succeeded') finished.add(e.result.libraryId);
-        if (finished.size === 2) {
-          off();
-          resolve();
-        }
-      });
-    });
-    const movies = (await fx.value('libraries:list')).find((l) => l.type === 'movie')!;
-    const snapshotMovies = fx.fake.control.snapshot().items.filter((i) => i.type === 'movie').length;
-    const stored = Object.values(movies.counts.movie ?? {}).reduce((a, b) => a + (b ?? 0), 0);
-    expect(stored).toBe(snapshotMovies);
-  });
 });

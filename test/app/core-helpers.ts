@@ -37,7 +37,6 @@ export async function startCore(
     fake?: FakePlexOptions;
     core?: Partial<AppCoreOptions>;
     env?: NodeJS.ProcessEnv;
-    demo?: boolean;
   } = {},
 ): Promise<CoreFixture> {
   const fake = await startFakePlex({
@@ -64,7 +63,6 @@ export async function startCore(
     gdm: false,
     fileLogging: false,
     env,
-    ...(opts.demo ? { demo: { url: fake.pmsUrl, token: fake.token } } : {}),
     ...opts.core,
   });
   const events: { event: EventName; payload: unknown }[] = [];

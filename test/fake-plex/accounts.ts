@@ -7,7 +7,8 @@ export interface FakeUser {
   title: string;
   email: string;
   friendlyName: string;
-  thumb: string;
+  /** Path of the avatar on the fake plex.tv (real plex.tv: https://plex.tv/users/<uuid>/avatar?c=...). */
+  avatarPath: string;
 }
 
 /**
@@ -34,7 +35,7 @@ export class Accounts {
       title: 'retro_tester',
       email: 'retro.tester@example.invalid',
       friendlyName: 'Retro Tester',
-      thumb: `https://plex.tv/users/${hex}/avatar?c=1700000000`,
+      avatarPath: `/users/${hex}/avatar?c=1700000000`,
     };
   }
 

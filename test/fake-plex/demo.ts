@@ -1,13 +1,19 @@
-// `npm run demo`: the fake Plex with a demo library, then the app configured against it.
+// `npm run demo`: the fake Plex with a demo library, then the app (`npm start`'s launcher) against it,
+// set up through the app's public API the way a person does it in the wizard: add the server by URL
+// and token, refresh its libraries, select them all and start their first sync. Nothing in the app
+// knows it is a demo. Everything stays on loopback: plex.tv is the fake's, GDM asks the fake's responder.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { printBanner } from './cli';
+import { setUpDemoThroughApi } from './demo-setup';
 import { startFakePlex } from './index';
 
 const ROOT = resolve(__dirname, '..', '..');
 const LAUNCHER = join(ROOT, 'dist', 'main', 'launch.js');
+/** What the headless web mode prints once it serves the UI (src-main/app/launch.ts). */
+const WEB_URL = /RetroVue is running at\s+(http:\/\/127\.0\.0\.1:\d+\/\S*)/;
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -32,21 +38,52 @@ async function main(): Promise<void> {
   console.log('Starting RetroVue… (Ctrl-C stops both)');
   const child = spawn(process.execPath, [LAUNCHER], {
     cwd: ROOT,
-    stdio: 'inherit',
+    stdio: ['inherit', 'pipe', 'inherit'],
     env: {
       ...process.env,
       RETROVUE_PLEX_TV_URL: fake.plexTvUrl,
       RETROVUE_PLEX_AUTH_APP_URL: `${fake.plexTvUrl}/auth`,
-      RETROVUE_DEMO_SERVER_URL: fake.pmsUrl,
-      RETROVUE_DEMO_TOKEN: fake.token,
+      // Discovery asks the fake's loopback GDM responder, never the 239.0.0.250 multicast group.
+      RETROVUE_GDM_ADDRESS: '127.0.0.1',
+      RETROVUE_GDM_PORT: String(fake.gdmPort),
       RETROVUE_DATA_DIR: dataDir,
     },
   });
+
+  let output = '';
+  let setUp = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (setUp) return;
+    output += chunk.toString();
+    const url = WEB_URL.exec(output)?.[1];
+    if (!url) return;
+    setUp = true;
+    output = '';
+    setUpDemoThroughApi(url, fake).then(
+      (done) => {
+        if (!done) console.log('demo: the server is already set up in this data dir');
+      },
+      (err: unknown) =>
+        console.error(
+          `demo: could not set up the server: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+    );
+  });
+  // The desktop window has no API a script can reach: the person adds the server in the wizard.
+  const hint = setTimeout(() => {
+    if (!setUp)
+      console.log(
+        `demo: in the setup wizard, sign in with Plex (approve on ${fake.plexTvUrl}/auth) or connect by\n` +
+          `      URL ${fake.pmsUrl} with the token above`,
+      );
+  }, 15_000);
 
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    clearTimeout(hint);
     await fake.stop();
     process.exit(code);
   };

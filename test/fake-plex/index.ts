@@ -20,6 +20,9 @@ export { Library, TIMELINE_STATE } from './library';
 export { RequestLog } from './request-log';
 export { MOVIE_ROOTS, SHOW_ROOTS } from './generator';
 export { PMS_VERSION } from './pms';
+/** The PMS side of GDM on its own, for discovery tests that need a responder without a whole fake. */
+export { GdmResponder, type GdmInfo } from './gdm';
+export { LOOPBACK } from './plextv';
 
 export interface FakePlexOptions {
   /** Library and fault seed (default 42): same seed, same library, same fault pattern. */

@@ -1,5 +1,6 @@
 import type { Accounts } from './accounts';
 import type { Faults } from './faults';
+import { fakePng } from './images';
 import { HttpService, Router, type FakeRequest, type Reply } from './http-kit';
 import { PMS_VERSION, type FakePms } from './pms';
 import { QueryParams, headerValue } from './query';
@@ -36,6 +37,18 @@ export interface PlexTvOptions {
   clock: () => number;
 }
 
+/**
+ * Every address the fake advertises stays on this machine (issue 15): the real LAN, public, relay and
+ * player addresses become other 127/8 addresses, where nothing listens on the fake's dead port.
+ */
+export const LOOPBACK = {
+  local: '127.0.0.1',
+  remote: '127.0.0.2',
+  relay: '127.0.0.3',
+  player: '127.0.0.4',
+  offline: '127.0.0.5',
+} as const;
+
 const ERRORS = {
   1000: { status: 400, message: 'X-Plex-Client-Identifier is missing' },
   1001: { status: 401, message: 'User could not be authenticated' },
@@ -58,6 +71,8 @@ export class FakePlexTv {
       .add('GET', '/api/v2/user', (req) => this.userInfo(req))
       .add('GET', '/api/v2/ping', (req) => this.ping(req))
       .add('GET', '/api/v2/resources', (req) => this.resources(req))
+      .add('GET', '/api/v2/pins/qr/{code}', (_req, [code]) => image(`qr/${code}`, 64, 64))
+      .add('GET', '/users/{uuid}/avatar', (_req, [uuid]) => image(`avatar/${uuid}`, 48, 48))
       .add('GET', '/auth', () => this.authPage())
       .add('POST', '/auth/approve', (req) => this.authApprove(req));
     this.service = new HttpService(router, {
@@ -192,7 +207,7 @@ export class FakePlexTv {
       code: pin.code,
       product: pin.product,
       trusted: false,
-      qr: `https://plex.tv/api/v2/pins/qr/${pin.code}`,
+      qr: `${this.url}/api/v2/pins/qr/${pin.code}`,
       clientIdentifier: pin.clientIdentifier,
       location: {
         code: 'US',
@@ -235,7 +250,7 @@ export class FakePlexTv {
         emailOnlyAuth: false,
         hasPassword: true,
         protected: false,
-        thumb: u.thumb,
+        thumb: `${this.url}${u.avatarPath}`,
         authToken: req.token,
         mailingListStatus: 'active',
         mailingListActive: false,
@@ -288,28 +303,26 @@ export class FakePlexTv {
     const relay = req.query.flag('includeRelay');
     const ipv6 = req.query.flag('includeIPv6');
     const devices: Array<Record<string, unknown>> = [];
-    const server = (pms: FakePms, extra: Record<string, unknown>, hash: string): Record<string, unknown> => {
+    const server = (pms: FakePms, extra: Record<string, unknown>): Record<string, unknown> => {
       const port = pms.service.port;
+      const dead = this.o.deadPort;
       const connections: Array<Record<string, unknown>> = [
         // Unreachable first, so a client that does not race/fall back fails visibly.
-        conn('http', '127.0.0.1', this.o.deadPort, true, false),
-        conn('https', '203.0.113.7', 32400, false, false, `https://203-0-113-7.${hash}.plex.direct:32400`),
-        conn('http', '127.0.0.1', port, true, false, `http://127.0.0.1:${port}`),
+        conn('http', LOOPBACK.local, dead, true, false),
+        // The public address with no port forwarding: real plex.tv lists it as
+        // https://a-b-c-d.<hash>.plex.direct:32400; plex.direct names need DNS, so the address itself.
+        conn('https', LOOPBACK.remote, dead, false, false),
+        conn('http', LOOPBACK.local, port, true, false, `http://127.0.0.1:${port}`),
       ];
-      // plex.direct names do not resolve on an offline test machine: unreachable, as behind DNS-rebinding protection.
-      if (https)
-        connections.unshift(
-          conn('https', '127.0.0.1', port, true, false, `https://127-0-0-1.${hash}.plex.direct:${port}`),
-        );
+      // Real plex.tv gives https://127-0-0-1.<hash>.plex.direct here (DNS again); https on the
+      // address fails too (the certificate names plex.direct, here the port speaks plain http).
+      if (https) connections.unshift(conn('https', LOOPBACK.local, port, true, false));
       if (ipv6)
         connections.push({
-          ...conn('http', '::1', this.o.deadPort, true, false, `http://[::1]:${this.o.deadPort}`),
+          ...conn('http', '::1', dead, true, false, `http://[::1]:${dead}`),
           IPv6: true,
         });
-      if (relay)
-        connections.push(
-          conn('https', '198.51.100.20', 8443, false, true, `https://198-51-100-20.${hash}.plex.direct:8443`),
-        );
+      if (relay) connections.push(conn('https', LOOPBACK.relay, dead, false, true));
       return {
         name: pms.friendlyName,
         product: 'Plex Media Server',
@@ -323,7 +336,7 @@ export class FakePlexTv {
         provides: 'server',
         ownerId: null,
         sourceTitle: null,
-        publicAddress: '203.0.113.7',
+        publicAddress: LOOPBACK.remote,
         accessToken: req.token,
         owned: true,
         home: false,
@@ -338,22 +351,18 @@ export class FakePlexTv {
         ...extra,
       };
     };
-    devices.push(server(this.o.pms, {}, hashHex(this.o.pms.machineIdentifier)));
+    devices.push(server(this.o.pms, {}));
     if (this.o.sharedPms) {
       const shared = this.o.sharedPms;
       devices.push(
-        server(
-          shared.pms,
-          {
-            ownerId: 7_654_321,
-            sourceTitle: 'friend_of_retro',
-            accessToken: shared.token,
-            owned: false,
-            publicAddressMatches: false,
-            relay: true,
-          },
-          hashHex(shared.pms.machineIdentifier),
-        ),
+        server(shared.pms, {
+          ownerId: 7_654_321,
+          sourceTitle: 'friend_of_retro',
+          accessToken: shared.token,
+          owned: false,
+          publicAddressMatches: false,
+          relay: true,
+        }),
       );
     }
     if (this.o.offlineServer) {
@@ -371,7 +380,7 @@ export class FakePlexTv {
         provides: 'server',
         ownerId: null,
         sourceTitle: null,
-        publicAddress: '192.0.2.44',
+        publicAddress: LOOPBACK.offline,
         accessToken: req.token,
         owned: true,
         home: false,
@@ -400,7 +409,7 @@ export class FakePlexTv {
       provides: 'player,pubsub-player,client',
       ownerId: null,
       sourceTitle: null,
-      publicAddress: '203.0.113.7',
+      publicAddress: LOOPBACK.remote,
       accessToken: req.token,
       owned: true,
       home: false,
@@ -411,7 +420,7 @@ export class FakePlexTv {
       publicAddressMatches: true,
       dnsRebindingProtection: false,
       natLoopbackSupported: false,
-      connections: [conn('http', '192.168.1.50', 32500, true, false, 'http://192.168.1.50:32500')],
+      connections: [conn('http', LOOPBACK.player, this.o.deadPort, true, false)],
     });
     if (req.wantsJson)
       return {
@@ -480,8 +489,8 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function hashHex(text: string): string {
-  return new Rng(hashSeed(text)).hex(32);
+function image(identity: string, width: number, height: number): Reply {
+  return { status: 200, headers: { 'Content-Type': 'image/png' }, body: fakePng(identity, width, height) };
 }
 
 /** Flat plex.tv v2 XML: scalars as attributes, objects/arrays as child elements. */

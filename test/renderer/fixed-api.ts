@@ -51,7 +51,6 @@ export function fixedApi(bus: ReturnType<typeof createEventBus>, overrides: View
       logDir: '/d/logs',
       databasePath: '/d/r.db',
       shell: 'web',
-      demo: false,
     },
     'account:get': {
       username: 'alex',

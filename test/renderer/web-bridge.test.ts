@@ -108,7 +108,6 @@ describe('WebBridge', () => {
               logDir: '/l',
               databasePath: '/db',
               shell: 'web',
-              demo: false,
             });
         }),
       'config:get': () => DEFAULT_CONFIG,
