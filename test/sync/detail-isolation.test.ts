@@ -1,7 +1,7 @@
 // A batch of details that cannot be read is split down to the items at fault; they become item
 // errors and the rest of the batch is stored. One malformed item never fails the library (issue 14).
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FaultKind } from '../fake-plex/faults';
+import type { FaultKind } from '../fake-plex/index';
 import { count, expectConverged, setupSync, storedStates, type SyncSetup } from './helpers';
 
 let s: SyncSetup | undefined;
