@@ -54,6 +54,20 @@ describe('a detail 404 never removes an item the listing has', () => {
     expect(count(s.store, `select count(*) as n from movies where state = 'file_not_found'`)).toBe(0);
   });
 
+  it('a server answering no detail at all stops the run early instead of isolating every item', async () => {
+    s = await setupSync({ movies: 400, shows: 1, episodes: 2 }, { retry_attempts: 0, detail_batch_size: 20 });
+    s.fake.control.addFault({ kind: 'error', status: 404, path: '/library/metadata/*' });
+    const r = await s.engine.syncLibrary(movieLibrary(s));
+    expect(r.status).toBe('failed');
+    expect(r.errorMessage).toMatch(/could not be fetched; the run stopped, nothing was removed/);
+    // Isolating all 400 would take about 780 requests.
+    expect(s.fake.requestLog.count('/library/metadata/:id')).toBeLessThan(400);
+    expect(count(s.store, `select count(*) as n from movies where state = 'file_not_found'`)).toBe(0);
+    s.fake.control.clearFaults();
+    expect(await s.engine.syncLibrary(movieLibrary(s))).toMatchObject({ status: 'succeeded', errors: 0 });
+    expect(expectConverged(s.store, s.fake, ['movie'])).toEqual([]);
+  });
+
   it('a detail 404 for one listed item is an error for that item, retried next run', async () => {
     s = await setupSync({ movies: 20, shows: 2, episodes: 6 }, { retry_attempts: 0, detail_batch_size: 5 });
     await s.engine.syncServer(s.serverId);

@@ -8,6 +8,7 @@ import {
   describeError,
   ItemDataError,
   PlexDataError,
+  PlexError,
   PlexNotFoundError,
 } from '../errors/errors';
 import { parseItem, TYPE_CODES, type ParsedItem, type PlexItem, type PlexItemType } from '../plex/payloads';
@@ -53,6 +54,27 @@ export interface LibraryRunContext {
   counters: RunCounters;
   checkpoint: CheckpointState;
   maps: ParentMaps;
+  /** Items whose details came back, and items whose details could not be had, in this run so far. */
+  detailHealth: { fetched: number; failed: number };
+}
+
+/**
+ * Past this many items without details, and more of them than with, the run stops: isolating each
+ * one costs about two requests, so a server that answers no detail would otherwise be asked twice
+ * per item of the whole library for nothing.
+ */
+export const DETAIL_FAILURES_TO_STOP = 50;
+
+/** Most of a run's detail requests fail: the run is a failed run, never a sync that stored nothing. */
+export class DetailsFailedError extends PlexError {
+  constructor(failed: number, tried: number, stopped: boolean) {
+    super(
+      `details of ${failed} of ${tried} items could not be fetched; ` +
+        `${stopped ? 'the run stopped, ' : ''}nothing was removed and they are fetched again next run`,
+      'not_found',
+      'PLEX_DETAILS_FAILED',
+    );
+  }
 }
 
 export function createDetailLimit(concurrency: number): LimitFunction {
@@ -573,6 +595,7 @@ async function fetchDetails(
         if (key !== null && wanted.has(key)) out.set(key, readyItem(spec, raw, ctx.maps));
       }
       for (const key of keys) if (!out.has(key)) out.set(key, noDetails());
+      ctx.detailHealth.fetched += items.length;
     } catch (err) {
       const isolatable = err instanceof PlexNotFoundError || err instanceof PlexDataError;
       if (!isolatable || ctx.signal?.aborted) throw err;
@@ -582,6 +605,11 @@ async function fetchDetails(
         return;
       }
       out.set(keys[0]!, { ok: false, unfetched: true, error: err });
+      const health = ctx.detailHealth;
+      health.failed += 1;
+      if (health.failed >= DETAIL_FAILURES_TO_STOP && health.failed > health.fetched) {
+        throw new DetailsFailedError(health.failed, health.failed + health.fetched, true);
+      }
     }
   };
   await Promise.all(batches.map((b) => ctx.detailLimit(() => fetchBatch(b))));
