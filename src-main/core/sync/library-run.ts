@@ -313,7 +313,7 @@ async function preparePage(
 }
 
 const duplicateMessage = (spec: PhaseSpec, ratingKey: string, n: number) =>
-  `ratingKey ${ratingKey} listed twice: ${n} ${spec.kind} entries claim it; kept as stored`;
+  `ratingKey ${ratingKey} listed twice: ${n} ${spec.kind} entries claim it; not updated until Plex lists it once`;
 
 function describeKey(raw: unknown): string {
   const rk = raw && typeof raw === 'object' ? (raw as { ratingKey?: unknown }).ratingKey : undefined;
@@ -369,7 +369,9 @@ function commitPage(
       for (const key of repeated) {
         flawed = true;
         tally.errors += 1;
-        if (!changed.some((c) => c.ratingKey === key)) tally.unchanged -= 1;
+        const counted =
+          !changed.some((c) => c.ratingKey === key) && !invalid.some((i) => i.ratingKey === key);
+        if (counted) tally.unchanged -= 1;
         const stored = current.get(key) ?? prepared.existing.get(key);
         recordItemError(ctx, kind, key, null, duplicateMessage(spec, key, 2), stored, undefined);
       }
