@@ -4,7 +4,10 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hostname } from 'node:os';
 import { openStore } from '../../src-main/core/store/database';
+import type { RunRow } from '../../src-main/core/store/repositories/run-repository';
+import { isStale } from '../../src-main/core/sync/checkpoint';
 import { MIGRATIONS } from '../helpers/temp';
 import { count, expectConverged, setupSync, type SyncSetup } from './helpers';
 
@@ -58,4 +61,36 @@ describe('a sync killed during a deep scan', () => {
       expect(expectConverged(s.store, s.fake)).toEqual([]);
     },
   );
+});
+
+describe('is the process of a run alive?', () => {
+  it('a killed process nobody reaped (a zombie, as under a PID 1 that does not reap) is dead', async () => {
+    // sh starts a child that exits at once, then becomes `sleep`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const pid = await new Promise<number>((resolve) =>
+        parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))),
+      );
+      await sleep(200);
+      // It still answers signal 0: only its state says it is gone.
+      expect(() => process.kill(pid, 0)).not.toThrow();
+      const run = { status: 'running', heartbeatAt: Date.now(), startedAt: Date.now() } as RunRow;
+      const checkpoint = {
+        chainRunId: 1,
+        phase: 'movies' as const,
+        offset: 0,
+        baseline: { updatedAt: null, contentChangedAt: null },
+        complete: false,
+        flawed: false,
+        pid,
+        host: hostname(),
+      };
+      expect(isStale(run, checkpoint, 120_000, false)).toBe(true);
+      expect(isStale(run, { ...checkpoint, pid: parent.pid! }, 120_000, false)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
 });
