@@ -252,6 +252,8 @@ interface PreparedPage {
   flawed: boolean;
   keys: string[];
   existing: Map<string, ExistingItem>;
+  /** List etag of each entry with a key of its own. */
+  etags: Map<string, string>;
   changed: Candidate[];
   unchanged: number;
   details: Promise<Map<string, ReadyItem> | null>;
@@ -291,8 +293,10 @@ async function preparePage(
   const existing = ctx.writer.existing(kind, ctx.libraryId, keys);
   const changed: Candidate[] = [];
   let unchanged = 0;
+  const etags = new Map<string, string>();
   for (const l of listed) {
     const etag = listEtag(l.raw);
+    etags.set(l.ratingKey, etag);
     const ex = existing.get(l.ratingKey);
     if (ex && ex.etag === etag && isSettled(ex.state) && !ctx.deep) unchanged += 1;
     else changed.push({ raw: l.raw, ratingKey: l.ratingKey, etag, existing: ex });
@@ -309,7 +313,7 @@ async function preparePage(
         )
       : Promise.resolve(null);
   details.catch(() => undefined);
-  return { invalid, flawed: invalid.length > 0, keys, existing, changed, unchanged, details };
+  return { invalid, flawed: invalid.length > 0, keys, existing, etags, changed, unchanged, details };
 }
 
 const duplicateMessage = (spec: PhaseSpec, ratingKey: string, n: number) =>
@@ -351,8 +355,16 @@ function commitPage(
         ctx.libraryId,
         changed.map((c) => c.ratingKey),
       );
-      // A key an earlier page of this listing already had: two entries claim it.
+      // A key an earlier page of this listing already had. The same entry again is a listing that
+      // shifted (items added meanwhile; Plex's stamps moved, so it decides no deletions): already
+      // stored. Another entry under that key is a second item claiming it.
       const repeated = ctx.writer.seenAmong(ctx.checkpoint.chainRunId, kind, keys);
+      const repeatedRows = ctx.writer.existing(kind, ctx.libraryId, [...repeated]);
+      const claimed = new Set<string>();
+      for (const key of repeated) {
+        const etag = prepared.etags.get(key);
+        if (etag === undefined || repeatedRows.get(key)?.etag !== etag) claimed.add(key);
+      }
       ctx.writer.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
       for (const bad of invalid) {
         tally.errors += 1;
@@ -367,12 +379,13 @@ function commitPage(
         );
       }
       for (const key of repeated) {
-        flawed = true;
-        tally.errors += 1;
         const counted =
           !changed.some((c) => c.ratingKey === key) && !invalid.some((i) => i.ratingKey === key);
         if (counted) tally.unchanged -= 1;
-        const stored = current.get(key) ?? prepared.existing.get(key);
+        if (!claimed.has(key)) continue;
+        flawed = true;
+        tally.errors += 1;
+        const stored = repeatedRows.get(key);
         recordItemError(ctx, kind, key, null, duplicateMessage(spec, key, 2), stored, undefined);
       }
       for (const c of changed) {
