@@ -1,6 +1,8 @@
 // Deciding that an item is gone: only a complete listing may. A failing detail request, an item
 // with a bad key or two items claiming one key never remove anything (issue 14).
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerClient } from '../../src-main/core/plex/server-client';
+import { SyncEngine } from '../../src-main/core/sync/engine';
 import { count, expectConverged, setupSync, storedStates, type SyncSetup } from './helpers';
 
 let s: SyncSetup | undefined;
@@ -52,6 +54,20 @@ describe('a detail 404 never removes an item the listing has', () => {
     expect(results.map((r) => r.status)).toEqual(['failed', 'failed']);
     expect(count(s.store, `select count(*) as n from movies where state = 'error'`)).toBe(12);
     expect(count(s.store, `select count(*) as n from movies where state = 'file_not_found'`)).toBe(0);
+  });
+
+  it('a server answering no detail at all stops the run early instead of isolating every item', async () => {
+    s = await setupSync({ movies: 400, shows: 1, episodes: 2 }, { retry_attempts: 0, detail_batch_size: 20 });
+    s.fake.control.addFault({ kind: 'error', status: 404, path: '/library/metadata/*' });
+    const r = await s.engine.syncLibrary(movieLibrary(s));
+    expect(r.status).toBe('failed');
+    expect(r.errorMessage).toMatch(/could not be fetched; the run stopped, nothing was removed/);
+    // Isolating all 400 would take about 780 requests.
+    expect(s.fake.requestLog.count('/library/metadata/:id')).toBeLessThan(400);
+    expect(count(s.store, `select count(*) as n from movies where state = 'file_not_found'`)).toBe(0);
+    s.fake.control.clearFaults();
+    expect(await s.engine.syncLibrary(movieLibrary(s))).toMatchObject({ status: 'succeeded', errors: 0 });
+    expect(expectConverged(s.store, s.fake, ['movie'])).toEqual([]);
   });
 
   it('a detail 404 for one listed item is an error for that item, retried next run', async () => {
@@ -164,6 +180,37 @@ describe('bad keys never remove stored rows', () => {
       ),
     ).toBe(2);
     s.fake.control.clearFaults();
+    await s.engine.syncLibrary(movieLibrary(s));
+    expect(expectConverged(s.store, s.fake, ['movie'])).toEqual([]);
+  });
+
+  it('an entry listed again because the listing shifted (an item added mid-listing) is no error', async () => {
+    s = await setupSync({ movies: 30, shows: 1, episodes: 2 }, { batch_size: 10 });
+    await s.engine.syncServer(s.serverId);
+    const fake = s.fake;
+    // Pages one at a time; after the first, Plex gets a movie that sorts first, so the first
+    // page's last entry comes again at the top of the second.
+    const shifting = (c: ServerClient): ServerClient => ({
+      ...c,
+      scoped: () => shifting(c.scoped()),
+      async *paginate(path, opts) {
+        let pages = 0;
+        for await (const page of c.paginate(path, { ...opts, concurrency: 1 })) {
+          yield page;
+          if (++pages === 1 && path.startsWith('/library/sections/1/'))
+            fake.control.addMovie({ title: '0000 New' });
+        }
+      },
+    });
+    const engine = new SyncEngine({
+      store: s.store,
+      config: s.config,
+      clientFor: () => shifting(s!.client),
+    });
+    const r = await engine.syncLibrary(movieLibrary(s), { kind: 'full' });
+    expect(r).toMatchObject({ status: 'succeeded', errors: 0, removed: 0 });
+    expect(count(s.store, `select count(*) as n from sync_errors`)).toBe(0);
+    expect(count(s.store, `select count(*) as n from movies where state = 'error'`)).toBe(0);
     await s.engine.syncLibrary(movieLibrary(s));
     expect(expectConverged(s.store, s.fake, ['movie'])).toEqual([]);
   });

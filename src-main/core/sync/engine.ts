@@ -6,14 +6,7 @@ import pLimit from 'p-limit';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
-import {
-  CancelledError,
-  describeError,
-  PlexAuthError,
-  PlexError,
-  PlexNotFoundError,
-  UserError,
-} from '../errors/errors';
+import { CancelledError, describeError, PlexAuthError, PlexNotFoundError, UserError } from '../errors/errors';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import {
@@ -36,7 +29,13 @@ import {
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
 import { recordMetric } from '../metrics/metrics-writer';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointPhase, type CheckpointState } from './checkpoint';
-import { createDetailLimit, runListingPhase, type LibraryRunContext, type RunCounters } from './library-run';
+import {
+  createDetailLimit,
+  DetailsFailedError,
+  runListingPhase,
+  type LibraryRunContext,
+  type RunCounters,
+} from './library-run';
 import { limitHeapGrowth } from './heap-tuning';
 import { decideDeletions } from './mass-deletion';
 import { LibraryBusyError, tryLockLibrary, waitForLibraryLock } from './library-lock';
@@ -336,6 +335,7 @@ export class SyncEngine {
       counters,
       checkpoint,
       maps: { shows: new Map(), seasons: new Map() },
+      detailHealth: { fetched: 0, failed: 0 },
     };
 
     let status: RunStatus = 'succeeded';
@@ -360,12 +360,8 @@ export class SyncEngine {
           updateRun(db, run.id, { phase: checkpoint.phase, checkpointJson: encodeCheckpoint(checkpoint) }),
         );
       }
-      const failedDetails = mostDetailsFailed(counters);
-      if (failedDetails) {
-        // Started over next time, so the items are fetched again rather than resumed past.
-        resumable = false;
-        throw failedDetails;
-      }
+      if (counters.detailFailures > 0 && counters.detailFailures * 2 > counters.detailsTried)
+        throw new DetailsFailedError(counters.detailFailures, counters.detailsTried, false);
       if (order.indexOf(checkpoint.phase) <= order.indexOf('deletions')) {
         curationRows = await syncCurations(
           {
@@ -435,6 +431,8 @@ export class SyncEngine {
       }
       progress.setPhase('done', counters.itemsDone, counters.itemsDone);
     } catch (err) {
+      // Started over next time, so the items are fetched again rather than resumed past.
+      if (err instanceof DetailsFailedError) resumable = false;
       if (err instanceof CancelledError || opts.signal?.aborted) {
         status = abortStatus(opts.signal);
       } else {
@@ -557,17 +555,6 @@ export class SyncEngine {
       rowsWritten,
     };
   }
-}
-
-/** A run where most detail requests failed did not sync the library, whatever it stored. */
-function mostDetailsFailed(c: RunCounters): PlexError | null {
-  if (c.detailFailures === 0 || c.detailFailures * 2 <= c.detailsTried) return null;
-  return new PlexError(
-    `details of ${c.detailFailures} of ${c.detailsTried} items could not be fetched; ` +
-      'nothing was removed and they are fetched again next run',
-    'not_found',
-    'PLEX_DETAILS_FAILED',
-  );
 }
 
 function nextPhase(c: CheckpointState, order: CheckpointPhase[], done: CheckpointPhase): CheckpointState {

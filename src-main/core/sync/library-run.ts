@@ -8,6 +8,7 @@ import {
   describeError,
   ItemDataError,
   PlexDataError,
+  PlexError,
   PlexNotFoundError,
 } from '../errors/errors';
 import { parseItem, TYPE_CODES, type ParsedItem, type PlexItem, type PlexItemType } from '../plex/payloads';
@@ -55,6 +56,27 @@ export interface LibraryRunContext {
   counters: RunCounters;
   checkpoint: CheckpointState;
   maps: ParentMaps;
+  /** Items whose details came back, and items whose details could not be had, in this run so far. */
+  detailHealth: { fetched: number; failed: number };
+}
+
+/**
+ * Past this many items without details, and more of them than with, the run stops: isolating each
+ * one costs about two requests, so a server that answers no detail would otherwise be asked twice
+ * per item of the whole library for nothing.
+ */
+export const DETAIL_FAILURES_TO_STOP = 50;
+
+/** Most of a run's detail requests fail: the run is a failed run, never a sync that stored nothing. */
+export class DetailsFailedError extends PlexError {
+  constructor(failed: number, tried: number, stopped: boolean) {
+    super(
+      `details of ${failed} of ${tried} items could not be fetched; ` +
+        `${stopped ? 'the run stopped, ' : ''}nothing was removed and they are fetched again next run`,
+      'not_found',
+      'PLEX_DETAILS_FAILED',
+    );
+  }
 }
 
 export function createDetailLimit(concurrency: number): LimitFunction {
@@ -261,6 +283,8 @@ interface PreparedPage {
   flawed: boolean;
   keys: string[];
   existing: Map<string, ExistingItem>;
+  /** List etag of each entry with a key of its own. */
+  etags: Map<string, string>;
   changed: Candidate[];
   unchanged: number;
   details: Promise<Map<string, ReadyItem> | null>;
@@ -300,8 +324,10 @@ async function preparePage(
   const existing = ctx.writer.existing(kind, ctx.libraryId, keys);
   const changed: Candidate[] = [];
   let unchanged = 0;
+  const etags = new Map<string, string>();
   for (const l of listed) {
     const etag = listEtag(l.raw);
+    etags.set(l.ratingKey, etag);
     const ex = existing.get(l.ratingKey);
     if (ex && ex.etag === etag && isSettled(ex.state) && !ctx.deep) unchanged += 1;
     else changed.push({ raw: l.raw, ratingKey: l.ratingKey, etag, existing: ex });
@@ -318,11 +344,11 @@ async function preparePage(
         )
       : Promise.resolve(null);
   details.catch(() => undefined);
-  return { invalid, flawed: invalid.length > 0, keys, existing, changed, unchanged, details };
+  return { invalid, flawed: invalid.length > 0, keys, existing, etags, changed, unchanged, details };
 }
 
 const duplicateMessage = (spec: PhaseSpec, ratingKey: string, n: number) =>
-  `ratingKey ${ratingKey} listed twice: ${n} ${spec.kind} entries claim it; kept as stored`;
+  `ratingKey ${ratingKey} listed twice: ${n} ${spec.kind} entries claim it; not updated until Plex lists it once`;
 
 function describeKey(raw: unknown): string {
   const rk = raw && typeof raw === 'object' ? (raw as { ratingKey?: unknown }).ratingKey : undefined;
@@ -360,8 +386,16 @@ function commitPage(
         ctx.libraryId,
         changed.map((c) => c.ratingKey),
       );
-      // A key an earlier page of this listing already had: two entries claim it.
+      // A key an earlier page of this listing already had. The same entry again is a listing that
+      // shifted (items added meanwhile; Plex's stamps moved, so it decides no deletions): already
+      // stored. Another entry under that key is a second item claiming it.
       const repeated = ctx.writer.seenAmong(ctx.checkpoint.chainRunId, kind, keys);
+      const repeatedRows = ctx.writer.existing(kind, ctx.libraryId, [...repeated]);
+      const claimed = new Set<string>();
+      for (const key of repeated) {
+        const etag = prepared.etags.get(key);
+        if (etag === undefined || repeatedRows.get(key)?.etag !== etag) claimed.add(key);
+      }
       ctx.writer.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
       for (const bad of invalid) {
         tally.errors += 1;
@@ -376,10 +410,13 @@ function commitPage(
         );
       }
       for (const key of repeated) {
+        const counted =
+          !changed.some((c) => c.ratingKey === key) && !invalid.some((i) => i.ratingKey === key);
+        if (counted) tally.unchanged -= 1;
+        if (!claimed.has(key)) continue;
         flawed = true;
         tally.errors += 1;
-        if (!changed.some((c) => c.ratingKey === key)) tally.unchanged -= 1;
-        const stored = current.get(key) ?? prepared.existing.get(key);
+        const stored = repeatedRows.get(key);
         recordItemError(ctx, kind, key, null, duplicateMessage(spec, key, 2), stored, undefined);
       }
       for (const c of changed) {
@@ -604,6 +641,7 @@ async function fetchDetails(
         if (key !== null && wanted.has(key)) out.set(key, readyItem(spec, raw, ctx.maps));
       }
       for (const key of keys) if (!out.has(key)) out.set(key, noDetails());
+      ctx.detailHealth.fetched += items.length;
     } catch (err) {
       const isolatable = err instanceof PlexNotFoundError || err instanceof PlexDataError;
       if (!isolatable || ctx.signal?.aborted) throw err;
@@ -613,6 +651,11 @@ async function fetchDetails(
         return;
       }
       out.set(keys[0]!, { ok: false, unfetched: true, error: err });
+      const health = ctx.detailHealth;
+      health.failed += 1;
+      if (health.failed >= DETAIL_FAILURES_TO_STOP && health.failed > health.fetched) {
+        throw new DetailsFailedError(health.failed, health.failed + health.fetched, true);
+      }
     }
   };
   await Promise.all(batches.map((b) => ctx.detailLimit(() => fetchBatch(b))));
