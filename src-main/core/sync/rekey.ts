@@ -38,7 +38,7 @@ export async function adoptRekeyed(
     const guid = rawField(c.raw, 'guid');
     const title = rawField(c.raw, 'title');
     const year = rawField(c.raw, 'year');
-    const candidates = findRekeyCandidates(ctx.store.sqlite, kind, ctx.libraryId, {
+    const candidates = findRekeyCandidates(ctx.store.sqlite, kind, ctx.libraryId, ctx.checkpoint.chainRunId, {
       guid: typeof guid === 'string' ? guid : null,
       externalIds: externalIds(c.raw),
       title: typeof title === 'string' ? title : null,
