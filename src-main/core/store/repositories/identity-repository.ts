@@ -47,6 +47,20 @@ function prepared(sqlite: Database.Database, sql: string): Database.Statement {
 const NOT_SEEN = `not exists (select 1 from sync_seen s where s.run_id = @chain and s.item_kind = @kind
   and s.plex_rating_key = i.plex_rating_key)`;
 
+/** Whether the library has rows of this kind that this run chain has not listed (yet). */
+export function hasRowsNotSeen(
+  sqlite: Database.Database,
+  kind: ItemKind,
+  libraryId: number,
+  chainRunId: number,
+): boolean {
+  const row = prepared(
+    sqlite,
+    `select exists(select 1 from ${MEDIA_TABLE[kind]} i where i.library_id = @lib and ${NOT_SEEN}) as any`,
+  ).get({ lib: libraryId, chain: chainRunId, kind }) as { any: number };
+  return row.any === 1;
+}
+
 /**
  * Stored items of this kind and library that could be `identity` under another ratingKey: the same
  * Plex guid, else one of the same external ids (imdb/tmdb/tvdb), else (shows only, whose guids
