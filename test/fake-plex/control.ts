@@ -11,6 +11,7 @@ import type {
   FakeMovie,
   FakePlayable,
   FakePlaylist,
+  FakeSeason,
   FakeShow,
   LibrarySnapshot,
 } from './types';
@@ -50,7 +51,7 @@ export interface FakePlexControl {
   /** An edit that moves only the item's own updatedAt, not the section's stamps (see unkind.ts). */
   editSilently(ratingKey: string, patch: ItemPatch): FakeItem;
   /** New ratingKey, same guid (file replaced, re-matched); returns the item under its new key. */
-  rekey(ratingKey: string): FakePlayable;
+  rekey(ratingKey: string): FakePlayable | FakeSeason;
   /** The item's files vanished: listed with `deletedAt` parts (Plex's trash) until emptyTrash. */
   trash(ratingKey: string): FakePlayable;
   untrash(ratingKey: string): FakePlayable;

@@ -17,6 +17,7 @@ import {
   type FakeItemDetails,
   type FakeMovie,
   type FakePlayable,
+  type FakeSeason,
   type FakeSection,
   type FakeShow,
   type ItemType,
@@ -364,10 +365,11 @@ export class Library extends EventEmitter<LibraryEvents> {
    * Plex re-adds a movie or episode under a new ratingKey when its file is replaced or it is re-matched; the
    * guid (and `Guid[]`) stay (Tunarr #464; Kometa wiki). Media and part ids are new too. Returns the new key.
    */
-  rekey(ratingKey: string): FakePlayable {
+  rekey(ratingKey: string): FakePlayable | FakeSeason {
     const old = this.require(ratingKey);
+    if (old.type === 'season') return this.rekeySeason(old);
     if (old.type !== 'movie' && old.type !== 'episode')
-      throw new LibraryError(`${ratingKey} is a ${old.type}, not a video`);
+      throw new LibraryError(`${ratingKey} is a ${old.type}; movies, seasons and episodes can be re-keyed`);
     const now = this.nowSeconds();
     const fresh = this.factory.ratingKey();
     const item: FakePlayable = { ...old, ratingKey: fresh, addedAt: now, updatedAt: now };
@@ -393,6 +395,25 @@ export class Library extends EventEmitter<LibraryEvents> {
     this.emitTimeline([this.entry(old, TIMELINE_STATE.deleted)]);
     this.announceCreated([item]);
     return item;
+  }
+
+  /** A season re-matched: new key, same guid; its episodes keep theirs and point at the new one. */
+  private rekeySeason(old: FakeSeason): FakeSeason {
+    const now = this.nowSeconds();
+    const fresh = this.factory.ratingKey();
+    const season: FakeSeason = { ...old, ratingKey: fresh, addedAt: now, updatedAt: now };
+    this.items.set(fresh, season);
+    this.forget(old.ratingKey);
+    const show = this.items.get(season.showKey) as ShowLike;
+    show.seasonKeys = show.seasonKeys.map((k) => (k === old.ratingKey ? fresh : k));
+    for (const key of season.episodeKeys) {
+      const episode = this.items.get(key);
+      if (episode?.type === 'episode') episode.seasonKey = fresh;
+    }
+    this.touchSection(season.sectionId, now);
+    this.emitTimeline([this.entry(old, TIMELINE_STATE.deleted)]);
+    this.announceCreated([season]);
+    return season;
   }
 
   /** Moves the section's stamps as any content change does. */

@@ -681,6 +681,11 @@ export class FakePms {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (this.o.faults.isExpired(token)) {
+      record(498);
+      socket.end('HTTP/1.1 498 Token Expired\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n');
+      return;
+    }
     if (!this.o.accepts(token)) {
       record(401);
       const body = htmlStatus(401, 'Unauthorized');

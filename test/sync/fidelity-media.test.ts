@@ -1,6 +1,7 @@
 // Media details a real Plex sends and our first fake did not: hidden seasons, optimized versions,
 // markers, trash (files gone, item still listed) and an unmounted share.
 import { afterEach, describe, expect, it } from 'vitest';
+import { archiveItem, restoreArchived } from '../../src-main/core/maintenance/archive';
 import type { FakeEpisode, FakeMovie } from '../fake-plex/index';
 import { count, expectConverged, setupSync, storedStates, type SyncSetup } from './helpers';
 import { libraryIdOf } from './fidelity-helpers';
@@ -89,6 +90,21 @@ describe('markers', () => {
       )
       .all() as Array<{ x: string }>;
     expect(stored.map((r) => r.x).sort()).toEqual([...expected].sort());
+    // Cleanup's archive keeps them: an archived and restored episode has its markers back.
+    const withMarkers = s.store.sqlite
+      .prepare(
+        `select episode_id as id, count(*) as n from markers where episode_id is not null group by episode_id limit 1`,
+      )
+      .get() as { id: number; n: number };
+    const { archiveId } = archiveItem(s.store, 'episode', withMarkers.id);
+    expect(count(s.store, `select count(*) as n from markers where episode_id = ?`, withMarkers.id)).toBe(0);
+    restoreArchived(s.store, archiveId);
+    const restored = s.store.sqlite
+      .prepare(
+        `select count(*) as n from markers k join episodes e on e.id = k.episode_id where e.plex_rating_key = (select plex_rating_key from archived_items where id = ?)`,
+      )
+      .get(archiveId) as { n: number };
+    expect(restored.n).toBe(withMarkers.n);
     const detailCalls = s.fake.requestLog.entries.filter((e) => e.route === '/library/metadata/:id');
     expect(detailCalls.every((e) => new URLSearchParams(e.query).get('includeMarkers') === '1')).toBe(true);
   });

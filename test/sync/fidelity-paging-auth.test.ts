@@ -72,7 +72,7 @@ describe('paging as a real Plex pages', () => {
 });
 
 describe('auth expiry', () => {
-  it('498 (expired JWT) is a login matter like 401: PlexAuthError, auth error row, nothing marked gone', async () => {
+  it('498 (expired JWT) is a login matter like 401: PlexAuthError, not retried, no data error, nothing marked gone', async () => {
     s = await setupSync({ movies: 20, shows: 1, episodes: 2 }, { retry_attempts: 2 });
     await s.engine.syncServer(s.serverId);
     s.fake.control.change(s.fake.control.snapshot().items.find((i) => i.type === 'movie')!.ratingKey, {

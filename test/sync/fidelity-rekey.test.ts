@@ -59,6 +59,25 @@ describe('re-keyed items are adopted by guid', () => {
     expect(expectConverged(s.store, s.fake)).toEqual([]);
   });
 
+  it('a re-matched season keeps its row; its episodes stay attached to it', async () => {
+    s = await setupSync({ movies: 2, shows: 3, episodes: 18 });
+    await s.engine.syncServer(s.serverId);
+    const season = s.fake.control
+      .snapshot()
+      .items.find((i) => i.type === 'season' && i.guid?.startsWith('plex://') && i.episodeKeys.length > 1)!;
+    const row = rowOf(s, 'seasons', season.ratingKey)!;
+    const fresh = s.fake.control.rekey(season.ratingKey);
+    const results = await s.engine.syncServer(s.serverId);
+    const shows = results.find((r) => r.libraryId === libraryIdOf(s!, 'show'))!;
+    expect(shows).toMatchObject({ status: 'succeeded', added: 0, removed: 0, errors: 0 });
+    expect(rowOf(s, 'seasons', fresh.ratingKey)).toMatchObject({ id: row.id });
+    expect(aliasOf(s, 'season', season.ratingKey)).toEqual({ id: row.id });
+    expect(count(s.store, `select count(*) as n from episodes where season_id = ?`, row.id)).toBe(
+      season.type === 'season' ? season.episodeKeys.length : -1,
+    );
+    expect(expectConverged(s.store, s.fake)).toEqual([]);
+  });
+
   it('a movie deleted, synced as gone, then re-added with the same external ids gets its row back', async () => {
     s = await setupSync({ movies: 10, shows: 1, episodes: 2 });
     const lib = libraryIdOf(s, 'movie');

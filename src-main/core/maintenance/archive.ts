@@ -25,6 +25,8 @@ export interface ItemSnapshot {
   row: Row;
   versions: VersionSnapshot[];
   chapters: Row[];
+  /** Absent in archives written before markers were synced. */
+  markers?: Row[];
   guids: Row[];
   tags: { kind: string; name: string; position: number }[];
   cast: {
@@ -79,6 +81,9 @@ class Snapshotter {
     const chapters = owner
       ? this.all(`select * from chapters where ${owner} = ? order by chapter_index`, id)
       : [];
+    const markers = owner
+      ? this.all(`select * from markers where ${owner} = ? order by start_ms, id`, id)
+      : [];
     const children: ItemSnapshot[] = [];
     if (kind === 'show') {
       for (const s of this.all('select id from seasons where show_id = ? order by season_number, id', id)) {
@@ -104,6 +109,7 @@ class Snapshotter {
       row,
       versions,
       chapters,
+      markers,
       guids: this.all('select provider, value from guids where item_kind = ? and item_id = ?', kind, id),
       tags: this.all(
         `select t.kind, t.name, it.position from item_tags it join tags t on t.id = it.tag_id
@@ -340,6 +346,8 @@ class Restorer {
       }
       for (const c of s.chapters)
         this.insert('chapters', c, { movie_id: null, episode_id: null, [owner]: id });
+      for (const m of s.markers ?? [])
+        this.insert('markers', m, { movie_id: null, episode_id: null, [owner]: id });
     }
     for (const g of s.guids) this.insert('guids', g, { item_kind: s.kind, item_id: id });
     for (const t of s.tags) {

@@ -13,7 +13,7 @@ const ITEM_TABLE: Record<ItemKind, string> = {
   episode: 'episodes',
 };
 
-const POLYMORPHIC = ['guids', 'item_tags', 'cast_roles', 'artwork'] as const;
+const POLYMORPHIC = ['guids', 'item_tags', 'cast_roles', 'artwork', 'item_aliases'] as const;
 
 /** Each orphan kind as a WHERE clause over its table. */
 const SWEEPS: { name: string; table: string; where: string }[] = [
@@ -32,11 +32,11 @@ const SWEEPS: { name: string; table: string; where: string }[] = [
   },
   { name: 'media_parts', table: 'media_parts', where: 'version_id not in (select id from media_versions)' },
   { name: 'streams', table: 'streams', where: 'part_id not in (select id from media_parts)' },
-  {
-    name: 'chapters',
-    table: 'chapters',
+  ...(['chapters', 'markers'] as const).map((table) => ({
+    name: table,
+    table,
     where: `(movie_id is not null and movie_id not in (select id from movies)) or (episode_id is not null and episode_id not in (select id from episodes)) or (movie_id is null and episode_id is null)`,
-  },
+  })),
   // Last: removing the rows above can leave tags and people unreferenced.
   { name: 'tags', table: 'tags', where: 'id not in (select tag_id from item_tags)' },
   { name: 'people', table: 'people', where: 'id not in (select person_id from cast_roles)' },

@@ -4,6 +4,7 @@
 // with exponential backoff and jitter; what happened meanwhile is the schedule's job.
 import WebSocket from 'ws';
 import { z } from 'zod';
+import { isAuthStatus } from '../errors/classify';
 import { describeError } from '../errors/errors';
 import { backoffDelay } from '../../../src-shared/backoff';
 import type { ServerEndpoint } from '../discovery/server-access';
@@ -258,7 +259,8 @@ export class LivePush {
     socket.on('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
       res.resume();
-      if (status === 401 || status === 403) {
+      // 498: an expired JWT token (Plex docs, "JWT Authentication"), refused like 401.
+      if (isAuthStatus(status)) {
         if (!conn.status.refused) {
           this.opts.onRefused?.(
             conn.server.serverId,

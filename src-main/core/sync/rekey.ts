@@ -4,7 +4,11 @@
 // row: same id, history and state, the old key kept as an alias. Movies, shows, seasons, episodes.
 import type { ItemKind } from '../../../src-shared/domain';
 import { PlexNotFoundError } from '../errors/errors';
-import { adoptUnderNewKey, findRekeyCandidates } from '../store/repositories/identity-repository';
+import {
+  adoptUnderNewKey,
+  findRekeyCandidates,
+  hasRowsNotSeen,
+} from '../store/repositories/identity-repository';
 import type { ExistingItem } from '../store/repositories/media-repository';
 import { rawField } from './etag';
 import { mapGuids } from './item-mapper';
@@ -26,19 +30,37 @@ function externalIds(raw: unknown): Array<{ provider: string; value: string }> {
   return mapGuids({ Guid: usable, type: 'movie' });
 }
 
+/**
+ * Whether the library had rows of this kind before this run chain listed any: asked on the phase's
+ * first page, before anything of it is committed. Without such rows (a first sync) every stored row
+ * was listed by this chain, so none can be a candidate and the lookups are skipped.
+ */
+const hadRows = new WeakMap<LibraryRunContext, Map<ItemKind, boolean>>();
+function mayHaveCandidates(ctx: LibraryRunContext, kind: ItemKind): boolean {
+  let perKind = hadRows.get(ctx);
+  if (!perKind) hadRows.set(ctx, (perKind = new Map()));
+  let had = perKind.get(kind);
+  if (had === undefined) {
+    had = hasRowsNotSeen(ctx.store.sqlite, kind, ctx.libraryId, ctx.checkpoint.chainRunId);
+    perKind.set(kind, had);
+  }
+  return had;
+}
+
 /** Gives each new item of `changed` the row of the item it replaces, when there is one. */
 export async function adoptRekeyed(
   ctx: LibraryRunContext,
   kind: ItemKind,
   changed: RekeyCandidateItem[],
 ): Promise<void> {
+  if (!changed.some((c) => !c.existing) || !mayHaveCandidates(ctx, kind)) return;
   const claimed = new Set<number>();
   for (const c of changed) {
     if (c.existing) continue;
     const guid = rawField(c.raw, 'guid');
     const title = rawField(c.raw, 'title');
     const year = rawField(c.raw, 'year');
-    const candidates = findRekeyCandidates(ctx.store.sqlite, kind, ctx.libraryId, {
+    const candidates = findRekeyCandidates(ctx.store.sqlite, kind, ctx.libraryId, ctx.checkpoint.chainRunId, {
       guid: typeof guid === 'string' ? guid : null,
       externalIds: externalIds(c.raw),
       title: typeof title === 'string' ? title : null,

@@ -295,23 +295,26 @@ function firstFileOf(
   owner: typeof mediaVersions.movieId | typeof mediaVersions.episodeId,
   libraryId: number,
 ): SampleFile | undefined {
-  return db
-    .select({
-      title: table.title,
-      state: table.state,
-      plexPath: mediaParts.file,
-      localPath: mediaParts.localPath,
-    })
-    .from(mediaParts)
-    .innerJoin(mediaVersions, eq(mediaVersions.id, mediaParts.versionId))
-    .innerJoin(table, eq(table.id, owner))
-    .where(eq(table.libraryId, libraryId))
-    .orderBy(asc(table.id))
-    .limit(1)
-    .get();
+  return (
+    db
+      .select({
+        title: table.title,
+        state: table.state,
+        plexPath: mediaParts.file,
+        localPath: mediaParts.localPath,
+      })
+      .from(mediaParts)
+      .innerJoin(mediaVersions, eq(mediaVersions.id, mediaParts.versionId))
+      .innerJoin(table, eq(table.id, owner))
+      .where(eq(table.libraryId, libraryId))
+      // A file a mapping covers says more about the mapping than one under an unmapped root.
+      .orderBy(sql`coalesce(${mediaParts.fileState}, 'unmapped') = 'unmapped'`, asc(table.id))
+      .limit(1)
+      .get()
+  );
 }
 
-/** A sample file of a library for the path-mapping check: the first movie or episode part. */
+/** A sample file of a library for the path-mapping check: the first mapped (else first) movie or episode part. */
 export function sampleLibraryFile(db: Db, libraryId: number): SampleFile | null {
   return (
     firstFileOf(db, movies, mediaVersions.movieId, libraryId) ??
