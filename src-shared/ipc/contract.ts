@@ -13,6 +13,8 @@ import {
   type LibraryType,
   type MediaState,
   type Operation,
+  type RunStatus,
+  type SyncKind,
 } from '../domain';
 import type { HealthStatus, QueueEntry, ServiceEvent } from '../service-events';
 import type { RunCounts, SyncProgress } from '../sync-types';
@@ -92,6 +94,26 @@ export interface LibraryView {
   progress: SyncProgress | null;
 }
 
+/** A library's last finished run and last successful check (a "skipped" run found nothing new). */
+export interface LibraryStatusView {
+  libraryId: number;
+  lastCheckedAt: number | null;
+  openErrors: number;
+  lastRun: {
+    runId: number;
+    status: RunStatus;
+    kind: SyncKind;
+    trigger: string;
+    startedAt: number;
+    finishedAt: number;
+    /** Items added, updated or removed. */
+    changed: number;
+    /** Items looked at, changed or not. */
+    checked: number;
+    errors: number;
+  } | null;
+}
+
 export interface PathCheckView {
   libraryId: number;
   sample: { title: string; plexPath: string; localPath: string | null; exists: boolean } | null;
@@ -146,9 +168,14 @@ export interface StatsView {
   runs: RunView[];
   totals: {
     runs: number;
+    /** Successful checks: runs that succeeded plus runs skipped because Plex had nothing new. */
     succeeded: number;
+    skipped: number;
     failed: number;
+    /** Items looked at (changed or not). */
     itemsProcessed: number;
+    /** Items added, updated or removed. */
+    itemsChanged: number;
     apiCalls: number;
     errors: number;
   };
@@ -253,6 +280,7 @@ export const requestSchemas = {
   'libraries:refresh': z.object({ serverId: id }),
   'libraries:select': z.object({ libraryIds: z.array(id).max(1000), selected: z.boolean() }),
   'paths:check': z.object({ libraryId: id }),
+  'status:libraries': none,
   'sync:start': z.object({
     libraryIds: z.array(id).max(1000).optional(),
     kind: z.enum(['incremental', 'deep']).default('incremental'),
@@ -317,6 +345,7 @@ export interface ResponseMap {
   'libraries:refresh': LibraryView[];
   'libraries:select': LibraryView[];
   'paths:check': PathCheckView;
+  'status:libraries': LibraryStatusView[];
   'sync:start': QueueEntry[];
   'sync:cancel': QueueEntry[];
   'sync:pause': HealthStatus;

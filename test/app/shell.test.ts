@@ -72,6 +72,7 @@ const GOOD: Record<Channel, unknown> = {
   'libraries:refresh': { serverId: 1 },
   'libraries:select': { libraryIds: [1, 2], selected: true },
   'paths:check': { libraryId: 1 },
+  'status:libraries': undefined,
   'sync:start': {},
   'sync:cancel': { libraryId: 1 },
   'sync:pause': undefined,

@@ -22,7 +22,16 @@ const emptyViews = {
   'stats:get': {
     since: 0,
     runs: [],
-    totals: { runs: 0, succeeded: 0, failed: 0, itemsProcessed: 0, apiCalls: 0, errors: 0 },
+    totals: {
+      runs: 0,
+      succeeded: 0,
+      skipped: 0,
+      failed: 0,
+      itemsProcessed: 0,
+      itemsChanged: 0,
+      apiCalls: 0,
+      errors: 0,
+    },
     performance: [],
     errorsPerDay: [],
     topErrors: [],

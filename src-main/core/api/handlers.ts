@@ -26,6 +26,7 @@ import { createPathMapper } from '../sync/path-mapping';
 import type { LoginSession } from './login-session';
 import type { ServerDirectory } from './ports';
 import { statsView } from './stats-view';
+import { libraryStatusView, recordFailuresBeforeRun } from './status-view';
 import { errorView, libraryView, serverView } from './views';
 
 export interface ApiContext {
@@ -51,6 +52,7 @@ export class NotFoundError extends RetroVueError {
 
 export function createApiHandlers(ctx: ApiContext): ApiHandlers {
   const db = ctx.store.db;
+  recordFailuresBeforeRun(db, ctx.sync);
 
   const librariesView = (serverId?: number): LibraryView[] => {
     const counts = itemCountsByLibrary(db);
@@ -165,6 +167,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       };
     },
 
+    'status:libraries': () => libraryStatusView(db),
     'sync:start': ({ libraryIds, kind }) => {
       let ids = libraryIds;
       if (ids === undefined)
