@@ -39,6 +39,30 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
 }
 
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** WCAG 2 A/AA violations on the page as it is now (axe-core), as "rule: target" lines. */
+async function accessibilityProblems(): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResults> } }).axe;
+    interface AxeResults {
+      violations: { id: string; nodes: { target: string[]; failureSummary?: string }[] }[];
+    }
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return r.violations.flatMap((v) =>
+      v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} ${n.failureSummary ?? ''}`),
+    );
+  });
+}
+
+/** The card's one-line state ("Up to date — checked just now", "Sign-in needed — …"). */
+function cardState(title: string) {
+  return page.getByRole('article', { name: title }).locator('.card-state');
+}
+
+const pill = () => page.getByTestId('health-pill');
+
 describe('RetroVue in the browser (retrovue serve)', () => {
   beforeAll(async () => {
     // Never a silent skip: `npm test` installs Chromium first (test/support/ensure-chromium.sh).
@@ -237,16 +261,140 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await nav('Errors').click();
     const row = page
       .getByRole('row')
-      .filter({ hasText: /server error 500/i })
+      .filter({ hasText: /Plex answered 500 \(server error\) for \d+ items’ details\./ })
       .first();
     await row.waitFor({ timeout: 15_000 });
+    expect(await row.getByText('Server error', { exact: true }).count()).toBe(1);
     await row.click();
-    await page.getByRole('heading', { name: /Error #\d+/ }).waitFor();
-    await page.locator('pre.context').waitFor();
+    await page.getByRole('heading', { name: /Server error · Error #\d+/ }).waitFor();
+    await page.getByText(/Plex may be busy; RetroVue retries automatically/).waitFor();
+    // The raw facts stay one click away, without the token and without a JSON wall.
+    await page.locator('summary', { hasText: 'Details' }).click();
+    const details = page.locator('.raw-details');
+    await details.getByText('/library/metadata/').first().waitFor();
+    expect(await details.textContent()).not.toMatch(/X-Plex-Token=|\{"/);
     await shot('07-errors');
     await page.getByRole('button', { name: 'Mark resolved' }).click();
     await page.getByText(/marked resolved/i).waitFor();
   }, 60_000);
+
+  it('says "Up to date — checked just now" when nothing changed, and counts it as a successful check', async () => {
+    await nav('Libraries').click();
+    const movies = page.getByRole('article', { name: 'Movies' });
+    await movies.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('status').filter({ hasText: 'Movies: up to date — checked just now' }).waitFor();
+    await expect
+      .poll(() => cardState('Movies').textContent(), { timeout: 15_000 })
+      .toBe('Up to date — checked just now');
+    await expect
+      .poll(() =>
+        movies
+          .getByText(/^Last checked/)
+          .locator('..')
+          .textContent(),
+      )
+      .toMatch(/ago/);
+    await expect.poll(() => pill().textContent(), { timeout: 10_000 }).toBe('Up to date');
+    expect(await pill().getAttribute('data-tone')).toBe('ok');
+    await shot('20-nothing-changed');
+    await nav('Activity').click();
+    await page.getByText(/found nothing new/).waitFor({ timeout: 10_000 });
+    await page.getByRole('cell').getByText('Nothing new').first().waitFor();
+  }, 60_000);
+
+  it('shows paused apart from running, and resumes', async () => {
+    await nav('Libraries').click();
+    await page.getByRole('button', { name: 'Pause syncing' }).click();
+    await expect.poll(() => pill().textContent()).toBe('Paused');
+    expect(await pill().getAttribute('data-tone')).toBe('warn');
+    expect(await pill().getAttribute('class')).toContain('health-paused');
+    await page.getByText('Syncing is paused — nothing runs until you resume').waitFor();
+    await shot('21-paused');
+    await page.getByRole('button', { name: 'Resume syncing' }).click();
+    await expect.poll(() => pill().textContent()).toBe('Up to date');
+    expect(await page.getByText(/Syncing is paused/).count()).toBe(0);
+  }, 30_000);
+
+  it('tells a sync that cannot reach the server: toast, card, red pill and an Errors entry', async () => {
+    await fake.control.pmsDown();
+    try {
+      await nav('Libraries').click();
+      await page.getByRole('article', { name: 'Movies' }).getByRole('button', { name: 'Sync now' }).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: `Movies: couldn't reach ${fake.serverName}` })
+        .waitFor({ timeout: 15_000 });
+      await expect
+        .poll(() => cardState('Movies').textContent(), { timeout: 15_000 })
+        .toMatch(new RegExp(`^Couldn't reach ${fake.serverName} — (retrying|next try) in`));
+      await expect.poll(() => pill().textContent()).toBe(`Can't reach ${fake.serverName}`);
+      expect(await pill().getAttribute('data-tone')).toBe('bad');
+      await expect
+        .poll(
+          () =>
+            nav('Errors')
+              .getByLabel(/open error/)
+              .count(),
+          { timeout: 10_000 },
+        )
+        .toBe(1);
+      await shot('22-server-down');
+      await cardState('Movies').getByRole('button', { name: 'See what went wrong' }).click();
+      const row = page.getByRole('row').filter({ hasText: `Couldn't reach ${fake.serverName}` });
+      await row.first().waitFor({ timeout: 10_000 });
+      await row.first().click();
+      await page.getByText(/Check that the Plex server is running/).waitFor();
+      await shot('23-server-down-error');
+    } finally {
+      await fake.control.pmsUp();
+    }
+    // Back up: the next sync succeeds and resolves the entry by itself.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await nav('Libraries').click();
+    await page.getByRole('article', { name: 'Movies' }).getByRole('button', { name: 'Sync now' }).click();
+    await expect.poll(() => cardState('Movies').textContent(), { timeout: 20_000 }).toMatch(/^Up to date/);
+    await expect
+      .poll(
+        () =>
+          nav('Errors')
+            .getByLabel(/open error/)
+            .count(),
+        { timeout: 10_000 },
+      )
+      .toBe(0);
+    await expect.poll(() => pill().textContent(), { timeout: 10_000 }).toBe('Up to date');
+  }, 90_000);
+
+  it('tells a revoked token and signs in again in place', async () => {
+    fake.control.revokeToken();
+    await page.getByRole('article', { name: 'TV Shows' }).getByRole('button', { name: 'Sync now' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'TV Shows: sign-in needed' })
+      .waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => cardState('TV Shows').textContent(), { timeout: 15_000 })
+      .toMatch(/^Sign-in needed/);
+    await expect.poll(() => pill().textContent()).toBe('Sign-in needed');
+    expect(await pill().getAttribute('data-tone')).toBe('bad');
+    await shot('24-sign-in-needed');
+
+    await cardState('TV Shows').getByRole('button', { name: 'Sign in again' }).first().click();
+    const dialog = page.getByRole('dialog', { name: /Sign in again/ });
+    const code = dialog.getByLabel('Sign-in code');
+    await code.waitFor({ timeout: 10_000 });
+    await shot('25-sign-in-again');
+    fake.control.approvePin((await code.textContent())?.trim() ?? '');
+    await dialog.getByText(/signed in as/i).waitFor({ timeout: 15_000 });
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Signed in again/ })
+      .waitFor({ timeout: 20_000 });
+    await page.getByRole('article', { name: 'TV Shows' }).getByRole('button', { name: 'Sync now' }).click();
+    await expect.poll(() => cardState('TV Shows').textContent(), { timeout: 20_000 }).toMatch(/^Up to date/);
+    await expect.poll(() => pill().textContent(), { timeout: 10_000 }).toBe('Up to date');
+  }, 90_000);
 
   it('edits a schedule with live validation', async () => {
     await nav('Schedules').click();
@@ -335,4 +483,29 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await shot('18-settings-dark');
     expect(pageProblems).toEqual([]);
   }, 60_000);
+
+  it('passes the WCAG AA checks and is screenshotted on every view, at 1360 and 900 px, light and dark', async () => {
+    const views = ['Libraries', 'Items', 'Schedules', 'Errors', 'Activity', 'Settings', 'About'];
+    const problems: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const width of [1360, 900]) {
+        await page.setViewportSize({ width, height: 860 });
+        for (const view of views) {
+          await page.goto(`${web.url.replace(/\/?(\?.*)?$/, '')}/#/${view.toLowerCase()}`);
+          await page.getByRole('heading', { level: 1, name: view }).waitFor({ timeout: 15_000 });
+          if (view === 'Activity') await page.locator('.recharts-surface').first().waitFor();
+          if (view === 'Items') {
+            await page.getByRole('row').nth(1).getByRole('button').click();
+            await page.getByRole('heading', { name: 'Files' }).waitFor();
+          }
+          await shot(`view-${view.toLowerCase()}-${width}-${scheme}`);
+          for (const p of await accessibilityProblems()) problems.push(`${view} ${width} ${scheme}: ${p}`);
+        }
+      }
+    }
+    await page.setViewportSize({ width: 1360, height: 860 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(problems).toEqual([]);
+  }, 180_000);
 });

@@ -59,21 +59,24 @@ describe('Errors', () => {
   it('lists the sync error with its context, filters by class, retries and resolves it', async () => {
     const user = userEvent.setup();
     renderAt('errors');
-    const message = await screen.findByRole('button', { name: /server error 500/ }, { timeout: 5000 });
+    const sentence = /Plex answered 500 \(server error\) for/;
+    const message = await screen.findByRole('button', { name: sentence }, { timeout: 5000 });
     await user.click(message);
     let detail = await screen.findByRole('complementary', { name: /error #\d+/i });
-    expect(within(detail).getByText('Network')).toBeTruthy();
-    expect(within(detail).getByText(/"status": 500/)).toBeTruthy();
+    // A 5xx is a server error, not "Network"; the raw status sits under Details.
+    expect(within(detail).getByRole('heading', { name: /^Server error · Error #\d+$/ })).toBeTruthy();
+    expect(within(detail).getByText(/Plex may be busy; RetroVue retries automatically/)).toBeTruthy();
+    expect(within(detail).getByText('HTTP status').nextElementSibling?.textContent).toBe('500');
 
     await user.selectOptions(screen.getByLabelText('Class'), 'auth');
     await screen.findByText('No errors');
     await user.selectOptions(screen.getByLabelText('Class'), 'network');
-    await user.click(await screen.findByRole('button', { name: /server error 500/ }));
+    await user.click(await screen.findByRole('button', { name: sentence }));
     detail = await screen.findByRole('complementary', { name: /error #\d+/i });
 
     // Retry syncs the failed library again; the fault is spent, so it now matches the fake.
     const failed = (await h.api.invoke('errors:list', {})).rows[0]!;
-    await user.click(within(detail).getByRole('button', { name: 'Retry' }));
+    await user.click(within(detail).getByRole('button', { name: 'Retry now' }));
     await screen.findByText('Retry queued.');
     const expected = h.fake.control.snapshot().items.filter((i) => i.type === 'movie').length;
     await waitUntil(async () => {
@@ -82,7 +85,7 @@ describe('Errors', () => {
     }, 20_000);
 
     await user.click(within(detail).getByRole('button', { name: 'Mark resolved' }));
-    await waitFor(() => expect(screen.queryByRole('button', { name: /server error 500/ })).toBeNull());
+    await waitFor(() => expect(screen.queryByRole('button', { name: sentence })).toBeNull());
     const open = await h.api.invoke('errors:list', { includeResolved: false });
     expect(open.rows.some((r) => r.id === failed.id)).toBe(false);
     const all = await h.api.invoke('errors:list', { includeResolved: true });
