@@ -86,8 +86,13 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
 
   useEffect(() => {
     const onHash = () => navigate(routeFromHash(window.location.hash));
+    // Back/Forward over pushState entries fire popstate; a typed or linked hash fires hashchange.
+    window.addEventListener('popstate', onHash);
     window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('popstate', onHash);
+      window.removeEventListener('hashchange', onHash);
+    };
   }, [navigate]);
 
   // The splash is for start-up only: later reloads (discovery in the wizard) keep the page mounted.

@@ -1,6 +1,7 @@
 // "Sign in again" where the problem shows: the plex.tv PIN flow in a dialog over the page, then the
 // servers are read again with the new sign-in so their tokens are fresh.
 import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { errorMessage } from '../lib/errors';
 import { useLibraries, useServers, useSession, useUi } from '../stores';
 import { LoginStep } from '../views/setup/LoginStep';
@@ -37,25 +38,28 @@ export function SignInAgain({ serverName }: { serverName: string }) {
       <button type="button" className="btn btn-small btn-primary" onClick={() => setOpen(true)}>
         Sign in again
       </button>
-      {open ? (
-        <div className="overlay" role="presentation" onClick={() => setOpen(false)}>
-          <div
-            ref={dialog}
-            className="dialog card"
-            role="dialog"
-            aria-modal="true"
-            aria-label={`Sign in again for ${serverName}`}
-            tabIndex={-1}
-            onClick={(e) => e.stopPropagation()}
-          >
-            <LoginStep
-              onBack={() => setOpen(false)}
-              onDone={() => void done()}
-              nextHint={`RetroVue reads ${serverName} with this sign-in from now on.`}
-            />
-          </div>
-        </div>
-      ) : null}
+      {open
+        ? createPortal(
+            <div className="overlay" role="presentation" onClick={() => setOpen(false)}>
+              <div
+                ref={dialog}
+                className="dialog card"
+                role="dialog"
+                aria-modal="true"
+                aria-label={`Sign in again for ${serverName}`}
+                tabIndex={-1}
+                onClick={(e) => e.stopPropagation()}
+              >
+                <LoginStep
+                  onBack={() => setOpen(false)}
+                  onDone={() => void done()}
+                  nextHint={`RetroVue reads ${serverName} with this sign-in from now on.`}
+                />
+              </div>
+            </div>,
+            document.body,
+          )
+        : null}
     </>
   );
 }

@@ -36,7 +36,9 @@ function str(v: unknown): string | null {
 
 export function requestUrl(e: ErrorView): string | null {
   const r = e.context.request;
-  return r && typeof r === 'object' ? str((r as Record<string, unknown>).url) : null;
+  const fromContext = r && typeof r === 'object' ? str((r as Record<string, unknown>).url) : null;
+  // A run-level error keeps the request only in its message ("server error 500 for http://…").
+  return fromContext ?? /\bfor (https?:\/\/\S+)/.exec(e.message)?.[1] ?? null;
 }
 
 /** What the failed request was about: "details of 25 items", "the library listing". */

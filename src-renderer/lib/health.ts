@@ -94,7 +94,11 @@ export function libraryCardState(
       action: 'errors',
     };
   if (status?.openErrors)
-    return { tone: 'warn', text: `${plural(status.openErrors, 'item')} could not be read`, action: 'errors' };
+    return {
+      tone: 'warn',
+      text: `Synced with ${plural(status.openErrors, 'open problem')}`,
+      action: 'errors',
+    };
   const checked = status?.lastCheckedAt ?? null;
   if (checked === null) return { tone: 'neutral', text: 'Not synced yet', action: null };
   const when = relativeTime(checked, Math.max(now, checked));

@@ -1,4 +1,5 @@
-// Navigation and notices. The route lives in the URL hash so reloads and the back button work.
+// Navigation and notices. The route lives in the URL hash, one history entry per view, so reloads and
+// the browser's Back and Forward move between views.
 import { createStore } from 'zustand/vanilla';
 
 export const ROUTES = ['libraries', 'items', 'schedules', 'errors', 'activity', 'settings', 'about'] as const;
@@ -36,7 +37,7 @@ export function createUiStore(initialRoute: Route) {
     navigate(route) {
       set({ route });
       if (typeof window !== 'undefined' && window.location.hash !== `#/${route}`) {
-        window.history.replaceState(null, '', `#/${route}`);
+        window.history.pushState(null, '', `#/${route}`);
       }
     },
     openSetup: (setupOpen) => set({ setupOpen }),

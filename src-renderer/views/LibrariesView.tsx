@@ -299,7 +299,7 @@ function LibraryCard({ library, serverName }: { library: LibraryView; serverName
         </div>
       </div>
       {state && !active ? (
-        <p className={`card-state card-state-${state.tone}`} data-testid={`state-${library.id}`}>
+        <div className={`card-state card-state-${state.tone}`} data-testid={`state-${library.id}`}>
           <span>{state.text}</span>
           {state.action === 'sign-in' ? <SignInAgain serverName={serverName} /> : null}
           {state.action === 'errors' ? (
@@ -314,7 +314,7 @@ function LibraryCard({ library, serverName }: { library: LibraryView; serverName
               See what went wrong
             </button>
           ) : null}
-        </p>
+        </div>
       ) : null}
     </article>
   );

@@ -139,6 +139,36 @@ describe('Items', () => {
     const detail = await screen.findByRole('complementary', { name: episode.title });
     within(detail).getByRole('heading', { name: 'Files' });
     expect(within(detail).getAllByRole('row').length).toBeGreaterThan(1);
+    // Escape closes it.
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('complementary', { name: episode.title })).toBeNull());
+  }, 30_000);
+
+  it('explains a state where it shows, and closes the detail when the kind changes', async () => {
+    const user = userEvent.setup();
+    renderAt('items');
+    const items = h.fake.control.snapshot().items;
+    const show = items.find((i) => i.type === 'show')!;
+    await user.click(await screen.findByRole('button', { name: 'Shows' }, { timeout: 5000 }));
+    await user.type(screen.getByRole('searchbox'), show.title);
+    await screen.findAllByRole('button', { name: show.title }, { timeout: 3000 });
+    await user.click(screen.getAllByRole('button', { name: show.title })[0]!);
+    await screen.findByRole('complementary', { name: show.title });
+    // Another kind: the show's detail does not stay beside a list of episodes.
+    await user.click(screen.getByRole('button', { name: 'Episodes' }));
+    await waitFor(() => expect(screen.queryByRole('complementary', { name: show.title })).toBeNull());
+
+    const episode = items.find((i) => i.type === 'episode')!;
+    await user.clear(screen.getByRole('searchbox'));
+    await user.type(screen.getByRole('searchbox'), episode.title);
+    const [link] = await screen.findAllByRole('button', { name: episode.title }, { timeout: 3000 });
+    await user.click(link!);
+    const detail = await screen.findByRole('complementary', { name: episode.title });
+    // No path mapping in this harness: the file is only on the server, and the detail says what to do.
+    expect(within(detail).getByText('Remote only').getAttribute('title')).toMatch(/path mapping/);
+    expect(within(detail).getByTestId('state-help').textContent).toMatch(
+      /^Remote only: Plex has this file, but no path mapping .* Add a path mapping/,
+    );
   }, 30_000);
 });
 

@@ -7,7 +7,7 @@ import type { RunStatus, SyncKind } from '../../../src-shared/domain';
 import { RetroVueError } from '../errors/errors';
 import type { SyncService } from '../service/sync-service';
 import type { Db } from '../store/database';
-import { recordSyncError } from '../store/repositories/error-repository';
+import { recordSyncError, resolveErrorsById } from '../store/repositories/error-repository';
 import { getLibrary } from '../store/repositories/library-repository';
 
 interface RunRow {
@@ -83,6 +83,21 @@ export function recordFailuresBeforeRun(db: Db, sync: SyncService): void {
   if (watched.has(sync)) return;
   watched.add(sync);
   sync.on((event) => {
+    // A run that got through (even one that found nothing new, which resolves nothing else)
+    // proves the server answered and took the token.
+    if (
+      event.type === 'finished' &&
+      (event.result.status === 'succeeded' || event.result.status === 'skipped')
+    ) {
+      const open = db
+        .all<{ id: number }>(
+          sql`select id from sync_errors where resolved_at is null and run_id is null
+              and library_id = ${event.result.libraryId} and code in ('SERVER_UNREACHABLE', 'PLEX_AUTH')`,
+        )
+        .map((r) => r.id);
+      if (open.length) resolveErrorsById(db, open, event.at);
+      return;
+    }
     if (event.type !== 'failed' || event.runId !== null) return;
     const library = getLibrary(db, event.libraryId);
     recordSyncError(db, {
