@@ -154,9 +154,11 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
           </div>
         ) : null}
         <main id="content" className="content" tabIndex={-1}>
-          <ErrorBoundary resetKey={route}>
-            <RouteView />
-          </ErrorBoundary>
+          <fieldset className="bare-fieldset" disabled={connection === 'closed'}>
+            <ErrorBoundary resetKey={route}>
+              <RouteView />
+            </ErrorBoundary>
+          </fieldset>
         </main>
       </div>
       <Notices />

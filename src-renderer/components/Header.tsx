@@ -59,7 +59,12 @@ export function Header({ connection }: { connection: 'connecting' | 'open' | 'cl
         <span>{summary.text}</span>
       </button>
       {service === 'running' || service === 'paused' ? (
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => void toggle()}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-small"
+          disabled={connection === 'closed'}
+          onClick={() => void toggle()}
+        >
           <Icon name={service === 'paused' ? 'play' : 'pause'} size={14} />
           {service === 'paused' ? 'Resume syncing' : 'Pause syncing'}
         </button>

@@ -44,8 +44,13 @@ export function failedNotice(
       kind: 'error',
       text: `${libraryTitle}: couldn't reach ${serverName}. Nothing was changed; RetroVue tries again at the next sync.`,
     };
+  if (errorClass === 'network' || errorClass === 'timeout')
+    return {
+      kind: 'error',
+      text: `${libraryTitle}: lost the connection to ${serverName} during the sync. What is stored is kept; RetroVue tries again at the next sync.`,
+    };
   return {
     kind: 'error',
-    text: `${libraryTitle}: the sync failed. What is stored is unchanged — see Errors for why.`,
+    text: `${libraryTitle}: the sync failed. What is stored is kept — see Errors for why.`,
   };
 }

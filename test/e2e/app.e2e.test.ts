@@ -475,15 +475,16 @@ describe('RetroVue in the browser (retrovue serve)', () => {
 
   it('shows settings, the health page and the dark theme', async () => {
     await nav('Settings').click();
+    await page.locator('summary', { hasText: 'Advanced' }).click();
     const batch = page.getByLabel('Items per page');
     await batch.fill('5');
-    await page
-      .getByText(/too small|>=10/i)
-      .first()
-      .waitFor();
+    await page.getByText('Use at least 10').first().waitFor();
     expect(await page.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
     await batch.fill('25');
     await shot('12-settings');
+    // Back to what is saved: nothing to lose when leaving.
+    const discard = page.getByRole('button', { name: 'Discard changes' });
+    if (await discard.isEnabled()) await discard.click();
 
     await nav('About').click();
     await page.getByRole('heading', { name: 'Servers' }).waitFor();
@@ -501,7 +502,7 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await page.getByRole('heading', { name: 'Files' }).waitFor();
     await shot('17-items-dark');
     await nav('Settings').click();
-    await page.getByLabel('Items per page').waitFor();
+    await page.getByLabel('Refresh every').waitFor();
     await shot('18-settings-dark');
     expect(pageProblems).toEqual([]);
   }, 60_000);

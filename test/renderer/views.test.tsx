@@ -175,11 +175,29 @@ describe('Items', () => {
 describe('Settings', () => {
   it('validates with the shared schema and saves only what changed', async () => {
     const user = userEvent.setup();
-    renderAt('settings');
-    const batch = await screen.findByLabelText('Items per page', {}, { timeout: 5000 });
+    const stores = renderAt('settings');
+    // Basic settings first; the desktop-only ones are not offered in the browser.
+    await screen.findByLabelText('Refresh every', {}, { timeout: 5000 });
+    expect(screen.queryByLabelText('Start at login')).toBeNull();
+    expect(screen.queryByLabelText('Close to tray')).toBeNull();
+    await user.click(screen.getByText('Advanced'));
+    const batch = screen.getByLabelText('Items per page');
     await user.clear(batch);
     await user.type(batch, '5');
     await screen.findByText(/setting needs fixing/i);
+    // In words, not "Too small: expected number to be >=10".
+    expect(screen.getByText('Use at least 10')).toBeTruthy();
+    await user.clear(batch);
+    await screen.findByText('Enter a number');
+    // Leaving with unsaved changes asks first; saying no keeps the page.
+    const confirm = window.confirm;
+    window.confirm = () => false;
+    try {
+      expect(stores.ui.getState().navigate('libraries')).toBe(false);
+      expect(stores.ui.getState().route).toBe('settings');
+    } finally {
+      window.confirm = confirm;
+    }
     expect((screen.getByRole('button', { name: 'Save settings' }) as HTMLButtonElement).disabled).toBe(true);
     await user.clear(batch);
     await user.type(batch, '120');
