@@ -134,6 +134,14 @@ export interface ScheduleView {
   nextRuns: number[];
 }
 
+/** Beside a schedule: its jitter, and the library's last run of that kind (sync_runs, as Activity). */
+export interface ScheduleExtrasView {
+  id: number;
+  /** The run fires up to this long after the cron time, to spread libraries out. */
+  jitterSeconds: number;
+  lastRun: { status: RunStatus; finishedAt: number; trigger: string } | null;
+}
+
 export interface ErrorView {
   id: number;
   errorClass: ErrorClass;
@@ -296,6 +304,7 @@ export const requestSchemas = {
     enabled: z.boolean().optional(),
   }),
   'schedules:describe': z.object({ cron: z.string().min(1).max(200) }),
+  'schedules:extras': none,
   'errors:list': z.object({
     errorClass: z.enum(ERROR_CLASSES).optional(),
     serverId: id.optional(),
@@ -354,6 +363,7 @@ export interface ResponseMap {
   'schedules:list': ScheduleView[];
   'schedules:update': ScheduleView;
   'schedules:describe': { valid: boolean; description: string; nextRuns: number[] };
+  'schedules:extras': ScheduleExtrasView[];
   'errors:list': Page<ErrorView>;
   'errors:resolve': { resolved: number };
   'errors:retry': QueueEntry[];

@@ -73,6 +73,7 @@ const GOOD: Record<Channel, unknown> = {
   'libraries:select': { libraryIds: [1, 2], selected: true },
   'paths:check': { libraryId: 1 },
   'status:libraries': undefined,
+  'schedules:extras': undefined,
   'sync:start': {},
   'sync:cancel': { libraryId: 1 },
   'sync:pause': undefined,

@@ -413,8 +413,13 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await card.waitFor({ timeout: 15_000 });
     await card.getByRole('button', { name: 'Edit schedule' }).click();
     const input = card.getByLabel(/cron expression/i);
+    // The jitter is named beside the next runs.
+    await card
+      .getByTestId(/^jitter-/)
+      .getByText(/^up to \d+ min later, to spread the load$/)
+      .waitFor();
     await input.fill('99 * * * *');
-    await card.locator('.cron-feedback .text-bad').waitFor();
+    await card.locator('.cron-feedback .text-bad', { hasText: 'The minute must be 0–59.' }).waitFor();
     await expect.poll(() => card.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     await input.fill('15 4 * * *');
     await card.locator('.cron-feedback .text-ok').waitFor();

@@ -25,6 +25,7 @@ import { libraries } from '../store/schema';
 import { createPathMapper } from '../sync/path-mapping';
 import type { LoginSession } from './login-session';
 import type { ServerDirectory } from './ports';
+import { scheduleExtras } from './schedule-extras';
 import { statsView } from './stats-view';
 import { libraryStatusView, recordFailuresBeforeRun } from './status-view';
 import { errorView, libraryView, serverView } from './views';
@@ -194,6 +195,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
       return ctx.sync.schedules.update(id, patch);
     },
     'schedules:describe': ({ cron }) => ctx.sync.schedules.describe(cron),
+    'schedules:extras': () => scheduleExtras(db),
 
     'errors:list': ({ includeResolved, ...filter }) => {
       const page = pageSyncErrors(db, { ...filter, unresolvedOnly: !includeResolved });
