@@ -16,7 +16,7 @@ export function scheduleExtras(db: Db): ScheduleExtrasView[] {
   }>(sql`
     select s.id, s.jitter_seconds as jitterSeconds,
            r.status as runStatus, r.finished_at as runFinishedAt, r.trigger as runTrigger
-    from schedules s
+    from scheduled_operations s
     left join sync_runs r on r.id = (
       select max(x.id) from sync_runs x
       where s.library_id is not null and x.library_id = s.library_id and x.finished_at is not null
