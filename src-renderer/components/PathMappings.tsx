@@ -1,4 +1,38 @@
+import { useEffect, useState } from 'react';
 import type { PathReplacement } from '../../src-shared/config-schema';
+import { useStores } from '../stores';
+
+const FOLDER_CHECK_DEBOUNCE_MS = 300;
+
+/** "This folder does not exist on this computer" under a local path that is not a folder here. */
+function FolderCheck({ path, id }: { path: string; id: string }) {
+  const { api } = useStores();
+  const [missing, setMissing] = useState(false);
+  useEffect(() => {
+    const text = path.trim();
+    if (!text) {
+      setMissing(false);
+      return;
+    }
+    let live = true;
+    const t = setTimeout(() => {
+      api.invoke('paths:folderExists', { path: text }).then(
+        (r) => live && setMissing(!r.exists),
+        () => live && setMissing(false),
+      );
+    }, FOLDER_CHECK_DEBOUNCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [api, path]);
+  return missing ? (
+    <p id={id} className="field-warning small" role="status">
+      This folder does not exist on this computer. Mount the share or fix the path; files under it show as
+      unavailable until then.
+    </p>
+  ) : null;
+}
 
 /** Rows of "Plex path prefix → path on this computer", optionally limited to one server. */
 export function PathMappings({
@@ -41,8 +75,10 @@ export function PathMappings({
               value={row.to}
               placeholder="/Volumes/Media/movies"
               aria-label={`Local path ${i + 1}`}
+              aria-describedby={`mapping-${i}-folder`}
               onChange={(e) => patch(i, { to: e.target.value })}
             />
+            <FolderCheck path={row.to} id={`mapping-${i}-folder`} />
           </label>
           {serverMachineId ? (
             <label className="check">

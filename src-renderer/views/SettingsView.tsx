@@ -6,6 +6,7 @@ import { ErrorBanner, Loading, PageHeader } from '../components/common';
 import { completeMappings, PathMappings } from '../components/PathMappings';
 import { Icon } from '../components/icons';
 import { errorMessage } from '../lib/errors';
+import { recheckWords } from '../lib/recheck-words';
 import { humanize } from '../lib/format';
 import { useSession, useSettings, useUi } from '../stores';
 
@@ -272,9 +273,9 @@ export function SettingsView() {
     if (!parsed?.success || !dirty) return;
     setSaving(true);
     try {
-      await update(changed);
+      const { recheck } = await update(changed);
       setEdits(null);
-      notify('info', 'Settings saved.');
+      notify('info', recheck ? `Settings saved. ${recheckWords(recheck)}` : 'Settings saved.');
     } catch (err) {
       if (err instanceof ApiCallError && err.issues?.length) {
         setServerIssues(Object.fromEntries(err.issues.map((i) => [i.path.split('.')[0] ?? '', i.message])));

@@ -114,6 +114,14 @@ export interface LibraryStatusView {
   } | null;
 }
 
+/** What re-checking every stored file against the current path mappings changed. */
+export interface PathRecheckView {
+  files: number;
+  items: number;
+  becameAvailable: number;
+  becameUnavailable: number;
+}
+
 export interface PathCheckView {
   libraryId: number;
   sample: { title: string; plexPath: string; localPath: string | null; exists: boolean } | null;
@@ -289,6 +297,8 @@ export const requestSchemas = {
   'libraries:select': z.object({ libraryIds: z.array(id).max(1000), selected: z.boolean() }),
   'paths:check': z.object({ libraryId: id }),
   'status:libraries': none,
+  'paths:recheck': none,
+  'paths:folderExists': z.object({ path: z.string().min(1).max(4096) }),
   'sync:start': z.object({
     libraryIds: z.array(id).max(1000).optional(),
     kind: z.enum(['incremental', 'deep']).default('incremental'),
@@ -355,6 +365,8 @@ export interface ResponseMap {
   'libraries:select': LibraryView[];
   'paths:check': PathCheckView;
   'status:libraries': LibraryStatusView[];
+  'paths:recheck': PathRecheckView;
+  'paths:folderExists': { exists: boolean };
   'sync:start': QueueEntry[];
   'sync:cancel': QueueEntry[];
   'sync:pause': HealthStatus;

@@ -74,6 +74,8 @@ const GOOD: Record<Channel, unknown> = {
   'paths:check': { libraryId: 1 },
   'status:libraries': undefined,
   'schedules:extras': undefined,
+  'paths:recheck': undefined,
+  'paths:folderExists': { path: '/tmp' },
   'sync:start': {},
   'sync:cancel': { libraryId: 1 },
   'sync:pause': undefined,

@@ -196,6 +196,8 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await page.getByRole('button', { name: 'Add mapping' }).click();
     await page.getByLabel('Plex path 1').fill('/data/movies');
     await page.getByLabel('Local path 1').fill(join(workDir, 'media'));
+    // Nothing is there yet: said in words under the field.
+    await page.getByText('This folder does not exist on this computer.', { exact: false }).waitFor();
     await page
       .getByText(/no file synced yet/i)
       .first()
@@ -470,6 +472,12 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await page.getByRole('button', { name: 'Add server' }).click();
     await page.getByRole('radio', { name: new RegExp(fake.serverName) }).click();
     await page.getByRole('button', { name: 'Use this server' }).click();
+    // Saving the mapping again re-checks the stored files at once and counts what became available.
+    await page.getByLabel('Local path 1').fill(`${join(workDir, 'media')}/`);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /files? checked: 1 item became available/ })
+      .waitFor();
     const row = page.getByRole('listitem').filter({ has: page.getByRole('checkbox', { name: /^Movies/ }) });
     await row.getByRole('button', { name: 'Check a file' }).click();
     await row.getByText('✓ File found here').waitFor({ timeout: 10_000 });

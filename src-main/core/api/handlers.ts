@@ -25,6 +25,7 @@ import { libraries } from '../store/schema';
 import { createPathMapper } from '../sync/path-mapping';
 import type { LoginSession } from './login-session';
 import type { ServerDirectory } from './ports';
+import { folderExists, recheckPaths } from './path-recheck';
 import { scheduleExtras } from './schedule-extras';
 import { statsView } from './stats-view';
 import { libraryStatusView, recordFailuresBeforeRun } from './status-view';
@@ -169,6 +170,8 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     },
 
     'status:libraries': () => libraryStatusView(db),
+    'paths:recheck': () => recheckPaths(ctx.store, ctx.config.config.path_replacements),
+    'paths:folderExists': ({ path }) => folderExists(path),
     'sync:start': ({ libraryIds, kind }) => {
       let ids = libraryIds;
       if (ids === undefined)
