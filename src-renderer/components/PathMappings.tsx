@@ -7,25 +7,24 @@ const FOLDER_CHECK_DEBOUNCE_MS = 300;
 /** "This folder does not exist on this computer" under a local path that is not a folder here. */
 function FolderCheck({ path, id }: { path: string; id: string }) {
   const { api } = useStores();
-  const [missing, setMissing] = useState(false);
+  // The answer is kept with the path it is for: an edited path has no verdict until checked again.
+  const [checked, setChecked] = useState<{ path: string; exists: boolean } | null>(null);
+  const text = path.trim();
+  const missing = !!text && checked?.path === text && !checked.exists;
   useEffect(() => {
-    const text = path.trim();
-    if (!text) {
-      setMissing(false);
-      return;
-    }
+    if (!text) return;
     let live = true;
     const t = setTimeout(() => {
       api.invoke('paths:folderExists', { path: text }).then(
-        (r) => live && setMissing(!r.exists),
-        () => live && setMissing(false),
+        (r) => live && setChecked({ path: text, exists: r.exists }),
+        () => live && setChecked(null),
       );
     }, FOLDER_CHECK_DEBOUNCE_MS);
     return () => {
       live = false;
       clearTimeout(t);
     };
-  }, [api, path]);
+  }, [api, text]);
   return missing ? (
     <p id={id} className="field-warning small" role="status">
       This folder does not exist on this computer. Mount the share or fix the path; files under it show as
