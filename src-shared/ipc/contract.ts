@@ -297,6 +297,7 @@ export const requestSchemas = {
   'libraries:select': z.object({ libraryIds: z.array(id).max(1000), selected: z.boolean() }),
   'paths:check': z.object({ libraryId: id }),
   'status:libraries': none,
+  'status:recentChanges': none,
   'paths:recheck': none,
   'paths:folderExists': z.object({ path: z.string().min(1).max(4096) }),
   'sync:start': z.object({
@@ -365,6 +366,7 @@ export interface ResponseMap {
   'libraries:select': LibraryView[];
   'paths:check': PathCheckView;
   'status:libraries': LibraryStatusView[];
+  'status:recentChanges': { title: string; at: number }[];
   'paths:recheck': PathRecheckView;
   'paths:folderExists': { exists: boolean };
   'sync:start': QueueEntry[];

@@ -75,6 +75,7 @@ const GOOD: Record<Channel, unknown> = {
   'status:libraries': undefined,
   'schedules:extras': undefined,
   'paths:recheck': undefined,
+  'status:recentChanges': undefined,
   'paths:folderExists': { path: '/tmp' },
   'sync:start': {},
   'sync:cancel': { libraryId: 1 },

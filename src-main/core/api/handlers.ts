@@ -28,7 +28,7 @@ import type { ServerDirectory } from './ports';
 import { folderExists, recheckPaths } from './path-recheck';
 import { scheduleExtras } from './schedule-extras';
 import { statsView } from './stats-view';
-import { libraryStatusView, recordFailuresBeforeRun } from './status-view';
+import { libraryStatusView, recentChanges, recordFailuresBeforeRun } from './status-view';
 import { errorView, libraryView, serverView } from './views';
 
 export interface ApiContext {
@@ -170,6 +170,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     },
 
     'status:libraries': () => libraryStatusView(db),
+    'status:recentChanges': () => recentChanges(db),
     'paths:recheck': () => recheckPaths(ctx.store, ctx.config.config.path_replacements),
     'paths:folderExists': ({ path }) => folderExists(path),
     'sync:start': ({ libraryIds, kind }) => {

@@ -112,3 +112,15 @@ export function recordFailuresBeforeRun(db: Db, sync: SyncService): void {
     });
   });
 }
+
+/** The titles most recently written by a sync (movies and episodes), newest first: the tray's list. */
+export function recentChanges(db: Db, limit = 5): { title: string; at: number }[] {
+  return db.all<{ title: string; at: number }>(sql`
+    select title, at from (
+      select m.title as title, m.modified_at as at from movies m where m.removed_at is null
+      union all
+      select s.title || ' · ' || e.title as title, e.modified_at as at
+      from episodes e join shows s on s.id = e.show_id where e.removed_at is null
+    ) order by at desc limit ${limit}
+  `);
+}
