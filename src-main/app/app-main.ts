@@ -124,7 +124,9 @@ export async function runApp(options: RunAppOptions = {}): Promise<RunningApp | 
       const error = await shell.openPath(path);
       if (error) throw new Error(error);
     },
-    notify: createNotifier(() => openWindow()),
+    notify: createNotifier(() => openWindow(), {
+      failuresEnabled: () => core?.config().failure_notifications ?? true,
+    }),
     demo: demoServerFromEnv(env),
     env,
   });

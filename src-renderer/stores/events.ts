@@ -58,7 +58,10 @@ export function connectEvents(stores: AppStores): () => void {
         const server = stores.servers.getState().servers.find((s) => s.id === serverId);
         const asked = libs.takeRequested(event.libraryId);
         const last = lastFailureNotice.get(serverId);
-        if (asked || last === undefined || event.at - last > FAILURE_NOTICE_QUIET_MS) {
+        // What someone asked for always ends visibly; background failures follow the setting.
+        const wanted = stores.settings.getState().config?.failure_notifications ?? true;
+        const quiet = last !== undefined && event.at - last <= FAILURE_NOTICE_QUIET_MS;
+        if (asked || (wanted && !quiet)) {
           lastFailureNotice.set(serverId, event.at);
           const notice = failedNotice(
             library?.title ?? 'A library',

@@ -29,7 +29,7 @@ const GROUPS: Group[] = [
   {
     title: 'Application',
     description: 'How RetroVue behaves on this computer.',
-    keys: ['start_at_login', 'close_to_tray', 'data_dir'],
+    keys: ['start_at_login', 'close_to_tray', 'failure_notifications', 'data_dir'],
   },
   {
     title: 'Syncing',
@@ -95,6 +95,10 @@ const META: Partial<Record<Key, FieldMeta>> = {
     help: 'Open RetroVue in the tray when you sign in to this computer.',
   },
   close_to_tray: { label: 'Close to tray', help: 'Closing the window keeps syncing in the background.' },
+  failure_notifications: {
+    label: 'Tell me when a sync fails',
+    help: 'A notification (in the browser, a notice on the page); the same failure at most every 10 minutes. Syncs you start are always reported.',
+  },
   data_dir: {
     label: 'Data folder',
     help: 'Where the database and artwork live. Empty = the default. Takes effect after a restart.',

@@ -100,6 +100,7 @@ export function fixedApi(bus: ReturnType<typeof createEventBus>, overrides: View
     ],
     'sync:queue': [running],
     'errors:list': { rows: [], total: 0 },
+    'schedules:extras': [],
     'status:libraries': [1, 2].map((libraryId) => ({
       libraryId,
       lastCheckedAt: now - 7_200_000,

@@ -218,8 +218,12 @@ describe('Settings extras', () => {
     await user.click(screen.getByRole('button', { name: 'Add mapping' }));
     await user.type(screen.getByLabelText('Plex path 1'), '/data/tv');
     await user.type(screen.getByLabelText('Local path 1'), '/srv/tv');
+    await screen.findByText(/^This folder does not exist on this computer\./);
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
-    await screen.findByText('Settings saved.');
+    // Saving re-checked the stored files right away and says what it found.
+    await screen.findByText(
+      /^Settings saved\. Path mappings saved and \d+ files checked: 0 items became available\.$/,
+    );
     expect((await h.api.invoke('config:get')).path_replacements).toEqual([
       { from: '/data/tv', to: '/srv/tv' },
     ]);
