@@ -132,6 +132,28 @@ describe('library cards', () => {
     expect(screen.getByTestId('health-pill').getAttribute('data-tone')).toBe('warn');
   });
 
+  it('group cards by server when there are several, each card naming its server', async () => {
+    const bus = createEventBus();
+    const base = fixedApi(bus);
+    const [movies, tv] = await base.invoke('libraries:list', {});
+    const [nas] = await base.invoke('servers:list');
+    render(
+      <App
+        stores={createAppStores(
+          fixedApi(bus, {
+            'servers:list': [nas!, { ...nas!, id: 2, name: 'Friend’s server', machineIdentifier: 'f' }],
+            'libraries:list': [movies!, { ...tv!, serverId: 2 }],
+          }),
+        )}
+      />,
+    );
+    const group = await screen.findByRole('region', { name: 'Libraries on Friend’s server' });
+    expect(within(group).getByRole('article', { name: 'TV Shows' })).toBeTruthy();
+    expect(within(group).getByText('TV shows on Friend’s server')).toBeTruthy();
+    const nasGroup = screen.getByRole('region', { name: 'Libraries on NAS' });
+    expect(within(nasGroup).getByRole('article', { name: 'Movies' })).toBeTruthy();
+  });
+
   it('re-renders a handful of times, not 17,000, while a 17K-item sync streams progress', async () => {
     const bus = createEventBus();
     let commits = 0;
