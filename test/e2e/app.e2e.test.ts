@@ -64,6 +64,12 @@ function cardState(title: string) {
 
 const pill = () => page.getByTestId('health-pill');
 
+/** WCAG problems found on the first-run wizard's steps, asserted once it is done. */
+const wizardProblems: string[] = [];
+async function checkWizardStep(step: string): Promise<void> {
+  for (const p of await accessibilityProblems()) wizardProblems.push(`${step}: ${p}`);
+}
+
 describe('RetroVue in the browser (retrovue serve)', () => {
   beforeAll(async () => {
     // Never a silent skip: `npm test` installs Chromium first (test/support/ensure-chromium.sh).
@@ -160,6 +166,7 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     // The token leaves the address bar once read.
     expect(page.url()).not.toContain('access=');
     await shot('01-welcome');
+    await checkWizardStep('welcome');
 
     await page.getByRole('button', { name: 'Sign in with Plex' }).click();
     const code = page.getByLabel('Sign-in code');
@@ -168,6 +175,7 @@ describe('RetroVue in the browser (retrovue serve)', () => {
       .poll(async () => page.getByRole('link', { name: /open plex\.tv/i }).getAttribute('href'))
       .toContain(fake.plexTvUrl);
     await shot('02-pin');
+    await checkWizardStep('sign-in');
 
     // Plays the person approving the code on plex.tv, over the fake's HTTP control API.
     const pinCode = (await code.textContent())?.trim() ?? '';
@@ -185,6 +193,7 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await server.click();
     await expect.poll(() => server.getAttribute('aria-checked')).toBe('true');
     await shot('03-servers');
+    await checkWizardStep('servers');
     await page.getByRole('button', { name: 'Use this server' }).click();
   }, 60_000);
 
@@ -203,6 +212,8 @@ describe('RetroVue in the browser (retrovue serve)', () => {
       .first()
       .waitFor();
     await shot('04-libraries');
+    await checkWizardStep('libraries');
+    expect(wizardProblems).toEqual([]);
 
     await page.getByRole('button', { name: /keep 2 libraries in sync/i }).click();
     const moviesCard = page.getByRole('article', { name: 'Movies' });
