@@ -181,7 +181,7 @@ export default function ActivityView() {
                 />
               </LineChart>
             </ChartCard>
-            <ChartCard title="Items processed per run" empty={!perf.length}>
+            <ChartCard title="Items checked per run" empty={!perf.length}>
               <BarChart data={perf} margin={{ top: 8, right: 12, left: 0, bottom: 0 }}>
                 <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
                 <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />

@@ -444,7 +444,7 @@ describe('RetroVue in the browser (retrovue serve)', () => {
 
   it('charts the sync runs', async () => {
     await nav('Activity').click();
-    const duration = page.getByRole('region', { name: 'Items processed per run' });
+    const duration = page.getByRole('region', { name: 'Items checked per run' });
     await duration.locator('.recharts-bar-rectangle').first().waitFor({ timeout: 15_000 });
     await shot('10-activity');
   }, 60_000);
