@@ -12,6 +12,8 @@ export function connectEvents(stores: AppStores): () => void {
   const { api } = stores;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const lastFailureNotice = new Map<number, number>();
+  const lastLoginNotice = new Map<string, number>();
+  const web = () => stores.session.getState().info?.shell === 'web';
   const notify = stores.ui.getState().notify;
   const later = (key: string, fn: () => void) => {
     if (timers.has(key)) return;
@@ -46,7 +48,11 @@ export function connectEvents(stores: AppStores): () => void {
         const libs = stores.libraries.getState();
         libs.clearProgress(event.result.libraryId);
         const notice = event.result.status !== 'failed' ? finishedNotice(event.result) : null;
-        if (notice && libs.takeRequested(event.result.libraryId)) notify(notice.kind, notice.text);
+        const r = event.result;
+        // In the browser the page is the only place to tell a background sync that changed
+        // something (the desktop app sends a system notification for it).
+        const background = web() && r.added + r.updated + r.removed > 0;
+        if (notice && (libs.takeRequested(r.libraryId) || background)) notify(notice.kind, notice.text);
         reloadAfterRun();
         break;
       }
@@ -82,6 +88,17 @@ export function connectEvents(stores: AppStores): () => void {
         reloadAfterRun();
         break;
       case 'needs_login':
+        if (web()) {
+          const key = `${event.scope}:${event.serverId ?? ''}`;
+          const last = lastLoginNotice.get(key);
+          if (last === undefined || event.at - last > FAILURE_NOTICE_QUIET_MS) {
+            lastLoginNotice.set(key, event.at);
+            notify(
+              'error',
+              'Plex no longer accepts RetroVue’s sign-in. Use “Sign in again” to go on syncing.',
+            );
+          }
+        }
         later(
           'account',
           () =>

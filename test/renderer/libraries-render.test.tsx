@@ -154,6 +154,63 @@ describe('library cards', () => {
     expect(within(nasGroup).getByRole('article', { name: 'Movies' })).toBeTruthy();
   });
 
+  it('tell a background sync that changed something on the page in web mode, once per sign-in problem', async () => {
+    const bus = createEventBus();
+    render(<App stores={createAppStores(fixedApi(bus))} />);
+    await screen.findByRole('article', { name: 'Movies' });
+    const result = {
+      runId: 5,
+      serverId: 1,
+      libraryId: 1,
+      libraryTitle: 'Movies',
+      kind: 'incremental' as const,
+      trigger: 'schedule' as const,
+      status: 'succeeded' as const,
+      skippedUnchanged: false,
+      resumedFromRunId: null,
+      durationMs: 900,
+      errorMessage: null,
+      added: 2,
+      updated: 1,
+      removed: 0,
+      unchanged: 40,
+      errors: 0,
+      apiCalls: 3,
+      rowsWritten: 9,
+    };
+    act(() => bus.emit('service:event', { type: 'finished', result, at: Date.now() }));
+    await screen.findByText('Movies: synced — 3 items changed');
+    // Nothing new in the background is not news.
+    act(() =>
+      bus.emit('service:event', {
+        type: 'finished',
+        result: {
+          ...result,
+          runId: 6,
+          libraryTitle: 'TV Shows',
+          libraryId: 2,
+          added: 0,
+          updated: 0,
+          skippedUnchanged: true,
+          status: 'skipped',
+        },
+        at: Date.now(),
+      }),
+    );
+    const login = {
+      type: 'needs_login' as const,
+      scope: 'server' as const,
+      serverId: 1,
+      message: 'refused',
+      at: Date.now(),
+    };
+    act(() => bus.emit('service:event', login));
+    act(() => bus.emit('service:event', { ...login, at: login.at + 1 }));
+    await screen.findByText(/no longer accepts RetroVue’s sign-in/);
+    expect(screen.getAllByText(/no longer accepts RetroVue’s sign-in. Use/)).toHaveLength(1);
+    expect(screen.queryByText(/TV Shows: up to date/)).toBeNull();
+  });
+
   it('re-renders a handful of times, not 17,000, while a 17K-item sync streams progress', async () => {
     const bus = createEventBus();
     let commits = 0;
