@@ -11,6 +11,7 @@ import {
   useLibraries,
   useServers,
   useSession,
+  useSettings,
   useUi,
   type AppStores,
 } from './stores';
@@ -53,6 +54,7 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
   const librariesStatus = useLibraries((s) => s.status);
   const loadLibraries = useLibraries((s) => s.load);
   const loadErrors = useErrors((s) => s.load);
+  const loadSettings = useSettings((s) => s.load);
   const setupOpen = useUi((s) => s.setupOpen);
   const route = useUi((s) => s.route);
   const openSetup = useUi((s) => s.openSetup);
@@ -82,12 +84,19 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
     void loadLibraries();
     // For the sidebar's open-error count; kept fresh by run events from then on.
     void loadErrors(0);
-  }, [loadSession, loadServers, loadLibraries, loadErrors]);
+    // Notices follow failure_notifications; config:changed keeps it current.
+    void loadSettings();
+  }, [loadSession, loadServers, loadLibraries, loadErrors, loadSettings]);
 
   useEffect(() => {
     const onHash = () => navigate(routeFromHash(window.location.hash));
+    // Back/Forward over pushState entries fire popstate; a typed or linked hash fires hashchange.
+    window.addEventListener('popstate', onHash);
     window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('popstate', onHash);
+      window.removeEventListener('hashchange', onHash);
+    };
   }, [navigate]);
 
   // The splash is for start-up only: later reloads (discovery in the wizard) keep the page mounted.
@@ -149,9 +158,11 @@ function Shell({ onConnection }: { onConnection: AppProps['onConnection'] }) {
           </div>
         ) : null}
         <main id="content" className="content" tabIndex={-1}>
-          <ErrorBoundary resetKey={route}>
-            <RouteView />
-          </ErrorBoundary>
+          <fieldset className="bare-fieldset" disabled={connection === 'closed'}>
+            <ErrorBoundary resetKey={route}>
+              <RouteView />
+            </ErrorBoundary>
+          </fieldset>
         </main>
       </div>
       <Notices />

@@ -17,6 +17,7 @@ import { createNotifier } from './notifications';
 import { createSafeStorageVault } from './safe-storage-vault';
 import { acquireSingleInstance } from './single-instance';
 import { createTray, type TrayController } from './tray';
+import { feedTray } from './tray-feed';
 import { createMainWindow, isAppUrl, showWindow, type RendererSource } from './window';
 
 const log = getLogger('app');
@@ -123,7 +124,9 @@ export async function runApp(options: RunAppOptions = {}): Promise<RunningApp | 
       const error = await shell.openPath(path);
       if (error) throw new Error(error);
     },
-    notify: createNotifier(() => openWindow()),
+    notify: createNotifier(() => openWindow(), {
+      failuresEnabled: () => core?.config().failure_notifications ?? true,
+    }),
     env,
   });
   core = created;
@@ -151,10 +154,13 @@ export async function runApp(options: RunAppOptions = {}): Promise<RunningApp | 
     pause: () => run('pause', () => created.handlers['sync:pause'](undefined)),
     resume: () => run('resume', () => created.handlers['sync:resume'](undefined)),
     quit: () => app.quit(),
+    openErrors: () => {
+      openWindow();
+      run('open errors', () => getWindow()?.webContents.executeJavaScript("location.hash = '#/errors'"));
+    },
+    openDataFolder: () => run('open data folder', () => created.handlers['app:openPath']({ which: 'data' })),
   });
-  const t = tray;
-  t.update(await created.handlers['health:get'](undefined));
-  created.events.on('health:changed', (h) => t.update(h));
+  await feedTray(created, tray);
 
   if (!argv.includes('--hidden')) openWindow();
   return { core: created, window: getWindow, tray };

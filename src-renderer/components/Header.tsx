@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { useSession, useUi } from '../stores';
+import { useErrors, useLibraries, useSession, useUi } from '../stores';
 import { errorMessage } from '../lib/errors';
 import { relativeTime } from '../lib/format';
+import { summarizeHealth } from '../lib/health';
 import { Icon } from './icons';
 
 export function Header({ connection }: { connection: 'connecting' | 'open' | 'closed' | null }) {
@@ -14,14 +15,21 @@ export function Header({ connection }: { connection: 'connecting' | 'open' | 'cl
   // Offline, or plex.tv's image host blocked: fall back to the initial.
   const [avatarFailed, setAvatarFailed] = useState(false);
 
+  const libraries = useLibraries((s) => s.libraries);
+  const statuses = useLibraries((s) => s.statuses);
+  // The errors page's total when unfiltered is every open error; otherwise the libraries' own.
+  const openErrors = useErrors((s) => {
+    const f = s.filters;
+    const unfiltered = !f.includeResolved && !f.errorClass && !f.serverId && !f.libraryId && !f.days;
+    return unfiltered && s.status !== 'idle' ? s.total : null;
+  });
   const service = health?.service ?? 'stopped';
-  const tone = !health ? 'neutral' : health.ok ? 'ok' : 'bad';
-  const unreachable = health?.servers.filter((s) => s.reachable === false || s.needsLogin).length ?? 0;
-  const healthText = !health
-    ? 'Checking…'
-    : health.ok
-      ? `Healthy · ${service}`
-      : `${unreachable ? `${unreachable} ${unreachable > 1 ? 'servers need' : 'server needs'} attention` : 'Degraded'} · ${service}`;
+  const summary = summarizeHealth(
+    health,
+    libraries,
+    statuses,
+    openErrors ?? statuses.reduce((n, s) => n + s.openErrors, 0),
+  );
 
   const toggle = async () => {
     try {
@@ -41,18 +49,30 @@ export function Header({ connection }: { connection: 'connecting' | 'open' | 'cl
       ) : null}
       <button
         type="button"
-        className={`health-pill health-${tone}`}
-        onClick={() => navigate('about')}
+        className={`health-pill health-${summary.tone} ${summary.paused ? 'health-paused' : ''}`}
+        data-testid="health-pill"
+        data-tone={summary.tone}
+        onClick={() => navigate(summary.tone === 'warn' && openErrors ? 'errors' : 'about')}
         title={health ? `Checked ${relativeTime(health.checkedAt)}` : undefined}
       >
-        <span className="dot" aria-hidden="true" />
-        <span>{healthText}</span>
+        {summary.paused ? <Icon name="pause" size={12} /> : <span className="dot" aria-hidden="true" />}
+        <span>{summary.text}</span>
       </button>
       {service === 'running' || service === 'paused' ? (
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => void toggle()}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-small"
+          disabled={connection === 'closed'}
+          onClick={() => void toggle()}
+        >
           <Icon name={service === 'paused' ? 'play' : 'pause'} size={14} />
           {service === 'paused' ? 'Resume syncing' : 'Pause syncing'}
         </button>
+      ) : null}
+      {service === 'paused' ? (
+        <span className="paused-note" role="status">
+          Syncing is paused — nothing runs until you resume
+        </span>
       ) : null}
       <div className="account" aria-label="Plex account">
         {account ? (

@@ -1,4 +1,37 @@
+import { useEffect, useState } from 'react';
 import type { PathReplacement } from '../../src-shared/config-schema';
+import { useStores } from '../stores';
+
+const FOLDER_CHECK_DEBOUNCE_MS = 300;
+
+/** "This folder does not exist on this computer" under a local path that is not a folder here. */
+function FolderCheck({ path, id }: { path: string; id: string }) {
+  const { api } = useStores();
+  // The answer is kept with the path it is for: an edited path has no verdict until checked again.
+  const [checked, setChecked] = useState<{ path: string; exists: boolean } | null>(null);
+  const text = path.trim();
+  const missing = !!text && checked?.path === text && !checked.exists;
+  useEffect(() => {
+    if (!text) return;
+    let live = true;
+    const t = setTimeout(() => {
+      api.invoke('paths:folderExists', { path: text }).then(
+        (r) => live && setChecked({ path: text, exists: r.exists }),
+        () => live && setChecked(null),
+      );
+    }, FOLDER_CHECK_DEBOUNCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [api, text]);
+  return missing ? (
+    <p id={id} className="field-warning small" role="status">
+      This folder does not exist on this computer. Mount the share or fix the path; files under it show as
+      unavailable until then.
+    </p>
+  ) : null;
+}
 
 /** Rows of "Plex path prefix → path on this computer", optionally limited to one server. */
 export function PathMappings({
@@ -41,8 +74,10 @@ export function PathMappings({
               value={row.to}
               placeholder="/Volumes/Media/movies"
               aria-label={`Local path ${i + 1}`}
+              aria-describedby={`mapping-${i}-folder`}
               onChange={(e) => patch(i, { to: e.target.value })}
             />
+            <FolderCheck path={row.to} id={`mapping-${i}-folder`} />
           </label>
           {serverMachineId ? (
             <label className="check">

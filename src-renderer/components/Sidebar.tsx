@@ -37,6 +37,7 @@ export function Sidebar() {
               href={`#/${name}`}
               className={route === name ? 'active' : undefined}
               aria-current={route === name ? 'page' : undefined}
+              title={LABELS[name]}
               onClick={(e) => {
                 e.preventDefault();
                 navigate(name);

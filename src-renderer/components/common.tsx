@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { MediaState } from '../../src-shared/domain';
-import { humanize } from '../lib/format';
+import { STATE_HELP, STATE_LABEL } from '../lib/states';
 
 export function PageHeader({
   title,
@@ -79,7 +79,15 @@ const STATE_TONE: Record<MediaState, string> = {
 };
 
 export function StateBadge({ state }: { state: MediaState }) {
-  return <span className={`badge badge-${STATE_TONE[state]}`}>{humanize(state)}</span>;
+  const help = STATE_HELP[state];
+  return (
+    <span
+      className={`badge badge-${STATE_TONE[state]}`}
+      title={help.fix ? `${help.why} ${help.fix}` : help.why}
+    >
+      {STATE_LABEL[state]}
+    </span>
+  );
 }
 
 export function Badge({

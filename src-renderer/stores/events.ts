@@ -1,13 +1,20 @@
 // Feeds the stores from main's event stream. Bursts of run-level events (finished, failed) collapse into
 // one reload per store, so a scheduler starting ten libraries does not fire ten list requests each.
 import type { ServiceEvent } from '../../src-shared/service-events';
+import { failedNotice, finishedNotice } from '../lib/outcomes';
 import type { AppStores } from './index';
 
 export const RELOAD_DEBOUNCE_MS = 400;
+/** A server failing on every schedule tick is told once in this time, unless someone asked. */
+export const FAILURE_NOTICE_QUIET_MS = 10 * 60_000;
 
 export function connectEvents(stores: AppStores): () => void {
   const { api } = stores;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const lastFailureNotice = new Map<number, number>();
+  const lastLoginNotice = new Map<string, number>();
+  const web = () => stores.session.getState().info?.shell === 'web';
+  const notify = stores.ui.getState().notify;
   const later = (key: string, fn: () => void) => {
     if (timers.has(key)) return;
     timers.set(
@@ -37,16 +44,61 @@ export function connectEvents(stores: AppStores): () => void {
       case 'started':
         later('queue', () => void stores.libraries.getState().loadQueue());
         break;
-      case 'finished':
-        stores.libraries.getState().clearProgress(event.result.libraryId);
+      case 'finished': {
+        const libs = stores.libraries.getState();
+        libs.clearProgress(event.result.libraryId);
+        const notice = event.result.status !== 'failed' ? finishedNotice(event.result) : null;
+        const r = event.result;
+        // In the browser the page is the only place to tell a background sync that changed
+        // something (the desktop app sends a system notification for it).
+        const background = web() && r.added + r.updated + r.removed > 0;
+        if (notice && (libs.takeRequested(r.libraryId) || background)) notify(notice.kind, notice.text);
         reloadAfterRun();
         break;
-      case 'failed':
+      }
+      case 'failed': {
+        const libs = stores.libraries.getState();
+        libs.clearProgress(event.libraryId);
+        const library = libs.libraries.find((l) => l.id === event.libraryId);
+        const serverId = library?.serverId ?? 0;
+        const server = stores.servers.getState().servers.find((s) => s.id === serverId);
+        const asked = libs.takeRequested(event.libraryId);
+        const last = lastFailureNotice.get(serverId);
+        // What someone asked for always ends visibly; background failures follow the setting.
+        const wanted = stores.settings.getState().config?.failure_notifications ?? true;
+        const quiet = last !== undefined && event.at - last <= FAILURE_NOTICE_QUIET_MS;
+        if (asked || (wanted && !quiet)) {
+          lastFailureNotice.set(serverId, event.at);
+          const notice = failedNotice(
+            library?.title ?? 'A library',
+            server?.name ?? 'the Plex server',
+            event.errorClass,
+            event.runId === null,
+          );
+          notify(notice.kind, notice.text);
+        }
+        // Its Errors entry and the server's state are new too.
+        later('errors', () => void stores.errors.getState().load());
+        later('servers', () => void stores.servers.getState().load());
+        reloadAfterRun();
+        break;
+      }
       case 'skipped':
         stores.libraries.getState().clearProgress(event.libraryId);
         reloadAfterRun();
         break;
       case 'needs_login':
+        if (web()) {
+          const key = `${event.scope}:${event.serverId ?? ''}`;
+          const last = lastLoginNotice.get(key);
+          if (last === undefined || event.at - last > FAILURE_NOTICE_QUIET_MS) {
+            lastLoginNotice.set(key, event.at);
+            notify(
+              'error',
+              'Plex no longer accepts RetroVue’s sign-in. Use “Sign in again” to go on syncing.',
+            );
+          }
+        }
         later(
           'account',
           () =>

@@ -39,7 +39,12 @@ export function createItemsStore(api: RetroVueApi) {
     detail: null,
     detailError: null,
     async setFilters(patch) {
-      set((s) => ({ filters: { ...s.filters, ...patch } }));
+      // A detail of another kind would sit beside a list it is not part of.
+      const kindChanged = patch.kind !== undefined && patch.kind !== get().filters.kind;
+      set((s) => ({
+        filters: { ...s.filters, ...patch },
+        ...(kindChanged ? { detail: null, detailError: null } : {}),
+      }));
       await get().search(0);
     },
     async search(offset = get().offset) {

@@ -1,7 +1,7 @@
 // Libraries, their live progress and the sync queue. Progress arrives throttled from main (≤ 10/s per
 // run) and is coalesced again here, so a 17K-item sync re-renders the dashboard a few times a second.
 import { createStore } from 'zustand/vanilla';
-import type { LibraryView, RetroVueApi } from '../../src-shared/ipc/contract';
+import type { LibraryStatusView, LibraryView, RetroVueApi } from '../../src-shared/ipc/contract';
 import type { QueueEntry } from '../../src-shared/service-events';
 import type { SyncProgress } from '../../src-shared/sync-types';
 import { errorMessage } from '../lib/errors';
@@ -10,6 +10,10 @@ export const PROGRESS_FLUSH_MS = 250;
 
 export interface LibrariesState {
   libraries: LibraryView[];
+  /** Each library's last run and last successful check. */
+  statuses: LibraryStatusView[];
+  /** Libraries someone asked to sync here and whose outcome is not told yet. */
+  requested: number[];
   progress: Record<number, SyncProgress>;
   queue: QueueEntry[];
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -24,6 +28,8 @@ export interface LibrariesState {
   pushProgress(progress: SyncProgress): void;
   clearProgress(libraryId: number): void;
   setQueue(queue: QueueEntry[]): void;
+  /** True once: the outcome of a sync asked for here is about to be told. */
+  takeRequested(libraryId: number): boolean;
 }
 
 export function createLibrariesStore(api: RetroVueApi) {
@@ -44,6 +50,8 @@ export function createLibrariesStore(api: RetroVueApi) {
 
     return {
       libraries: [],
+      statuses: [],
+      requested: [],
       progress: {},
       queue: [],
       status: 'idle',
@@ -51,16 +59,17 @@ export function createLibrariesStore(api: RetroVueApi) {
       async load() {
         if (!get().libraries.length) set({ status: 'loading' });
         try {
-          const [libraries, queue] = await Promise.all([
+          const [libraries, queue, statuses] = await Promise.all([
             api.invoke('libraries:list', {}),
             api.invoke('sync:queue'),
+            api.invoke('status:libraries'),
           ]);
           set((s) => {
             // A library's own progress field seeds the live map after a reload mid-sync.
             const progress = { ...s.progress };
             for (const library of libraries)
               if (library.progress && !progress[library.id]) progress[library.id] = library.progress;
-            return { libraries, queue, progress, status: 'ready', error: null };
+            return { libraries, queue, statuses, progress, status: 'ready', error: null };
           });
         } catch (error) {
           set({ status: 'error', error: errorMessage(error) });
@@ -84,7 +93,8 @@ export function createLibrariesStore(api: RetroVueApi) {
         set((s) => ({ libraries: s.libraries.map((l) => byId.get(l.id) ?? l) }));
       },
       async sync(libraryIds, kind) {
-        set({ queue: await api.invoke('sync:start', { libraryIds, kind }) });
+        const queue = await api.invoke('sync:start', { libraryIds, kind });
+        set((s) => ({ queue, requested: [...new Set([...s.requested, ...libraryIds])] }));
       },
       async cancel(libraryId) {
         set({ queue: await api.invoke('sync:cancel', { libraryId }) });
@@ -101,6 +111,11 @@ export function createLibrariesStore(api: RetroVueApi) {
         });
       },
       setQueue: (queue) => set({ queue }),
+      takeRequested(libraryId) {
+        if (!get().requested.includes(libraryId)) return false;
+        set((s) => ({ requested: s.requested.filter((id) => id !== libraryId) }));
+        return true;
+      },
     };
   });
 }

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { RetroVueApi, ScheduleView } from '../../src-shared/ipc/contract';
+import type { RetroVueApi, ScheduleExtrasView, ScheduleView } from '../../src-shared/ipc/contract';
 import { errorMessage } from '../lib/errors';
 
 export interface CronCheck {
@@ -10,6 +10,7 @@ export interface CronCheck {
 
 export interface SchedulesState {
   schedules: ScheduleView[];
+  extras: Record<number, ScheduleExtrasView>;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
   load(): Promise<void>;
@@ -20,12 +21,22 @@ export interface SchedulesState {
 export function createSchedulesStore(api: RetroVueApi) {
   return createStore<SchedulesState>()((set, get) => ({
     schedules: [],
+    extras: {},
     status: 'idle',
     error: null,
     async load() {
       if (!get().schedules.length) set({ status: 'loading' });
       try {
-        set({ schedules: await api.invoke('schedules:list'), status: 'ready', error: null });
+        const [schedules, extras] = await Promise.all([
+          api.invoke('schedules:list'),
+          api.invoke('schedules:extras'),
+        ]);
+        set({
+          schedules,
+          extras: Object.fromEntries(extras.map((e) => [e.id, e])),
+          status: 'ready',
+          error: null,
+        });
       } catch (error) {
         set({ status: 'error', error: errorMessage(error) });
       }

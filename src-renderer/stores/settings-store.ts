@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Config } from '../../src-shared/config-schema';
-import type { RetroVueApi } from '../../src-shared/ipc/contract';
+import type { PathRecheckView, RetroVueApi } from '../../src-shared/ipc/contract';
 import { errorMessage } from '../lib/errors';
 
 export interface SettingsState {
@@ -8,7 +8,8 @@ export interface SettingsState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
   load(): Promise<void>;
-  update(patch: Partial<Config>): Promise<Config>;
+  /** Saves; a change of path mappings re-checks every stored file and says what changed. */
+  update(patch: Partial<Config>): Promise<{ config: Config; recheck: PathRecheckView | null }>;
   setConfig(config: Config): void;
   openPath(which: 'logs' | 'data'): Promise<void>;
 }
@@ -29,7 +30,8 @@ export function createSettingsStore(api: RetroVueApi) {
     async update(patch) {
       const config = await api.invoke('config:update', patch);
       set({ config });
-      return config;
+      const recheck = 'path_replacements' in patch ? await api.invoke('paths:recheck') : null;
+      return { config, recheck };
     },
     setConfig: (config) => set({ config }),
     openPath: (which) => api.invoke('app:openPath', { which }),

@@ -1,4 +1,5 @@
-// Navigation and notices. The route lives in the URL hash so reloads and the back button work.
+// Navigation and notices. The route lives in the URL hash, one history entry per view, so reloads and
+// the browser's Back and Forward move between views.
 import { createStore } from 'zustand/vanilla';
 
 export const ROUTES = ['libraries', 'items', 'schedules', 'errors', 'activity', 'settings', 'about'] as const;
@@ -15,7 +16,11 @@ export interface UiState {
   /** The first-run wizard, also reachable later from Settings to add a server. */
   setupOpen: boolean;
   notices: Notice[];
-  navigate(route: Route): void;
+  /** Asked before leaving the current view (unsaved settings); false keeps the person where they are. */
+  leaveGuard: (() => boolean) | null;
+  /** True when the view changed. */
+  navigate(route: Route): boolean;
+  setLeaveGuard(guard: (() => boolean) | null): void;
   openSetup(open: boolean): void;
   notify(kind: Notice['kind'], text: string): void;
   dismiss(id: number): void;
@@ -29,16 +34,26 @@ export function routeFromHash(hash: string): Route {
 let noticeId = 1;
 
 export function createUiStore(initialRoute: Route) {
-  return createStore<UiState>()((set) => ({
+  return createStore<UiState>()((set, get) => ({
     route: initialRoute,
     setupOpen: false,
     notices: [],
+    leaveGuard: null,
     navigate(route) {
-      set({ route });
-      if (typeof window !== 'undefined' && window.location.hash !== `#/${route}`) {
-        window.history.replaceState(null, '', `#/${route}`);
+      const { route: current, leaveGuard } = get();
+      if (route !== current && leaveGuard && !leaveGuard()) {
+        // Back/Forward already moved the address: put the view's own entry back.
+        if (typeof window !== 'undefined' && window.location.hash !== `#/${current}`)
+          window.history.pushState(null, '', `#/${current}`);
+        return false;
       }
+      if (route !== current) set({ route, leaveGuard: null });
+      if (typeof window !== 'undefined' && window.location.hash !== `#/${route}`) {
+        window.history.pushState(null, '', `#/${route}`);
+      }
+      return true;
     },
+    setLeaveGuard: (leaveGuard) => set({ leaveGuard }),
     openSetup: (setupOpen) => set({ setupOpen }),
     notify(kind, text) {
       const notice = { id: noticeId++, kind, text };

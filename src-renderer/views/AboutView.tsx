@@ -1,3 +1,4 @@
+import { SignInAgain } from '../components/SignInAgain';
 import { useEffect } from 'react';
 import { Badge, ErrorBanner, Loading, PageHeader } from '../components/common';
 import { Icon } from '../components/icons';
@@ -199,7 +200,8 @@ export function AboutView() {
                       {s.latencyMs !== null ? ` · ${s.latencyMs} ms` : ''}
                     </td>
                     <td>{s.consecutiveErrors}</td>
-                    <td>
+                    <td className="row-gap">
+                      {s.needsLogin ? <SignInAgain serverName={s.name} /> : null}
                       <button
                         type="button"
                         className="btn btn-ghost btn-small btn-danger"

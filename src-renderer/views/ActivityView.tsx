@@ -1,4 +1,4 @@
-import { useEffect, type ReactElement } from 'react';
+import { useEffect, useState, type ReactElement } from 'react';
 import {
   Area,
   AreaChart,
@@ -14,9 +14,9 @@ import {
   YAxis,
 } from 'recharts';
 import { ERROR_CLASSES, type ErrorClass } from '../../src-shared/domain';
-import { Badge, EmptyState, ErrorBanner, Loading, PageHeader } from '../components/common';
+import { Badge, EmptyState, ErrorBanner, FilterSelect, Loading, PageHeader } from '../components/common';
 import { count, duration, humanize, relativeTime } from '../lib/format';
-import { useActivity } from '../stores';
+import { useActivity, useErrors, useLibraries, useUi } from '../stores';
 import { format, parseISO } from 'date-fns';
 
 const CLASS_COLOURS: Record<ErrorClass, string> = {
@@ -30,12 +30,22 @@ const CLASS_COLOURS: Record<ErrorClass, string> = {
 };
 const ACCENT = 'var(--accent)';
 const RANGES = [7, 30, 90];
-const NUMBER_COLUMNS = ['Duration', 'Added', 'Updated', 'Removed', 'Errors', 'API calls'];
-/** Other statuses (queued, interrupted, cancelled, skipped) are shown neutral. */
+const NUMBER_COLUMNS = ['Duration', 'Items changed', 'Items checked', 'Errors', 'API calls'];
+/** Other statuses (queued, interrupted, cancelled) are shown neutral. */
 const RUN_STATUS_TONE: Partial<Record<string, 'ok' | 'bad' | 'info'>> = {
   succeeded: 'ok',
+  skipped: 'ok',
   failed: 'bad',
   running: 'info',
+};
+/** A skipped run is a successful check that found Plex unchanged. */
+const RUN_STATUS_LABEL: Partial<Record<string, string>> = {
+  succeeded: 'Succeeded',
+  skipped: 'Nothing new',
+  failed: 'Failed',
+  running: 'Running',
+  interrupted: 'Interrupted',
+  cancelled: 'Cancelled',
 };
 
 function ChartCard({ title, empty, children }: { title: string; empty: boolean; children: ReactElement }) {
@@ -70,6 +80,12 @@ export default function ActivityView() {
   const error = useActivity((s) => s.error);
   const load = useActivity((s) => s.load);
   const setDays = useActivity((s) => s.setDays);
+  const libraries = useLibraries((s) => s.libraries);
+  const setErrorFilters = useErrors((s) => s.setFilters);
+  const navigate = useUi((s) => s.navigate);
+  const [libraryId, setLibraryId] = useState<number | undefined>(undefined);
+  const runs = (stats?.runs ?? []).filter((r) => libraryId === undefined || r.libraryId === libraryId);
+  const libraryTitle = libraries.find((l) => l.id === libraryId)?.title;
 
   useEffect(() => {
     void load();
@@ -78,11 +94,13 @@ export default function ActivityView() {
   const times = (stats?.performance ?? []).map((p) => p.at);
   // Runs within one day are told apart by the time; longer spans by the date.
   const sameDay = times.length > 0 && Math.max(...times) - Math.min(...times) < 86_400_000;
-  const perf = (stats?.performance ?? []).map((p) => ({
-    ...p,
-    label: format(p.at, sameDay ? 'HH:mm:ss' : 'd MMM HH:mm'),
-    seconds: Math.round(p.durationMs / 100) / 10,
-  }));
+  const perf = (stats?.performance ?? [])
+    .filter((p) => libraryTitle === undefined || p.libraryTitle === libraryTitle)
+    .map((p) => ({
+      ...p,
+      label: format(p.at, sameDay ? 'HH:mm:ss' : 'd MMM HH:mm'),
+      seconds: Math.round(p.durationMs / 100) / 10,
+    }));
   const errorsPerDay = (stats?.errorsPerDay ?? []).map((d) => ({
     ...d,
     label: format(parseISO(d.day), 'd MMM'),
@@ -95,19 +113,30 @@ export default function ActivityView() {
         title="Activity"
         subtitle="How syncing has been going."
         actions={
-          <div className="segmented" role="group" aria-label="Period">
-            {RANGES.map((d) => (
-              <button
-                key={d}
-                type="button"
-                aria-pressed={days === d}
-                className={days === d ? 'on' : undefined}
-                onClick={() => void setDays(d)}
-              >
-                {d} days
-              </button>
-            ))}
-          </div>
+          <>
+            <div className="filters filters-inline">
+              <FilterSelect
+                label="Library"
+                value={libraryId}
+                anyLabel="All libraries"
+                options={libraries.map((l) => ({ value: l.id, label: l.title }))}
+                onChange={(v) => setLibraryId(v ? Number(v) : undefined)}
+              />
+            </div>
+            <div className="segmented" role="group" aria-label="Period">
+              {RANGES.map((d) => (
+                <button
+                  key={d}
+                  type="button"
+                  aria-pressed={days === d}
+                  className={days === d ? 'on' : undefined}
+                  onClick={() => void setDays(d)}
+                >
+                  {d} days
+                </button>
+              ))}
+            </div>
+          </>
         }
       />
       {error ? <ErrorBanner message={error} onRetry={() => void load()} /> : null}
@@ -118,9 +147,13 @@ export default function ActivityView() {
             <Tile
               label="Sync runs"
               value={count(stats.totals.runs)}
-              note={`${stats.totals.succeeded} succeeded · ${stats.totals.failed} failed`}
+              note={`${stats.totals.succeeded} succeeded${stats.totals.skipped ? ` (${stats.totals.skipped} found nothing new)` : ''} · ${stats.totals.failed} failed`}
             />
-            <Tile label="Items processed" value={count(stats.totals.itemsProcessed)} />
+            <Tile
+              label="Items checked"
+              value={count(stats.totals.itemsProcessed)}
+              note={`${count(stats.totals.itemsChanged)} changed`}
+            />
             <Tile label="Plex API calls" value={count(stats.totals.apiCalls)} />
             <Tile
               label="Errors"
@@ -148,7 +181,7 @@ export default function ActivityView() {
                 />
               </LineChart>
             </ChartCard>
-            <ChartCard title="Items processed per run" empty={!perf.length}>
+            <ChartCard title="Items checked per run" empty={!perf.length}>
               <BarChart data={perf} margin={{ top: 8, right: 12, left: 0, bottom: 0 }}>
                 <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
                 <XAxis dataKey="label" tick={axis} stroke="var(--border)" minTickGap={24} />
@@ -203,7 +236,7 @@ export default function ActivityView() {
             </ChartCard>
           </div>
 
-          {stats.runs.length ? (
+          {runs.length ? (
             <section className="card" aria-labelledby="runs-title">
               <h2 id="runs-title">Recent runs</h2>
               <div className="table-wrap">
@@ -222,7 +255,7 @@ export default function ActivityView() {
                     </tr>
                   </thead>
                   <tbody>
-                    {stats.runs.slice(0, 20).map((r) => (
+                    {runs.slice(0, 20).map((r) => (
                       <tr key={r.id}>
                         <td>{relativeTime(r.startedAt)}</td>
                         <td>{r.libraryTitle ?? '—'}</td>
@@ -230,12 +263,27 @@ export default function ActivityView() {
                           {humanize(r.kind)} <span className="muted small">({r.trigger})</span>
                         </td>
                         <td>
-                          <Badge tone={RUN_STATUS_TONE[r.status] ?? 'neutral'}>{r.status}</Badge>
+                          {r.status === 'failed' && r.libraryId !== null ? (
+                            <button
+                              type="button"
+                              className="link-btn"
+                              title="Open this library's errors"
+                              onClick={() => {
+                                void setErrorFilters({ libraryId: r.libraryId ?? undefined });
+                                navigate('errors');
+                              }}
+                            >
+                              <Badge tone="bad">Failed — see errors</Badge>
+                            </button>
+                          ) : (
+                            <Badge tone={RUN_STATUS_TONE[r.status] ?? 'neutral'}>
+                              {RUN_STATUS_LABEL[r.status] ?? humanize(r.status)}
+                            </Badge>
+                          )}
                         </td>
                         <td className="num">{duration(r.durationMs)}</td>
-                        <td className="num">{count(r.added)}</td>
-                        <td className="num">{count(r.updated)}</td>
-                        <td className="num">{count(r.removed)}</td>
+                        <td className="num">{count(r.added + r.updated + r.removed)}</td>
+                        <td className="num">{count(r.added + r.updated + r.removed + r.unchanged)}</td>
                         <td className="num">{count(r.errors)}</td>
                         <td className="num">{count(r.apiCalls)}</td>
                       </tr>

@@ -10,20 +10,13 @@ import {
   PageHeader,
   Pager,
 } from '../components/common';
+import { SignInAgain } from '../components/SignInAgain';
+import { errorClassLabel, explainError, httpStatus, itemTitle, requestUrl } from '../lib/error-text';
 import { errorMessage } from '../lib/errors';
-import { dateTime, humanize, relativeTime } from '../lib/format';
-import { useErrors, useLibraries, useServers, useUi } from '../stores';
+import { dateTime, relativeTime } from '../lib/format';
+import { useErrors, useItems, useLibraries, useServers, useUi } from '../stores';
 import { ERROR_PAGE_SIZE } from '../stores/errors-store';
-
-const CLASS_TONE: Record<ErrorClass, 'bad' | 'warn' | 'info'> = {
-  network: 'warn',
-  timeout: 'warn',
-  auth: 'bad',
-  not_found: 'info',
-  data: 'info',
-  file_system: 'warn',
-  database: 'bad',
-};
+import type { ItemKind } from '../../src-shared/domain';
 
 /** Time-window filter options; the value is a number of days. */
 const WINDOWS = [
@@ -80,7 +73,7 @@ export function ErrorsView() {
           label="Class"
           value={filters.errorClass}
           anyLabel="All classes"
-          options={ERROR_CLASSES.map((c) => ({ value: c, label: humanize(c) }))}
+          options={ERROR_CLASSES.map((c) => ({ value: c, label: errorClassLabel(c) }))}
           onChange={(v) => void setFilters({ errorClass: v as ErrorClass | undefined })}
         />
         <FilterSelect
@@ -112,6 +105,22 @@ export function ErrorsView() {
           />
           Show resolved
         </label>
+        {filters.errorClass || filters.serverId || filters.libraryId || filters.days ? (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            onClick={() =>
+              void setFilters({
+                errorClass: undefined,
+                serverId: undefined,
+                libraryId: undefined,
+                days: undefined,
+              })
+            }
+          >
+            Clear filters
+          </button>
+        ) : null}
         <span className="spacer" />
         <button type="button" className="btn" disabled={!checked.size} onClick={() => void resolveChecked()}>
           {checked.size ? `Mark ${checked.size} resolved` : 'Mark selected resolved'}
@@ -144,51 +153,57 @@ export function ErrorsView() {
                     />
                   </th>
                   <th scope="col">Time</th>
-                  <th scope="col">Class</th>
-                  <th scope="col">Message</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">What happened</th>
                   <th scope="col">Server</th>
                   <th scope="col">Library</th>
                 </tr>
               </thead>
               <tbody>
-                {rows.map((row) => (
-                  <tr
-                    key={row.id}
-                    className={`${row.id === selectedId ? 'selected' : ''} ${row.resolvedAt ? 'is-resolved' : ''}`}
-                    onClick={() => open(row.id)}
-                  >
-                    <td className="col-check" onClick={(e) => e.stopPropagation()}>
-                      {!row.resolvedAt ? (
-                        <input
-                          type="checkbox"
-                          aria-label={`Select error ${row.id}`}
-                          checked={checked.has(row.id)}
-                          onChange={(e) =>
-                            setChecked((c) => {
-                              const next = new Set(c);
-                              if (e.target.checked) next.add(row.id);
-                              else next.delete(row.id);
-                              return next;
-                            })
-                          }
-                        />
-                      ) : null}
-                    </td>
-                    <td className="nowrap" title={dateTime(row.occurredAt)}>
-                      {relativeTime(row.occurredAt)}
-                    </td>
-                    <td>
-                      <Badge tone={CLASS_TONE[row.errorClass]}>{humanize(row.errorClass)}</Badge>
-                    </td>
-                    <td>
-                      <button type="button" className="link-btn message-cell" onClick={() => open(row.id)}>
-                        {row.message}
-                      </button>
-                    </td>
-                    <td className="nowrap">{row.serverName ?? '—'}</td>
-                    <td className="nowrap">{row.libraryTitle ?? '—'}</td>
-                  </tr>
-                ))}
+                {rows.map((row) => {
+                  const why = explainError(row);
+                  return (
+                    <tr
+                      key={row.id}
+                      className={`${row.id === selectedId ? 'selected' : ''} ${row.resolvedAt ? 'is-resolved' : ''}`}
+                      onClick={() => open(row.id)}
+                    >
+                      <td className="col-check" onClick={(e) => e.stopPropagation()}>
+                        {!row.resolvedAt ? (
+                          <input
+                            type="checkbox"
+                            aria-label={`Select error ${row.id}`}
+                            checked={checked.has(row.id)}
+                            onChange={(e) =>
+                              setChecked((c) => {
+                                const next = new Set(c);
+                                if (e.target.checked) next.add(row.id);
+                                else next.delete(row.id);
+                                return next;
+                              })
+                            }
+                          />
+                        ) : null}
+                      </td>
+                      <td className="nowrap" title={dateTime(row.occurredAt)}>
+                        {relativeTime(row.occurredAt)}
+                      </td>
+                      <td>
+                        <Badge tone={why.tone}>{why.label}</Badge>
+                      </td>
+                      <td>
+                        <button type="button" className="link-btn message-cell" onClick={() => open(row.id)}>
+                          {why.sentence}
+                        </button>
+                        {row.retryCount > 0 ? (
+                          <span className="muted small"> · happened {row.retryCount + 1} times</span>
+                        ) : null}
+                      </td>
+                      <td className="nowrap">{row.serverName ?? '—'}</td>
+                      <td className="nowrap">{row.libraryTitle ?? '—'}</td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
             <Pager
@@ -210,6 +225,12 @@ function ErrorDetail({ error, onClose }: { error: ErrorView; onClose: () => void
   const retry = useErrors((s) => s.retry);
   const resolve = useErrors((s) => s.resolve);
   const notify = useUi((s) => s.notify);
+  const navigate = useUi((s) => s.navigate);
+  const setItemFilters = useItems((s) => s.setFilters);
+  const why = explainError(error);
+  const title = itemTitle(error);
+  const url = requestUrl(error);
+  const status = httpStatus(error);
   const act = async (fn: () => Promise<unknown>, done: string) => {
     try {
       await fn();
@@ -219,24 +240,62 @@ function ErrorDetail({ error, onClose }: { error: ErrorView; onClose: () => void
     }
   };
   const facts: [string, string | number | null][] = [
-    ['Class', humanize(error.errorClass)],
-    ['Code', error.code],
     ['When', dateTime(error.occurredAt)],
     ['Server', error.serverName],
     ['Library', error.libraryTitle],
-    ['Item', error.itemKind ? `${error.itemKind} ${error.plexRatingKey ?? ''}` : null],
-    ['Retries', error.retryCount],
+    ['Times seen', error.retryCount + 1],
     ['Resolved', error.resolvedAt ? dateTime(error.resolvedAt) : null],
+  ];
+  // Details keep the raw facts, one per line: the message, code, status, request and the rest of the
+  // context (already token-free from main), never a JSON wall.
+  const raw: [string, string][] = [
+    ['Message', error.message],
+    ['Code', error.code ?? '—'],
+    ...(status !== null ? ([['HTTP status', String(status)]] as [string, string][]) : []),
+    ...(url ? ([['Request', url]] as [string, string][]) : []),
+    ...(error.itemKind
+      ? ([['Item', `${error.itemKind} ${error.plexRatingKey ?? ''}`]] as [string, string][])
+      : []),
+    ...Object.entries(error.context)
+      .filter(
+        ([k, v]) => !['request', 'status', 'server', 'library', 'item', 'title'].includes(k) && v !== null,
+      )
+      .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string]),
   ];
   return (
     <aside className="detail card" aria-labelledby="error-detail-title">
       <div className="row-between">
-        <h2 id="error-detail-title">Error #{error.id}</h2>
+        <h2 id="error-detail-title">
+          {why.label} · Error #{error.id}
+        </h2>
         <button type="button" className="icon-btn" aria-label="Close details" onClick={onClose}>
           ×
         </button>
       </div>
-      <p className="detail-message">{error.message}</p>
+      <p className="detail-message">{why.sentence}</p>
+      <p className="next-step">
+        <strong>What to do: </strong>
+        {why.next}
+      </p>
+      {title && error.itemKind ? (
+        <p>
+          <button
+            type="button"
+            className="link-btn"
+            onClick={() => {
+              void setItemFilters({
+                kind: error.itemKind as ItemKind,
+                libraryId: error.libraryId ?? undefined,
+                query: title,
+                state: undefined,
+              });
+              navigate('items');
+            }}
+          >
+            Show “{title}” in Items
+          </button>
+        </p>
+      ) : null}
       <dl className="facts">
         {facts
           .filter(([, v]) => v !== null && v !== '')
@@ -247,16 +306,28 @@ function ErrorDetail({ error, onClose }: { error: ErrorView; onClose: () => void
             </div>
           ))}
       </dl>
-      <h3>Context</h3>
-      <pre className="context">{JSON.stringify(error.context, null, 2)}</pre>
+      <details className="raw-details">
+        <summary>Details</summary>
+        <dl className="facts facts-raw">
+          {raw.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd className="mono">{v}</dd>
+            </div>
+          ))}
+        </dl>
+      </details>
       <div className="row-gap">
-        <button
-          type="button"
-          className="btn btn-primary"
-          onClick={() => void act(() => retry(error.id), 'Retry queued.')}
-        >
-          Retry
-        </button>
+        {why.action === 'sign-in' ? <SignInAgain serverName={error.serverName ?? 'the server'} /> : null}
+        {why.action !== 'sign-in' && error.libraryId !== null ? (
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => void act(() => retry(error.id), 'Retry queued.')}
+          >
+            Retry now
+          </button>
+        ) : null}
         {!error.resolvedAt ? (
           <button
             type="button"

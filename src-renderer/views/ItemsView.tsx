@@ -15,6 +15,7 @@ import { Icon } from '../components/icons';
 import { bytes, count, humanize, relativeTime, runtime, timecode, toMillis } from '../lib/format';
 import { useItems, useLibraries } from '../stores';
 import { ITEM_PAGE_SIZE } from '../stores/items-store';
+import { STATE_HELP, STATE_LABEL } from '../lib/states';
 
 const KIND_LABEL: Record<ItemKind, string> = {
   movie: 'Movies',
@@ -22,7 +23,23 @@ const KIND_LABEL: Record<ItemKind, string> = {
   season: 'Seasons',
   episode: 'Episodes',
 };
+const KIND_ONE: Record<ItemKind, string> = {
+  movie: 'movie',
+  show: 'show',
+  season: 'season',
+  episode: 'episode',
+};
 const SEARCH_DEBOUNCE_MS = 250;
+/** Plex's tag kinds as the detail labels them, in this order; others follow under their own name. */
+const FACETS: [string, string][] = [
+  ['genre', 'Genres'],
+  ['director', 'Directors'],
+  ['writer', 'Writers'],
+  ['country', 'Countries'],
+  ['studio', 'Studios'],
+  ['collection', 'Collections'],
+  ['label', 'Labels'],
+];
 
 export function ItemsView() {
   const filters = useItems((s) => s.filters);
@@ -44,6 +61,17 @@ export function ItemsView() {
     void search(0);
   }, [search]);
 
+  // Escape closes the open detail (the search box keeps its own Escape, which clears it).
+  useEffect(() => {
+    if (!detail) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || (e.target as HTMLElement | null)?.tagName === 'INPUT') return;
+      void open(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [detail, open]);
+
   useEffect(() => {
     if (query === filters.query) return;
     const t = setTimeout(() => void setFilters({ query }), SEARCH_DEBOUNCE_MS);
@@ -52,7 +80,10 @@ export function ItemsView() {
 
   return (
     <>
-      <PageHeader title="Items" subtitle={`${count(total)} ${KIND_LABEL[filters.kind].toLowerCase()}`} />
+      <PageHeader
+        title="Items"
+        subtitle={`${count(total)} ${total === 1 ? KIND_ONE[filters.kind] : KIND_LABEL[filters.kind].toLowerCase()}`}
+      />
       <div className="filters" role="group" aria-label="Filter items">
         <div className="segmented" role="group" aria-label="Kind">
           {ITEM_KINDS.map((k) => (
@@ -88,7 +119,7 @@ export function ItemsView() {
           label="State"
           value={filters.state}
           anyLabel="Any state"
-          options={MEDIA_STATES.map((s) => ({ value: s, label: humanize(s) }))}
+          options={MEDIA_STATES.map((s) => ({ value: s, label: STATE_LABEL[s] }))}
           onChange={(v) => void setFilters({ state: v as MediaState | undefined })}
         />
       </div>
@@ -162,6 +193,32 @@ export function ItemsView() {
   );
 }
 
+function Facets({ tags }: { tags: ItemDetailView['tags'] }) {
+  const known = new Map(FACETS);
+  const kinds = [
+    ...FACETS.map(([k]) => k).filter((k) => tags.some((t) => t.kind === k)),
+    ...[...new Set(tags.map((t) => t.kind))].filter((k) => !known.has(k)),
+  ];
+  return (
+    <dl className="facets small">
+      {kinds.map((kind) => (
+        <div key={kind}>
+          <dt>{known.get(kind) ?? humanize(kind)}</dt>
+          <dd>
+            {tags
+              .filter((t) => t.kind === kind)
+              .map((t) => (
+                <span key={t.name} className="chip chip-static">
+                  {t.name}
+                </span>
+              ))}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function ItemDetail({ item, onClose }: { item: ItemDetailView; onClose: () => void }) {
   const ids = item.guids.map((g) => `${g.provider}: ${g.value}`);
   return (
@@ -185,17 +242,15 @@ function ItemDetail({ item, onClose }: { item: ItemDetailView; onClose: () => vo
           </Badge>
         ))}
       </div>
-      {item.lastError ? <p className="text-bad small">{item.lastError}</p> : null}
-      {item.summary ? <p className="summary">{item.summary}</p> : null}
-      {item.tags.length ? (
-        <p className="small">
-          {item.tags.map((t) => (
-            <span key={`${t.kind}:${t.name}`} className="chip chip-static" title={t.kind}>
-              {t.name}
-            </span>
-          ))}
+      {item.state !== 'normal' ? (
+        <p className="state-help small" data-testid="state-help">
+          <strong>{STATE_LABEL[item.state]}:</strong> {STATE_HELP[item.state].why}{' '}
+          {STATE_HELP[item.state].fix ?? ''}
         </p>
       ) : null}
+      {item.lastError ? <p className="text-bad small">{item.lastError}</p> : null}
+      {item.summary ? <p className="summary">{item.summary}</p> : null}
+      {item.tags.length ? <Facets tags={item.tags} /> : null}
       {item.cast.length ? (
         <>
           <h3>Cast</h3>

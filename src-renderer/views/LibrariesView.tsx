@@ -5,10 +5,12 @@ import type { QueueEntry } from '../../src-shared/service-events';
 import type { SyncProgress } from '../../src-shared/sync-types';
 import { EmptyState, ErrorBanner, Loading, PageHeader, ProgressBar, StateBadge } from '../components/common';
 import { Icon } from '../components/icons';
+import { SignInAgain } from '../components/SignInAgain';
 import { errorMessage } from '../lib/errors';
+import { libraryCardState } from '../lib/health';
 import { useNow } from '../lib/use-now';
 import { count, relativeTime, seconds } from '../lib/format';
-import { useLibraries, useUi } from '../stores';
+import { useErrors, useLibraries, useServers, useSession, useUi } from '../stores';
 
 const KIND_LABEL: Record<ItemKind, string> = {
   movie: 'Movies',
@@ -17,15 +19,30 @@ const KIND_LABEL: Record<ItemKind, string> = {
   episode: 'Episodes',
 };
 const PHASE_LABEL: Record<SyncProgress['phase'], string> = {
-  sections: 'Reading sections',
-  movies: 'Reading movies',
-  shows: 'Reading shows',
-  seasons: 'Reading seasons',
-  episodes: 'Reading episodes',
-  details: 'Fetching details',
-  deletions: 'Finding removed items',
-  done: 'Finishing',
+  sections: 'Asking Plex what changed',
+  movies: 'Listing movies',
+  shows: 'Listing shows',
+  seasons: 'Listing seasons',
+  episodes: 'Listing episodes',
+  details: 'Reading details',
+  deletions: 'Checking for removed items',
+  done: 'Writing and finishing',
 };
+
+/** "120 of 1,480 · 8%" only when Plex has told the total; before that the phase alone. */
+export function progressCounts(progress: SyncProgress): string | null {
+  if (progress.total <= 0) return progress.done > 0 ? `${count(progress.done)} so far` : null;
+  const pct = Math.floor((Math.min(progress.done, progress.total) / progress.total) * 100);
+  return `${count(progress.done)} of ${count(progress.total)} · ${pct}%`;
+}
+
+/** Rate and time left, only once there is something to measure. */
+export function progressPace(progress: SyncProgress): string | null {
+  if (progress.total <= 0 || progress.done <= 0 || progress.itemsPerSecond <= 0) return null;
+  const rate = `${progress.itemsPerSecond.toFixed(progress.itemsPerSecond < 10 ? 1 : 0)} items/s`;
+  if (progress.etaSeconds === null || progress.done >= progress.total) return rate;
+  return `${rate} · about ${seconds(Math.max(1, progress.etaSeconds))} left`;
+}
 
 export function LibrariesView() {
   const libraries = useLibraries((s) => s.libraries);
@@ -41,8 +58,15 @@ export function LibrariesView() {
     void load();
   }, [load]);
 
+  const servers = useServers((s) => s.servers);
   const selected = libraries.filter((l) => l.selected);
   const shown = showAll ? libraries : selected;
+  const serverName = (id: number) => servers.find((s) => s.id === id)?.name ?? `Server ${id}`;
+  const groups = [...new Set(shown.map((l) => l.serverId))].map((serverId) => ({
+    serverId,
+    name: serverName(serverId),
+    libraries: shown.filter((l) => l.serverId === serverId),
+  }));
 
   const syncAll = async () => {
     try {
@@ -87,11 +111,24 @@ export function LibrariesView() {
           Tick “Show libraries not synced” to choose some.
         </EmptyState>
       ) : null}
-      <div className="library-grid">
-        {shown.map((library) => (
-          <LibraryCard key={library.id} library={library} />
-        ))}
-      </div>
+      {groups.length > 1 ? (
+        groups.map((g) => (
+          <section key={g.serverId} className="server-group" aria-label={`Libraries on ${g.name}`}>
+            <h2>{g.name}</h2>
+            <div className="library-grid">
+              {g.libraries.map((library) => (
+                <LibraryCard key={library.id} library={library} serverName={g.name} />
+              ))}
+            </div>
+          </section>
+        ))
+      ) : (
+        <div className="library-grid">
+          {shown.map((library) => (
+            <LibraryCard key={library.id} library={library} serverName={serverName(library.serverId)} />
+          ))}
+        </div>
+      )}
     </>
   );
 }
@@ -106,10 +143,16 @@ function totals(library: LibraryView): { kind: ItemKind; total: number; states: 
   });
 }
 
-function LibraryCard({ library }: { library: LibraryView }) {
-  const now = useNow(30_000);
-  // A sync that finished since the clock last ticked reads "0 seconds ago", not "in 0 seconds".
-  const lastSync = relativeTime(library.lastSyncAt, Math.max(now, library.lastSyncAt ?? 0));
+function LibraryCard({ library, serverName }: { library: LibraryView; serverName: string }) {
+  const now = useNow(10_000);
+  const status = useLibraries((s) => s.statuses.find((x) => x.libraryId === library.id));
+  const serverHealth = useSession((s) => s.health?.servers.find((x) => x.serverId === library.serverId));
+  const setErrorFilters = useErrors((s) => s.setFilters);
+  const navigate = useUi((s) => s.navigate);
+  const state = libraryCardState(library, status, serverHealth, now);
+  const checkedAt = status?.lastCheckedAt ?? null;
+  // A check that finished since the clock last ticked reads "0 seconds ago", not "in 0 seconds".
+  const lastChecked = relativeTime(checkedAt, Math.max(now, checkedAt ?? 0));
   const progress = useLibraries((s) => s.progress[library.id] ?? null);
   const entry: QueueEntry | null = useLibraries(
     (s) => s.queue.find((q) => q.libraryId === library.id) ?? null,
@@ -119,7 +162,10 @@ function LibraryCard({ library }: { library: LibraryView }) {
   const select = useLibraries((s) => s.select);
   const notify = useUi((s) => s.notify);
   const active = !!entry || !!progress;
-  const pct = progress && progress.total > 0 ? (progress.done / progress.total) * 100 : null;
+  const pct =
+    progress && progress.total > 0 ? (Math.min(progress.done, progress.total) / progress.total) * 100 : null;
+  const counts = progress ? progressCounts(progress) : null;
+  const pace = progress ? progressPace(progress) : null;
   const headingId = `lib-${library.id}-title`;
 
   const run = async (fn: () => Promise<void>) => {
@@ -136,8 +182,7 @@ function LibraryCard({ library }: { library: LibraryView }) {
         <div>
           <h2 id={headingId}>{library.title}</h2>
           <div className="muted small">
-            {library.type === 'movie' ? 'Movies' : 'TV shows'}
-            {library.lastSyncStatus ? ` · last run ${library.lastSyncStatus}` : ''}
+            {library.type === 'movie' ? 'Movies' : 'TV shows'} on {serverName}
           </div>
         </div>
         {!library.selected ? (
@@ -198,21 +243,13 @@ function LibraryCard({ library }: { library: LibraryView }) {
                   ? 'Waiting in queue'
                   : 'Starting…'}
             </strong>
-            {progress ? (
-              <span className="mono">
-                {count(progress.done)} / {count(progress.total)}
-                {pct !== null ? ` · ${Math.floor(pct)}%` : ''}
-              </span>
-            ) : null}
+            {counts ? <span className="mono">{counts}</span> : null}
           </div>
           <ProgressBar value={progress ? pct : null} label={`${library.title} sync progress`} />
-          {progress ? (
+          {progress && (progress.currentTitle || pace) ? (
             <div className="row-between small muted">
               <span className="ellipsis">{progress.currentTitle ?? ''}</span>
-              <span>
-                {progress.itemsPerSecond.toFixed(progress.itemsPerSecond < 10 ? 1 : 0)} items/s · ETA{' '}
-                {seconds(progress.etaSeconds)}
-              </span>
+              {pace ? <span>{pace}</span> : null}
             </div>
           ) : null}
         </div>
@@ -221,7 +258,7 @@ function LibraryCard({ library }: { library: LibraryView }) {
       <div className="card-foot">
         <div className="small">
           <div>
-            <span className="muted">Last sync</span> {lastSync}
+            <span className="muted">Last checked</span> {lastChecked}
           </div>
           <div>
             <span className="muted">Next sync</span>{' '}
@@ -260,8 +297,23 @@ function LibraryCard({ library }: { library: LibraryView }) {
           )}
         </div>
       </div>
-      {library.lastSyncStatus === 'failed' ? (
-        <p className="text-bad small">The last sync failed. See Errors for the cause.</p>
+      {state && !active ? (
+        <div className={`card-state card-state-${state.tone}`} data-testid={`state-${library.id}`}>
+          <span>{state.text}</span>
+          {state.action === 'sign-in' ? <SignInAgain serverName={serverName} /> : null}
+          {state.action === 'errors' ? (
+            <button
+              type="button"
+              className="link-btn"
+              onClick={() => {
+                void setErrorFilters({ libraryId: library.id });
+                navigate('errors');
+              }}
+            >
+              See what went wrong
+            </button>
+          ) : null}
+        </div>
       ) : null}
     </article>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ScheduleView } from '../../src-shared/ipc/contract';
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../components/common';
+import { cronProblem, jitterWords } from '../lib/cron-words';
 import { errorMessage } from '../lib/errors';
 import { humanize, relativeTime, shortDateTime } from '../lib/format';
 import { useSchedules, useUi } from '../stores';
@@ -41,6 +42,12 @@ function ScheduleRow({ schedule }: { schedule: ScheduleView }) {
   const update = useSchedules((s) => s.update);
   const notify = useUi((s) => s.notify);
   const [editing, setEditing] = useState(false);
+  const extras = useSchedules((s) => s.extras[schedule.id]);
+  const jitter = jitterWords(extras?.jitterSeconds ?? 0);
+  // A library's last run comes from its runs, as on Libraries and Activity; others from the schedule.
+  const lastRun = extras?.lastRun ?? null;
+  const lastAt = lastRun?.finishedAt ?? schedule.lastRunAt;
+  const lastStatus = lastRun ? (RUN_WORDS[lastRun.status] ?? lastRun.status) : schedule.lastStatus;
   const title = `${schedule.libraryTitle ?? 'All libraries'} — ${humanize(schedule.operation)}`;
 
   const setEnabled = async (enabled: boolean) => {
@@ -67,14 +74,25 @@ function ScheduleRow({ schedule }: { schedule: ScheduleView }) {
                 <li key={t}>{shortDateTime(t)}</li>
               ))}
             </ul>
-          ) : (
+          ) : null}
+          {schedule.enabled && schedule.nextRuns.length && jitter ? (
+            <div className="muted" data-testid={`jitter-${schedule.id}`}>
+              {jitter}
+            </div>
+          ) : null}
+          {schedule.enabled && schedule.nextRuns.length ? null : (
             <div className="muted">{schedule.enabled ? '—' : 'Paused'}</div>
           )}
         </div>
         <div className="small">
           <span className="label">Last run</span>
-          {relativeTime(schedule.lastRunAt)}
-          {schedule.lastStatus ? <div className="muted">{schedule.lastStatus}</div> : null}
+          {relativeTime(lastAt)}
+          {lastStatus ? (
+            <div className="muted">
+              {lastStatus}
+              {lastRun && lastRun.trigger !== 'schedule' ? ` (${lastRun.trigger})` : ''}
+            </div>
+          ) : null}
         </div>
         <div className="schedule-actions">
           <label className="switch">
@@ -98,6 +116,14 @@ function ScheduleRow({ schedule }: { schedule: ScheduleView }) {
     </article>
   );
 }
+
+const RUN_WORDS: Partial<Record<string, string>> = {
+  succeeded: 'succeeded',
+  skipped: 'nothing new',
+  failed: 'failed',
+  interrupted: 'interrupted',
+  cancelled: 'cancelled',
+};
 
 const PRESETS: { label: string; cron: string }[] = [
   { label: 'Every hour', cron: '0 * * * *' },
@@ -197,8 +223,8 @@ function CronEditor({ schedule, onClose }: { schedule: ScheduleView; onClose: ()
         ))}
       </div>
       <div id={`${inputId}-help`} className="cron-feedback small" aria-live="polite">
-        {empty ? <span className="text-bad">Enter a cron expression.</span> : null}
-        {!empty && checkError ? <span className="text-bad">{checkError}</span> : null}
+        {empty ? <span className="text-bad">{cronProblem('', '')}</span> : null}
+        {!empty && checkError ? <span className="text-bad">{cronProblem(cron, checkError)}</span> : null}
         {!empty && !checkError && check ? (
           check.valid ? (
             <>
@@ -211,7 +237,7 @@ function CronEditor({ schedule, onClose }: { schedule: ScheduleView; onClose: ()
               ) : null}
             </>
           ) : (
-            <span className="text-bad">✗ {check.description}</span>
+            <span className="text-bad">✗ {cronProblem(cron, check.description)}</span>
           )
         ) : null}
       </div>

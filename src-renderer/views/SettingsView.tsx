@@ -6,6 +6,7 @@ import { ErrorBanner, Loading, PageHeader } from '../components/common';
 import { completeMappings, PathMappings } from '../components/PathMappings';
 import { Icon } from '../components/icons';
 import { errorMessage } from '../lib/errors';
+import { recheckWords } from '../lib/recheck-words';
 import { humanize } from '../lib/format';
 import { useSession, useSettings, useUi } from '../stores';
 
@@ -16,25 +17,47 @@ interface FieldMeta {
   unit?: string;
 }
 
-const GROUPS: { title: string; description: string; keys: Key[] }[] = [
+interface Group {
+  title: string;
+  description: string;
+  keys: Key[];
+  /** Tuning knobs: folded under "Advanced". */
+  advanced?: boolean;
+}
+
+const GROUPS: Group[] = [
   {
     title: 'Application',
     description: 'How RetroVue behaves on this computer.',
-    keys: ['start_at_login', 'close_to_tray', 'data_dir'],
+    keys: ['start_at_login', 'close_to_tray', 'failure_notifications', 'data_dir'],
   },
   {
     title: 'Syncing',
-    description: 'How often libraries are refreshed and how hard the server is asked.',
+    description: 'How often libraries are refreshed.',
+    keys: ['refresh_interval_hours', 'deep_scan_interval_days', 'live_push'],
+  },
+  {
+    title: 'Path mappings',
+    description: 'Where files Plex reports live on this computer.',
+    keys: ['path_replacements'],
+  },
+  {
+    title: 'Artwork',
+    description: 'Posters and backgrounds kept on disk.',
+    keys: ['artwork_cache', 'artwork_cache_max_mb', 'artwork_prefetch_episode_thumbs'],
+  },
+  {
+    title: 'Load on the server',
+    description: 'How hard the server is asked. The defaults suit most servers.',
     keys: [
-      'refresh_interval_hours',
-      'deep_scan_interval_days',
       'concurrent_scans',
       'batch_size',
       'detail_batch_size',
       'detail_concurrency',
-      'live_push',
       'live_push_debounce_seconds',
+      'artwork_concurrency',
     ],
+    advanced: true,
   },
   {
     title: 'Errors and retries',
@@ -47,28 +70,24 @@ const GROUPS: { title: string; description: string; keys: Key[] }[] = [
       'error_cooldown_minutes',
       'cleanup_retention_days',
     ],
-  },
-  {
-    title: 'Path mappings',
-    description: 'Where files Plex reports live on this computer.',
-    keys: ['path_replacements'],
-  },
-  {
-    title: 'Artwork',
-    description: 'Posters and backgrounds kept on disk.',
-    keys: ['artwork_cache', 'artwork_cache_max_mb', 'artwork_concurrency', 'artwork_prefetch_episode_thumbs'],
+    advanced: true,
   },
   {
     title: 'Logging',
     description: 'Log files for troubleshooting.',
     keys: ['log_level', 'log_max_file_mb', 'log_max_files'],
+    advanced: true,
   },
   {
-    title: 'Advanced',
-    description: 'Addresses and ports; change only if you know why.',
+    title: 'Addresses and ports',
+    description: 'Change only if you know why.',
     keys: ['plex_tv_url', 'plex_auth_app_url', 'gdm_address', 'gdm_port', 'health_port'],
+    advanced: true,
   },
 ];
+
+/** Settings only the desktop app acts on: hidden in the browser (`retrovue serve`). */
+const ELECTRON_ONLY = new Set<Key>(['start_at_login', 'close_to_tray']);
 
 const META: Partial<Record<Key, FieldMeta>> = {
   start_at_login: {
@@ -76,6 +95,10 @@ const META: Partial<Record<Key, FieldMeta>> = {
     help: 'Open RetroVue in the tray when you sign in to this computer.',
   },
   close_to_tray: { label: 'Close to tray', help: 'Closing the window keeps syncing in the background.' },
+  failure_notifications: {
+    label: 'Tell me when a sync fails',
+    help: 'A notification (in the browser, a notice on the page); the same failure at most every 10 minutes. Syncs you start are always reported.',
+  },
   data_dir: {
     label: 'Data folder',
     help: 'Where the database and artwork live. Empty = the default. Takes effect after a restart.',
@@ -117,9 +140,36 @@ const ALL_KEYS = Object.keys(configSchema.shape).filter((k) => k !== 'version') 
 // Settings added to the schema later still show up, under "Other", until they get a home above.
 const grouped = new Set(GROUPS.flatMap((g) => g.keys));
 const OTHER = ALL_KEYS.filter((k) => !grouped.has(k));
-const ALL_GROUPS = OTHER.length
-  ? [...GROUPS, { title: 'Other', description: 'More settings.', keys: OTHER }]
+const ALL_GROUPS: Group[] = OTHER.length
+  ? [...GROUPS, { title: 'Other', description: 'More settings.', keys: OTHER, advanced: true }]
   : GROUPS;
+
+/** A schema complaint in the person's words, never "expected number, received NaN". */
+export function friendlyIssue(issue: {
+  code: string;
+  message: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  expected?: unknown;
+  format?: unknown;
+}): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'number' ? 'Enter a number' : 'Enter a value';
+    case 'too_small':
+      return `Use at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `Use at most ${String(issue.maximum)}`;
+    case 'invalid_format':
+      return issue.format === 'url'
+        ? 'Enter a full address, like http://127.0.0.1:32400'
+        : 'Check the format';
+    case 'not_multiple_of':
+      return 'Use a whole number';
+    default:
+      return issue.message.charAt(0).toUpperCase() + issue.message.slice(1);
+  }
+}
 const metaFor = (key: Key): FieldMeta => META[key] ?? { label: humanize(key) };
 
 /** Form state keeps what the user typed: numbers stay strings until they validate. */
@@ -177,7 +227,7 @@ export function SettingsView() {
     if (parsed && !parsed.success) {
       for (const issue of parsed.error.issues) {
         const key = String(issue.path[0] ?? '');
-        if (!map[key]) map[key] = issue.message;
+        if (!map[key]) map[key] = friendlyIssue(issue as Parameters<typeof friendlyIssue>[0]);
       }
     }
     return map;
@@ -192,6 +242,25 @@ export function SettingsView() {
     return patch as Partial<Config>;
   }, [parsed, config]);
   const dirty = Object.keys(changed).length > 0;
+  // Typed but not saved, valid or not: what leaving would lose.
+  const unsaved = useMemo(() => {
+    if (!edits || !config) return false;
+    const saved = toDraft(config);
+    return ALL_KEYS.some((k) => JSON.stringify(edits[k]) !== JSON.stringify(saved[k]));
+  }, [edits, config]);
+  const setLeaveGuard = useUi((s) => s.setLeaveGuard);
+
+  // Unsaved changes are not lost silently: leaving the view or the page asks first.
+  useEffect(() => {
+    if (!unsaved) return;
+    setLeaveGuard(() => window.confirm('You have unsaved settings. Leave without saving them?'));
+    const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      setLeaveGuard(null);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [unsaved, setLeaveGuard]);
 
   if (status === 'loading' || !draft || !config)
     return loadError ? <ErrorBanner message={loadError} onRetry={() => void load()} /> : <Loading />;
@@ -209,9 +278,9 @@ export function SettingsView() {
     if (!parsed?.success || !dirty) return;
     setSaving(true);
     try {
-      await update(changed);
+      const { recheck } = await update(changed);
       setEdits(null);
-      notify('info', 'Settings saved.');
+      notify('info', recheck ? `Settings saved. ${recheckWords(recheck)}` : 'Settings saved.');
     } catch (err) {
       if (err instanceof ApiCallError && err.issues?.length) {
         setServerIssues(Object.fromEntries(err.issues.map((i) => [i.path.split('.')[0] ?? '', i.message])));
@@ -231,6 +300,58 @@ export function SettingsView() {
   };
 
   const errorCount = Object.keys(issues).length;
+  const shown = (key: Key) => info?.shell !== 'web' || !ELECTRON_ONLY.has(key);
+  const groups = ALL_GROUPS.map((g) => ({ ...g, keys: g.keys.filter(shown) })).filter((g) => g.keys.length);
+  const basic = groups.filter((g) => !g.advanced);
+  const advanced = groups.filter((g) => g.advanced);
+  const advancedHasErrors = advanced.some((g) => g.keys.some((k) => issues[k]));
+
+  const renderGroup = (group: Group) => {
+    return (
+      <fieldset key={group.title} className="card settings-group">
+        <legend className="sr-only">{group.title}</legend>
+        <h2 aria-hidden="true">{group.title}</h2>
+        <p className="muted small">{group.description}</p>
+        {group.keys
+          .filter(shown)
+          .map((key) =>
+            key === 'path_replacements' ? (
+              <PathMappings
+                key={key}
+                value={draft[key] as PathReplacement[]}
+                onChange={(rows) => set(key, rows)}
+              />
+            ) : (
+              <Field
+                key={key}
+                name={key}
+                meta={metaFor(key)}
+                value={draft[key]}
+                kind={fieldKind(key, config)}
+                error={issues[key]}
+                onChange={(v) => set(key, v)}
+              />
+            ),
+          )}
+        {group.title === 'Logging' ? (
+          <div className="field-actions">
+            <button type="button" className="btn btn-small" onClick={() => void open('logs')}>
+              <Icon name="folder" size={14} /> Open log folder
+            </button>
+            {info ? <span className="muted small mono">{info.logDir}</span> : null}
+          </div>
+        ) : null}
+        {group.title === 'Application' ? (
+          <div className="field-actions">
+            <button type="button" className="btn btn-small" onClick={() => void open('data')}>
+              <Icon name="folder" size={14} /> Open data folder
+            </button>
+            {info ? <span className="muted small mono">{info.dataDir}</span> : null}
+          </div>
+        ) : null}
+      </fieldset>
+    );
+  };
 
   return (
     <form onSubmit={(e) => void submit(e)} noValidate aria-label="Settings">
@@ -242,7 +363,12 @@ export function SettingsView() {
             <button type="button" className="btn" onClick={() => openSetup(true)}>
               <Icon name="server" size={16} /> Servers and libraries
             </button>
-            <button type="button" className="btn" disabled={!dirty || saving} onClick={() => setEdits(null)}>
+            <button
+              type="button"
+              className="btn"
+              disabled={!unsaved || saving}
+              onClick={() => setEdits(null)}
+            >
               Discard changes
             </button>
             <button type="submit" className="btn btn-primary" disabled={!dirty || errorCount > 0 || saving}>
@@ -256,50 +382,12 @@ export function SettingsView() {
           {errorCount} {errorCount === 1 ? 'setting needs' : 'settings need'} fixing before saving.
         </div>
       ) : null}
-      <div className="settings-groups">
-        {ALL_GROUPS.map((group) => (
-          <fieldset key={group.title} className="card settings-group">
-            <legend className="sr-only">{group.title}</legend>
-            <h2 aria-hidden="true">{group.title}</h2>
-            <p className="muted small">{group.description}</p>
-            {group.keys.map((key) =>
-              key === 'path_replacements' ? (
-                <PathMappings
-                  key={key}
-                  value={draft[key] as PathReplacement[]}
-                  onChange={(rows) => set(key, rows)}
-                />
-              ) : (
-                <Field
-                  key={key}
-                  name={key}
-                  meta={metaFor(key)}
-                  value={draft[key]}
-                  kind={fieldKind(key, config)}
-                  error={issues[key]}
-                  onChange={(v) => set(key, v)}
-                />
-              ),
-            )}
-            {group.title === 'Logging' ? (
-              <div className="field-actions">
-                <button type="button" className="btn btn-small" onClick={() => void open('logs')}>
-                  <Icon name="folder" size={14} /> Open log folder
-                </button>
-                {info ? <span className="muted small mono">{info.logDir}</span> : null}
-              </div>
-            ) : null}
-            {group.title === 'Application' ? (
-              <div className="field-actions">
-                <button type="button" className="btn btn-small" onClick={() => void open('data')}>
-                  <Icon name="folder" size={14} /> Open data folder
-                </button>
-                {info ? <span className="muted small mono">{info.dataDir}</span> : null}
-              </div>
-            ) : null}
-          </fieldset>
-        ))}
-      </div>
+      <div className="settings-groups">{basic.map(renderGroup)}</div>
+      <details className="settings-advanced" open={advancedHasErrors || undefined}>
+        <summary>Advanced</summary>
+        <p className="muted small">Tuning for large or slow servers, logging, and addresses.</p>
+        <div className="settings-groups">{advanced.map(renderGroup)}</div>
+      </details>
     </form>
   );
 }

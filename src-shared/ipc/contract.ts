@@ -13,6 +13,8 @@ import {
   type LibraryType,
   type MediaState,
   type Operation,
+  type RunStatus,
+  type SyncKind,
 } from '../domain';
 import type { HealthStatus, QueueEntry, ServiceEvent } from '../service-events';
 import type { RunCounts, SyncProgress } from '../sync-types';
@@ -91,6 +93,34 @@ export interface LibraryView {
   progress: SyncProgress | null;
 }
 
+/** A library's last finished run and last successful check (a "skipped" run found nothing new). */
+export interface LibraryStatusView {
+  libraryId: number;
+  lastCheckedAt: number | null;
+  openErrors: number;
+  lastRun: {
+    runId: number;
+    status: RunStatus;
+    kind: SyncKind;
+    trigger: string;
+    startedAt: number;
+    finishedAt: number;
+    /** Items added, updated or removed. */
+    changed: number;
+    /** Items looked at, changed or not. */
+    checked: number;
+    errors: number;
+  } | null;
+}
+
+/** What re-checking every stored file against the current path mappings changed. */
+export interface PathRecheckView {
+  files: number;
+  items: number;
+  becameAvailable: number;
+  becameUnavailable: number;
+}
+
 export interface PathCheckView {
   libraryId: number;
   sample: { title: string; plexPath: string; localPath: string | null; exists: boolean } | null;
@@ -109,6 +139,14 @@ export interface ScheduleView {
   lastRunAt: number | null;
   lastStatus: string | null;
   nextRuns: number[];
+}
+
+/** Beside a schedule: its jitter, and the library's last run of that kind (sync_runs, as Activity). */
+export interface ScheduleExtrasView {
+  id: number;
+  /** The run fires up to this long after the cron time, to spread libraries out. */
+  jitterSeconds: number;
+  lastRun: { status: RunStatus; finishedAt: number; trigger: string } | null;
 }
 
 export interface ErrorView {
@@ -145,9 +183,14 @@ export interface StatsView {
   runs: RunView[];
   totals: {
     runs: number;
+    /** Successful checks: runs that succeeded plus runs skipped because Plex had nothing new. */
     succeeded: number;
+    skipped: number;
     failed: number;
+    /** Items looked at (changed or not). */
     itemsProcessed: number;
+    /** Items added, updated or removed. */
+    itemsChanged: number;
     apiCalls: number;
     errors: number;
   };
@@ -254,6 +297,10 @@ export const requestSchemas = {
   'libraries:refresh': z.strictObject({ serverId: id }),
   'libraries:select': z.strictObject({ libraryIds: z.array(id).max(1000), selected: z.boolean() }),
   'paths:check': z.strictObject({ libraryId: id }),
+  'status:libraries': none,
+  'status:recentChanges': none,
+  'paths:recheck': none,
+  'paths:folderExists': z.strictObject({ path: z.string().min(1).max(4096) }),
   'sync:start': z.strictObject({
     libraryIds: z.array(id).max(1000).optional(),
     kind: z.enum(['incremental', 'deep']).default('incremental'),
@@ -269,6 +316,7 @@ export const requestSchemas = {
     enabled: z.boolean().optional(),
   }),
   'schedules:describe': z.strictObject({ cron: z.string().min(1).max(200) }),
+  'schedules:extras': none,
   'errors:list': z.strictObject({
     errorClass: z.enum(ERROR_CLASSES).optional(),
     serverId: id.optional(),
@@ -339,6 +387,10 @@ export interface ResponseMap {
   'libraries:refresh': LibraryView[];
   'libraries:select': LibraryView[];
   'paths:check': PathCheckView;
+  'status:libraries': LibraryStatusView[];
+  'status:recentChanges': { title: string; at: number }[];
+  'paths:recheck': PathRecheckView;
+  'paths:folderExists': { exists: boolean };
   'sync:start': QueueEntry[];
   'sync:cancel': QueueEntry[];
   'sync:pause': HealthStatus;
@@ -347,6 +399,7 @@ export interface ResponseMap {
   'schedules:list': ScheduleView[];
   'schedules:update': ScheduleView;
   'schedules:describe': { valid: boolean; description: string; nextRuns: number[] };
+  'schedules:extras': ScheduleExtrasView[];
   'errors:list': Page<ErrorView>;
   'errors:resolve': { resolved: number };
   'errors:retry': QueueEntry[];

@@ -99,7 +99,9 @@ describe('desktop app lifecycle', () => {
       'open',
       'sync-all',
       'pause',
+      'pause-for',
       'last-sync',
+      'data-folder',
       'quit',
     ]);
     (tray.menu!.items.find((i) => i.id === 'pause')!.click as () => void)();

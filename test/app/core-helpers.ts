@@ -37,6 +37,8 @@ export async function startCore(
     fake?: FakePlexOptions;
     core?: Partial<AppCoreOptions>;
     env?: NodeJS.ProcessEnv;
+    /** Add the fake server by URL and token and read its libraries (none selected), as the wizard does. */
+    server?: boolean;
   } = {},
 ): Promise<CoreFixture> {
   const fake = await startFakePlex({
@@ -98,6 +100,10 @@ export async function startCore(
         resolve(p);
       });
     });
+  if (opts.server) {
+    const added = await value('servers:addManual', { url: fake.pmsUrl, token: fake.token });
+    await value('libraries:refresh', { serverId: added.id });
+  }
   return {
     core,
     fake,

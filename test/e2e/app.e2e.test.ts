@@ -2,7 +2,7 @@
 // the real core, against the fake Plex. Signs in with a PIN, picks the server, syncs two libraries,
 // then walks every page. Screenshots land in test-artifacts/e2e/. Nothing leaves loopback (issue 15):
 // GDM asks the fake's responder on 127.0.0.1, and every request the browser makes is checked.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -48,6 +48,37 @@ function nav(name: string) {
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** WCAG 2 A/AA violations on the page as it is now (axe-core), as "rule: target" lines. */
+async function accessibilityProblems(): Promise<string[]> {
+  // Evaluated, not added as a <script>: the app's CSP rightly refuses inline scripts.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResults> } }).axe;
+    interface AxeResults {
+      violations: { id: string; nodes: { target: string[]; failureSummary?: string }[] }[];
+    }
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return r.violations.flatMap((v) =>
+      v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} ${n.failureSummary ?? ''}`),
+    );
+  });
+}
+
+/** The card's one-line state ("Up to date — checked just now", "Sign-in needed — …"). */
+function cardState(title: string) {
+  return page.getByRole('article', { name: title }).locator('.card-state');
+}
+
+const pill = () => page.getByTestId('health-pill');
+
+/** WCAG problems found on the first-run wizard's steps, asserted once it is done. */
+const wizardProblems: string[] = [];
+async function checkWizardStep(step: string): Promise<void> {
+  for (const p of await accessibilityProblems()) wizardProblems.push(`${step}: ${p}`);
 }
 
 describe('RetroVue in the browser (retrovue serve)', () => {
@@ -164,6 +195,7 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     // The token leaves the address bar once read.
     expect(page.url()).not.toContain('access=');
     await shot('01-welcome');
+    await checkWizardStep('welcome');
 
     await page.getByRole('button', { name: 'Sign in with Plex' }).click();
     const code = page.getByLabel('Sign-in code');
@@ -172,6 +204,7 @@ describe('RetroVue in the browser (retrovue serve)', () => {
       .poll(async () => page.getByRole('link', { name: /open plex\.tv/i }).getAttribute('href'))
       .toContain(fake.plexTvUrl);
     await shot('02-pin');
+    await checkWizardStep('sign-in');
 
     // Plays the person approving the code on plex.tv, over the fake's HTTP control API.
     const pinCode = (await code.textContent())?.trim() ?? '';
@@ -194,6 +227,7 @@ describe('RetroVue in the browser (retrovue serve)', () => {
       expect.arrayContaining(['gdm', 'plextv']),
     );
     await shot('03-servers');
+    await checkWizardStep('servers');
     await page.getByRole('button', { name: 'Use this server' }).click();
   }, 60_000);
 
@@ -205,11 +239,15 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await page.getByRole('button', { name: 'Add mapping' }).click();
     await page.getByLabel('Plex path 1').fill('/data/movies');
     await page.getByLabel('Local path 1').fill(join(workDir, 'media'));
+    // Nothing is there yet: said in words under the field.
+    await page.getByText('This folder does not exist on this computer.', { exact: false }).waitFor();
     await page
       .getByText(/no file synced yet/i)
       .first()
       .waitFor();
     await shot('04-libraries');
+    await checkWizardStep('libraries');
+    expect(wizardProblems).toEqual([]);
 
     await page.getByRole('button', { name: /keep 2 libraries in sync/i }).click();
     const moviesCard = page.getByRole('article', { name: 'Movies' });
@@ -271,16 +309,150 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await nav('Errors').click();
     const row = page
       .getByRole('row')
-      .filter({ hasText: /server error 500/i })
+      .filter({ hasText: /Plex answered 500 \(server error\) for \d+ items’ details\./ })
       .first();
     await row.waitFor({ timeout: 15_000 });
+    expect(await row.getByText('Server error', { exact: true }).count()).toBe(1);
     await row.click();
-    await page.getByRole('heading', { name: /Error #\d+/ }).waitFor();
-    await page.locator('pre.context').waitFor();
+    await page.getByRole('heading', { name: /Server error · Error #\d+/ }).waitFor();
+    await page.getByText(/Plex may be busy; RetroVue retries automatically/).waitFor();
+    // The raw facts stay one click away, without the token and without a JSON wall.
+    await page.locator('summary', { hasText: 'Details' }).click();
+    const details = page.locator('.raw-details');
+    await details.getByText('/library/metadata/').first().waitFor();
+    expect(await details.textContent()).not.toMatch(/X-Plex-Token=|\{"/);
     await shot('07-errors');
     await page.getByRole('button', { name: 'Mark resolved' }).click();
     await page.getByText(/marked resolved/i).waitFor();
   }, 60_000);
+
+  it('says "Up to date — checked just now" when nothing changed, and counts it as a successful check', async () => {
+    await nav('Libraries').click();
+    const movies = page.getByRole('article', { name: 'Movies' });
+    // The first catches up after the failed deep scan; the second finds Plex unchanged ("skipped").
+    const toast = page.getByRole('status').filter({ hasText: /^Movies: (up to date|synced)/ });
+    await movies.getByRole('button', { name: 'Sync now' }).click();
+    await toast.first().waitFor({ timeout: 20_000 });
+    await expect.poll(() => toast.count(), { timeout: 15_000 }).toBe(0);
+    await movies.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('status').filter({ hasText: 'Movies: up to date — checked just now' }).waitFor();
+    await expect
+      .poll(() => cardState('Movies').textContent(), { timeout: 15_000 })
+      .toBe('Up to date — checked just now');
+    await expect
+      .poll(() =>
+        movies
+          .getByText(/^Last checked/)
+          .locator('..')
+          .textContent(),
+      )
+      .toMatch(/ago/);
+    await expect.poll(() => pill().textContent(), { timeout: 10_000 }).toBe('Up to date');
+    expect(await pill().getAttribute('data-tone')).toBe('ok');
+    await shot('20-nothing-changed');
+    await nav('Activity').click();
+    await page.getByText(/found nothing new/).waitFor({ timeout: 10_000 });
+    await page.getByRole('cell').getByText('Nothing new').first().waitFor();
+  }, 60_000);
+
+  it('shows paused apart from running, and resumes', async () => {
+    await nav('Libraries').click();
+    await page.getByRole('button', { name: 'Pause syncing' }).click();
+    await expect.poll(() => pill().textContent()).toBe('Paused');
+    expect(await pill().getAttribute('data-tone')).toBe('warn');
+    expect(await pill().getAttribute('class')).toContain('health-paused');
+    await page.getByText('Syncing is paused — nothing runs until you resume').waitFor();
+    await shot('21-paused');
+    await page.getByRole('button', { name: 'Resume syncing' }).click();
+    await expect.poll(() => pill().textContent()).toBe('Up to date');
+    expect(await page.getByText(/Syncing is paused/).count()).toBe(0);
+  }, 30_000);
+
+  it('tells a sync that cannot reach the server: toast, card, red pill and an Errors entry', async () => {
+    await fake.control.pmsDown();
+    try {
+      await nav('Libraries').click();
+      await page.getByRole('article', { name: 'Movies' }).getByRole('button', { name: 'Sync now' }).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: `Movies: couldn't reach ${fake.serverName}` })
+        .waitFor({ timeout: 15_000 });
+      await expect
+        .poll(() => cardState('Movies').textContent(), { timeout: 15_000 })
+        .toMatch(new RegExp(`^Couldn't reach ${fake.serverName} — (retrying|next try) in`));
+      await expect.poll(() => pill().textContent()).toBe(`Can't reach ${fake.serverName}`);
+      expect(await pill().getAttribute('data-tone')).toBe('bad');
+      await expect
+        .poll(
+          () =>
+            nav('Errors')
+              .getByLabel(/open error/)
+              .count(),
+          { timeout: 10_000 },
+        )
+        .toBe(1);
+      await shot('22-server-down');
+      await cardState('Movies').getByRole('button', { name: 'See what went wrong' }).click();
+      const row = page.getByRole('row').filter({ hasText: `Couldn't reach ${fake.serverName}` });
+      await row.first().waitFor({ timeout: 10_000 });
+      await row.first().click();
+      await page.getByText(/Check that the Plex server is running/).waitFor();
+      await shot('23-server-down-error');
+    } finally {
+      await fake.control.pmsUp();
+    }
+    // Back up: the next check succeeds (it finds nothing new) and resolves the entry by itself.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await nav('Libraries').click();
+    await page.getByRole('article', { name: 'Movies' }).getByRole('button', { name: 'Sync now' }).click();
+    await expect.poll(() => cardState('Movies').textContent(), { timeout: 20_000 }).toMatch(/^Up to date/);
+    await expect
+      .poll(
+        () =>
+          nav('Errors')
+            .getByLabel(/open error/)
+            .count(),
+        { timeout: 10_000 },
+      )
+      .toBe(0);
+    await expect.poll(() => pill().textContent(), { timeout: 10_000 }).toBe('Up to date');
+  }, 90_000);
+
+  it('tells a revoked token and signs in again in place', async () => {
+    // The token this session signed in with (the approved PIN's), not the fake's primary one.
+    const signedIn = fake.control
+      .pins()
+      .filter((p) => p.authToken)
+      .at(-1)!.authToken!;
+    fake.control.revokeToken(signedIn);
+    await page.getByRole('article', { name: 'TV Shows' }).getByRole('button', { name: 'Sync now' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'TV Shows: sign-in needed' })
+      .waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => cardState('TV Shows').textContent(), { timeout: 15_000 })
+      .toMatch(/^Sign-in needed/);
+    await expect.poll(() => pill().textContent()).toBe('Sign-in needed');
+    expect(await pill().getAttribute('data-tone')).toBe('bad');
+    await shot('24-sign-in-needed');
+
+    await cardState('TV Shows').getByRole('button', { name: 'Sign in again' }).first().click();
+    const dialog = page.getByRole('dialog', { name: /Sign in again/ });
+    const code = dialog.getByLabel('Sign-in code');
+    await code.waitFor({ timeout: 10_000 });
+    await shot('25-sign-in-again');
+    fake.control.approvePin((await code.textContent())?.trim() ?? '');
+    await dialog.getByText(/signed in as/i).waitFor({ timeout: 15_000 });
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Signed in again/ })
+      .waitFor({ timeout: 20_000 });
+    await page.getByRole('article', { name: 'TV Shows' }).getByRole('button', { name: 'Sync now' }).click();
+    await expect.poll(() => cardState('TV Shows').textContent(), { timeout: 20_000 }).toMatch(/^Up to date/);
+    await expect.poll(() => pill().textContent(), { timeout: 10_000 }).toBe('Up to date');
+  }, 90_000);
 
   it('edits a schedule with live validation', async () => {
     await nav('Schedules').click();
@@ -288,8 +460,13 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await card.waitFor({ timeout: 15_000 });
     await card.getByRole('button', { name: 'Edit schedule' }).click();
     const input = card.getByLabel(/cron expression/i);
+    // The jitter is named beside the next runs.
+    await card
+      .getByTestId(/^jitter-/)
+      .getByText(/^up to \d+ min later, to spread the load$/)
+      .waitFor();
     await input.fill('99 * * * *');
-    await card.locator('.cron-feedback .text-bad').waitFor();
+    await card.locator('.cron-feedback .text-bad', { hasText: 'The minute must be 0–59.' }).waitFor();
     await expect.poll(() => card.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     await input.fill('15 4 * * *');
     await card.locator('.cron-feedback .text-ok').waitFor();
@@ -301,7 +478,7 @@ describe('RetroVue in the browser (retrovue serve)', () => {
 
   it('charts the sync runs', async () => {
     await nav('Activity').click();
-    const duration = page.getByRole('region', { name: 'Items processed per run' });
+    const duration = page.getByRole('region', { name: 'Items checked per run' });
     await duration.locator('.recharts-bar-rectangle').first().waitFor({ timeout: 15_000 });
     await shot('10-activity');
   }, 60_000);
@@ -311,7 +488,18 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await page.getByRole('table').first().waitFor({ timeout: 15_000 });
     await page.getByRole('row').nth(1).getByRole('button').click();
     await page.getByRole('heading', { name: 'Files' }).waitFor();
+    // Tags under their labels, not a row of unnamed chips.
+    await page.locator('.facets dt', { hasText: 'Genres' }).waitFor();
     await shot('11-items');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('heading', { name: 'Files' }).count()).toBe(0);
+    // Back and Forward move between views.
+    await nav('Schedules').click();
+    await page.getByRole('heading', { level: 1, name: 'Schedules' }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Items' }).waitFor();
+    await page.goForward();
+    await page.getByRole('heading', { level: 1, name: 'Schedules' }).waitFor();
   }, 60_000);
 
   it('checks a sample file through the path mapping when setup is reopened', async () => {
@@ -329,6 +517,12 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await page.getByRole('button', { name: 'Add server' }).click();
     await page.getByRole('radio', { name: new RegExp(fake.serverName) }).click();
     await page.getByRole('button', { name: 'Use this server' }).click();
+    // Saving the mapping again re-checks the stored files at once and counts what became available.
+    await page.getByLabel('Local path 1').fill(`${join(workDir, 'media')}/`);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /files? checked: 1 item became available/ })
+      .waitFor();
     const row = page.getByRole('listitem').filter({ has: page.getByRole('checkbox', { name: /^Movies/ }) });
     await row.getByRole('button', { name: 'Check a file' }).click();
     await row.getByText('✓ File found here').waitFor({ timeout: 10_000 });
@@ -339,15 +533,16 @@ describe('RetroVue in the browser (retrovue serve)', () => {
 
   it('shows settings, the health page and the dark theme', async () => {
     await nav('Settings').click();
+    await page.locator('summary', { hasText: 'Advanced' }).click();
     const batch = page.getByLabel('Items per page');
     await batch.fill('5');
-    await page
-      .getByText(/too small|>=10/i)
-      .first()
-      .waitFor();
+    await page.getByText('Use at least 10').first().waitFor();
     expect(await page.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
     await batch.fill('25');
     await shot('12-settings');
+    // Back to what is saved: nothing to lose when leaving.
+    const discard = page.getByRole('button', { name: 'Discard changes' });
+    if (await discard.isEnabled()) await discard.click();
 
     await nav('About').click();
     await page.getByRole('heading', { name: 'Servers' }).waitFor();
@@ -365,10 +560,35 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await page.getByRole('heading', { name: 'Files' }).waitFor();
     await shot('17-items-dark');
     await nav('Settings').click();
-    await page.getByLabel('Items per page').waitFor();
+    await page.getByLabel('Refresh every').waitFor();
     await shot('18-settings-dark');
     expect(pageProblems).toEqual([]);
   }, 60_000);
+
+  it('passes the WCAG AA checks and is screenshotted on every view, at 1360 and 900 px, light and dark', async () => {
+    const views = ['Libraries', 'Items', 'Schedules', 'Errors', 'Activity', 'Settings', 'About'];
+    const problems: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const width of [1360, 900]) {
+        await page.setViewportSize({ width, height: 860 });
+        for (const view of views) {
+          await page.goto(`${web.url.replace(/\/?(\?.*)?$/, '')}/#/${view.toLowerCase()}`);
+          await page.getByRole('heading', { level: 1, name: view }).waitFor({ timeout: 15_000 });
+          if (view === 'Activity') await page.locator('.recharts-surface').first().waitFor();
+          if (view === 'Items') {
+            await page.getByRole('row').nth(1).getByRole('button').click();
+            await page.getByRole('heading', { name: 'Files' }).waitFor();
+          }
+          await shot(`view-${view.toLowerCase()}-${width}-${scheme}`);
+          for (const p of await accessibilityProblems()) problems.push(`${view} ${width} ${scheme}: ${p}`);
+        }
+      }
+    }
+    await page.setViewportSize({ width: 1360, height: 860 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(problems).toEqual([]);
+  }, 180_000);
 
   it('kept every browser request on loopback', () => {
     const app = new URL(web.url).origin;

@@ -99,6 +99,13 @@ export function fixedApi(bus: ReturnType<typeof createEventBus>, overrides: View
     ],
     'sync:queue': [running],
     'errors:list': { rows: [], total: 0 },
+    'schedules:extras': [],
+    'status:libraries': [1, 2].map((libraryId) => ({
+      libraryId,
+      lastCheckedAt: now - 7_200_000,
+      openErrors: 0,
+      lastRun: null,
+    })),
     ...overrides,
   };
   return {

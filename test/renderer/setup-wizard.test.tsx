@@ -61,9 +61,10 @@ describe('first run', () => {
     });
     // The card reloads its library after the run's last event; under load that lands a moment later.
     await waitFor(
-      () => expect(within(card).getByText(/last sync/i).parentElement?.textContent).toMatch(/ago/),
+      () => expect(within(card).getByText(/last checked/i).parentElement?.textContent).toMatch(/ago/),
       { timeout: 10_000 },
     );
+    expect(within(card).getByText(/^Up to date — \d+ items changed, checked just now$/)).toBeTruthy();
   }, 60_000);
 
   it('replaces an expired code with a fresh one that still signs in', async () => {

@@ -59,21 +59,24 @@ describe('Errors', () => {
   it('lists the sync error with its context, filters by class, retries and resolves it', async () => {
     const user = userEvent.setup();
     renderAt('errors');
-    const message = await screen.findByRole('button', { name: /server error 500/ }, { timeout: 5000 });
+    const sentence = /Plex answered 500 \(server error\) for/;
+    const message = await screen.findByRole('button', { name: sentence }, { timeout: 5000 });
     await user.click(message);
     let detail = await screen.findByRole('complementary', { name: /error #\d+/i });
-    expect(within(detail).getByText('Network')).toBeTruthy();
-    expect(within(detail).getByText(/"status": 500/)).toBeTruthy();
+    // A 5xx is a server error, not "Network"; the raw status sits under Details.
+    expect(within(detail).getByRole('heading', { name: /^Server error · Error #\d+$/ })).toBeTruthy();
+    expect(within(detail).getByText(/Plex may be busy; RetroVue retries automatically/)).toBeTruthy();
+    expect(within(detail).getByText('HTTP status').nextElementSibling?.textContent).toBe('500');
 
     await user.selectOptions(screen.getByLabelText('Class'), 'auth');
     await screen.findByText('No errors');
     await user.selectOptions(screen.getByLabelText('Class'), 'network');
-    await user.click(await screen.findByRole('button', { name: /server error 500/ }));
+    await user.click(await screen.findByRole('button', { name: sentence }));
     detail = await screen.findByRole('complementary', { name: /error #\d+/i });
 
     // Retry syncs the failed library again; the fault is spent, so it now matches the fake.
     const failed = (await h.api.invoke('errors:list', {})).rows[0]!;
-    await user.click(within(detail).getByRole('button', { name: 'Retry' }));
+    await user.click(within(detail).getByRole('button', { name: 'Retry now' }));
     await screen.findByText('Retry queued.');
     const expected = h.fake.control.snapshot().items.filter((i) => i.type === 'movie').length;
     await waitUntil(async () => {
@@ -82,7 +85,7 @@ describe('Errors', () => {
     }, 20_000);
 
     await user.click(within(detail).getByRole('button', { name: 'Mark resolved' }));
-    await waitFor(() => expect(screen.queryByRole('button', { name: /server error 500/ })).toBeNull());
+    await waitFor(() => expect(screen.queryByRole('button', { name: sentence })).toBeNull());
     const open = await h.api.invoke('errors:list', { includeResolved: false });
     expect(open.rows.some((r) => r.id === failed.id)).toBe(false);
     const all = await h.api.invoke('errors:list', { includeResolved: true });
@@ -136,17 +139,65 @@ describe('Items', () => {
     const detail = await screen.findByRole('complementary', { name: episode.title });
     within(detail).getByRole('heading', { name: 'Files' });
     expect(within(detail).getAllByRole('row').length).toBeGreaterThan(1);
+    // Escape closes it.
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('complementary', { name: episode.title })).toBeNull());
+  }, 30_000);
+
+  it('explains a state where it shows, and closes the detail when the kind changes', async () => {
+    const user = userEvent.setup();
+    renderAt('items');
+    const items = h.fake.control.snapshot().items;
+    const show = items.find((i) => i.type === 'show')!;
+    await user.click(await screen.findByRole('button', { name: 'Shows' }, { timeout: 5000 }));
+    await user.type(screen.getByRole('searchbox'), show.title);
+    await screen.findAllByRole('button', { name: show.title }, { timeout: 3000 });
+    await user.click(screen.getAllByRole('button', { name: show.title })[0]!);
+    await screen.findByRole('complementary', { name: show.title });
+    // Another kind: the show's detail does not stay beside a list of episodes.
+    await user.click(screen.getByRole('button', { name: 'Episodes' }));
+    await waitFor(() => expect(screen.queryByRole('complementary', { name: show.title })).toBeNull());
+
+    const episode = items.find((i) => i.type === 'episode')!;
+    await user.clear(screen.getByRole('searchbox'));
+    await user.type(screen.getByRole('searchbox'), episode.title);
+    const [link] = await screen.findAllByRole('button', { name: episode.title }, { timeout: 3000 });
+    await user.click(link!);
+    const detail = await screen.findByRole('complementary', { name: episode.title });
+    // No path mapping in this harness: the file is only on the server, and the detail says what to do.
+    expect(within(detail).getByText('Remote only').getAttribute('title')).toMatch(/path mapping/);
+    expect(within(detail).getByTestId('state-help').textContent).toMatch(
+      /^Remote only: Plex has this file, but no path mapping .* Add a path mapping/,
+    );
   }, 30_000);
 });
 
 describe('Settings', () => {
   it('validates with the shared schema and saves only what changed', async () => {
     const user = userEvent.setup();
-    renderAt('settings');
-    const batch = await screen.findByLabelText('Items per page', {}, { timeout: 5000 });
+    const stores = renderAt('settings');
+    // Basic settings first; the desktop-only ones are not offered in the browser.
+    await screen.findByLabelText('Refresh every', {}, { timeout: 5000 });
+    expect(screen.queryByLabelText('Start at login')).toBeNull();
+    expect(screen.queryByLabelText('Close to tray')).toBeNull();
+    await user.click(screen.getByText('Advanced'));
+    const batch = screen.getByLabelText('Items per page');
     await user.clear(batch);
     await user.type(batch, '5');
     await screen.findByText(/setting needs fixing/i);
+    // In words, not "Too small: expected number to be >=10".
+    expect(screen.getByText('Use at least 10')).toBeTruthy();
+    await user.clear(batch);
+    await screen.findByText('Enter a number');
+    // Leaving with unsaved changes asks first; saying no keeps the page.
+    const confirm = window.confirm;
+    window.confirm = () => false;
+    try {
+      expect(stores.ui.getState().navigate('libraries')).toBe(false);
+      expect(stores.ui.getState().route).toBe('settings');
+    } finally {
+      window.confirm = confirm;
+    }
     expect((screen.getByRole('button', { name: 'Save settings' }) as HTMLButtonElement).disabled).toBe(true);
     await user.clear(batch);
     await user.type(batch, '120');
@@ -167,8 +218,12 @@ describe('Settings extras', () => {
     await user.click(screen.getByRole('button', { name: 'Add mapping' }));
     await user.type(screen.getByLabelText('Plex path 1'), '/data/tv');
     await user.type(screen.getByLabelText('Local path 1'), '/srv/tv');
+    await screen.findByText(/^This folder does not exist on this computer\./);
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
-    await screen.findByText('Settings saved.');
+    // Saving re-checked the stored files right away and says what it found.
+    await screen.findByText(
+      /^Settings saved\. Path mappings saved and \d+ files checked: 0 items became available\.$/,
+    );
     expect((await h.api.invoke('config:get')).path_replacements).toEqual([
       { from: '/data/tv', to: '/srv/tv' },
     ]);

@@ -10,11 +10,14 @@ import { errorHandlers } from './errors';
 import { itemHandlers } from './items';
 import { libraryHandlers } from './libraries';
 import { serverHandlers } from './servers';
+import { statusHandlers } from './status-handlers';
+import { recordFailuresBeforeRun } from './status-view';
 import { syncHandlers } from './sync';
 
 export { NotFoundError, type ApiContext } from './context';
 
 export function createApiHandlers(ctx: ApiContext): ApiHandlers {
+  recordFailuresBeforeRun(ctx.store.db, ctx.sync);
   return {
     ...appHandlers(ctx),
     ...accountHandlers(ctx),
@@ -24,5 +27,6 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     ...errorHandlers(ctx),
     ...itemHandlers(ctx),
     ...configHandlers(ctx),
+    ...statusHandlers(ctx),
   };
 }

@@ -25,9 +25,11 @@ export function statsView(db: Db, since: number, now = Date.now()): StatsView {
     runs: runsInRange(db, range, RUNS_SHOWN).map((row) => runView(row.run, row.libraryTitle)),
     totals: {
       runs: r.total,
-      succeeded: r.byStatus.succeeded ?? 0,
+      succeeded: (r.byStatus.succeeded ?? 0) + (r.byStatus.skipped ?? 0),
+      skipped: r.byStatus.skipped ?? 0,
       failed: r.byStatus.failed ?? 0,
       itemsProcessed: r.added + r.updated + r.removed + r.unchanged,
+      itemsChanged: r.added + r.updated + r.removed,
       apiCalls: stats.operations.apiCalls,
       errors: errors.total,
     },

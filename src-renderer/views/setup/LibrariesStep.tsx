@@ -4,6 +4,7 @@ import type { PathCheckView } from '../../../src-shared/ipc/contract';
 import { ErrorBanner, Loading } from '../../components/common';
 import { completeMappings, PathMappings } from '../../components/PathMappings';
 import { errorMessage } from '../../lib/errors';
+import { recheckWords } from '../../lib/recheck-words';
 import { count } from '../../lib/format';
 import { useLibraries, useServers, useSettings, useStores, useUi } from '../../stores';
 
@@ -43,6 +44,7 @@ export function LibrariesStep({
   const [syncNow, setSyncNow] = useState(firstRun);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [recheckNote, setRecheckNote] = useState<string | null>(null);
   const applyTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(() => {
@@ -68,7 +70,8 @@ export function LibrariesStep({
     if (applyTimer.current) clearTimeout(applyTimer.current);
     applyTimer.current = setTimeout(async () => {
       try {
-        await updateConfig({ path_replacements: completeMappings(next) });
+        const { recheck } = await updateConfig({ path_replacements: completeMappings(next) });
+        setRecheckNote(recheck ? recheckWords(recheck) : null);
         await Promise.all([...picked].map((id) => check(id)));
       } catch (err) {
         setError(errorMessage(err));
@@ -158,7 +161,18 @@ export function LibrariesStep({
         path prefix to the one here. RetroVue then checks each file and marks the ones it cannot find.
       </p>
       {mappings ? (
-        <PathMappings value={mappings} onChange={editMappings} serverMachineId={server?.machineIdentifier} />
+        <>
+          <PathMappings
+            value={mappings}
+            onChange={editMappings}
+            serverMachineId={server?.machineIdentifier}
+          />
+          {recheckNote ? (
+            <p className="muted small" role="status">
+              {recheckNote}
+            </p>
+          ) : null}
+        </>
       ) : (
         <Loading label="Loading settings…" />
       )}

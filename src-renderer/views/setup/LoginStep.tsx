@@ -5,7 +5,15 @@ import { useLogin, useSession, useStores } from '../../stores';
 
 const POLL_MS = 2000;
 
-export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () => void }) {
+export function LoginStep({
+  onBack,
+  onDone,
+  nextHint = 'Next, pick the server to copy from.',
+}: {
+  onBack: () => void;
+  onDone: () => void;
+  nextHint?: string;
+}) {
   const pin = useLogin((s) => s.pin);
   const busy = useLogin((s) => s.busy);
   const error = useLogin((s) => s.error);
@@ -141,7 +149,7 @@ export function LoginStep({ onBack, onDone }: { onBack: () => void; onDone: () =
       {pin?.status === 'linked' ? (
         <div className="state-box state-ok" role="status">
           <h2>Signed in{pin.account ? ` as ${pin.account.title ?? pin.account.username}` : ''}</h2>
-          <p className="muted">Next, pick the server to copy from.</p>
+          <p className="muted">{nextHint}</p>
           <button type="button" className="btn btn-primary" onClick={onDone} autoFocus>
             Continue
           </button>

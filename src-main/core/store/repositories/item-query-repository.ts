@@ -1,5 +1,6 @@
 // Read-only queries behind the item browser: a page of items of one kind, and one item with
 // everything synced about it (files, streams, chapters, ids, tags, cast).
+import type Database from 'better-sqlite3';
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ItemKind, MediaState } from '../../../../src-shared/domain';
 import type { ItemDetailView, ItemRow, Page } from '../../../../src-shared/ipc/contract';
@@ -43,13 +44,37 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function tableFilters(table: MediaTable, s: ItemSearch): SQL | undefined {
+/** Lower case without accents, so "amelie" finds "Amélie" and "AMÉLIE" (SQLite's LIKE folds ASCII only). */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+const SEARCH_FOLD = 'rv_search_fold';
+const folding = new WeakSet<object>();
+
+/** Registers the fold as a SQL function on this connection, once. */
+function ensureFold(db: Db): void {
+  // drizzle keeps the better-sqlite3 connection as $client; the Db type leaves it out.
+  const client = (db as Db & { $client: Database.Database }).$client;
+  if (folding.has(client)) return;
+  client.function(SEARCH_FOLD, { deterministic: true }, (v: unknown) =>
+    typeof v === 'string' ? foldForSearch(v) : v,
+  );
+  folding.add(client);
+}
+
+function tableFilters(db: Db, table: MediaTable, s: ItemSearch): SQL | undefined {
   const parts: (SQL | undefined)[] = [
     s.libraryId !== undefined ? eq(table.libraryId, s.libraryId) : undefined,
     s.state !== undefined ? eq(table.state, s.state) : undefined,
   ];
   const q = s.query?.trim();
-  if (q) parts.push(sql`${table.title} like ${containsPattern(q)} escape '\\'`);
+  if (q) {
+    ensureFold(db);
+    parts.push(
+      sql`${sql.raw(SEARCH_FOLD)}(${table.title}) like ${containsPattern(foldForSearch(q))} escape '\\'`,
+    );
+  }
   return and(...parts);
 }
 
@@ -104,7 +129,7 @@ const episodesWithShow = (db: Db) =>
 export function searchItems(db: Db, s: ItemSearch): Page<ItemRow> {
   switch (s.kind) {
     case 'movie': {
-      const where = tableFilters(movies, s);
+      const where = tableFilters(db, movies, s);
       const rows = db
         .select()
         .from(movies)
@@ -119,7 +144,7 @@ export function searchItems(db: Db, s: ItemSearch): Page<ItemRow> {
       };
     }
     case 'show': {
-      const where = tableFilters(shows, s);
+      const where = tableFilters(db, shows, s);
       const rows = db
         .select()
         .from(shows)
@@ -136,7 +161,7 @@ export function searchItems(db: Db, s: ItemSearch): Page<ItemRow> {
       };
     }
     case 'season': {
-      const where = tableFilters(seasons, s);
+      const where = tableFilters(db, seasons, s);
       const rows = seasonsWithShow(db)
         .where(where)
         .orderBy(asc(shows.title), asc(seasons.seasonNumber), asc(seasons.id))
@@ -149,7 +174,7 @@ export function searchItems(db: Db, s: ItemSearch): Page<ItemRow> {
       };
     }
     case 'episode': {
-      const where = tableFilters(episodes, s);
+      const where = tableFilters(db, episodes, s);
       const rows = episodesWithShow(db)
         .where(where)
         .orderBy(asc(shows.title), asc(episodes.seasonNumber), asc(episodes.episodeNumber), asc(episodes.id))
