@@ -25,6 +25,7 @@ import { createServerClient } from './plex/server-client';
 import { DB_FILE, locateMigrations } from './paths';
 import { scheduledOperations } from './service/operations';
 import { createSyncService, type SyncService } from './service/sync-service';
+import type { ArtworkSource } from './artwork/artwork-route';
 import { openStore, type Store } from './store/database';
 import { listLibraries, setLibrariesSelected } from './store/repositories/library-repository';
 import { listServers } from './store/repositories/server-repository';
@@ -75,6 +76,8 @@ export interface AppCore {
   readonly info: AppInfo;
   /** The effective configuration now (the shell reads close_to_tray, start_at_login). */
   config(): Config;
+  /** Pictures for the renderer's artwork URLs (src-shared/artwork-url.ts). */
+  readonly artwork: ArtworkSource | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -337,6 +340,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       events,
       info,
       config: () => config.config,
+      artwork: sync.artwork,
       async start() {
         if (started) return;
         started = true;

@@ -9,6 +9,7 @@ import { errorMessage } from '../lib/errors';
 import { useNow } from '../lib/use-now';
 import { count, relativeTime, seconds } from '../lib/format';
 import { useLibraries, useUi } from '../stores';
+import { LibraryPosters } from '../components/LibraryPosters';
 
 const KIND_LABEL: Record<ItemKind, string> = {
   movie: 'Movies',
@@ -165,6 +166,7 @@ function LibraryCard({ library }: { library: LibraryView }) {
         ) : null}
       </div>
 
+      <LibraryPosters library={library} />
       <dl className="count-grid">
         {totals(library).map(({ kind, total, states }) => (
           <div key={kind} className="count-cell">
