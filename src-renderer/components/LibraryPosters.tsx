@@ -20,11 +20,19 @@ export function LibraryPosters({ library }: { library: LibraryView }) {
       live = false;
     };
   }, [api, library.id, library.type, library.lastSyncAt]);
-  if (!rows.length) return null;
+  const withPoster = rows.filter((r) => r.pictures.includes('thumb'));
+  if (!withPoster.length) return null;
   return (
     <div className="library-posters" aria-hidden="true">
-      {rows.map((r) => (
-        <Poster key={r.id} itemKind={r.kind} itemId={r.id} title={r.title} width={POSTER_CARD_CSS.width} />
+      {withPoster.map((r) => (
+        <Poster
+          key={r.id}
+          itemKind={r.kind}
+          itemId={r.id}
+          title={r.title}
+          available
+          width={POSTER_CARD_CSS.width}
+        />
       ))}
     </div>
   );

@@ -141,7 +141,12 @@ export function ItemsView() {
                         .join(' ')}
                       onClick={() => void open(row)}
                     >
-                      <Poster itemKind={row.kind} itemId={row.id} title={row.title} />
+                      <Poster
+                        itemKind={row.kind}
+                        itemId={row.id}
+                        title={row.title}
+                        available={row.pictures.includes('thumb')}
+                      />
                       <span className="poster-tile-title">{row.title}</span>
                       <span className="muted small">{row.subtitle ?? row.year ?? ''}</span>
                     </button>
@@ -180,6 +185,7 @@ export function ItemsView() {
                           itemKind={row.kind}
                           itemId={row.id}
                           title={row.title}
+                          available={row.pictures.includes('thumb')}
                           width={POSTER_LIST_CSS.width}
                         />
                       </td>
@@ -222,13 +228,14 @@ function ItemDetail({ item, onClose }: { item: ItemDetailView; onClose: () => vo
   return (
     <aside className="detail card" aria-labelledby="item-detail-title">
       <div className="detail-hero" key={`${item.kind}:${item.id}`}>
-        {item.kind !== 'season' && item.kind !== 'episode' ? (
+        {item.kind !== 'season' && item.kind !== 'episode' && item.pictures.includes('art') ? (
           <Backdrop itemKind={item.kind} itemId={item.id} />
         ) : null}
         <Poster
           itemKind={item.kind}
           itemId={item.id}
           title={item.title}
+          available={item.pictures.includes('thumb')}
           width={item.kind === 'episode' ? 200 : 100}
         />
       </div>

@@ -86,7 +86,13 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     });
     await core.start();
     core.events.on('sync:progress', (p) => progress.push(p));
-    web = await startWebServer({ handlers: core.handlers, events: core.events, rendererDir, port: 0 });
+    web = await startWebServer({
+      handlers: core.handlers,
+      events: core.events,
+      artwork: core.artwork,
+      rendererDir,
+      port: 0,
+    });
 
     // A fresh profile per run: nothing carried over from an earlier session.
     context = await chromium.launchPersistentContext(join(workDir, 'chromium'), {
