@@ -2,7 +2,7 @@
 // close-to-tray, start-at-login, and a quit that stops the sync service before the process ends.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, ipcMain, shell, type BrowserWindow } from 'electron';
+import { app, ipcMain, protocol, shell, type BrowserWindow } from 'electron';
 import { VAULT_FILE } from '../core/account/file-vault';
 import { createAppCore, type AppCore, type AppCoreOptions } from '../core/app-core';
 import { describeError } from '../core/errors/errors';
@@ -10,6 +10,7 @@ import { getLogger } from '../core/logging/logger';
 import { defaultDataDir } from '../core/paths';
 import { locateRenderer } from '../web/static-files';
 import { APP_USER_MODEL_ID } from './app-id';
+import { registerArtworkScheme, serveArtwork } from './artwork-protocol';
 import { forwardEventsToWindow, registerIpc } from './ipc';
 import { applyStartAtLogin } from './login-item';
 import { locateElectronBinding } from './native-binding';
@@ -106,6 +107,7 @@ export async function runApp(options: RunAppOptions = {}): Promise<RunningApp | 
   });
   app.on('activate', () => openWindow());
 
+  registerArtworkScheme(protocol);
   await app.whenReady();
   const dataDir = defaultDataDir(env);
   const make = options.createCore ?? createAppCore;
@@ -131,6 +133,7 @@ export async function runApp(options: RunAppOptions = {}): Promise<RunningApp | 
   });
   core = created;
   await created.start();
+  serveArtwork(protocol, created.artwork);
 
   registerIpc({
     ipcMain,

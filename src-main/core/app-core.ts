@@ -17,6 +17,7 @@ import { configureLogging, getLogger, setLogLevel } from './logging/logger';
 import { PRODUCT_VERSION } from './plex/identity';
 import type { ConfigStore } from './config/config-store';
 import { listLibraries } from './store/repositories/library-repository';
+import type { ArtworkSource } from './artwork/artwork-route';
 
 export type ShellKind = 'electron' | 'web';
 
@@ -57,6 +58,8 @@ export interface AppCore {
   readonly info: AppInfo;
   /** The effective configuration now (the shell reads close_to_tray, start_at_login). */
   config(): Config;
+  /** Pictures for the renderer's artwork URLs (src-shared/artwork-url.ts). */
+  readonly artwork: ArtworkSource | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -238,6 +241,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       events,
       info,
       config: () => config.config,
+      artwork: sync.artwork,
       async start() {
         if (started) return;
         started = true;

@@ -1,5 +1,7 @@
 // The Content-Security-Policy of the renderer, one definition for the Electron window (response
 // header and the page's meta tag) and for `retrovue serve`.
+import { ARTWORK_SCHEME } from '../../src-shared/artwork-url';
+
 export interface CspOptions {
   /** Extra connect-src entries: the websocket origin in web mode, the dev server in development. */
   connect?: string[];
@@ -14,8 +16,8 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
     ['script-src', ["'self'", ...dev]],
     // Styles set from script (React style props, recharts) go through the CSSOM, which CSP allows.
     ['style-src', ["'self'", ...dev]],
-    // https: for the plex.tv account avatar.
-    ['img-src', ["'self'", 'data:', 'blob:', 'https:']],
+    // https: for the plex.tv account avatar; retrovue-art: for posters from our cache (Electron).
+    ['img-src', ["'self'", 'data:', 'blob:', 'https:', `${ARTWORK_SCHEME}:`]],
     ['font-src', ["'self'", 'data:']],
     ['connect-src', ["'self'", ...(options.connect ?? []), ...dev]],
     ['object-src', ["'none'"]],

@@ -53,6 +53,7 @@ export async function startServeMode(options: ServeModeOptions): Promise<ServeMo
     server = await startWebServer({
       handlers: core.handlers,
       events: core.events,
+      artwork: core.artwork,
       rendererDir,
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.accessToken ? { accessToken: options.accessToken } : {}),

@@ -14,7 +14,9 @@ import {
   WS_MAX_MESSAGE_BYTES,
   WS_PATH,
 } from '../../src-shared/ipc/ws-protocol';
+import { ARTWORK_ROUTE } from '../../src-shared/artwork-url';
 import { dispatch } from '../core/api/dispatch';
+import { artworkReply, type ArtworkSource } from '../core/artwork/artwork-route';
 import type { EventBus } from '../core/api/event-bus';
 import { forwardEvents } from '../core/api/progress-throttle';
 import { describeError, UserError } from '../core/errors/errors';
@@ -34,6 +36,8 @@ export interface WebServerOptions {
   port?: number;
   /** Fixed token (tests); random otherwise. */
   accessToken?: string;
+  /** Pictures for /artwork/<kind>/<id>/<thumb|art> (from the local cache; the Plex token stays here). */
+  artwork?: ArtworkSource | null;
 }
 
 export interface WebServer {
@@ -94,6 +98,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       );
     }
     const path = new URL(req.url ?? '/', `http://${HOST}`).pathname;
+    if (path.startsWith(`/${ARTWORK_ROUTE}/`)) {
+      void artworkReply(options.artwork ?? null, path).then((reply) => {
+        res.writeHead(reply.status, reply.headers);
+        res.end(req.method === 'HEAD' ? undefined : reply.body);
+      });
+      return;
+    }
     readStaticFile(options.rendererDir, path).then(
       (file) => {
         if (!file) {

@@ -12,6 +12,8 @@ import {
   StateBadge,
 } from '../components/common';
 import { Icon } from '../components/icons';
+import { Backdrop, Poster } from '../components/Poster';
+import { POSTER_LIST_CSS } from '../../src-shared/artwork-sizes';
 import { bytes, count, humanize, relativeTime, runtime, timecode, toMillis } from '../lib/format';
 import { useItems, useLibraries } from '../stores';
 import { ITEM_PAGE_SIZE } from '../stores/items-store';
@@ -56,6 +58,7 @@ export function ItemsView() {
   const allLibraries = useLibraries((s) => s.libraries);
   const libraries = allLibraries.filter((l) => l.selected);
   const [query, setQuery] = useState(filters.query);
+  const [layout, setLayout] = useState<'list' | 'grid'>('list');
 
   useEffect(() => {
     void search(0);
@@ -115,6 +118,19 @@ export function ItemsView() {
           options={libraries.map((l) => ({ value: l.id, label: l.title }))}
           onChange={(v) => void setFilters({ libraryId: v ? Number(v) : undefined })}
         />
+        <div className="segmented" role="group" aria-label="Layout">
+          {(['list', 'grid'] as const).map((l) => (
+            <button
+              key={l}
+              type="button"
+              aria-pressed={layout === l}
+              className={layout === l ? 'on' : undefined}
+              onClick={() => setLayout(l)}
+            >
+              {l === 'list' ? 'List' : 'Grid'}
+            </button>
+          ))}
+        </div>
         <FilterSelect
           label="State"
           value={filters.state}
@@ -137,46 +153,91 @@ export function ItemsView() {
       {rows.length ? (
         <div className="split">
           <div className="table-wrap">
-            <table className="table table-hover" aria-busy={status === 'loading'}>
-              <caption className="sr-only">{KIND_LABEL[filters.kind]}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Title</th>
-                  <th scope="col">Year</th>
-                  <th scope="col">State</th>
-                  <th scope="col" className="num">
-                    Length
-                  </th>
-                  <th scope="col" className="num">
-                    Size
-                  </th>
-                  <th scope="col">Changed in Plex</th>
-                </tr>
-              </thead>
-              <tbody>
+            {layout === 'grid' ? (
+              <ul
+                className="poster-grid"
+                aria-label={KIND_LABEL[filters.kind]}
+                aria-busy={status === 'loading'}
+              >
                 {rows.map((row) => (
-                  <tr
-                    key={`${row.kind}:${row.id}`}
-                    className={detail?.id === row.id && detail.kind === row.kind ? 'selected' : undefined}
-                    onClick={() => void open(row)}
-                  >
-                    <td>
-                      <button type="button" className="link-btn" onClick={() => void open(row)}>
-                        {row.title}
-                      </button>
-                      {row.subtitle ? <div className="muted small">{row.subtitle}</div> : null}
-                    </td>
-                    <td>{row.year ?? '—'}</td>
-                    <td>
-                      <StateBadge state={row.state} />
-                    </td>
-                    <td className="num nowrap">{runtime(row.duration)}</td>
-                    <td className="num nowrap">{bytes(row.fileSize)}</td>
-                    <td className="nowrap">{relativeTime(toMillis(row.updatedAt))}</td>
-                  </tr>
+                  <li key={`${row.kind}:${row.id}`}>
+                    <button
+                      type="button"
+                      className={[
+                        'poster-tile',
+                        row.kind === 'episode' ? 'episode' : null,
+                        detail?.id === row.id && detail.kind === row.kind ? 'selected' : null,
+                      ]
+                        .filter(Boolean)
+                        .join(' ')}
+                      onClick={() => void open(row)}
+                    >
+                      <Poster
+                        itemKind={row.kind}
+                        itemId={row.id}
+                        title={row.title}
+                        available={row.pictures.includes('thumb')}
+                      />
+                      <span className="poster-tile-title">{row.title}</span>
+                      <span className="muted small">{row.subtitle ?? row.year ?? ''}</span>
+                    </button>
+                  </li>
                 ))}
-              </tbody>
-            </table>
+              </ul>
+            ) : (
+              <table className="table table-hover" aria-busy={status === 'loading'}>
+                <caption className="sr-only">{KIND_LABEL[filters.kind]}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">
+                      <span className="sr-only">Poster</span>
+                    </th>
+                    <th scope="col">Title</th>
+                    <th scope="col">Year</th>
+                    <th scope="col">State</th>
+                    <th scope="col" className="num">
+                      Length
+                    </th>
+                    <th scope="col" className="num">
+                      Size
+                    </th>
+                    <th scope="col">Changed in Plex</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((row) => (
+                    <tr
+                      key={`${row.kind}:${row.id}`}
+                      className={detail?.id === row.id && detail.kind === row.kind ? 'selected' : undefined}
+                      onClick={() => void open(row)}
+                    >
+                      <td className="poster-cell">
+                        <Poster
+                          itemKind={row.kind}
+                          itemId={row.id}
+                          title={row.title}
+                          available={row.pictures.includes('thumb')}
+                          width={POSTER_LIST_CSS.width}
+                        />
+                      </td>
+                      <td>
+                        <button type="button" className="link-btn" onClick={() => void open(row)}>
+                          {row.title}
+                        </button>
+                        {row.subtitle ? <div className="muted small">{row.subtitle}</div> : null}
+                      </td>
+                      <td>{row.year ?? '—'}</td>
+                      <td>
+                        <StateBadge state={row.state} />
+                      </td>
+                      <td className="num nowrap">{runtime(row.duration)}</td>
+                      <td className="num nowrap">{bytes(row.fileSize)}</td>
+                      <td className="nowrap">{relativeTime(toMillis(row.updatedAt))}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
             <Pager
               offset={offset}
               pageSize={ITEM_PAGE_SIZE}
@@ -223,6 +284,18 @@ function ItemDetail({ item, onClose }: { item: ItemDetailView; onClose: () => vo
   const ids = item.guids.map((g) => `${g.provider}: ${g.value}`);
   return (
     <aside className="detail card" aria-labelledby="item-detail-title">
+      <div className="detail-hero" key={`${item.kind}:${item.id}`}>
+        {item.kind !== 'season' && item.kind !== 'episode' && item.pictures.includes('art') ? (
+          <Backdrop itemKind={item.kind} itemId={item.id} />
+        ) : null}
+        <Poster
+          itemKind={item.kind}
+          itemId={item.id}
+          title={item.title}
+          available={item.pictures.includes('thumb')}
+          width={item.kind === 'episode' ? 200 : 100}
+        />
+      </div>
       <div className="row-between">
         <div>
           <h2 id="item-detail-title">{item.title}</h2>

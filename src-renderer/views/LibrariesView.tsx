@@ -11,6 +11,7 @@ import { libraryCardState } from '../lib/health';
 import { useNow } from '../lib/use-now';
 import { count, relativeTime, seconds } from '../lib/format';
 import { useErrors, useLibraries, useServers, useSession, useUi } from '../stores';
+import { LibraryPosters } from '../components/LibraryPosters';
 
 const KIND_LABEL: Record<ItemKind, string> = {
   movie: 'Movies',
@@ -210,6 +211,7 @@ function LibraryCard({ library, serverName }: { library: LibraryView; serverName
         ) : null}
       </div>
 
+      <LibraryPosters library={library} />
       <dl className="count-grid">
         {totals(library).map(({ kind, total, states }) => (
           <div key={kind} className="count-cell">

@@ -7,6 +7,7 @@ import {
   ERROR_CLASSES,
   ITEM_KINDS,
   MEDIA_STATES,
+  type ArtworkKind,
   type ConnectionKind,
   type ErrorClass,
   type ItemKind,
@@ -221,6 +222,8 @@ export interface ItemRow {
   fileSize: number | null;
   /** Plex's updatedAt: unix seconds, unlike the millisecond times of our own bookkeeping. */
   updatedAt: number | null;
+  /** The pictures Plex has for it (thumb: poster, art: background), served from src-shared/artwork-url. */
+  pictures: ArtworkKind[];
 }
 
 export interface StreamView {

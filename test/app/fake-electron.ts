@@ -233,6 +233,18 @@ export const ipcRenderer = {
 
 export const BrowserWindow = FakeBrowserWindow;
 
+type ProtocolHandler = (request: { url: string }) => Promise<Response>;
+export const protocol = {
+  privileged: [] as { scheme: string; privileges: Record<string, boolean> }[],
+  handlers: new Map<string, ProtocolHandler>(),
+  registerSchemesAsPrivileged(schemes: { scheme: string; privileges: Record<string, boolean> }[]): void {
+    protocol.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: ProtocolHandler): void {
+    protocol.handlers.set(scheme, handler);
+  },
+};
+
 export const electron = {
   app,
   BrowserWindow,
@@ -246,4 +258,5 @@ export const electron = {
   safeStorage,
   dialog,
   contextBridge,
+  protocol,
 };

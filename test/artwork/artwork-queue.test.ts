@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ARTWORK_SIZES } from '../../src-shared/artwork-sizes';
 import { MAX_ATTEMPTS } from '../../src-main/core/artwork/artwork-queue';
 import { artworkStats } from '../../src-main/core/store/repositories/artwork-repository';
+import { getItemDetail, searchItems } from '../../src-main/core/store/repositories/item-query-repository';
 import { count, setupSync, type SyncSetup } from '../sync/helpers';
 import { artworkQueue, imageRequests } from './helpers';
 
@@ -241,5 +242,38 @@ describe('failures', () => {
     s.fake.control.change(movie.ratingKey, { summary: 'new poster' });
     await s.engine.syncServer(s.serverId);
     expect(await queue.fill({ episodeThumbs: false })).toMatchObject({ fetched: 1, failed: 0 });
+  });
+});
+
+describe('item rows name their pictures', () => {
+  it('lists thumb and art where Plex has them, and drops a picture marked missing', async () => {
+    s = await setupSync({ movies: 30, shows: 0, episodes: 0 });
+    await s.engine.syncServer(s.serverId);
+    const page = searchItems(s.store.db, { kind: 'movie', limit: 100, offset: 0 });
+    const snapshot = new Map(s.fake.control.snapshot().items.map((i) => [i.title, i]));
+    for (const row of page.rows) {
+      const plex = snapshot.get(row.title)!;
+      expect(row.pictures.includes('thumb')).toBe(plex.hasThumb);
+      expect(row.pictures.includes('art')).toBe(plex.hasArt);
+    }
+    const withThumb = page.rows.find((r) => r.pictures.includes('thumb'))!;
+    s.store.sqlite
+      .prepare(`update artwork set missing = 1 where item_kind = 'movie' and item_id = ? and kind = 'thumb'`)
+      .run(withThumb.id);
+    expect(getItemDetail(s.store.db, 'movie', withThumb.id)!.pictures).not.toContain('thumb');
+  });
+});
+
+describe('a refused token', () => {
+  it('stops the fill without counting against any picture and drops the cached client, so a new sign-in is used', async () => {
+    s = await setupSync({ movies: 6, shows: 1, episodes: 2 });
+    await s.engine.syncServer(s.serverId);
+    const forgotten: number[] = [];
+    const { queue } = artworkQueue(s, { forgetClient: (id) => forgotten.push(id) });
+    s.fake.control.revokeToken();
+    await expect(queue.fill({ episodeThumbs: false })).rejects.toThrow(/401/);
+    expect(forgotten.length).toBeGreaterThan(0);
+    expect(new Set(forgotten)).toEqual(new Set([s.serverId]));
+    expect(count(s.store, `select count(*) as n from artwork where attempts > 0 or missing = 1`)).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ export interface QueueOptions {
   limitBytes?: number;
   now?: () => number;
   backoffBaseMs?: number;
+  forgetClient?: (serverId: number) => void;
 }
 
 /** The artwork queue over a sync set-up's store and connection, caching in `<dir>/artwork`. */
@@ -22,6 +23,7 @@ export function artworkQueue(
     concurrency: () => 4,
     ...(o.now ? { now: o.now } : {}),
     ...(o.backoffBaseMs !== undefined ? { backoffBaseMs: o.backoffBaseMs } : {}),
+    ...(o.forgetClient ? { forgetClient: o.forgetClient } : {}),
   });
   return { queue, cache };
 }

@@ -81,6 +81,8 @@ async function startFake(movies: number, shows: number, episodes: number): Promi
 
 interface CliRun {
   seconds: number;
+  /** User + system CPU of the child: what the run costs, whatever else the machine is doing. */
+  cpuSeconds: number | null;
   peakRssMb: number;
   /** The command's --json summary. */
   out: Record<string, unknown>;
@@ -93,7 +95,7 @@ interface CliRun {
 function retrovue(cliArgs: string[], token: string, timeFile: string): Promise<CliRun> {
   const useTime = existsSync(GNU_TIME);
   const [cmd, argv] = useTime
-    ? [GNU_TIME, ['-f', '%M', '-o', timeFile, process.execPath, RETROVUE, ...cliArgs]]
+    ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, process.execPath, RETROVUE, ...cliArgs]]
     : [process.execPath, [RETROVUE, ...cliArgs]];
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -118,9 +120,18 @@ function retrovue(cliArgs: string[], token: string, timeFile: string): Promise<C
     child.on('exit', (code) => {
       const seconds = (performance.now() - started) / 1000;
       if (poll) clearInterval(poll);
-      const peakKb = useTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) : hwmKb;
+      const timed = useTime
+        ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number)
+        : null;
+      const peakKb = timed ? timed[0]! : hwmKb;
+      const cpuSeconds = timed ? timed[1]! + timed[2]! : null;
       try {
-        resolve({ seconds, peakRssMb: peakKb / 1024, out: JSON.parse(out) as Record<string, unknown> });
+        resolve({
+          seconds,
+          cpuSeconds,
+          peakRssMb: peakKb / 1024,
+          out: JSON.parse(out) as Record<string, unknown>,
+        });
       } catch {
         reject(new Error(`retrovue ${cliArgs.join(' ')} exited ${code}: ${out.slice(0, 500)}`));
       }
@@ -156,11 +167,12 @@ async function main(): Promise<void> {
   });
   const tmp = tempDir('retrovue-bench-');
   const timeFile = join(tmp.dir, 'time.txt');
-  const rows: string[][] = [['scenario', 'seconds', 'requests', 'peak RSS MB', 'target', 'ok']];
+  const rows: string[][] = [['scenario', 'seconds', 'cpu s', 'requests', 'peak RSS MB', 'target', 'ok']];
   const add = (name: string, r: CliRun | null, requests: number | string, target: string, ok: boolean) =>
     rows.push([
       name,
       r ? fmt(r.seconds) : '-',
+      r?.cpuSeconds != null ? fmt(r.cpuSeconds) : '-',
       String(requests),
       r ? fmt(r.peakRssMb, 0) : '-',
       target,
@@ -220,6 +232,7 @@ async function main(): Promise<void> {
       rows.push([
         `naive traversal (${n.items} items in ${fmt(n.seconds, 1)} s, extrapolated)`,
         fmt(naiveSeconds, 0),
+        '-',
         `~${Math.round((n.requests! / n.items!) * items)}`,
         '-',
         `ours ${fmt(speedup, 1)}x faster`,
@@ -306,6 +319,7 @@ async function main(): Promise<void> {
   if (peaks.length > 0)
     rows.push([
       'peak RSS of the perf library runs',
+      '-',
       '-',
       '-',
       fmt(peak, 0),

@@ -130,7 +130,13 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     });
     await core.start();
     core.events.on('sync:progress', (p) => progress.push(p));
-    web = await startWebServer({ handlers: core.handlers, events: core.events, rendererDir, port: 0 });
+    web = await startWebServer({
+      handlers: core.handlers,
+      events: core.events,
+      artwork: core.artwork,
+      rendererDir,
+      port: 0,
+    });
 
     // A fresh profile per run: nothing carried over from an earlier session.
     context = await chromium.launchPersistentContext(join(workDir, 'chromium'), {
@@ -249,12 +255,15 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await checkWizardStep('libraries');
     expect(wizardProblems).toEqual([]);
 
+    // Slow pages keep the first sync running long enough to see it live (artwork no longer makes runs long).
+    const slow = fake.control.addFault({ kind: 'latency', latencyMs: 400, path: '/library/sections/*' });
     await page.getByRole('button', { name: /keep 2 libraries in sync/i }).click();
     const moviesCard = page.getByRole('article', { name: 'Movies' });
     await moviesCard.waitFor({ timeout: 15_000 });
     // A live snapshot (phase, counts, rate), not just the queued state.
     await page.locator('[role="progressbar"][aria-valuenow]').first().waitFor({ timeout: 15_000 });
     await shot('05-syncing');
+    fake.control.removeFault(slow);
 
     const snapshot = fake.control.snapshot().items;
     const expected = {

@@ -52,6 +52,8 @@ export interface ArtworkQueueOptions {
   cache: ArtworkCache;
   /** The connection to a server (the queue does not close it). */
   clientFor: (serverId: number) => Promise<ServerClient>;
+  /** The server refused or did not answer: a cached client (old token, dead connection) is dropped. */
+  forgetClient?: (serverId: number) => void;
   concurrency: () => number;
   now?: () => number;
   backoffBaseMs?: number;
@@ -137,8 +139,22 @@ export class ArtworkQueue {
   ): Promise<{ bytes: number } | 'failed' | 'full' | 'cancelled'> {
     const { sqlite } = this.o.store;
     try {
-      const client = await this.o.clientFor(row.serverId);
-      const image = await fetchScaledImage(client, row.plexUrl, artworkRole(row.itemKind, row.kind), signal);
+      const fetchImage = async () =>
+        fetchScaledImage(
+          await this.o.clientFor(row.serverId),
+          row.plexUrl,
+          artworkRole(row.itemKind, row.kind),
+          signal,
+        );
+      let image: Awaited<ReturnType<typeof fetchImage>>;
+      try {
+        image = await fetchImage();
+      } catch (err) {
+        // A cached client may hold a token replaced since (a new sign-in): once more with a fresh one.
+        if (!(err instanceof PlexAuthError) || !this.o.forgetClient) throw err;
+        this.o.forgetClient(row.serverId);
+        image = await fetchImage();
+      }
       onImage?.({ data: image.data, contentType: image.contentType });
       const stored = await this.o.cache.put(image.data, image.ext, shown);
       if (stored.evicted.length > 0) forgetCacheFiles(sqlite, stored.evicted);
@@ -151,8 +167,11 @@ export class ArtworkQueue {
       if (err instanceof CancelledError || signal?.aborted) return 'cancelled';
       // A refused token, an unreachable server or a full disk is not this picture's fault: the
       // fill stops and nothing is counted against the picture.
-      if (err instanceof PlexAuthError || err instanceof PlexNetworkError || err instanceof FileSystemError)
+      if (err instanceof PlexAuthError || err instanceof PlexNetworkError) {
+        this.o.forgetClient?.(row.serverId);
         throw err;
+      }
+      if (err instanceof FileSystemError) throw err;
       const attempts = row.attempts + 1;
       const missing = attempts >= MAX_ATTEMPTS;
       markArtworkFailed(

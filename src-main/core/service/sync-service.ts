@@ -177,8 +177,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       }
       return client;
     };
+    const forgetClient = (serverId: number): void => {
+      const client = clients.get(serverId);
+      clients.delete(serverId);
+      client?.then((c) => c.close()).catch(() => undefined);
+    };
     const queue = new ArtworkQueue({
       store,
+      forgetClient,
       cache: new ArtworkCache(join(dataDir, 'artwork'), () => deps.config().artwork_cache_max_mb * 1_048_576),
       clientFor,
       concurrency: () => deps.config().artwork_concurrency,

@@ -2,10 +2,11 @@
 // everything synced about it (files, streams, chapters, ids, tags, cast).
 import type Database from 'better-sqlite3';
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { ItemKind, MediaState } from '../../../../src-shared/domain';
+import type { ArtworkKind, ItemKind, MediaState } from '../../../../src-shared/domain';
 import type { ItemDetailView, ItemRow, Page } from '../../../../src-shared/ipc/contract';
 import type { Db } from '../database';
 import {
+  artwork,
   castRoles,
   chapters,
   episodes,
@@ -106,7 +107,31 @@ function itemRow(kind: ItemKind, r: TrackedRow, subtitle: string | null, year: n
     duration: r.duration,
     fileSize: r.fileSize,
     updatedAt: r.updatedAt,
+    pictures: [],
   };
+}
+
+/** Which pictures Plex has for the rows (and we have not given up on), so views ask only for those. */
+function attachPictures<T extends ItemRow>(db: Db, kind: ItemKind, rows: T[]): T[] {
+  if (rows.length === 0) return rows;
+  const found = db
+    .select({ itemId: artwork.itemId, kind: artwork.kind })
+    .from(artwork)
+    .where(
+      and(
+        eq(artwork.itemKind, kind),
+        inArray(
+          artwork.itemId,
+          rows.map((r) => r.id),
+        ),
+        eq(artwork.missing, false),
+      ),
+    )
+    .all();
+  const byItem = new Map<number, ArtworkKind[]>();
+  for (const f of found) byItem.set(f.itemId, [...(byItem.get(f.itemId) ?? []), f.kind]);
+  for (const r of rows) r.pictures = byItem.get(r.id) ?? [];
+  return rows;
 }
 
 function itemBase(kind: ItemKind, r: TrackedRow, subtitle: string | null, year: number | null): ItemBase {
@@ -127,6 +152,11 @@ const episodesWithShow = (db: Db) =>
 
 /** One page of items of one kind, sorted by title, with the total for the pager. */
 export function searchItems(db: Db, s: ItemSearch): Page<ItemRow> {
+  const page = listItems(db, s);
+  return { ...page, rows: attachPictures(db, s.kind, page.rows) };
+}
+
+function listItems(db: Db, s: ItemSearch): Page<ItemRow> {
   switch (s.kind) {
     case 'movie': {
       const where = tableFilters(db, movies, s);
@@ -280,8 +310,9 @@ function markersOf(db: Db, kind: ItemKind, id: number): ItemDetailView['markers'
 
 /** One item with its files, streams, chapters, external ids, tags and cast; null when absent. */
 export function getItemDetail(db: Db, kind: ItemKind, id: number): ItemDetailView | null {
-  const base = itemOf(db, kind, id);
-  if (!base) return null;
+  const found = itemOf(db, kind, id);
+  if (!found) return null;
+  const base = attachPictures(db, kind, [found])[0]!;
   const isItem = (t: typeof guids | typeof itemTags | typeof castRoles) =>
     and(eq(t.itemKind, kind), eq(t.itemId, id));
   return {
