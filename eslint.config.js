@@ -4,7 +4,7 @@ const tseslint = require('typescript-eslint');
 const reactHooks = require('eslint-plugin-react-hooks');
 const layering = require('./test/lint/code-layering');
 
-const { CORE_LAYERS, MAIN_LAYERS, IPC_BELOW_SERVICE } = require('./test/lint/layers');
+const { CORE_LAYERS, MAIN_LAYERS, IPC_BELOW_SERVICE, CORE_ALLOWED } = require('./test/lint/layers');
 
 const electronBan = {
   paths: [
@@ -65,7 +65,7 @@ module.exports = tseslint.config(
     rules: {
       'core-layering/code-layering': [
         'error',
-        { root: 'src-main/core', layers: CORE_LAYERS, restrict: [IPC_BELOW_SERVICE] },
+        { root: 'src-main/core', layers: CORE_LAYERS, allow: CORE_ALLOWED, restrict: [IPC_BELOW_SERVICE] },
       ],
     },
   },

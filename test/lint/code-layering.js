@@ -6,7 +6,7 @@
 const path = require('node:path');
 
 /**
- * @typedef {{ root: string, layers: (string | string[])[], restrict?: { from: string[], pattern: string, message: string }[] }} LayeringOptions
+ * @typedef {{ root: string, layers: (string | string[])[], allow?: { from: string, to: string, reason: string }[], restrict?: { from: string[], pattern: string, message: string }[] }} LayeringOptions
  */
 
 /** @param {string} name a folder, or a file name with or without .ts */
@@ -27,6 +27,14 @@ const codeLayering = {
           layers: {
             type: 'array',
             items: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+          },
+          allow: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { from: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' } },
+              required: ['from', 'to', 'reason'],
+            },
           },
           restrict: {
             type: 'array',
@@ -71,6 +79,11 @@ const codeLayering = {
     if (relFile.startsWith('..') || path.isAbsolute(relFile)) return {};
     const own = unit(relFile.split(path.sep)[0] ?? '');
     const ownRank = rank.get(own);
+    const allowed = new Set(
+      (options.allow ?? [])
+        .filter((a) => a.from === relFile.split(path.sep).join('/'))
+        .map((a) => unit(a.to)),
+    );
     const restrictions = (options.restrict ?? [])
       .filter((r) => r.from.includes(own))
       .map((r) => ({ ...r, regex: new RegExp(r.pattern) }));
@@ -86,7 +99,7 @@ const codeLayering = {
       const relTarget = path.relative(root, target);
       if (relTarget.startsWith('..') || path.isAbsolute(relTarget)) return;
       const to = unit(relTarget.split(path.sep)[0] ?? '');
-      if (to === own) return;
+      if (to === own || allowed.has(to)) return;
       const toRank = rank.get(to);
       if (ownRank === undefined || toRank === undefined) {
         context.report({

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncProgress } from '../../src-shared/sync-types';
 import { PlexAuthError } from '../../src-main/core/errors/errors';
-import { SyncEngine, PAUSE } from '../../src-main/core/sync/engine';
+import { PAUSE } from '../../src-main/core/errors/errors';
+import { SyncEngine } from '../../src-main/core/sync/engine';
 import type { FakeMovie } from '../fake-plex/index';
 import { count, expectConverged, setupSync, storedStates, type SyncSetup } from './helpers';
 

@@ -10,7 +10,7 @@ import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-t
 import type { CircuitBreakers } from '../errors/circuit-breaker';
 import { classifyError } from '../errors/classify';
 import { CancelledError, RetroVueError, UserError } from '../errors/errors';
-import { PAUSE } from '../sync/engine';
+import { PAUSE } from '../errors/errors';
 
 export interface RunRequest {
   libraryId: number;

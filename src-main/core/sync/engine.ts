@@ -6,7 +6,14 @@ import pLimit from 'p-limit';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
-import { CancelledError, describeError, PlexAuthError, PlexNotFoundError, UserError } from '../errors/errors';
+import {
+  CancelledError,
+  describeError,
+  PlexAuthError,
+  PlexNotFoundError,
+  UserError,
+  PAUSE,
+} from '../errors/errors';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import {
@@ -39,7 +46,7 @@ import {
 import { createDetailLimit, runListingPhase, type LibraryRunContext, type RunCounters } from './library-run';
 import { limitHeapGrowth } from './heap-tuning';
 import { MOVIE_PHASES } from './movie-sync';
-import { createPathMapper } from './path-mapping';
+import { createPathMapper } from '../media/path-mapping';
 import type { PhaseSpec } from './phase';
 import { ProgressHub, RunProgress } from './progress';
 import { fetchSections } from './sections';
@@ -76,9 +83,6 @@ export interface SyncOptions {
   signal?: AbortSignal;
   onProgress?: (p: SyncProgress) => void;
 }
-
-/** Pause reason for the AbortSignal: the run stays resumable. */
-export const PAUSE = 'pause';
 
 const PHASES: Record<LibraryType, readonly PhaseSpec[]> = { movie: MOVIE_PHASES, show: SHOW_PHASES };
 const KINDS: Record<LibraryType, ItemKind[]> = { movie: ['movie'], show: ['show', 'season', 'episode'] };

@@ -2,7 +2,7 @@
 // everything synced about it (files, streams, chapters, ids, tags, cast).
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ItemKind, MediaState } from '../../../../src-shared/domain';
-import type { ItemDetailView, ItemRow, Page } from '../../../../src-shared/ipc/contract';
+import type { ItemDetailView, ItemRow, Page } from '../../../../src-shared/items';
 import type { Db } from '../database';
 import {
   castRoles,
