@@ -2,8 +2,10 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const reactHooks = require('eslint-plugin-react-hooks');
+const layering = require('./test/lint/code-layering');
 
-/** One runtime per folder (as VS Code does): these imports would break the layering. */
+const { CORE_LAYERS, MAIN_LAYERS, IPC_BELOW_SERVICE, CORE_ALLOWED } = require('./test/lint/layers');
+
 const electronBan = {
   paths: [
     {
@@ -48,7 +50,25 @@ module.exports = tseslint.config(
       globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
     },
   },
-  { files: ['src-main/core/**/*.ts'], rules: { 'no-restricted-imports': ['error', electronBan] } },
+  {
+    files: ['src-main/core/**/*.ts', 'src-main/web/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', electronBan] },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    plugins: { 'main-layering': layering },
+    rules: { 'main-layering/code-layering': ['error', { root: 'src-main', layers: MAIN_LAYERS }] },
+  },
+  {
+    files: ['src-main/core/**/*.ts'],
+    plugins: { 'core-layering': layering },
+    rules: {
+      'core-layering/code-layering': [
+        'error',
+        { root: 'src-main/core', layers: CORE_LAYERS, allow: CORE_ALLOWED, restrict: [IPC_BELOW_SERVICE] },
+      ],
+    },
+  },
   {
     files: ['src-shared/**/*.ts', 'src-renderer/**/*.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', nodeBan] },

@@ -2,7 +2,8 @@
 // DPAPI, libsecret). Where the OS offers no encryption, the person is asked before a token is
 // stored unencrypted (in a file only they can read); saying no keeps it out of the disk.
 import { dialog, safeStorage, type BrowserWindow } from 'electron';
-import { createEncryptedVault, VaultUnavailableError, type TokenVault } from '../core/account/vault';
+import { createEncryptedVault } from '../core/account/encrypted-vault';
+import { VaultUnavailableError, type TokenVault } from '../core/account/vault';
 
 export interface SafeStorageVaultOptions {
   file: string;

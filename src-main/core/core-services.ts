@@ -14,11 +14,12 @@ import { refreshLibraries } from './discovery/library-refresh';
 import { addManualServer } from './discovery/manual-server';
 import { resolveServerAccess, type ServerAccess, type ServerEndpoint } from './discovery/server-access';
 import { FileSystemError, PlexAuthError } from './errors/errors';
-import { retryPolicyFromConfig } from './errors/retry';
+import type { RetryAttemptInfo } from './errors/retry';
 import { getLogger, type Logger } from './logging/logger';
 import { DB_FILE, locateMigrations } from './paths';
 import { identityHeaders, PRODUCT_VERSION } from './plex/identity';
-import { createServerClient, type ServerClient } from './plex/server-client';
+import { configuredServerClient } from './plex/client-factory';
+import type { ServerClient } from './plex/server-client';
 import { scheduledOperations } from './service/operations';
 import { createSyncService, type SyncService } from './service/sync-service';
 import { openStore, type Store } from './store/database';
@@ -89,6 +90,7 @@ export function createCoreServices(options: CoreServicesOptions): CoreServices {
   const config = (): Config => configStore.config;
   const timeoutMs = () => config().api_timeout_seconds * 1000;
 
+  const migrationsFolder = (): string => options.migrationsFolder ?? locateMigrations();
   let store: Store | null = null;
   let account: AccountContext | null = null;
   let sync: SyncService | null = null;
@@ -103,7 +105,7 @@ export function createCoreServices(options: CoreServicesOptions): CoreServices {
       }
     }
     store = openStore(databasePath, {
-      migrationsFolder: options.migrationsFolder ?? locateMigrations(),
+      migrationsFolder: migrationsFolder(),
       ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
       ...(options.readonly ? { readonly: true } : {}),
     });
@@ -124,21 +126,15 @@ export function createCoreServices(options: CoreServicesOptions): CoreServices {
       ...(access.verify === false ? { verify: false } : {}),
     });
 
-  const serverClientFor = (target: ServerEndpoint): ServerClient =>
-    createServerClient({
-      baseUrl: target.baseUrl,
-      token: target.token,
-      identity: accountContext().identity,
-      timeoutMs: timeoutMs(),
-      retry: retryPolicyFromConfig(config()),
-      onRetry: (i) =>
-        log.info('retrying a Plex request', {
-          errorClass: i.classification.errorClass,
-          error: i.classification.message,
-          attempt: i.attempt,
-          retriesLeft: i.retriesLeft,
-        }),
+  const logRetry = (i: RetryAttemptInfo): void =>
+    log.info('retrying a Plex request', {
+      errorClass: i.classification.errorClass,
+      error: i.classification.message,
+      attempt: i.attempt,
+      retriesLeft: i.retriesLeft,
     });
+  const serverClientFor = (endpoint: ServerEndpoint): ServerClient =>
+    configuredServerClient(endpoint, accountContext().identity, config(), logRetry);
 
   const reportUnauthorized = (serverId: number, message: string) =>
     accountContext().accounts.reportServerUnauthorized(serverId, message);
@@ -211,7 +207,13 @@ export function createCoreServices(options: CoreServicesOptions): CoreServices {
       store: db,
       config,
       subscribeConfig: (listener) => configStore.subscribe(() => listener()),
-      engine: { dataDir, clientFor: serverClientFor, onUnauthorized: reportUnauthorized },
+      engine: {
+        dataDir,
+        identity: a.identity,
+        migrationsFolder: migrationsFolder(),
+        sqliteBinding: options.sqliteBinding ?? null,
+        onUnauthorized: reportUnauthorized,
+      },
       serverAccess: (serverId) => serverAccess(serverId),
       operations: scheduledOperations(db, config, dataDir),
       identityHeaders: identityHeaders(a.identity),

@@ -7,7 +7,6 @@ import {
   ERROR_CLASSES,
   ITEM_KINDS,
   MEDIA_STATES,
-  type ArtworkKind,
   type ConnectionKind,
   type ErrorClass,
   type ItemKind,
@@ -17,9 +16,12 @@ import {
   type RunStatus,
   type SyncKind,
 } from '../domain';
+import type { ItemDetailView, ItemRow, Page } from '../items';
 import type { HealthStatus, QueueEntry, ServiceEvent } from '../service-events';
 import type { RunCounts, SyncProgress } from '../sync-types';
 import type { IpcError } from './transport';
+
+export type { ItemDetailView, ItemRow, Page, StreamView } from '../items';
 
 // ---- Views: what the renderer sees. Never a token. ---------------------------------------------
 
@@ -207,57 +209,6 @@ export interface StatsView {
   /** Errors per day (ISO date) by class. */
   errorsPerDay: ({ day: string } & Partial<Record<ErrorClass, number>>)[];
   topErrors: { message: string; errorClass: ErrorClass; count: number; lastAt: number }[];
-}
-
-export interface ItemRow {
-  kind: ItemKind;
-  id: number;
-  libraryId: number;
-  title: string;
-  subtitle: string | null;
-  year: number | null;
-  state: MediaState;
-  /** Milliseconds, as Plex gives it. */
-  duration: number | null;
-  fileSize: number | null;
-  /** Plex's updatedAt: unix seconds, unlike the millisecond times of our own bookkeeping. */
-  updatedAt: number | null;
-  /** The pictures Plex has for it (thumb: poster, art: background), served from src-shared/artwork-url. */
-  pictures: ArtworkKind[];
-}
-
-export interface StreamView {
-  streamType: 'video' | 'audio' | 'subtitle';
-  codec: string | null;
-  language: string | null;
-  title: string | null;
-  isDefault: boolean;
-  isForced: boolean;
-  isExternal: boolean;
-}
-
-export interface ItemDetailView extends ItemRow {
-  summary: string | null;
-  lastError: string | null;
-  guids: { provider: string; value: string }[];
-  tags: { kind: string; name: string }[];
-  cast: { name: string; role: string | null }[];
-  files: {
-    plexPath: string;
-    localPath: string | null;
-    fileState: string | null;
-    size: number | null;
-    container: string | null;
-    streams: StreamView[];
-  }[];
-  chapters: { index: number; title: string | null; startMs: number; endMs: number }[];
-  /** Intro, credits and commercial markers, in start order. */
-  markers: { type: string; startMs: number; endMs: number }[];
-}
-
-export interface Page<T> {
-  rows: T[];
-  total: number;
 }
 
 // ---- Requests ---------------------------------------------------------------------------------

@@ -2,12 +2,8 @@ import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileVault } from '../../src-main/core/account/file-vault';
-import {
-  createEncryptedVault,
-  VaultEntryUnreadableError,
-  VaultUnavailableError,
-  type StringCipher,
-} from '../../src-main/core/account/vault';
+import { createEncryptedVault, type StringCipher } from '../../src-main/core/account/encrypted-vault';
+import { VaultEntryUnreadableError, VaultUnavailableError } from '../../src-main/core/account/vault';
 import { FileSystemError } from '../../src-main/core/errors/errors';
 import { tempDir } from '../helpers/temp';
 

@@ -11,7 +11,7 @@ import { setLibrariesSelected } from '../../src-main/core/store/repositories/lib
 import { registerServerByUrl } from '../../src-main/core/sync/server-setup';
 import { startFakePlex, type FakePlex } from '../fake-plex';
 import { pollUntil } from '../helpers/wait';
-import { tempStore } from '../helpers/temp';
+import { MIGRATIONS, tempStore } from '../helpers/temp';
 import { count } from '../sync/helpers';
 
 const identity = makeIdentity('retrovue-artwork-tests');
@@ -50,10 +50,7 @@ async function world(movies: number, latencyMs: number, config: Partial<Config> 
       const service = createSyncService({
         store,
         config: () => cfg,
-        engine: {
-          dataDir: dir,
-          clientFor: (e) => createServerClient({ baseUrl: e.baseUrl, token: e.token, identity }),
-        },
+        engine: { dataDir: dir, identity, migrationsFolder: MIGRATIONS, sqliteBinding: null },
         serverAccess: async () => ({ baseUrl: fake.pmsUrl, token: fake.token }),
       });
       const events: Array<ServiceEvent & { t: number }> = [];

@@ -58,3 +58,40 @@ export function runRetrovueAsync(args: string[], env: NodeJS.ProcessEnv = {}): P
     ),
   );
 }
+
+/**
+ * The CLI in this process (no spawn): for commands that need no real process of their own — no
+ * signals, no kill, no daemon. Output, exit code and environment are the run's own and restored after.
+ */
+export async function runRetrovueInProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const { runCli } = await import('../../src-main/cli/main');
+  const savedEnv = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, { ...env });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  const capture =
+    (into: string[]) =>
+    (chunk: string | Uint8Array): boolean => {
+      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    };
+  const exitCode = process.exitCode;
+  process.exitCode = undefined;
+  process.stdout.write = capture(stdout) as typeof process.stdout.write;
+  process.stderr.write = capture(stderr) as typeof process.stderr.write;
+  let status: number;
+  try {
+    status = await runCli(args);
+  } finally {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+    process.exitCode = exitCode;
+    for (const [k, v] of savedEnv) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  const out = stdout.join('');
+  return { status, stdout: out, stderr: stderr.join(''), json: () => JSON.parse(out) as unknown };
+}

@@ -5,7 +5,7 @@ import { openStore } from '../../src-main/core/store/database';
 import { recordMetric } from '../../src-main/core/metrics/metrics-writer';
 import { recordSyncError } from '../../src-main/core/store/repositories/error-repository';
 import { PlexNetworkError } from '../../src-main/core/errors/errors';
-import { runRetrovue } from '../helpers/cli';
+import { runRetrovueInProcess as runRetrovue } from '../helpers/cli';
 import { MIGRATIONS, tempDir } from '../helpers/temp';
 import { addLibrary, addMovie, addRun, addServer } from './fixtures';
 
@@ -18,9 +18,9 @@ function dataDir(): string {
 }
 
 describe('retrovue config', () => {
-  it('set validates and writes, get reads, a bad value names the key, env overrides show', () => {
+  it('set validates and writes, get reads, a bad value names the key, env overrides show', async () => {
     const dir = dataDir();
-    const set = runRetrovue(['--data-dir', dir, '--json', 'config', 'set', 'concurrent_scans', '4']);
+    const set = await runRetrovue(['--data-dir', dir, '--json', 'config', 'set', 'concurrent_scans', '4']);
     expect(set.status).toBe(0);
     expect(set.json()).toMatchObject({
       ok: true,
@@ -33,7 +33,7 @@ describe('retrovue config', () => {
       concurrent_scans: 4,
     });
 
-    const bad = runRetrovue(['--data-dir', dir, 'config', 'set', 'concurrent_scans', '40']);
+    const bad = await runRetrovue(['--data-dir', dir, 'config', 'set', 'concurrent_scans', '40']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(
       /^retrovue: config concurrent_scans: Too big: expected number to be <=8 \(got 40\)$/m,
@@ -44,20 +44,20 @@ describe('retrovue config', () => {
       concurrent_scans: 4,
     });
 
-    const got = runRetrovue(['--data-dir', dir, '--json', 'config', 'get', 'concurrent_scans'], {
+    const got = await runRetrovue(['--data-dir', dir, '--json', 'config', 'get', 'concurrent_scans'], {
       RETROVUE_CONCURRENT_SCANS: '3',
     });
     expect(got.json()).toMatchObject({ key: 'concurrent_scans', value: 3, source: 'env' });
 
     const replacements = JSON.stringify([{ from: '/data', to: '/mnt/data' }]);
-    expect(runRetrovue(['--data-dir', dir, 'config', 'set', 'path_replacements', replacements]).status).toBe(
-      0,
-    );
+    expect(
+      (await runRetrovue(['--data-dir', dir, 'config', 'set', 'path_replacements', replacements])).status,
+    ).toBe(0);
     writeFileSync(
       join(dir, 'config.json'),
       JSON.stringify({ version: 1, concurrent_scans: 4, log_level: 'loud' }),
     );
-    const shown = runRetrovue(['--data-dir', dir, '--json', 'config', 'show']);
+    const shown = await runRetrovue(['--data-dir', dir, '--json', 'config', 'show']);
     expect(shown.status).toBe(1);
     const doc = shown.json() as {
       settings: { key: string; value: unknown; source: string }[];
@@ -85,7 +85,7 @@ describe('retrovue config', () => {
 });
 
 describe('retrovue cleanup / restore / maintenance / stats', () => {
-  it('cleanup archives, restore lists and brings back, maintenance and stats report', () => {
+  it('cleanup archives, restore lists and brings back, maintenance and stats report', async () => {
     const dir = dataDir();
     const db = join(dir, 'retrovue.db');
     const store = openStore(db, { migrationsFolder: MIGRATIONS });
@@ -124,32 +124,32 @@ describe('retrovue cleanup / restore / maintenance / stats', () => {
     });
     store.close();
 
-    const dry = runRetrovue(['--data-dir', dir, '--json', 'cleanup', '--dry-run']);
+    const dry = await runRetrovue(['--data-dir', dir, '--json', 'cleanup', '--dry-run']);
     expect(dry.status).toBe(0);
     expect(dry.json()).toMatchObject({ dryRun: true, candidates: 1, retentionDays: 30 });
 
-    const cleaned = runRetrovue(['--data-dir', dir, '--json', 'cleanup']);
+    const cleaned = await runRetrovue(['--data-dir', dir, '--json', 'cleanup']);
     expect(cleaned.status).toBe(0);
     expect(cleaned.json()).toMatchObject({ dryRun: false, archive: { archived: 1 } });
 
-    const list = runRetrovue(['--data-dir', dir, '--json', 'restore']);
+    const list = await runRetrovue(['--data-dir', dir, '--json', 'restore']);
     const archived = (list.json() as { archived: { id: number; title: string }[] }).archived;
     expect(archived.map((a) => a.title)).toEqual(['Vanished']);
-    expect(runRetrovue(['--data-dir', dir, 'restore', 'abc']).stderr).toMatch(
+    expect((await runRetrovue(['--data-dir', dir, 'restore', 'abc'])).stderr).toMatch(
       /archive id "abc": expected a positive whole number/,
     );
-    const restored = runRetrovue(['--data-dir', dir, 'restore', String(archived[0]!.id)]);
+    const restored = await runRetrovue(['--data-dir', dir, 'restore', String(archived[0]!.id)]);
     expect(restored.status).toBe(0);
     expect(restored.stdout).toMatch(/restored movie "Vanished"/);
-    const again = runRetrovue(['--data-dir', dir, 'restore', String(archived[0]!.id)]);
+    const again = await runRetrovue(['--data-dir', dir, 'restore', String(archived[0]!.id)]);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/already restored/);
 
-    const maint = runRetrovue(['--data-dir', dir, '--json', 'maintenance', '--vacuum']);
+    const maint = await runRetrovue(['--data-dir', dir, '--json', 'maintenance', '--vacuum']);
     expect(maint.status).toBe(0);
     expect(maint.json()).toMatchObject({ ok: true, integrity: 'ok', vacuumed: true });
 
-    const stats = runRetrovue(['--data-dir', dir, '--json', 'stats', '--since', '7d']);
+    const stats = await runRetrovue(['--data-dir', dir, '--json', 'stats', '--since', '7d']);
     expect(stats.status).toBe(0);
     const s = stats.json() as {
       sync: {
@@ -164,10 +164,12 @@ describe('retrovue cleanup / restore / maintenance / stats', () => {
     expect(s.sync.operations).toMatchObject({ count: 3, apiCalls: 3, bytesReceived: 4096 });
     expect(s.errors).toMatchObject({ total: 1, byClass: { network: 1 } });
     expect(s.health.servers).toEqual([expect.objectContaining({ name: 'Den', state: 'degraded' })]);
-    const human = runRetrovue(['--data-dir', dir, 'stats', '--since', '1d']);
+    const human = await runRetrovue(['--data-dir', dir, 'stats', '--since', '1d']);
     expect(human.stdout).toMatch(/runs: 1 \(succeeded 1\)/);
     expect(human.stdout).toMatch(/Den: degraded \(1 unresolved error\(s\)\)/);
-    expect(runRetrovue(['--data-dir', dir, 'stats', '--since', 'soon']).stderr).toMatch(/--since "soon"/);
+    expect((await runRetrovue(['--data-dir', dir, 'stats', '--since', 'soon'])).stderr).toMatch(
+      /--since "soon"/,
+    );
 
     const check = openStore(db, { migrationsFolder: MIGRATIONS });
     const actions = (

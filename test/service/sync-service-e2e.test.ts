@@ -7,14 +7,13 @@ import { DEFAULT_CONFIG, type Config } from '../../src-shared/config-schema';
 import type { ServiceEvent } from '../../src-shared/service-events';
 import type { LibrarySyncResult } from '../../src-shared/sync-types';
 import { makeIdentity } from '../../src-main/core/plex/identity';
-import { retryPolicyFromConfig } from '../../src-main/core/errors/retry';
 import { createServerClient } from '../../src-main/core/plex/server-client';
 import { createSyncService, type SyncService } from '../../src-main/core/service/sync-service';
 import type { Store } from '../../src-main/core/store/database';
 import { setLibrariesSelected } from '../../src-main/core/store/repositories/library-repository';
 import { registerServerByUrl } from '../../src-main/core/sync/server-setup';
 import { startFakePlex, type FakePlex, type FakePlexOptions } from '../fake-plex';
-import { tempStore } from '../helpers/temp';
+import { MIGRATIONS, tempStore } from '../helpers/temp';
 import { count, expectConverged } from '../sync/helpers';
 import { pollUntil } from '../helpers/wait';
 
@@ -61,11 +60,7 @@ async function world(fakeOptions: FakePlexOptions, config: Partial<Config> = {})
       const service = createSyncService({
         store,
         config: () => cfg,
-        engine: {
-          dataDir: dir,
-          clientFor: (e) =>
-            createServerClient({ ...e, identity, retry: retryPolicyFromConfig(cfg), timeoutMs: 30_000 }),
-        },
+        engine: { dataDir: dir, identity, migrationsFolder: MIGRATIONS, sqliteBinding: null },
         serverAccess: async () => ({ baseUrl: fake.pmsUrl, token: fake.token }),
       });
       const events: ServiceEvent[] = [];

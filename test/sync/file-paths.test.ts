@@ -2,7 +2,7 @@
 // paths (after mapping) are checked; a relative one or one with a NUL is `unavailable` with a
 // reason, and a NUL is never stored raw (issue 14).
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPathMapper } from '../../src-main/core/sync/path-mapping';
+import { createPathMapper } from '../../src-main/core/media/path-mapping';
 import { setupSync, type SyncSetup } from './helpers';
 
 let s: SyncSetup | undefined;

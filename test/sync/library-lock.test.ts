@@ -13,7 +13,7 @@ import { makeIdentity } from '../../src-main/core/plex/identity';
 import { createServerClient } from '../../src-main/core/plex/server-client';
 import { createSyncService } from '../../src-main/core/service/sync-service';
 import { openStore, type Store } from '../../src-main/core/store/database';
-import { isLibraryLocked, tryLockLibrary } from '../../src-main/core/sync/library-lock';
+import { isLibraryLocked, tryLockLibrary } from '../../src-main/core/store/library-lock';
 import { registerServerByUrl } from '../../src-main/core/sync/server-setup';
 import { startFakePlex, type FakePlex } from '../fake-plex/index';
 import { RETROVUE_COMMAND, runRetrovueAsync } from '../helpers/cli';
@@ -191,10 +191,7 @@ describe('library locks', () => {
       const service = createSyncService({
         store,
         config: () => ({ ...DEFAULT_CONFIG, live_push: false, artwork_cache: false }),
-        engine: {
-          dataDir: dir,
-          clientFor: (e) => createServerClient({ baseUrl: e.baseUrl, token: e.token, identity }),
-        },
+        engine: { dataDir: dir, identity, migrationsFolder: MIGRATIONS, sqliteBinding: null },
         serverAccess: async () => ({ baseUrl: fake.pmsUrl, token: fake.token }),
       });
       cleanups.push(() => service.stop({ timeoutMs: 5_000 }));

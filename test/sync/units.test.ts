@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isUsualItem, ITEM_SCHEMAS, parseItem, sectionSchema } from '../../src-main/core/plex/payloads';
 import { detailEtag, listEtag } from '../../src-main/core/sync/etag';
-import { mapGuids, mapItem } from '../../src-main/core/sync/item-mapper';
-import { combineFileChecks, createPathMapper } from '../../src-main/core/sync/path-mapping';
+import { mapGuids, mapItem } from '../../src-main/core/media/item-mapper';
+import { combineFileChecks, createPathMapper } from '../../src-main/core/media/path-mapping';
 import { RunProgress } from '../../src-main/core/sync/progress';
-import { isSettled, transition } from '../../src-main/core/sync/states';
+import { isSettled, transition } from '../../src-main/core/media/states';
 import type { SyncProgress } from '../../src-shared/sync-types';
 
 describe('path mapping', () => {

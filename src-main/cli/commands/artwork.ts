@@ -10,7 +10,7 @@ import type { Store } from '../../core/store/database';
 import { artworkStats, type ArtworkStats } from '../../core/store/repositories/artwork-repository';
 import { listLibraries } from '../../core/store/repositories/library-repository';
 import { getServerByMachineId } from '../../core/store/repositories/server-repository';
-import { PAUSE } from '../../core/sync/engine';
+import { PAUSE } from '../../core/errors/errors';
 import type { CliContext } from '../context';
 import { emit } from '../output';
 import { addTokenOptions, readToken, TOKEN_SOURCES, type TokenFlags } from '../token-input';

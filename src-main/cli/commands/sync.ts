@@ -3,8 +3,14 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { PathReplacement } from '../../../src-shared/config-schema';
 import type { LibrarySyncResult, RunCounts, SyncProgress } from '../../../src-shared/sync-types';
 import type { ServerAccess } from '../../core/discovery/server-access';
-import { PlexAuthError, PlexNetworkError, PlexTimeoutError, UserError } from '../../core/errors/errors';
-import { PAUSE, SyncEngine } from '../../core/sync/engine';
+import {
+  PAUSE,
+  PlexAuthError,
+  PlexNetworkError,
+  PlexTimeoutError,
+  UserError,
+} from '../../core/errors/errors';
+import { SyncEngine } from '../../core/sync/engine';
 import { getServer, type ServerRow } from '../../core/store/repositories/server-repository';
 import type { PlexSection } from '../../core/store/repositories/library-repository';
 import { fetchSections } from '../../core/sync/sections';

@@ -9,7 +9,7 @@ import { nextRunByLibrary } from '../store/repositories/schedule-repository';
 import { getServer } from '../store/repositories/server-repository';
 import { itemCountsByLibrary } from '../store/repositories/status-repository';
 import { libraries } from '../store/schema';
-import { createPathMapper } from '../sync/path-mapping';
+import { createPathMapper } from '../media/path-mapping';
 import { NotFoundError, type ApiContext } from './context';
 import { libraryView } from './views';
 

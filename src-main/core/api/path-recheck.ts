@@ -6,8 +6,8 @@ import type { PathReplacement } from '../../../src-shared/config-schema';
 import type { PathRecheckView } from '../../../src-shared/ipc/contract';
 import type { MediaState } from '../../../src-shared/domain';
 import type { Store } from '../store/database';
-import { combineFileChecks, createPathMapper, type FileCheck } from '../sync/path-mapping';
-import { isSettled, transition } from '../sync/states';
+import { combineFileChecks, createPathMapper, type FileCheck } from '../media/path-mapping';
+import { isSettled, transition } from '../media/states';
 
 interface PartRow {
   partId: number;

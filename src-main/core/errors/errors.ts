@@ -58,6 +58,9 @@ export class FileSystemError extends RetroVueError {
   }
 }
 
+/** The abort reason of a pause (or a graceful stop): the run stays `interrupted`, resumable. */
+export const PAUSE = 'pause';
+
 /** An AbortSignal fired: a cancel, a pause or a shutdown. Not a failure of anything. */
 export class CancelledError extends RetroVueError {
   constructor(reason = 'cancelled') {

@@ -45,6 +45,7 @@ export interface LogLine {
 
 const base = electronLog.create({ logId: 'retrovue' });
 let currentFile: string | null = null;
+let currentOptions: LoggingOptions | null = null;
 
 base.transports.file.level = false;
 base.transports.console.level = 'warn';
@@ -136,7 +137,20 @@ export function configureLogging(options: LoggingOptions): boolean {
   file.maxSize = Math.round(options.maxFileMb * 1024 * 1024);
   file.archiveLogFn = (old) => rotate(old.path, options.maxFiles);
   file.level = options.level as ElectronLogLevel;
+  currentOptions = options;
   return true;
+}
+
+/** How logging was last configured in this thread (a worker thread logs the same way). */
+export function loggingOptions(): LoggingOptions | null {
+  if (!currentOptions) return null;
+  const level = base.transports.file.level;
+  const consoleLevel = base.transports.console.level;
+  return {
+    ...currentOptions,
+    level: (level || currentOptions.level) as LogLevel,
+    consoleLevel: (consoleLevel || false) as LogLevel | false,
+  };
 }
 
 /** Applies a new level to the file and the console (the config's log_level changed). */

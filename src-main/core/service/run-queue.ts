@@ -10,8 +10,8 @@ import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-t
 import type { CircuitBreakers } from '../errors/circuit-breaker';
 import { classifyError } from '../errors/classify';
 import { CancelledError, RetroVueError, UserError } from '../errors/errors';
-import { PAUSE } from '../sync/engine';
-import { LibraryBusyError } from '../sync/library-lock';
+import { PAUSE } from '../errors/errors';
+import { LibraryBusyError } from '../store/library-lock';
 
 /** How long a request waits before asking again for a library another process is syncing. */
 const BUSY_RETRY_MS = 5_000;

@@ -30,7 +30,9 @@ import { listServers } from '../store/repositories/server-repository';
 import { latestUnfinishedRun } from '../store/repositories/run-repository';
 import type { ServerEndpoint } from '../discovery/server-access';
 import type { ServerClient } from '../plex/server-client';
-import { isLibraryLocked } from '../sync/library-lock';
+import { configuredServerClient } from '../plex/client-factory';
+import type { PlexIdentity } from '../plex/identity';
+import { isLibraryLocked } from '../store/library-lock';
 import {
   getService,
   heartbeatService,
@@ -42,7 +44,7 @@ import {
 } from '../store/repositories/service-repository';
 import type { CronDescription } from './cron';
 import { createEventBus, type ServiceEventListener } from './events';
-import { createEngineRunner } from './engine-runner';
+import { createWorkerRunner, type WorkerRunner, type WorkerRunnerOptions } from './worker-runner';
 import { readHealth, serviceStateOf } from './health';
 import { startHealthServer, type HealthServer } from './health-server';
 import { LivePush } from './live-push';
@@ -60,12 +62,8 @@ export interface SyncServiceDeps {
   config: () => Config;
   /** Called on every config change (a ConfigStore's subscribe). */
   subscribeConfig?: (listener: () => void) => () => void;
-  /** The real engine: runs sync through SyncEngine with the server reached via `serverAccess`. */
-  engine?: {
-    dataDir: string;
-    clientFor: (endpoint: ServerEndpoint) => ServerClient;
-    onUnauthorized?: (serverId: number, message: string) => Promise<void>;
-  };
+  /** The real engine: each run in a worker thread (worker-runner.ts), the server reached via `serverAccess`. */
+  engine?: Omit<WorkerRunnerOptions, 'store' | 'config' | 'serverAccess'>;
   /** Instead of `engine`: any runner (tests of ordering and concurrency). */
   runner?: LibraryRunner;
   serverAccess: (serverId: number) => Promise<ServerEndpoint>;
@@ -164,8 +162,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   bus.on((event) => logEvent(log, event));
 
-  const artwork = deps.engine ? createArtwork(deps.engine.dataDir, deps.engine.clientFor) : null;
-  function createArtwork(dataDir: string, clientForEndpoint: (endpoint: ServerEndpoint) => ServerClient) {
+  const artwork = deps.engine ? createArtwork(deps.engine.dataDir, deps.engine.identity) : null;
+  function createArtwork(dataDir: string, identity: PlexIdentity) {
+    const clientForEndpoint = (endpoint: ServerEndpoint): ServerClient =>
+      configuredServerClient(endpoint, identity, deps.config());
     const clients = new Map<number, Promise<ServerClient>>();
     const clientFor = (serverId: number): Promise<ServerClient> => {
       let client = clients.get(serverId);
@@ -219,10 +219,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       void queue.whenIdle().then(() => artwork.fill.setSyncing(queue.snapshot().length > 0));
   });
 
+  let workerRunner: WorkerRunner | null = null;
   const runner =
     deps.runner ??
-    (deps.engine
-      ? createEngineRunner({ store, config: deps.config, serverAccess: deps.serverAccess, ...deps.engine })
+    (workerRunner = deps.engine
+      ? createWorkerRunner({ store, config: deps.config, serverAccess: deps.serverAccess, ...deps.engine })
       : null);
   if (!runner) throw new Error('createSyncService needs `engine` (or a `runner`)');
 
@@ -518,6 +519,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         for (const id of d.scheduleIds) scheduler.returnToSchedule(id, d.enqueuedAt);
       }
       pendingOperations.clear();
+      // Runs still busy when the time ran out end with their thread; they resume next start.
+      await workerRunner?.close();
       await healthServer?.close();
       healthServer = null;
       setState('stopped');

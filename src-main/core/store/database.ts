@@ -4,7 +4,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { StoreError } from '../errors/errors';
 import * as schema from './schema';
 import { appSchemaVersion, migrate, type MigrationReport } from './migrate';
-import { recoverDeadRuns } from '../sync/run-recovery';
+import { recoverDeadRuns } from './run-recovery';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -48,6 +48,21 @@ const OUR_TABLES = ['servers', 'libraries', 'sync_runs'];
  * readable by its owner only: it holds the account's email and server addresses.
  */
 export function openStore(path: string, options: OpenStoreOptions): Store {
+  // Another process opening (and migrating) the same new file at the same moment can make SQLite
+  // refuse a lock change at once, without waiting (journal mode, a stale WAL snapshot): try again.
+  const deadline = Date.now() + (options.busyTimeoutMs ?? 5000);
+  for (;;) {
+    try {
+      return openStoreOnce(path, options);
+    } catch (err) {
+      const busy = /^SQLITE_BUSY/.test((err as { cause?: { code?: string } }).cause?.code ?? '');
+      if (!busy || options.readonly || Date.now() >= deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.floor(Math.random() * 60));
+    }
+  }
+}
+
+function openStoreOnce(path: string, options: OpenStoreOptions): Store {
   let sqlite: Database.Database | null = null;
   try {
     sqlite = options.readonly ? openForReading(path, options) : openForWriting(path, options);

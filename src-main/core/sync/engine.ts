@@ -6,7 +6,14 @@ import pLimit from 'p-limit';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
-import { CancelledError, describeError, PlexAuthError, PlexNotFoundError, UserError } from '../errors/errors';
+import {
+  CancelledError,
+  describeError,
+  PlexAuthError,
+  PlexNotFoundError,
+  UserError,
+  PAUSE,
+} from '../errors/errors';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import {
@@ -38,10 +45,10 @@ import {
 } from './library-run';
 import { limitHeapGrowth } from './heap-tuning';
 import { decideDeletions } from './mass-deletion';
-import { LibraryBusyError, tryLockLibrary, waitForLibraryLock } from './library-lock';
+import { LibraryBusyError, tryLockLibrary, waitForLibraryLock } from '../store/library-lock';
 import { MOVIE_PHASES } from './movie-sync';
 import { syncCurations } from './curation-sync';
-import { createPathMapper } from './path-mapping';
+import { createPathMapper } from '../media/path-mapping';
 import type { PhaseSpec } from './phase';
 import { ProgressHub, RunProgress } from './progress';
 import { fetchSections } from './sections';
@@ -78,9 +85,6 @@ export interface SyncOptions {
   /** Apply deletions even when a listing would remove more than `mass_delete_threshold` of a library. */
   confirmDeletions?: boolean;
 }
-
-/** Pause reason for the AbortSignal: the run stays resumable. */
-export const PAUSE = 'pause';
 
 const PHASES: Record<LibraryType, readonly PhaseSpec[]> = { movie: MOVIE_PHASES, show: SHOW_PHASES };
 const KINDS: Record<LibraryType, ItemKind[]> = { movie: ['movie'], show: ['show', 'season', 'episode'] };

@@ -21,10 +21,10 @@ import { adoptRekeyed } from './rekey';
 import { updateRun } from '../store/repositories/run-repository';
 import { encodeCheckpoint, type CheckpointState } from './checkpoint';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
-import { mapItem, type MappedItem } from './item-mapper';
+import { mapItem, type MappedItem } from '../media/item-mapper';
 import type { ParentIds, ParentMaps, ParentResult, PhaseSpec } from './phase';
 import type { RunProgress } from './progress';
-import { isSettled } from './states';
+import { isSettled } from '../media/states';
 
 export interface RunCounters {
   added: number;

@@ -3,6 +3,9 @@
 import type { ItemKind } from '../../../src-shared/domain';
 import type { ParsedItem, PlexItemType } from '../plex/payloads';
 import type { ListingPhase } from './checkpoint';
+import { seasonKey } from '../store/repositories/identity-repository';
+
+export { seasonKey };
 
 export interface ParentIds {
   showId: number;
@@ -16,8 +19,6 @@ export interface ParentMaps {
   /** Season id by `seasonKey(showId, seasonNumber)`: for episodes of shows with hidden seasons. */
   seasonNumbers?: Map<string, number>;
 }
-
-export const seasonKey = (showId: number, seasonNumber: number): string => `${showId}:${seasonNumber}`;
 
 export type ParentResult = { ok: true; parents?: ParentIds } | { ok: false; message: string };
 

@@ -11,8 +11,19 @@ import {
 } from '../store/repositories/identity-repository';
 import type { ExistingItem } from '../store/repositories/media-repository';
 import { rawField } from './etag';
-import { mapGuids } from './item-mapper';
-import type { LibraryRunContext } from './library-run';
+import { mapGuids } from '../media/item-mapper';
+import type { ServerClient } from '../plex/server-client';
+import type { Store } from '../store/database';
+import type { CheckpointState } from './checkpoint';
+
+/** What adoption needs of a library run (library-run.ts hands its context). */
+export interface RekeyContext {
+  store: Store;
+  client: ServerClient;
+  libraryId: number;
+  signal?: AbortSignal;
+  checkpoint: Pick<CheckpointState, 'chainRunId'>;
+}
 
 export interface RekeyCandidateItem {
   raw: unknown;
@@ -35,8 +46,8 @@ function externalIds(raw: unknown): Array<{ provider: string; value: string }> {
  * first page, before anything of it is committed. Without such rows (a first sync) every stored row
  * was listed by this chain, so none can be a candidate and the lookups are skipped.
  */
-const hadRows = new WeakMap<LibraryRunContext, Map<ItemKind, boolean>>();
-function mayHaveCandidates(ctx: LibraryRunContext, kind: ItemKind): boolean {
+const hadRows = new WeakMap<RekeyContext, Map<ItemKind, boolean>>();
+function mayHaveCandidates(ctx: RekeyContext, kind: ItemKind): boolean {
   let perKind = hadRows.get(ctx);
   if (!perKind) hadRows.set(ctx, (perKind = new Map()));
   let had = perKind.get(kind);
@@ -49,7 +60,7 @@ function mayHaveCandidates(ctx: LibraryRunContext, kind: ItemKind): boolean {
 
 /** Gives each new item of `changed` the row of the item it replaces, when there is one. */
 export async function adoptRekeyed(
-  ctx: LibraryRunContext,
+  ctx: RekeyContext,
   kind: ItemKind,
   changed: RekeyCandidateItem[],
 ): Promise<void> {
@@ -78,7 +89,7 @@ export async function adoptRekeyed(
   }
 }
 
-async function isGoneFromPlex(ctx: LibraryRunContext, ratingKey: string): Promise<boolean> {
+async function isGoneFromPlex(ctx: RekeyContext, ratingKey: string): Promise<boolean> {
   try {
     await ctx.client.get(`/library/metadata/${encodeURIComponent(ratingKey)}`, { signal: ctx.signal });
     return false;

@@ -2,8 +2,10 @@
 // guid (re-keyed items), and the aliases that keep the ratingKeys an item had before.
 import type Database from 'better-sqlite3';
 import type { ItemKind, MediaState } from '../../../../src-shared/domain';
-import { seasonKey } from '../../sync/phase';
 import { MEDIA_TABLE } from './media-repository';
+
+/** How a season is found by show and number: for episodes of shows with hidden seasons. */
+export const seasonKey = (showId: number, seasonNumber: number): string => `${showId}:${seasonNumber}`;
 
 /** Season id by show and season number, for episodes that arrive without parentRatingKey. */
 export function seasonIdsByNumber(sqlite: Database.Database, libraryId: number): Map<string, number> {

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ArtworkKind, ItemKind, MediaState } from '../../../../src-shared/domain';
-import type { ItemDetailView, ItemRow, Page } from '../../../../src-shared/ipc/contract';
+import type { ItemDetailView, ItemRow, Page } from '../../../../src-shared/items';
 import type { Db } from '../database';
 import {
   artwork,

@@ -6,10 +6,10 @@
 // and call flush() before it ends.
 import type Database from 'better-sqlite3';
 import type { ItemKind, MediaState, TagKind } from '../../../../src-shared/domain';
-import type { MappedItem, MappedVersion } from '../../sync/item-mapper';
-import type { FileCheckResult, PathMapper } from '../../sync/path-mapping';
-import { combineFileChecks, storablePath } from '../../sync/path-mapping';
-import { transition } from '../../sync/states';
+import type { MappedItem, MappedVersion } from '../../media/item-mapper';
+import type { FileCheckResult, PathMapper } from '../../media/path-mapping';
+import { combineFileChecks, storablePath } from '../../media/path-mapping';
+import { transition } from '../../media/states';
 
 export const MEDIA_TABLE: Record<ItemKind, 'movies' | 'shows' | 'seasons' | 'episodes'> = {
   movie: 'movies',

@@ -3,26 +3,28 @@
 // is not alive (the run becomes `interrupted` and is resumed by the next sync of its library).
 // Alive means: some connection holds the library's lock (library-lock.ts). The operating system
 // drops that lock when its holder dies, zombie or not, so no pid is probed.
-import { restoreScanning } from '../store/repositories/media-repository';
-import type { Store } from '../store/database';
-import { isLibraryLocked } from './library-lock';
+import { restoreScanning } from './repositories/media-repository';
+import type Database from 'better-sqlite3';
+import { isLibraryLocked, type LockableStore } from './library-lock';
 
-export function recoverDeadRuns(store: Store): number {
+export function recoverDeadRuns(store: LockableStore & { readonly sqlite: Database.Database }): number {
   const running = store.sqlite
     .prepare(`select id, library_id as libraryId from sync_runs where status = 'running'`)
     .all() as Array<{ id: number; libraryId: number | null }>;
   let recovered = 0;
   for (const run of running) {
     if (run.libraryId !== null && isLibraryLocked(store, run.libraryId)) continue;
-    store.transaction(() => {
-      const changed = store.sqlite
-        .prepare(
-          `update sync_runs set status = 'interrupted', finished_at = ? where id = ? and status = 'running'`,
-        )
-        .run(Date.now(), run.id).changes;
-      if (changed > 0 && run.libraryId !== null) restoreScanning(store.sqlite, run.libraryId);
-      recovered += changed;
-    });
+    store.sqlite
+      .transaction(() => {
+        const changed = store.sqlite
+          .prepare(
+            `update sync_runs set status = 'interrupted', finished_at = ? where id = ? and status = 'running'`,
+          )
+          .run(Date.now(), run.id).changes;
+        if (changed > 0 && run.libraryId !== null) restoreScanning(store.sqlite, run.libraryId);
+        recovered += changed;
+      })
+      .immediate();
   }
   return recovered;
 }

@@ -5,7 +5,6 @@
 // lock cannot. SQLite also keeps two connections of one process apart, so this works in-process too.
 import type Database from 'better-sqlite3';
 import { CancelledError, UserError } from '../errors/errors';
-import type { Store } from '../store/database';
 
 /** Another process holds the library: nothing was done, asking again later is right. */
 export class LibraryBusyError extends UserError {
@@ -14,16 +13,22 @@ export class LibraryBusyError extends UserError {
   }
 }
 
+/** The database whose libraries are locked: its file (the lock files sit beside it) and a way to open them. */
+export interface LockableStore {
+  readonly path: string;
+  openSidecar(path: string): Database.Database;
+}
+
 export interface LibraryLock {
   release(): void;
 }
 
-export function libraryLockPath(store: Store, libraryId: number): string {
+export function libraryLockPath(store: LockableStore, libraryId: number): string {
   return `${store.path}.library-${libraryId}.lock`;
 }
 
 /** The lock, or null when another connection (this process or another) holds it. */
-export function tryLockLibrary(store: Store, libraryId: number): LibraryLock | null {
+export function tryLockLibrary(store: LockableStore, libraryId: number): LibraryLock | null {
   // An in-memory database has no other process to keep out.
   if (store.path === ':memory:') return { release: () => undefined };
   let db: Database.Database | null = store.openSidecar(libraryLockPath(store, libraryId));
@@ -50,7 +55,7 @@ export function tryLockLibrary(store: Store, libraryId: number): LibraryLock | n
 }
 
 /** Whether some connection holds the library's lock now (a `running` run without one is dead). */
-export function isLibraryLocked(store: Store, libraryId: number): boolean {
+export function isLibraryLocked(store: LockableStore, libraryId: number): boolean {
   const lock = tryLockLibrary(store, libraryId);
   lock?.release();
   return lock === null;
@@ -58,7 +63,7 @@ export function isLibraryLocked(store: Store, libraryId: number): boolean {
 
 /** Waits for the lock, trying every `pollMs`, until `signal` aborts. */
 export async function waitForLibraryLock(
-  store: Store,
+  store: LockableStore,
   libraryId: number,
   opts: { signal?: AbortSignal; pollMs?: number } = {},
 ): Promise<LibraryLock> {
