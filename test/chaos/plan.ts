@@ -139,14 +139,15 @@ export function planSeed(seed: number, options: PlanOptions): Plan {
   const rounds: Round[] = [];
   for (let i = 0; i < options.rounds; i++) {
     const faultCount = rng.int(0, 2);
-    rounds.push({
-      before: Array.from({ length: rng.int(0, 3) }, () => mutation(rng)),
-      during: Array.from({ length: rng.int(0, 2) }, () => mutation(rng)),
-      duringAfterRequests: rng.int(2, 14),
-      faults: Array.from({ length: faultCount }, () => fault(rng)),
-      killAfterRequests: rng.chance(0.55) ? rng.int(2, 30) : null,
-      deep: rng.chance(0.3),
-    });
+    const before = Array.from({ length: rng.int(0, 3) }, () => mutation(rng));
+    const during = Array.from({ length: rng.int(0, 2) }, () => mutation(rng));
+    const duringAfterRequests = rng.int(2, 14);
+    const faults = Array.from({ length: faultCount }, () => fault(rng));
+    const killAfterRequests = rng.chance(0.55) ? rng.int(2, 30) : null;
+    // Details are fetched only for changed items, or for all in a deep scan: faults on details and
+    // bad items bite hardest there (the 404 finding was a --deep run).
+    const deep = rng.chance(0.3) || faults.some((f) => f.kind === 'detail-404' || f.kind === 'bad-item');
+    rounds.push({ before, during, duringAfterRequests, faults, killAfterRequests, deep });
   }
   return {
     seed,

@@ -1,6 +1,6 @@
 // npm run test:chaos -- --seed N            replay one seed, with its log
 // npm run test:chaos -- --seeds 1000        seeds 1..1000 (--from K to start elsewhere)
-//   --parallel P (default 2)  --rounds R (default 3)  --verbose
+//   --parallel P (default 2)  --rounds R (chaotic rounds per seed, default 2)  --verbose
 import { parseArgs } from 'node:util';
 import { describeFailure, describeSummary, runCampaign, summarise } from './campaign';
 import { DEFAULT_OPTIONS } from './simulation';

@@ -11,8 +11,7 @@ const FROM = Number(process.env.CHAOS_FROM ?? 1);
 describe('chaos simulation', () => {
   it(`holds every invariant over ${SEEDS} seeds`, { timeout: 600_000 }, async () => {
     const seeds = Array.from({ length: SEEDS }, (_, i) => FROM + i);
-    // Two chaotic rounds per seed keep 30 seeds near a minute and a half on two cores.
-    const reports = await runCampaign(seeds, 3, { ...DEFAULT_OPTIONS, rounds: 2 });
+    const reports = await runCampaign(seeds, 3, DEFAULT_OPTIONS);
     const summary = summarise(reports);
     const failures = reports.filter((r) => r.violations.length > 0).map(describeFailure);
     console.log(describeSummary(summary));

@@ -35,7 +35,7 @@ export interface SimulationOptions {
   log?: (line: string) => void;
 }
 
-export const DEFAULT_OPTIONS: SimulationOptions = { rounds: 3, maxRequestsPerRun: 500, maxRunMs: 40_000 };
+export const DEFAULT_OPTIONS: SimulationOptions = { rounds: 2, maxRequestsPerRun: 500, maxRunMs: 40_000 };
 
 export interface Violation {
   invariant: string;
@@ -57,7 +57,8 @@ export interface SeedReport {
   replay: string;
 }
 
-export const replayCommand = (seed: number) => `npm run test:chaos -- --seed ${seed}`;
+export const replayCommand = (seed: number, rounds = DEFAULT_OPTIONS.rounds) =>
+  `npm run test:chaos -- --seed ${seed}${rounds === DEFAULT_OPTIONS.rounds ? '' : ` --rounds ${rounds}`}`;
 
 /** Where the harness puts Plex's folders on this machine (RETROVUE_PATH_REPLACEMENTS). */
 function pathRules(mediaRoot: string): Array<{ from: string; to: string }> {
@@ -142,7 +143,7 @@ export async function simulateSeed(
     requests: 0,
     rowsLost: 0,
     durationMs: 0,
-    replay: replayCommand(seed),
+    replay: replayCommand(seed, options.rounds),
   };
 
   // Every PMS request the fake answers, in order: kill points and mid-run events count these.
@@ -267,6 +268,9 @@ export async function simulateSeed(
     for (const [index, round] of plan.rounds.entries()) {
       const r = index + 1;
       for (const m of round.before) if (applyMutation(mctx, m)) report.mutations += 1;
+      log(
+        `seed ${seed} round ${r}: ${round.before.map((m) => m.kind).join(', ') || 'no mutations'} before; ${round.during.map((m) => m.kind).join(', ') || 'none'} during; kill at ${round.killAfterRequests ?? 'never'}`,
+      );
       const triggers: FaultTriggers = await installFaults(fake, round.faults, log);
       report.faultsPlanned += round.faults.length;
       const presentAtStart = new Set(fake.control.snapshot().items.map((i) => itemKey(i.type, i.ratingKey)));
