@@ -17,7 +17,15 @@ export type FaultKind =
   /** Answer with `body` as it is (status default 200, `contentType` default JSON): hand-made bad payloads. */
   | 'body';
 
-const FAULT_KINDS: readonly FaultKind[] = ['error', 'hang', 'reset', 'truncate', 'malformed', 'latency', 'body'];
+const FAULT_KINDS: readonly FaultKind[] = [
+  'error',
+  'hang',
+  'reset',
+  'truncate',
+  'malformed',
+  'latency',
+  'body',
+];
 
 export interface FaultRule {
   kind: FaultKind;

@@ -131,7 +131,8 @@ function check(
   switch (entry.verdict) {
     case 'tolerated':
       problems.push(...othersProblems(store, new Set()));
-      if (results.some((r) => r.status !== 'succeeded')) problems.push('a library did not succeed');
+      for (const r of results)
+        if (r.status !== 'succeeded') problems.push(`${r.libraryTitle} ${r.status}: ${r.errorMessage ?? ''}`);
       break;
     case 'item-error':
     case 'orphan-error':
