@@ -99,9 +99,8 @@ export async function installFaults(
         break;
       }
     }
-    log(
-      `  fault ${f.kind}${path && !['detail-404', 'paging-ignored'].includes(f.kind) ? ` on ${path}` : ''}`,
-    );
+    const onPath = path && ['error-5xx', 'hang', 'reset', 'truncate', 'malformed'].includes(f.kind);
+    log(`  fault ${f.kind}${onPath ? ` on ${path}` : ''}`);
   }
   return {
     onRequest(requests) {
