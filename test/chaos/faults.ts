@@ -1,6 +1,8 @@
 // Turns a round's planned faults into the fake's fault rules, plus the ones that start mid-run
 // (a short outage, a revoked token) at a PMS request count.
 import type { FakePlex } from '../fake-plex/index';
+import { toJson } from '../fake-plex/serialize';
+import { sectionNode } from '../fake-plex/views';
 import type { PlannedFault } from './plan';
 
 export interface FaultTriggers {
@@ -25,11 +27,11 @@ const BAD_ITEMS: Array<Record<string, unknown>> = [
   { addedAt: 1e20 },
 ];
 
-export async function installFaults(
+export function installFaults(
   fake: FakePlex,
   faults: PlannedFault[],
   log: (line: string) => void,
-): Promise<FaultTriggers> {
+): FaultTriggers {
   const { control } = fake;
   const timed: Array<{ at: number; start: () => void }> = [];
   const pending: Array<Promise<void>> = [];
@@ -77,17 +79,12 @@ export async function installFaults(
         break;
       case 'vanished-library': {
         // /library/sections answers without one library, as a server does while a share is unmounted.
-        const res = await fetch(`${fake.pmsUrl}/library/sections`, {
-          headers: { Accept: 'application/json', 'X-Plex-Token': fake.token },
-        });
-        const body = (await res.json()) as {
-          MediaContainer: { size: number; Directory: Array<{ key: string }> };
-        };
-        const dirs = body.MediaContainer.Directory;
-        const gone = dirs[Math.floor(f.pick * dirs.length)]!.key;
-        body.MediaContainer.Directory = dirs.filter((d) => d.key !== gone);
-        body.MediaContainer.size = body.MediaContainer.Directory.length;
-        control.addFault({ kind: 'body', path: /^\/library\/sections$/, body: JSON.stringify(body) });
+        // Built in-process: a request of ours would meet this round's other faults.
+        const sections = fake.library.sections;
+        const gone = sections[Math.floor(f.pick * sections.length)]!.key;
+        const left = sections.filter((s) => s.key !== gone).map(sectionNode);
+        const body = toJson({ size: left.length, allowSync: true, title1: 'Plex Library', Directory: left });
+        control.addFault({ kind: 'body', path: /^\/library\/sections$/, body });
         control.addFault({ kind: 'error', status: 404, path: `/library/sections/${gone}/*` });
         break;
       }

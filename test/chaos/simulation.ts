@@ -271,7 +271,7 @@ export async function simulateSeed(
       log(
         `seed ${seed} round ${r}: ${round.before.map((m) => m.kind).join(', ') || 'no mutations'} before; ${round.during.map((m) => m.kind).join(', ') || 'none'} during; kill at ${round.killAfterRequests ?? 'never'}`,
       );
-      const triggers: FaultTriggers = await installFaults(fake, round.faults, log);
+      const triggers: FaultTriggers = installFaults(fake, round.faults, log);
       report.faultsPlanned += round.faults.length;
       const presentAtStart = new Set(fake.control.snapshot().items.map((i) => itemKey(i.type, i.ratingKey)));
       const before = readStored(db);
