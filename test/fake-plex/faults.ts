@@ -13,9 +13,19 @@ export type FaultKind =
   /** Replace the body with syntactically invalid JSON/XML. */
   | 'malformed'
   /** Delay the answer by `latencyMs`. */
-  | 'latency';
+  | 'latency'
+  /** Answer with `body` as it is (status default 200, `contentType` default JSON): hand-made bad payloads. */
+  | 'body';
 
-const FAULT_KINDS: readonly FaultKind[] = ['error', 'hang', 'reset', 'truncate', 'malformed', 'latency'];
+const FAULT_KINDS: readonly FaultKind[] = [
+  'error',
+  'hang',
+  'reset',
+  'truncate',
+  'malformed',
+  'latency',
+  'body',
+];
 
 export interface FaultRule {
   kind: FaultKind;
@@ -29,6 +39,9 @@ export interface FaultRule {
   times?: number;
   status?: number;
   latencyMs?: number;
+  /** For `body`: the raw answer. */
+  body?: string;
+  contentType?: string;
 }
 
 export interface FaultOptions {
@@ -67,6 +80,8 @@ export interface FaultDecision {
   kind: FaultKind;
   status?: number;
   latencyMs?: number;
+  body?: string;
+  contentType?: string;
 }
 
 /** Holds the configured misbehaviour and decides, request by request, what to do (repeatably for a seed). */
@@ -164,7 +179,13 @@ export class Faults {
       if (rule.kind !== 'latency' && failure) continue;
       if (rule.rate !== undefined && rule.rate < 1 && !(this.rng.next() < rule.rate)) continue;
       rule.used++;
-      const decision: FaultDecision = { kind: rule.kind, status: rule.status, latencyMs: rule.latencyMs };
+      const decision: FaultDecision = {
+        kind: rule.kind,
+        status: rule.status,
+        latencyMs: rule.latencyMs,
+        body: rule.body,
+        contentType: rule.contentType,
+      };
       if (rule.kind === 'latency') out.push(decision);
       else failure = decision;
     }

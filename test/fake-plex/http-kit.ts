@@ -219,6 +219,13 @@ export class HttpService {
       res.on('close', () => this.hanging.delete(res));
       return;
     }
+    if (failure?.kind === 'body') {
+      const status = failure.status ?? 200;
+      record(status);
+      const headers = { 'Content-Type': failure.contentType ?? 'application/json' };
+      write(res, { status, headers, body: failure.body ?? '' }, this.deps.commonHeaders);
+      return;
+    }
     if (failure?.kind === 'error') {
       const status = failure.status ?? 500;
       record(status);
