@@ -46,6 +46,14 @@ export interface ItemDetailView extends ItemRow {
   chapters: { index: number; title: string | null; startMs: number; endMs: number }[];
   /** Intro, credits and commercial markers, in start order. */
   markers: { type: string; startMs: number; endMs: number }[];
+  /** The newest changes to its stored metadata, newest first (values before and after, and the run). */
+  history: {
+    field: string;
+    oldValue: string | null;
+    newValue: string | null;
+    runId: number | null;
+    changedAt: number;
+  }[];
 }
 
 export interface Page<T> {

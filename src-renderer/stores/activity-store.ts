@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { RetroVueApi, StatsView } from '../../src-shared/ipc/contract';
+import type { RetroVueApi, StatsView, UndoRunView } from '../../src-shared/ipc/contract';
 import { errorMessage } from '../lib/errors';
 
 export interface ActivityState {
@@ -9,6 +9,8 @@ export interface ActivityState {
   error: string | null;
   setDays(days: number): Promise<void>;
   load(): Promise<void>;
+  /** What undoing a run would set back (dryRun) or did; the runs reload after a real undo. */
+  undoRun(runId: number, dryRun: boolean): Promise<UndoRunView>;
 }
 
 export function createActivityStore(api: RetroVueApi) {
@@ -20,6 +22,11 @@ export function createActivityStore(api: RetroVueApi) {
     async setDays(days) {
       set({ days });
       await get().load();
+    },
+    async undoRun(runId, dryRun) {
+      const report = await api.invoke('runs:undo', { runId, dryRun });
+      if (!dryRun) await get().load();
+      return report;
     },
     async load() {
       if (!get().stats) set({ status: 'loading' });

@@ -15,6 +15,7 @@ import {
 } from 'recharts';
 import { ERROR_CLASSES, type ErrorClass } from '../../src-shared/domain';
 import { Badge, EmptyState, ErrorBanner, FilterSelect, Loading, PageHeader } from '../components/common';
+import { errorMessage } from '../lib/errors';
 import { count, duration, humanize, relativeTime } from '../lib/format';
 import { useActivity, useErrors, useLibraries, useUi } from '../stores';
 import { format, parseISO } from 'date-fns';
@@ -252,6 +253,9 @@ export default function ActivityView() {
                           {h}
                         </th>
                       ))}
+                      <th scope="col">
+                        <span className="sr-only">Undo</span>
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
@@ -286,6 +290,7 @@ export default function ActivityView() {
                         <td className="num">{count(r.added + r.updated + r.removed + r.unchanged)}</td>
                         <td className="num">{count(r.errors)}</td>
                         <td className="num">{count(r.apiCalls)}</td>
+                        <td>{r.added + r.updated + r.removed > 0 ? <UndoRun runId={r.id} /> : null}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -323,5 +328,64 @@ function Tile({ label, value, note, tone }: { label: string; value: string; note
       <div className="tile-value">{value}</div>
       {note ? <div className="muted small">{note}</div> : null}
     </div>
+  );
+}
+
+/** A bad sync is never final: shows what undoing a run would set back, then does it on confirmation. */
+function UndoRun({ runId }: { runId: number }): ReactElement {
+  const undoRun = useActivity((s) => s.undoRun);
+  const [step, setStep] = useState<
+    | { kind: 'idle' }
+    | { kind: 'asking' }
+    | { kind: 'confirm'; restored: number; kept: number }
+    | { kind: 'done'; text: string }
+  >({ kind: 'idle' });
+  const fail = (error: unknown) => setStep({ kind: 'done', text: errorMessage(error) });
+  if (step.kind === 'done') return <span className="small muted">{step.text}</span>;
+  if (step.kind === 'confirm')
+    return step.restored === 0 ? (
+      <span className="small muted">
+        Nothing to set back{step.kept ? ` (${step.kept} changed again since)` : ''}
+      </span>
+    ) : (
+      <span className="small row-gap">
+        Set back {count(step.restored)} {step.restored === 1 ? 'field' : 'fields'}?
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() =>
+            undoRun(runId, false).then(
+              (r) =>
+                setStep({
+                  kind: 'done',
+                  text: `Set back ${count(r.restored)} ${r.restored === 1 ? 'field' : 'fields'}`,
+                }),
+              fail,
+            )
+          }
+        >
+          Undo
+        </button>
+        <button type="button" className="btn btn-small btn-quiet" onClick={() => setStep({ kind: 'idle' })}>
+          Keep
+        </button>
+      </span>
+    );
+  return (
+    <button
+      type="button"
+      className="link-btn small"
+      disabled={step.kind === 'asking'}
+      title="Set back what this run changed or removed"
+      onClick={() => {
+        setStep({ kind: 'asking' });
+        undoRun(runId, true).then(
+          (r) => setStep({ kind: 'confirm', restored: r.restored, kept: r.kept }),
+          fail,
+        );
+      }}
+    >
+      Undo run…
+    </button>
   );
 }

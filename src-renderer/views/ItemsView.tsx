@@ -405,6 +405,27 @@ function ItemDetail({ item, onClose }: { item: ItemDetailView; onClose: () => vo
           </ul>
         </>
       ) : null}
+      {item.history?.length ? (
+        <>
+          <h3>History</h3>
+          <ul className="history small" aria-label="History">
+            {item.history.map((h, i) => (
+              <li key={`${h.changedAt}-${h.field}-${i}`}>
+                <span className="muted">{relativeTime(h.changedAt)}</span> {humanize(h.field)}:{' '}
+                <span className="mono">{shownValue(h.oldValue)}</span> →{' '}
+                <span className="mono">{shownValue(h.newValue)}</span>
+                {h.runId !== null ? <span className="muted"> (run {h.runId})</span> : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </aside>
   );
+}
+
+/** A stored value as the history list shows it: empty for none, long ones cut. */
+function shownValue(value: string | null): string {
+  if (value === null || value === '') return '(none)';
+  return value.length > 80 ? `${value.slice(0, 77)}…` : value;
 }

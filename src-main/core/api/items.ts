@@ -13,7 +13,16 @@ export function itemHandlers(ctx: { store: ApiContext['store'] }): ItemHandlers 
     'items:get': ({ kind, id }) => {
       const detail = getItemDetail(db, kind, id);
       if (!detail) throw new NotFoundError(`${kind} ${id}`);
-      return detail;
+      const history = itemHistory(ctx.store, kind, id, 20).map(
+        ({ field, oldValue, newValue, runId, changedAt }) => ({
+          field,
+          oldValue,
+          newValue,
+          runId,
+          changedAt,
+        }),
+      );
+      return { ...detail, history };
     },
     'items:history': ({ kind, id }) =>
       itemHistory(ctx.store, kind, id).map(

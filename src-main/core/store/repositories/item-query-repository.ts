@@ -309,7 +309,7 @@ function markersOf(db: Db, kind: ItemKind, id: number): ItemDetailView['markers'
 }
 
 /** One item with its files, streams, chapters, external ids, tags and cast; null when absent. */
-export function getItemDetail(db: Db, kind: ItemKind, id: number): ItemDetailView | null {
+export function getItemDetail(db: Db, kind: ItemKind, id: number): Omit<ItemDetailView, 'history'> | null {
   const found = itemOf(db, kind, id);
   if (!found) return null;
   const base = attachPictures(db, kind, [found])[0]!;
