@@ -1,8 +1,7 @@
 // Turns a round's planned faults into the fake's fault rules, plus the ones that start mid-run
 // (a short outage, a revoked token) at a PMS request count.
 import type { FakePlex } from '../fake-plex/index';
-import { toJson } from '../fake-plex/serialize';
-import { sectionNode } from '../fake-plex/views';
+import { sectionNode, toJson } from '../fake-plex/index';
 import type { PlannedFault } from './plan';
 
 export interface FaultTriggers {

@@ -2,7 +2,7 @@
 // round the mutations (before and during the run), the faults, the kill point and the run kind.
 // Nothing here depends on timing, so a seed replays the same script; picks are fractions that the
 // executor turns into concrete items of the library as it is at that moment (itself seed-made).
-import { Rng, hashSeed } from '../fake-plex/rng';
+import { Rng, hashSeed } from '../fake-plex/index';
 
 export type MutationKind =
   | 'add-movie'

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { VAULT_FILE } from '../../src-main/core/account/file-vault';
-import { Rng, hashSeed } from '../fake-plex/rng';
+import { Rng, hashSeed } from '../fake-plex/index';
 import { startFakePlex, type FakePlex, type LoggedRequest } from '../fake-plex/index';
 import {
   convergenceProblems,

@@ -23,6 +23,11 @@ export { PMS_VERSION } from './pms';
 /** The PMS side of GDM on its own, for discovery tests that need a responder without a whole fake. */
 export { GdmResponder, type GdmInfo } from './gdm';
 export { LOOPBACK } from './plextv';
+// For harnesses that script the fake (the chaos simulation, the soak): its seeded random numbers, and
+// how it renders a section and a JSON answer, so a forged answer looks like a real one.
+export { Rng, hashSeed } from './rng';
+export { toJson } from './serialize';
+export { sectionNode } from './views';
 
 export interface FakePlexOptions {
   /** Library and fault seed (default 42): same seed, same library, same fault pattern. */

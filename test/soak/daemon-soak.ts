@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { Rng } from '../fake-plex/rng';
+import { Rng } from '../fake-plex/index';
 import { startFakePlex, type FakePlex } from '../fake-plex/index';
 import { RETROVUE_COMMAND } from '../helpers/cli';
 import { expectConverged } from '../sync/helpers';
