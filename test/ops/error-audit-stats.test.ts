@@ -53,7 +53,7 @@ describe('sync_errors', () => {
     const token = 'tok-SECRET-abc123';
     registerSecret(token);
     const runId = addRun(store, { serverId, libraryId, status: 'running', startedAt: T0 });
-    const url = `http://10.0.0.2:32400/library/metadata/55?X-Plex-Token=${token}`;
+    const url = `http://127.0.0.2:32400/library/metadata/55?X-Plex-Token=${token}`;
     const first = recordSyncError(store.db, {
       error: new PlexDataError(`malformed JSON from server for ${url}`),
       runId,
@@ -83,7 +83,7 @@ describe('sync_errors', () => {
       server: serverId,
       library: libraryId,
       item: { kind: 'movie', ratingKey: '55' },
-      request: { method: 'GET', url: 'http://10.0.0.2:32400/library/metadata/55?X-Plex-Token=[redacted]' },
+      request: { method: 'GET', url: 'http://127.0.0.2:32400/library/metadata/55?X-Plex-Token=[redacted]' },
       title: 'Heat',
       authorization: '[redacted]',
     });

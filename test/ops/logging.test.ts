@@ -29,8 +29,8 @@ describe('redaction', () => {
   const token = 'Zx9-plex-token-Q7';
 
   it('masks tokens in URLs, headers, JSON bodies and error messages', () => {
-    expect(redact(`GET http://10.0.0.2:32400/library/sections?X-Plex-Token=${token}&type=1`)).toBe(
-      'GET http://10.0.0.2:32400/library/sections?X-Plex-Token=[redacted]&type=1',
+    expect(redact(`GET http://127.0.0.2:32400/library/sections?X-Plex-Token=${token}&type=1`)).toBe(
+      'GET http://127.0.0.2:32400/library/sections?X-Plex-Token=[redacted]&type=1',
     );
     expect(redact(`/photo/:/transcode?url=%2Fthumb&X-Plex-Token=${token}`)).not.toContain(token);
     expect(redact(`X-Plex-Token: ${token}`)).toBe('X-Plex-Token: [redacted]');
