@@ -14,8 +14,15 @@ async function naive(pmsUrl: string, token: string, budgetSeconds: number): Prom
   const started = performance.now();
   const deadline = started + budgetSeconds * 1000;
   let items = 0;
+  // Real servers refuse a listing without a page size, or above 1000: the naive scanner asks for the
+  // first 1000, more than its time budget gets through anyway (the rate is extrapolated).
   const list = async (path: string, query: Record<string, string | number> = {}) =>
-    ((await client.get(path, { query })).data.MediaContainer.Metadata ?? []) as Array<{
+    ((
+      await client.get(path, {
+        query,
+        headers: { 'X-Plex-Container-Start': '0', 'X-Plex-Container-Size': '1000' },
+      })
+    ).data.MediaContainer.Metadata ?? []) as Array<{
       ratingKey: string;
       type: string;
     }>;
