@@ -33,7 +33,8 @@ export type ArtworkKind = (typeof ARTWORK_KINDS)[number];
 export const SYNC_KINDS = ['full', 'incremental', 'deep'] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];
 
-export const RUN_TRIGGERS = ['manual', 'schedule', 'push', 'cli', 'startup', 'resume'] as const;
+/** `retry`: the service trying again by itself after the server could not be reached. */
+export const RUN_TRIGGERS = ['manual', 'schedule', 'push', 'cli', 'startup', 'resume', 'retry'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export const RUN_STATUSES = [

@@ -16,6 +16,8 @@ export type ServiceEvent =
       runId: number | null;
       errorClass: ErrorClass | null;
       message: string;
+      /** When the service tries again by itself (the server could not be reached); null: at the next sync. */
+      retryAt: number | null;
       at: number;
     }
   | { type: 'skipped'; libraryId: number; reason: string; at: number }
@@ -36,14 +38,31 @@ export interface QueueEntry {
   libraryTitle: string;
   kind: SyncKind;
   trigger: RunTrigger;
-  status: 'queued' | 'running';
+  /** `retrying`: failed to reach its server; runs again by itself at `retryAt`. */
+  status: 'queued' | 'running' | 'retrying';
   runId: number | null;
   enqueuedAt: number;
+  retryAt?: number;
+  /** Why the last try failed, for a retrying entry. */
+  errorClass?: ErrorClass;
 }
+
+/**
+ * The one verdict `retrovue health`, `retrovue stats` and the app share: failing when work cannot
+ * go on (sign-in needed, unreachable, cooling down, a last run failed, the database), degraded when
+ * it goes on with problems (open errors, a service that died), idle when nothing ran yet.
+ */
+export type HealthState = 'ok' | 'degraded' | 'failing' | 'idle';
 
 export interface ServerHealth {
   serverId: number;
   name: string;
+  /** A library of it is selected: only chosen servers count toward the overall state. */
+  chosen: boolean;
+  state: HealthState;
+  /** Why the state is not ok, in words ("needs sign-in", "2 unresolved error(s)"). */
+  reasons: string[];
+  openErrors: number;
   reachable: boolean | null;
   tokenOk: boolean;
   needsLogin: boolean;
@@ -64,7 +83,10 @@ export interface LibraryHealth {
 }
 
 export interface HealthStatus {
+  /** False when the state is failing. */
   ok: boolean;
+  state: HealthState;
+  reasons: string[];
   service: ServiceState;
   startedAt: number | null;
   heartbeatAt: number | null;

@@ -5,6 +5,20 @@ import type { RunStatus, RunTrigger, SyncKind } from './domain';
 export type SyncPhase =
   'sections' | 'movies' | 'shows' | 'seasons' | 'episodes' | 'details' | 'deletions' | 'done';
 
+/** A request of the run waiting before its next attempt: "waiting 8 s after a server error, try 2 of 4". */
+export interface RetryWait {
+  /** What went wrong, as words after "after": "a server error", "a timeout". */
+  reason: string;
+  /** How long the wait is, in whole seconds (rounded up). */
+  seconds: number;
+  /** The attempt that comes after the wait, from 2. */
+  attempt: number;
+  /** Attempts in all (the first and its retries). */
+  maxAttempts: number;
+  /** When the wait ends (unix ms). */
+  until: number;
+}
+
 /** A progress snapshot. Emitted at most every 100 ms per run, never once per item. */
 export interface SyncProgress {
   runId: number;
@@ -17,6 +31,8 @@ export interface SyncProgress {
   itemsPerSecond: number;
   etaSeconds: number | null;
   currentTitle: string | null;
+  /** Present while a request of the run waits to be retried. */
+  retry?: RetryWait;
 }
 
 /** The counts a run keeps in sync_runs. */

@@ -10,7 +10,6 @@ import {
 } from '../../src-shared/ipc/contract';
 import { dispatch } from '../core/api/dispatch';
 import type { EventBus } from '../core/api/event-bus';
-import { forwardEvents } from '../core/api/progress-throttle';
 import { getLogger } from '../core/logging/logger';
 
 const log = getLogger('ipc');
@@ -53,9 +52,9 @@ export function registerIpc(opts: IpcOptions): () => void {
   return () => opts.ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
 }
 
-/** Sends every core event to the window (progress at most every 100 ms per run). */
+/** Sends every core event to the window, once each (progress comes throttled from the run). */
 export function forwardEventsToWindow(events: EventBus, window: () => BrowserWindow | null): () => void {
-  return forwardEvents(events, (event, payload) => {
+  return events.onAny((event, payload) => {
     const win = window();
     if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return;
     win.webContents.send(IPC_EVENT_CHANNEL, event, payload);

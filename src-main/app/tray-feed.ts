@@ -22,7 +22,9 @@ export async function feedTray(core: AppCore, tray: TrayController): Promise<() 
       health = next;
       draw();
     }),
-    core.events.on('sync:progress', (p) => {
+    core.events.on('service:event', (e) => {
+      if (e.type !== 'progress') return;
+      const p = e.progress;
       progress.set(p.libraryId, p);
       redraw ??= setTimeout(() => {
         redraw = null;

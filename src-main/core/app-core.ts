@@ -146,10 +146,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     const loginNotices = new Map<string, number>();
     const onServiceEvent = (e: ServiceEvent): void => {
       events.emit('service:event', e);
-      if (e.type === 'progress') {
-        events.emit('sync:progress', e.progress);
-        return;
-      }
+      if (e.type === 'progress') return;
       if (e.type === 'finished') {
         const r = e.result;
         const changes = r.added + r.updated + r.removed;
@@ -196,6 +193,15 @@ export function createAppCore(options: AppCoreOptions): AppCore {
           events.emit('account:changed', summary ? accountView(summary) : null);
           events.emit('health:changed', sync.health());
           if (summary) void discoverAfterLogin();
+        }),
+      );
+      // A token check (at start and periodically) moves the account's "checked" time or its state:
+      // the account view and the health pill show it at once.
+      subscriptions.push(
+        account.accounts.events.on('token-health', () => {
+          const summary = account.accounts.current();
+          events.emit('account:changed', summary ? accountView(summary) : null);
+          events.emit('health:changed', sync.health());
         }),
       );
       subscriptions.push(

@@ -18,7 +18,6 @@ import { ARTWORK_ROUTE } from '../../src-shared/artwork-url';
 import { dispatch } from '../core/api/dispatch';
 import { artworkReply, type ArtworkSource } from '../core/artwork/artwork-route';
 import type { EventBus } from '../core/api/event-bus';
-import { forwardEvents } from '../core/api/progress-throttle';
 import { describeError, UserError } from '../core/errors/errors';
 import { getLogger } from '../core/logging/logger';
 import { ACCESS_COOKIE, cookieValue, generateAccessToken, tokenMatches } from './access-token';
@@ -175,7 +174,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 }
 
 function serveSocket(ws: WebSocket, options: WebServerOptions): void {
-  const stop = forwardEvents(options.events, (event, payload) => {
+  const stop = options.events.onAny((event, payload) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeEvent(event, payload));
   });
   ws.on('message', (data, isBinary) => {

@@ -374,8 +374,7 @@ export type ApiHandlers = {
 // ---- Events -----------------------------------------------------------------------------------
 
 export interface EventMap {
-  /** Throttled progress snapshots: at most one per 100 ms per run. */
-  'sync:progress': SyncProgress;
+  /** The sync service's events; progress among them, at most one snapshot per 100 ms per run. */
   'service:event': ServiceEvent;
   'login:state': PinView;
   'account:changed': AccountView | null;
@@ -384,7 +383,6 @@ export interface EventMap {
 }
 export type EventName = keyof EventMap;
 export const EVENT_NAMES: readonly EventName[] = [
-  'sync:progress',
   'service:event',
   'login:state',
   'account:changed',

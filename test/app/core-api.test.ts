@@ -219,7 +219,9 @@ describe('core API', () => {
     expect(health.libraries.map((l) => l.title).sort()).toEqual(['Movies', 'TV Shows']);
 
     // Progress reached the event stream, and never one event per item.
-    const progress = f.events.filter((e) => e.event === 'sync:progress');
+    const progress = f.events.filter(
+      (e) => e.event === 'service:event' && (e.payload as ServiceEvent).type === 'progress',
+    );
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.length).toBeLessThan(count('movie') + count('episode'));
 

@@ -389,6 +389,8 @@ describe('single instance', () => {
 function health(patch: Partial<HealthStatus> = {}): HealthStatus {
   return {
     ok: true,
+    state: 'ok',
+    reasons: [],
     service: 'running',
     startedAt: 1,
     heartbeatAt: 2,

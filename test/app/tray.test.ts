@@ -11,6 +11,8 @@ const { createTray, tomorrow } = await import('../../src-main/app/tray');
 const now = new Date(2026, 11, 1, 14, 0, 0).getTime();
 const health = (patch: Partial<HealthStatus> = {}): HealthStatus => ({
   ok: true,
+  state: 'ok',
+  reasons: [],
   service: 'running',
   startedAt: now,
   heartbeatAt: now,

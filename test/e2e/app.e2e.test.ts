@@ -129,7 +129,9 @@ describe('RetroVue in the browser (retrovue serve)', () => {
       },
     });
     await core.start();
-    core.events.on('sync:progress', (p) => progress.push(p));
+    core.events.on('service:event', (e) => {
+      if (e.type === 'progress') progress.push(e.progress);
+    });
     web = await startWebServer({
       handlers: core.handlers,
       events: core.events,

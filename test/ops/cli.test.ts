@@ -90,6 +90,7 @@ describe('retrovue cleanup / restore / maintenance / stats', () => {
     const db = join(dir, 'retrovue.db');
     const store = openStore(db, { migrationsFolder: MIGRATIONS });
     const serverId = addServer(store, 'Den');
+    store.sqlite.prepare("update servers set chosen_uri = 'http://127.0.0.1:32400'").run();
     const libraryId = addLibrary(store, serverId, 'movie', '1', 'Films');
     addMovie(store, libraryId, '10', 'Vanished', {
       state: 'file_not_found',

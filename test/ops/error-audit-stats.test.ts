@@ -11,12 +11,12 @@ import { registerSecret } from '../../src-main/core/logging/redact';
 import { recordMetric, startMetrics } from '../../src-main/core/metrics/metrics-writer';
 import {
   errorAnalytics,
-  healthReport,
   parseSince,
   performanceOverTime,
   readStats,
   syncStatistics,
 } from '../../src-main/core/metrics/stats';
+import { readHealth } from '../../src-main/core/service/health';
 import { listAudit, recordAudit } from '../../src-main/core/store/repositories/audit-repository';
 import {
   countErrorRetry,
@@ -443,13 +443,35 @@ describe('metrics and stats', () => {
       now: () => T0 + DAY,
     });
     breakers.recordFailure(other, new PlexNetworkError('down', { status: 500 }));
-    const health = healthReport(store.db, { breakers: breakers.snapshot(), now: T0 + DAY });
-    expect(health.state).toBe('failing');
+    // Both servers have a chosen address (whether it answers is unknown here).
+    store.sqlite.prepare("update servers set chosen_uri = 'http://127.0.0.1:32400'").run();
+    const health = readHealth(
+      store.db,
+      'sync',
+      {
+        state: 'running',
+        startedAt: T0,
+        heartbeatAt: T0 + DAY,
+        queue: [],
+        serverState: (id) => {
+          const b = breakers.status(id);
+          return {
+            consecutiveErrors: b.consecutiveErrors,
+            cooldownUntil: b.state === 'open' ? b.retryAt : null,
+          };
+        },
+        livePush: [],
+        databaseWritable: true,
+      },
+      T0 + DAY,
+    );
+    expect(health).toMatchObject({ state: 'failing', ok: false });
     const byName = Object.fromEntries(health.servers.map((h) => [h.name, h]));
-    expect(byName.Home).toMatchObject({ state: 'ok', lastRunStatus: 'succeeded', unresolvedErrors: 0 });
-    expect(byName.Cabin).toMatchObject({ state: 'failing', lastRunStatus: 'failed', unresolvedErrors: 1 });
-    expect(byName.Cabin!.breaker).toMatchObject({ state: 'open' });
-    expect(byName.Cabin!.reasons.join('; ')).toMatch(/cooling down until .*last run failed.*1 unresolved/);
+    expect(byName.Home).toMatchObject({ state: 'ok', openErrors: 0, reasons: [] });
+    expect(byName.Cabin).toMatchObject({ state: 'failing', openErrors: 1, consecutiveErrors: 1 });
+    expect(byName.Cabin!.reasons.join('; ')).toMatch(
+      /cooling down until .*last run of "TV" failed.*1 unresolved/,
+    );
 
     const report = readStats(store.db, range);
     expect(report.sync.runs.total).toBe(3);

@@ -235,7 +235,7 @@ describe('withRetry', () => {
       { ...fast, retries: 2, onRetry: (i) => infos.push(i) },
     );
     expect(performance.now() - started).toBeGreaterThanOrEqual(295);
-    expect(infos[0]!.retryAfterWaitMs).toBe(295);
+    expect(infos[0]!.waitMs).toBe(300);
   });
 
   it('an abort during the backoff ends it with CancelledError', async () => {

@@ -3,12 +3,8 @@ import { classifyError } from '../../src-main/core/errors/classify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CircuitBreakers } from '../../src-main/core/errors/circuit-breaker';
 import { recordSyncError } from '../../src-main/core/store/repositories/error-repository';
-import {
-  errorAnalytics,
-  healthReport,
-  performanceOverTime,
-  syncStatistics,
-} from '../../src-main/core/metrics/stats';
+import { errorAnalytics, performanceOverTime, syncStatistics } from '../../src-main/core/metrics/stats';
+import { readHealth } from '../../src-main/core/service/health';
 import { setupSync, type SyncSetup } from '../sync/helpers';
 
 let s: SyncSetup | undefined;
@@ -66,17 +62,12 @@ describe('stats over real sync runs', () => {
 
     const breakers = new CircuitBreakers({ maxConsecutiveErrors: 5, cooldownMs: 60_000 });
     breakers.recordSuccess(s.serverId);
-    const health = healthReport(s.store.db, { breakers: breakers.snapshot() });
+    const health = readHealth(s.store.db, 'sync', null);
     expect(health.state).toBe('ok');
     expect(health.servers).toEqual([
-      expect.objectContaining({
-        serverId: s.serverId,
-        state: 'ok',
-        lastRunStatus: second.at(-1)!.status,
-        unresolvedErrors: 0,
-      }),
+      expect.objectContaining({ serverId: s.serverId, state: 'ok', openErrors: 0, reasons: [] }),
     ]);
-    expect(health.servers[0]!.lastGoodSyncAt).toBeGreaterThanOrEqual(since);
+    expect(Math.min(...health.libraries.map((l) => l.lastSuccessAt ?? 0))).toBeGreaterThanOrEqual(since);
 
     // A revoked token fails the server's run before any library starts; the caller records it.
     s.fake.control.revokeToken();
@@ -94,9 +85,10 @@ describe('stats over real sync runs', () => {
     const errors = errorAnalytics(s.store.db, { since, until: Date.now() + 1000 });
     expect(errors).toMatchObject({ total: 1, byClass: { auth: 1 }, unresolved: 1 });
     expect(errors.top[0]).toMatchObject({ errorClass: 'auth', occurrences: 1 });
-    expect(healthReport(s.store.db).servers[0]).toMatchObject({
+    expect(readHealth(s.store.db, 'sync', null).servers[0]).toMatchObject({
       state: 'degraded',
-      unresolvedByClass: { auth: 1 },
+      openErrors: 1,
+      reasons: ['1 unresolved error(s)'],
     });
   });
 });

@@ -62,6 +62,8 @@ export function fixedApi(bus: ReturnType<typeof createEventBus>, overrides: View
     },
     'health:get': {
       ok: true,
+      state: 'ok',
+      reasons: [],
       service: 'running',
       startedAt: now,
       heartbeatAt: now,

@@ -8,6 +8,10 @@ const now = 1_800_000_000_000;
 const server = (serverId: number, patch: Partial<ServerHealth> = {}): ServerHealth => ({
   serverId,
   name: serverId === 1 ? 'Fake Plex Server' : 'Friend’s server',
+  chosen: true,
+  state: 'ok',
+  reasons: [],
+  openErrors: 0,
   reachable: true,
   tokenOk: true,
   needsLogin: false,
@@ -19,6 +23,8 @@ const server = (serverId: number, patch: Partial<ServerHealth> = {}): ServerHeal
 });
 const health = (patch: Partial<HealthStatus> = {}): HealthStatus => ({
   ok: true,
+  state: 'ok',
+  reasons: [],
   service: 'running',
   startedAt: now,
   heartbeatAt: now,

@@ -8,9 +8,14 @@ import { createEventBus } from '../../src-main/core/api/event-bus';
 import { App } from '../../src-renderer/App';
 import { createAppStores } from '../../src-renderer/stores';
 import { PROGRESS_FLUSH_MS } from '../../src-renderer/stores/libraries-store';
+import type { SyncProgress } from '../../src-shared/sync-types';
 import { fixedApi } from './fixed-api';
 
 afterEach(() => cleanup());
+
+/** A snapshot as main sends it: one service event. */
+const emitProgress = (bus: ReturnType<typeof createEventBus>, progress: SyncProgress) =>
+  bus.emit('service:event', { type: 'progress', progress, at: Date.now() });
 
 describe('library cards', () => {
   it('draw counts by state and the live progress of a running sync', async () => {
@@ -28,7 +33,7 @@ describe('library cards', () => {
     expect(within(movies).getByRole('button', { name: 'Sync now' })).toBeTruthy();
 
     await act(async () => {
-      bus.emit('sync:progress', {
+      emitProgress(bus, {
         runId: 9,
         serverId: 1,
         libraryId: 2,
@@ -57,7 +62,7 @@ describe('library cards', () => {
     render(<App stores={createAppStores(fixedApi(bus))} />);
     const tv = await screen.findByRole('article', { name: 'TV Shows' });
     await act(async () => {
-      bus.emit('sync:progress', {
+      emitProgress(bus, {
         runId: 9,
         serverId: 1,
         libraryId: 2,
@@ -226,7 +231,7 @@ describe('library cards', () => {
       for (let batch = 0; batch < 17; batch++) {
         for (let i = 1; i <= 1000; i++) {
           const done = batch * 1000 + i;
-          bus.emit('sync:progress', {
+          emitProgress(bus, {
             runId: 9,
             serverId: 1,
             libraryId: 2,

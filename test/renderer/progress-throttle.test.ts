@@ -44,7 +44,7 @@ describe('progress coalescing', () => {
     stores.libraries.subscribe(() => updates++);
 
     for (let i = 1; i <= 17_000; i++) {
-      bus.emit('sync:progress', progress(1, i));
+      bus.emit('service:event', { type: 'progress', progress: progress(1, i), at: i });
       if (i % 2 === 0)
         bus.emit('service:event', { type: 'progress', progress: progress(2, i / 2, 8500), at: i });
       if (i % 1000 === 0) vi.advanceTimersByTime(PROGRESS_FLUSH_MS / 5);
@@ -64,17 +64,18 @@ describe('progress coalescing', () => {
     const bus = createEventBus();
     const stores = createAppStores(eventOnlyApi(bus));
     const disconnect = connectEvents(stores);
-    bus.emit('sync:progress', progress(3, 10));
+    bus.emit('service:event', { type: 'progress', progress: progress(3, 10), at: 1 });
     vi.advanceTimersByTime(PROGRESS_FLUSH_MS);
     expect(stores.libraries.getState().progress[3]?.done).toBe(10);
 
-    bus.emit('sync:progress', progress(3, 20));
+    bus.emit('service:event', { type: 'progress', progress: progress(3, 20), at: 2 });
     bus.emit('service:event', {
       type: 'failed',
       libraryId: 3,
       runId: 30,
       errorClass: 'network',
       message: 'connection refused',
+      retryAt: null,
       at: Date.now(),
     });
     vi.advanceTimersByTime(PROGRESS_FLUSH_MS);

@@ -19,6 +19,8 @@ afterEach(async () => {
 function status(ok: boolean): HealthStatus {
   return {
     ok,
+    state: ok ? 'ok' : 'failing',
+    reasons: [],
     service: 'running',
     startedAt: 1,
     heartbeatAt: 2,

@@ -72,6 +72,7 @@ export function renderHealth(h: HealthReport): string {
         [
           'id',
           'name',
+          'state',
           'reachable',
           'token',
           'live push',
@@ -82,6 +83,7 @@ export function renderHealth(h: HealthReport): string {
         ...h.servers.map((s) => [
           String(s.serverId),
           s.name,
+          s.state,
           s.reachable === null ? 'unknown' : s.reachable ? 'yes' : 'NO',
           s.tokenOk ? 'ok' : 'NEEDS LOGIN',
           s.livePush ?? 'off',
@@ -122,6 +124,10 @@ export function renderHealth(h: HealthReport): string {
       ]),
     );
   }
-  out.push('', h.ok ? 'healthy' : 'PROBLEMS FOUND');
+  if (h.reasons.length > 0) out.push('', `${h.state}:`, ...h.reasons.map((r) => `  ${r}`));
+  out.push(
+    '',
+    h.ok ? (h.state === 'degraded' ? 'healthy, with problems to look at' : 'healthy') : 'PROBLEMS FOUND',
+  );
   return out.join('\n');
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseSince, readStats, type StatsReport } from '../../core/metrics/stats';
 import { artworkStats, type ArtworkStats } from '../../core/store/repositories/artwork-repository';
 import type { CliContext } from '../context';
+import { collectHealth, type HealthReport } from './health';
 import { emit, table } from '../output';
 
 function iso(ms: number | null): string {
@@ -19,7 +20,7 @@ export function registerStats(program: Command, ctx: () => CliContext): void {
     .option('--since <span>', 'start of the range: 7d, 24h, 30m or an ISO date', '7d')
     .option('--until <date>', 'end of the range (ISO date; default now)')
     .option('--bucket <size>', 'performance buckets: day or hour', 'day')
-    .action((opts: { since: string; until?: string; bucket: string }) => {
+    .action(async (opts: { since: string; until?: string; bucket: string }) => {
       const c = ctx();
       const now = Date.now();
       const range = {
@@ -30,21 +31,23 @@ export function registerStats(program: Command, ctx: () => CliContext): void {
       const core = c.services({ readonly: true });
       const store = core.store;
       const episodeThumbs = core.config().artwork_prefetch_episode_thumbs;
-      let report: StatsReport & { artwork: ArtworkStats };
+      let numbers: StatsReport & { artwork: ArtworkStats };
       try {
         // Artwork failures are counted here, never as sync errors.
-        report = {
-          ...readStats(store.db, range, { bucket, now }),
+        numbers = {
+          ...readStats(store.db, range, { bucket }),
           artwork: artworkStats(store.sqlite, { episodeThumbs }, now),
         };
       } finally {
         core.close();
       }
-      emit(c, { ok: true, ...report }, renderStats);
+      // The same answer as `retrovue health`: one health function, one stale limit.
+      const health = await collectHealth(c);
+      emit(c, { ok: true, ...numbers, health }, renderStats);
     });
 }
 
-function renderStats(r: StatsReport & { artwork: ArtworkStats; ok: boolean }): string {
+function renderStats(r: StatsReport & { artwork: ArtworkStats; ok: boolean; health: HealthReport }): string {
   const s = r.sync;
   const o = s.operations;
   const out = [
@@ -105,10 +108,8 @@ function renderStats(r: StatsReport & { artwork: ArtworkStats; ok: boolean }): s
     `artwork: ${a.cached}/${a.prefetchable} posters cached (${mb(a.cachedBytes)}), ${a.queued} queued, ${a.retrying} failed and retrying, ${a.missing} missing`,
   );
   out.push('', `health: ${r.health.state}`);
-  for (const h of r.health.servers) {
-    out.push(
-      `  ${h.name}: ${h.state}${h.reasons.length ? ` (${h.reasons.join('; ')})` : ''}, last good sync ${iso(h.lastGoodSyncAt)}`,
-    );
-  }
+  for (const h of r.health.servers)
+    out.push(`  ${h.name}: ${h.state}${h.reasons.length ? ` (${h.reasons.join('; ')})` : ''}`);
+  for (const l of r.health.libraries) out.push(`  ${l.title}: last good sync ${iso(l.lastSuccessAt)}`);
   return out.join('\n');
 }

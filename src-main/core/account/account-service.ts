@@ -2,6 +2,7 @@
 // server refuses (401) marks the account or server "needs login" once and stops further use of it,
 // so a dead token never turns into a stream of failing requests.
 import type { AccountView } from '../../../src-shared/ipc/contract';
+import { createEmitter } from '../../../src-shared/typed-emitter';
 import { CancelledError, describeError, PlexAuthError, RetroVueError } from '../errors/errors';
 import { getLogger, type Logger } from '../logging/logger';
 import { registerSecret } from '../logging/redact';
@@ -21,7 +22,6 @@ import {
 } from '../store/repositories/account-repository';
 import { recordAudit, type AuditActor } from '../store/repositories/audit-repository';
 import { getServer, setServerNeedsLogin } from '../store/repositories/server-repository';
-import { TypedEmitter } from './events';
 import { PinLogin, type PinLoginEvent } from './pin-login';
 import { accountTokenRef, VaultEntryUnreadableError, type TokenVault } from './vault';
 
@@ -95,8 +95,10 @@ function toAccountSummary(a: AccountRow): AccountSummary {
 }
 
 export class AccountService {
-  readonly events = new TypedEmitter<AccountEvents>();
   private readonly log: Logger;
+  readonly events = createEmitter<AccountEvents>((err) =>
+    this.log.error('account event listener failed', { error: describeError(err) }),
+  );
   private healthTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: AccountServiceOptions) {

@@ -4,6 +4,7 @@
 // are final at once: repeating the request cannot change the answer.
 import pRetry from 'p-retry';
 import type { Config } from '../../../src-shared/config-schema';
+import type { RetryWait } from '../../../src-shared/sync-types';
 import { classifyError, type Classification } from './classify';
 import { CancelledError } from './errors';
 
@@ -22,8 +23,8 @@ export interface RetryAttemptInfo {
   /** The attempt that just failed, from 1. */
   attempt: number;
   retriesLeft: number;
-  /** Extra wait asked by the server (Retry-After) on top of the minimum backoff, if any. */
-  retryAfterWaitMs: number;
+  /** The wait before the next attempt: the jittered backoff, or the server's Retry-After if longer. */
+  waitMs: number;
 }
 
 export interface RetryOptions extends Partial<RetryPolicy> {
@@ -79,7 +80,15 @@ function cancelled(signal: AbortSignal): CancelledError {
   );
 }
 
-/** Thrown errors keep their own type; the last failure is what the caller sees. */
+/** The wait before retry number `retry` (0 = the first): base * 2^retry, times a 1-2 jitter factor. */
+function backoffMs(retry: number, baseDelayMs: number, maxDelayMs: number, random: () => number): number {
+  return Math.min(Math.round((1 + random()) * baseDelayMs * 2 ** retry), maxDelayMs);
+}
+
+/**
+ * Thrown errors keep their own type; the last failure is what the caller sees. The waits are ours,
+ * not p-retry's, so `onRetry` is told the real wait before it starts (the progress line shows it).
+ */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const retries = options.retries ?? DEFAULT_POLICY.retries;
   const baseDelayMs = options.baseDelayMs ?? DEFAULT_POLICY.baseDelayMs;
@@ -88,25 +97,43 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
   try {
     return await pRetry(fn, {
       retries,
-      factor: 2,
-      minTimeout: baseDelayMs,
-      maxTimeout: maxDelayMs,
-      randomize: true,
+      minTimeout: 0,
+      maxTimeout: 0,
       signal: options.signal,
       shouldRetry: ({ error }) => shouldRetry(classifyError(error)),
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
         const classification = classifyError(error);
         if (retriesLeft <= 0 || !shouldRetry(classification)) return;
-        // p-retry will wait at least base * 2^n; a longer Retry-After gets the difference here.
-        const minimumBackoff = Math.min(baseDelayMs * 2 ** retriesConsumed, maxDelayMs);
+        const backoff = backoffMs(retriesConsumed, baseDelayMs, maxDelayMs, Math.random);
         const asked = Math.min(classification.retryAfterMs ?? 0, maxDelayMs);
-        const retryAfterWaitMs = Math.max(0, asked - minimumBackoff);
-        options.onRetry?.({ error, classification, attempt: attemptNumber, retriesLeft, retryAfterWaitMs });
-        if (retryAfterWaitMs > 0) await sleep(retryAfterWaitMs, options.signal);
+        const waitMs = Math.max(backoff, asked);
+        options.onRetry?.({ error, classification, attempt: attemptNumber, retriesLeft, waitMs });
+        await sleep(waitMs, options.signal);
       },
     });
   } catch (err) {
     if (options.signal?.aborted) throw cancelled(options.signal);
     throw err;
   }
+}
+
+/** What went wrong, in the words of "waiting 8 s after a server error". */
+function retryReason(c: Classification): string {
+  if (c.status === 429) return 'the server asked to slow down';
+  if (c.status !== null && c.status >= 500) return 'a server error';
+  if (c.errorClass === 'timeout') return 'a timeout';
+  if (c.errorClass === 'database') return 'a busy database';
+  if (c.errorClass === 'data') return 'an incomplete answer';
+  return 'a connection error';
+}
+
+/** A retry as a run's progress shows it. */
+export function retryWait(info: RetryAttemptInfo, now = Date.now()): RetryWait {
+  return {
+    reason: retryReason(info.classification),
+    seconds: Math.ceil(info.waitMs / 1000),
+    attempt: info.attempt + 1,
+    maxAttempts: info.attempt + info.retriesLeft,
+    until: now + info.waitMs,
+  };
 }

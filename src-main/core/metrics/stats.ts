@@ -1,8 +1,7 @@
-// Read side of metrics for a time range: sync statistics, performance over time, error analytics
-// and health. The UI charts and `retrovue stats` both use these.
+// Read side of metrics for a time range: sync statistics, performance over time and error
+// analytics. The UI charts and `retrovue stats` both use these; health is service/health.ts's.
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { ErrorClass } from '../../../src-shared/domain';
-import type { BreakerStatus } from '../errors/circuit-breaker';
 import { UserError } from '../errors/errors';
 import type { MetricCounts } from './metrics-writer';
 import type { Db } from '../store/database';
@@ -256,129 +255,19 @@ export function errorAnalytics(db: Db, range: TimeRange, topLimit = 10): ErrorAn
   return { range, total, byClass, byDay, top: topRecurringErrors(db, range, topLimit), unresolved };
 }
 
-export type HealthState = 'ok' | 'degraded' | 'failing' | 'idle';
-
-export interface ServerHealth {
-  serverId: number;
-  name: string;
-  state: HealthState;
-  needsLogin: boolean;
-  lastRunAt: number | null;
-  lastRunStatus: string | null;
-  lastGoodSyncAt: number | null;
-  unresolvedErrors: number;
-  unresolvedByClass: Partial<Record<ErrorClass, number>>;
-  breaker: BreakerStatus | null;
-  reasons: string[];
-}
-
-export interface HealthReport {
-  state: HealthState;
-  checkedAt: number;
-  servers: ServerHealth[];
-  service: { name: string; status: string; heartbeatAt: number | null; stale: boolean } | null;
-}
-
-export interface HealthOptions {
-  breakers?: BreakerStatus[];
-  now?: number;
-  /** A service heartbeat older than this is reported stale. */
-  heartbeatStaleMs?: number;
-}
-
-/**
- * Per server: failing when it needs login, its circuit is open or its last run failed; degraded
- * when it has open errors or a cooling-down trial; idle when it never ran.
- */
-export function healthReport(db: Db, opts: HealthOptions = {}): HealthReport {
-  const now = opts.now ?? Date.now();
-  const servers = db.all<{
-    id: number;
-    name: string;
-    needsLogin: number;
-    lastGood: number | null;
-    lastRunAt: number | null;
-    lastRunStatus: string | null;
-  }>(sql`
-    select s.id, s.name, s.needs_login as needsLogin,
-           (select max(l.last_good_sync_at) from libraries l where l.server_id = s.id) as lastGood,
-           r.started_at as lastRunAt, r.status as lastRunStatus
-    from servers s
-    left join sync_runs r on r.id = (select max(id) from sync_runs where server_id = s.id)
-    order by s.name
-  `);
-  const open = unresolvedErrorCounts(db);
-  const breakers = new Map((opts.breakers ?? []).map((b) => [b.serverId, b]));
-  const out: ServerHealth[] = servers.map((s) => {
-    const errors = open.get(s.id);
-    const breaker = breakers.get(s.id) ?? null;
-    const reasons: string[] = [];
-    let state: HealthState = s.lastRunAt === null ? 'idle' : 'ok';
-    const worsen = (to: HealthState, why: string) => {
-      reasons.push(why);
-      if (to === 'failing' || state !== 'failing') state = to;
-    };
-    if (s.needsLogin) worsen('failing', 'needs login');
-    if (breaker?.state === 'open')
-      worsen('failing', `cooling down until ${new Date(breaker.retryAt ?? now).toISOString()}`);
-    else if (breaker?.state === 'half_open') worsen('degraded', 'cooldown over, next run is a trial');
-    if (s.lastRunStatus === 'failed') worsen('failing', 'last run failed');
-    if (errors && errors.errors > 0) worsen('degraded', `${errors.errors} unresolved error(s)`);
-    return {
-      serverId: s.id,
-      name: s.name,
-      state,
-      needsLogin: Boolean(s.needsLogin),
-      lastRunAt: s.lastRunAt,
-      lastRunStatus: s.lastRunStatus,
-      lastGoodSyncAt: s.lastGood,
-      unresolvedErrors: errors?.errors ?? 0,
-      unresolvedByClass: errors?.byClass ?? {},
-      breaker,
-      reasons,
-    };
-  });
-  const svc = db.get<{ name: string; status: string; heartbeatAt: number | null }>(sql`
-    select name, status, heartbeat_at as heartbeatAt from sync_services
-    order by coalesce(heartbeat_at, 0) desc limit 1
-  `);
-  const staleMs = opts.heartbeatStaleMs ?? 120_000;
-  const service = svc
-    ? {
-        ...svc,
-        stale: svc.status === 'running' && (svc.heartbeatAt === null || now - svc.heartbeatAt > staleMs),
-      }
-    : null;
-  const states = out.map((s) => s.state);
-  const state: HealthState = states.includes('failing')
-    ? 'failing'
-    : states.includes('degraded') || service?.stale
-      ? 'degraded'
-      : states.includes('ok')
-        ? 'ok'
-        : 'idle';
-  return { state, checkedAt: now, servers: out, service };
-}
-
+/** The numbers `retrovue stats` shows for one range (its health section is the one health function's). */
 export interface StatsReport {
   range: TimeRange;
   sync: SyncStatistics;
   performance: PerformancePoint[];
   errors: ErrorAnalytics;
-  health: HealthReport;
 }
 
-/** Everything `retrovue stats` and the dashboard show, for one range. */
-export function readStats(
-  db: Db,
-  range: TimeRange,
-  opts: HealthOptions & { bucket?: Bucket } = {},
-): StatsReport {
+export function readStats(db: Db, range: TimeRange, opts: { bucket?: Bucket } = {}): StatsReport {
   return {
     range,
     sync: syncStatistics(db, range),
     performance: performanceOverTime(db, range, opts.bucket ?? 'day'),
     errors: errorAnalytics(db, range),
-    health: healthReport(db, opts),
   };
 }

@@ -7,6 +7,7 @@
 import type { ErrorClass, RunTrigger, SyncKind } from '../../../src-shared/domain';
 import type { QueueEntry, ServiceEvent } from '../../../src-shared/service-events';
 import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
+import { backoffDelay, type BackoffOptions } from '../../../src-shared/backoff';
 import type { CircuitBreakers } from '../errors/circuit-breaker';
 import { classifyError } from '../errors/classify';
 import { CancelledError, RetroVueError, UserError } from '../errors/errors';
@@ -15,6 +16,13 @@ import { LibraryBusyError } from '../store/library-lock';
 
 /** How long a request waits before asking again for a library another process is syncing. */
 const BUSY_RETRY_MS = 5_000;
+
+/** A run that failed because the server could not be reached is tried again: 30 s, 1, 2, 4 … 15 min. */
+export interface UnreachableRetry extends BackoffOptions {
+  /** Automatic retries in a row before the library waits for its next schedule. */
+  attempts: number;
+}
+const UNREACHABLE_RETRY: UnreachableRetry = { initialMs: 30_000, maxMs: 15 * 60_000, attempts: 6 };
 
 export interface RunRequest {
   libraryId: number;
@@ -85,6 +93,8 @@ export interface RunQueueOptions {
   clearTimer?: (handle: unknown) => void;
   /** Wait before asking again for a library another process holds (default 5 s). */
   busyRetryMs?: number;
+  /** How runs that could not reach their server are tried again (default UNREACHABLE_RETRY). */
+  unreachableRetry?: UnreachableRetry;
 }
 
 export interface DrainResult {
@@ -145,6 +155,13 @@ export class RunQueue {
   private readonly idleWaiters: (() => void)[] = [];
   /** Requests for libraries another process is syncing: asked again when their timer fires. */
   private readonly held = new Map<number, { entry: Entry; timer: unknown }>();
+  /** Runs that could not reach their server, waiting to be tried again (future work, like a schedule). */
+  private readonly retrying = new Map<
+    number,
+    { entry: Entry; timer: unknown; retryAt: number; errorClass: ErrorClass }
+  >();
+  /** Automatic retries in a row per library; a run that succeeds ends the streak. */
+  private readonly retryStreak = new Map<number, number>();
   private paused = false;
   private draining = false;
   private startCounter = 0;
@@ -171,6 +188,8 @@ export class RunQueue {
       );
       return 'skipped';
     }
+    // A new request covers the retry that was waiting for the library.
+    this.dropRetry(req.libraryId);
     const queued =
       this.waiting.find((e) => e.libraryId === req.libraryId) ?? this.held.get(req.libraryId)?.entry;
     const active = this.running.get(req.libraryId);
@@ -238,6 +257,7 @@ export class RunQueue {
       this.held.delete(libraryId);
       this.emitSkipped(libraryId, 'cancelled');
     }
+    if (this.dropRetry(libraryId)) this.emitSkipped(libraryId, 'cancelled');
     const active = this.running.get(libraryId);
     if (active) this.abort(active, 'cancel');
     this.notifyIdle();
@@ -273,6 +293,11 @@ export class RunQueue {
       ...[...this.running.values()].map((e) => view(e, 'running')),
       ...this.waiting.map((e) => view(e, 'queued')),
       ...[...this.held.values()].map((h) => view(h.entry, 'queued')),
+      ...[...this.retrying.values()].map((r) => ({
+        ...view(r.entry, 'retrying'),
+        retryAt: r.retryAt,
+        errorClass: r.errorClass,
+      })),
     ];
   }
 
@@ -305,6 +330,8 @@ export class RunQueue {
     this.draining = true;
     const clearTimer = this.opts.clearTimer ?? ((h: unknown) => clearTimeout(h as NodeJS.Timeout));
     for (const h of this.held.values()) clearTimer(h.timer);
+    for (const r of this.retrying.values()) clearTimer(r.timer);
+    this.retrying.clear();
     const held = [...this.held.values()].map((h) => h.entry);
     this.held.clear();
     const dropped = [...this.waiting.splice(0), ...held].map((e) => ({
@@ -437,12 +464,17 @@ export class RunQueue {
     if (result) this.opts.emit({ type: 'finished', result, at: this.now() });
     if (status === 'failed') {
       const message = result?.errorMessage ?? classified?.message ?? 'sync failed';
+      // A thrown error is judged as it is (a 5xx keeps its status); a run that reported failure
+      // is judged by the class of the error it recorded.
+      const failure = error ?? new RetroVueError(message, { code: 'RUN_FAILED', errorClass });
+      const counted = this.opts.breakers.recordFailure(entry.serverId, failure);
       this.opts.emit({
         type: 'failed',
         libraryId: entry.libraryId,
         runId: result?.runId ?? entry.runId,
         errorClass,
         message,
+        retryAt: this.retryLater(entry, errorClass),
         at: this.now(),
       });
       if (errorClass === 'auth') {
@@ -454,16 +486,14 @@ export class RunQueue {
           at: this.now(),
         });
       }
-      // A thrown error is judged as it is (a 5xx keeps its status); a run that reported failure
-      // is judged by the class of the error it recorded.
-      const failure = error ?? new RetroVueError(message, { code: 'RUN_FAILED', errorClass });
-      if (this.opts.breakers.recordFailure(entry.serverId, failure)) {
+      if (counted) {
         if (this.opts.breakers.status(entry.serverId).state === 'open') this.coolDown(entry.serverId);
       } else if (entry.trial) {
         this.opts.breakers.releaseTrial(entry.serverId);
       }
     } else if (status === 'succeeded' || status === 'skipped') {
       this.opts.breakers.recordSuccess(entry.serverId);
+      this.retryStreak.delete(entry.libraryId);
     } else {
       if (entry.trial) this.opts.breakers.releaseTrial(entry.serverId);
       if (!result && aborted) this.emitSkipped(entry.libraryId, `stopped: ${entry.abortReason}`);
@@ -492,6 +522,50 @@ export class RunQueue {
     });
     this.dispatch();
     this.notifyIdle();
+  }
+
+  /**
+   * The server could not be reached (refused, reset, timed out, a 5xx): the run is tried again by
+   * itself after a growing wait, never sooner than the server's cooldown ends, so a server that
+   * comes back is synced without anyone asking. Returns when, or null when it is not retried.
+   */
+  private retryLater(entry: Entry, errorClass: ErrorClass | null): number | null {
+    if (this.draining || (errorClass !== 'network' && errorClass !== 'timeout')) {
+      this.retryStreak.delete(entry.libraryId);
+      return null;
+    }
+    const policy = this.opts.unreachableRetry ?? UNREACHABLE_RETRY;
+    const streak = this.retryStreak.get(entry.libraryId) ?? 0;
+    if (streak >= policy.attempts) {
+      this.retryStreak.delete(entry.libraryId);
+      return null;
+    }
+    this.retryStreak.set(entry.libraryId, streak + 1);
+    const breaker = this.opts.breakers.status(entry.serverId);
+    const cooldown = breaker.state === 'open' && breaker.retryAt !== null ? breaker.retryAt - this.now() : 0;
+    const wait = Math.max(backoffDelay(streak, policy), cooldown);
+    const retryAt = this.now() + wait;
+    const setTimer = this.opts.setTimer ?? setTimeout;
+    const timer = setTimer(() => {
+      this.retrying.delete(entry.libraryId);
+      if (this.draining) return;
+      try {
+        this.request({ libraryId: entry.libraryId, kind: entry.kind, trigger: 'retry' });
+      } catch {
+        // The library is gone: nothing to try again.
+      }
+    }, wait);
+    this.retrying.set(entry.libraryId, { entry, timer, retryAt, errorClass });
+    return retryAt;
+  }
+
+  /** Forgets the library's pending retry; true if there was one. */
+  private dropRetry(libraryId: number): boolean {
+    const pending = this.retrying.get(libraryId);
+    if (!pending) return false;
+    (this.opts.clearTimer ?? ((h: unknown) => clearTimeout(h as NodeJS.Timeout)))(pending.timer);
+    this.retrying.delete(libraryId);
+    return true;
   }
 
   /**

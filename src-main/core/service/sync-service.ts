@@ -16,6 +16,7 @@ import type {
   ServiceState,
 } from '../../../src-shared/service-events';
 import type { SyncProgress } from '../../../src-shared/sync-types';
+import { createEmitter } from '../../../src-shared/typed-emitter';
 import { ArtworkQueue } from '../artwork/artwork-queue';
 import { BackgroundFill } from '../artwork/background-fill';
 import { ArtworkCache } from '../artwork/cache';
@@ -43,7 +44,6 @@ import {
   type ServicePublished,
 } from '../store/repositories/service-repository';
 import type { CronDescription } from './cron';
-import { createEventBus, type ServiceEventListener } from './events';
 import { createWorkerRunner, type WorkerRunner, type WorkerRunnerOptions } from './worker-runner';
 import { readHealth, serviceStateOf } from './health';
 import { startHealthServer, type HealthServer } from './health-server';
@@ -52,6 +52,10 @@ import { RunQueue, type LibraryRunner, type RunOutcome } from './run-queue';
 import { Scheduler, systemClock, type Clock } from './scheduler';
 
 export const DEFAULT_SERVICE_NAME = 'sync';
+
+/** The service's events by type: the IPC bridge, the CLI and the logs all listen to every one, in order. */
+type ServiceEventMap = { [T in ServiceEvent['type']]: Extract<ServiceEvent, { type: T }> };
+export type ServiceEventListener = (event: ServiceEvent) => void;
 
 /** Database-wide work the scheduler triggers (cleanup, maintenance); returns a one-line summary. */
 export type OperationRunner = (signal: AbortSignal) => Promise<string | void>;
@@ -136,7 +140,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const clock = deps.clock ?? systemClock;
   const name = deps.name ?? DEFAULT_SERVICE_NAME;
   const log = deps.logger?.child('service');
-  const bus = createEventBus((err) => log?.error(`event listener failed: ${describeError(err)}`));
+  const bus = createEmitter<ServiceEventMap>((err) =>
+    log?.error(`event listener failed: ${describeError(err)}`),
+  );
+  const listen = (listener: ServiceEventListener): (() => void) =>
+    bus.onAny((_type, event) => listener(event));
 
   let state: ServiceState = 'stopped';
   let startedAt: number | null = null;
@@ -148,7 +156,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const pendingOperations = new Map<Operation, number | null>();
   const operationsInFlight = new Map<Operation, { controller: AbortController; done: Promise<void> }>();
 
-  const emit = (event: ServiceEvent): void => bus.emit(event);
+  const emit = (event: ServiceEvent): void => bus.emit(event.type, event as never);
   const setState = (next: ServiceState): void => {
     state = next;
     try {
@@ -160,7 +168,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     emit({ type: 'state', state: next, at: clock.now() });
   };
 
-  bus.on((event) => logEvent(log, event));
+  listen((event) => logEvent(log, event));
 
   const artwork = deps.engine ? createArtwork(deps.engine.dataDir, deps.engine.identity) : null;
   function createArtwork(dataDir: string, identity: PlexIdentity) {
@@ -212,7 +220,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     return { queue, fill, closeClients };
   }
   // Syncs take the connection first: the fill stops when one is queued and starts again when none is left.
-  bus.on((event) => {
+  listen((event) => {
     if (!artwork) return;
     if (event.type === 'queued' || event.type === 'started') artwork.fill.setSyncing(true);
     else if (event.type === 'finished' || event.type === 'failed' || event.type === 'skipped')
@@ -598,7 +606,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       );
     },
 
-    on: (listener) => bus.on(listener),
+    on: listen,
 
     reload() {
       // A removed server's breaker goes with it.

@@ -3,7 +3,10 @@
 // modules load once. Progress and the result go back as messages; an abort message stops the run
 // the way a signal does (`pause` leaves it resumable).
 import { parentPort } from 'node:worker_threads';
-import { configureLogging } from '../logging/logger';
+import type { RetryWait } from '../../../src-shared/sync-types';
+import { createEmitter } from '../../../src-shared/typed-emitter';
+import { retryWait } from '../errors/retry';
+import { configureLogging, getLogger } from '../logging/logger';
 import { configuredServerClient } from '../plex/client-factory';
 import { openStore } from '../store/database';
 import { SyncEngine } from '../sync/engine';
@@ -13,6 +16,7 @@ const port = parentPort;
 if (!port) throw new Error('sync-worker.ts runs only as a worker thread');
 const send = (message: WorkerMessage): void => port.postMessage(message);
 let controller: AbortController | null = null;
+const log = getLogger('sync');
 
 async function run(job: SyncJob, signal: AbortSignal): Promise<void> {
   if (job.logging) configureLogging(job.logging);
@@ -20,7 +24,18 @@ async function run(job: SyncJob, signal: AbortSignal): Promise<void> {
     migrationsFolder: job.migrationsFolder,
     ...(job.sqliteBinding ? { nativeBinding: job.sqliteBinding } : {}),
   });
-  const client = configuredServerClient(job.endpoint, job.identity, job.config);
+  // The client's retry waits go into the run's progress: one emitter, the engine listens.
+  const retries = createEmitter<{ wait: RetryWait }>();
+  const client = configuredServerClient(job.endpoint, job.identity, job.config, (info) => {
+    log.info('retrying a Plex request', {
+      errorClass: info.classification.errorClass,
+      error: info.classification.message,
+      attempt: info.attempt,
+      retriesLeft: info.retriesLeft,
+      waitMs: info.waitMs,
+    });
+    retries.emit('wait', retryWait(info));
+  });
   try {
     const engine = new SyncEngine({
       store,
@@ -32,6 +47,7 @@ async function run(job: SyncJob, signal: AbortSignal): Promise<void> {
       trigger: job.trigger,
       signal,
       onProgress: (progress) => send({ type: 'progress', progress }),
+      retryWaits: (listener) => retries.on('wait', listener),
     });
     send({ type: 'result', result });
   } finally {

@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import type { Config } from '../../../src-shared/config-schema';
 import type { ItemKind, LibraryType, RunStatus, RunTrigger, SyncKind } from '../../../src-shared/domain';
-import type { LibrarySyncResult, SyncProgress } from '../../../src-shared/sync-types';
+import type { LibrarySyncResult, RetryWait, SyncProgress } from '../../../src-shared/sync-types';
 import {
   CancelledError,
   describeError,
@@ -50,7 +50,7 @@ import { MOVIE_PHASES } from './movie-sync';
 import { syncCurations } from './curation-sync';
 import { createPathMapper } from '../media/path-mapping';
 import type { PhaseSpec } from './phase';
-import { ProgressHub, RunProgress } from './progress';
+import { RunProgress } from './progress';
 import { fetchSections } from './sections';
 import { SHOW_PHASES } from './show-sync';
 
@@ -82,6 +82,8 @@ export interface SyncOptions {
   /** Another process syncing the library: wait for it instead of failing with LibraryBusyError. */
   wait?: boolean;
   onProgress?: (p: SyncProgress) => void;
+  /** The client's retry waits, shown in the run's progress ("waiting 8 s after a server error"). */
+  retryWaits?: (listener: (wait: RetryWait) => void) => () => void;
   /** Apply deletions even when a listing would remove more than `mass_delete_threshold` of a library. */
   confirmDeletions?: boolean;
 }
@@ -99,7 +101,6 @@ function abortStatus(signal: AbortSignal | undefined): RunStatus {
 }
 
 export class SyncEngine {
-  readonly events = new ProgressHub();
   private readonly store: Store;
 
   constructor(private readonly options: SyncEngineOptions) {
@@ -312,11 +313,9 @@ export class SyncEngine {
 
     const progress = new RunProgress(
       { runId: run.id, serverId: server.id, libraryId: library.id, libraryTitle: library.title },
-      (p) => {
-        this.events.emit('progress', p);
-        opts.onProgress?.(p);
-      },
+      (p) => opts.onProgress?.(p),
     );
+    const stopRetryWaits = opts.retryWaits?.((wait) => progress.retrying(wait));
     const counters = zeroCounters();
     // Fired when the run ends, however it ends: detail batches, read-ahead pages and their retry
     // timers still in flight after a failure stop instead of sending requests for a finished run.
@@ -454,6 +453,8 @@ export class SyncEngine {
       }
     } finally {
       stop.abort(new CancelledError('run ended'));
+      stopRetryWaits?.();
+      progress.close();
     }
 
     const succeeded = status === 'succeeded';
