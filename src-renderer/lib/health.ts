@@ -1,8 +1,9 @@
 // What the health pill and the library cards say: one reading of the service's health, the open
 // errors and each library's last run, so the pill is never green while a card shows a problem.
 import type { LibraryStatusView, LibraryView } from '../../src-shared/ipc/contract';
-import type { HealthStatus, ServerHealth } from '../../src-shared/service-events';
-import { relativeTime } from './format';
+import type { HealthStatus, QueueEntry, ServerHealth } from '../../src-shared/service-events';
+import type { RetryWait } from '../../src-shared/sync-types';
+import { relativeTime, seconds } from './format';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'neutral';
 
@@ -40,6 +41,9 @@ export function summarizeHealth(
   if (paused) return { tone: 'warn', text: 'Paused', paused };
   if (servers.some((s) => s.cooldownUntil !== null))
     return { tone: 'warn', text: 'Retrying after server errors', paused };
+  const retrying = health.queue.filter((q) => q.status === 'retrying').length;
+  if (retrying)
+    return { tone: 'warn', text: `Retrying ${plural(retrying, 'library', 'libraries')} soon`, paused };
   if (openErrors > 0) return { tone: 'warn', text: plural(openErrors, 'open problem'), paused };
   const selected = new Set(libraries.filter((l) => l.selected).map((l) => l.id));
   const failed = statuses.filter((s) => selected.has(s.libraryId) && s.lastRun?.status === 'failed');
@@ -63,12 +67,19 @@ export interface CardState {
   action: 'sign-in' | 'errors' | null;
 }
 
+/** "in 30 s", "in 2 min 0 s", or "now" once the time has come. */
+function inSeconds(at: number, now: number): string {
+  const left = Math.ceil((at - now) / 1000);
+  return left > 0 ? `in ${seconds(left)}` : 'now';
+}
+
 /** One line on a library card saying how it stands and, when something is wrong, what happens next. */
 export function libraryCardState(
   library: LibraryView,
   status: LibraryStatusView | undefined,
   server: ServerHealth | undefined,
   now: number,
+  entry: QueueEntry | null = null,
 ): CardState | null {
   if (!library.selected) return null;
   if (server?.needsLogin)
@@ -76,6 +87,12 @@ export function libraryCardState(
       tone: 'bad',
       text: `Sign-in needed — ${server.name} no longer accepts RetroVue's sign-in`,
       action: 'sign-in',
+    };
+  if (entry?.status === 'retrying' && entry.retryAt !== undefined)
+    return {
+      tone: 'bad',
+      text: `Couldn't reach ${server?.name ?? 'the Plex server'} — retrying ${inSeconds(entry.retryAt, now)}`,
+      action: 'errors',
     };
   if (server && server.reachable === false) {
     const next =
@@ -112,4 +129,10 @@ export function libraryCardState(
       action: null,
     };
   return { tone: 'ok', text: `Up to date — checked ${ago}`, action: null };
+}
+
+/** The live progress line while a request waits: "Waiting 8 s after a server error, try 2 of 4". */
+export function retryWaitText(wait: RetryWait | undefined, now: number): string | null {
+  if (!wait || wait.until <= now) return null;
+  return `Waiting ${seconds(wait.seconds)} after ${wait.reason}, try ${wait.attempt} of ${wait.maxAttempts}`;
 }

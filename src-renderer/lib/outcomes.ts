@@ -2,6 +2,7 @@
 // says what happened in words and what comes next.
 import type { ErrorClass } from '../../src-shared/domain';
 import type { LibrarySyncResult } from '../../src-shared/sync-types';
+import { seconds } from './format';
 
 export interface OutcomeNotice {
   kind: 'info' | 'error';
@@ -33,7 +34,13 @@ export function failedNotice(
   serverName: string,
   errorClass: ErrorClass | null,
   beforeRun: boolean,
+  /** In how long the service tries again by itself; null: at the next sync. */
+  retryInMs: number | null = null,
 ): OutcomeNotice {
+  const next =
+    retryInMs === null
+      ? 'RetroVue tries again at the next sync'
+      : `retrying in ${seconds(Math.ceil(retryInMs / 1000))}`;
   if (errorClass === 'auth')
     return {
       kind: 'error',
@@ -42,12 +49,12 @@ export function failedNotice(
   if (beforeRun && (errorClass === 'network' || errorClass === 'timeout'))
     return {
       kind: 'error',
-      text: `${libraryTitle}: couldn't reach ${serverName}. Nothing was changed; RetroVue tries again at the next sync.`,
+      text: `${libraryTitle}: couldn't reach ${serverName} — ${next}. Nothing was changed.`,
     };
   if (errorClass === 'network' || errorClass === 'timeout')
     return {
       kind: 'error',
-      text: `${libraryTitle}: lost the connection to ${serverName} during the sync. What is stored is kept; RetroVue tries again at the next sync.`,
+      text: `${libraryTitle}: lost the connection to ${serverName} during the sync — ${next}. What is stored is kept.`,
     };
   return {
     kind: 'error',

@@ -74,6 +74,7 @@ export function connectEvents(stores: AppStores): () => void {
             server?.name ?? 'the Plex server',
             event.errorClass,
             event.runId === null,
+            event.retryAt === null ? null : event.retryAt - event.at,
           );
           notify(notice.kind, notice.text);
         }
@@ -122,7 +123,6 @@ export function connectEvents(stores: AppStores): () => void {
   };
 
   const offs = [
-    api.on('sync:progress', (p) => stores.libraries.getState().pushProgress(p)),
     api.on('service:event', onService),
     api.on('login:state', (pin) => stores.login.getState().setPin(pin)),
     api.on('account:changed', (account) => stores.session.getState().setAccount(account)),

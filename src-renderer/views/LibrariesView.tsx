@@ -7,7 +7,7 @@ import { EmptyState, ErrorBanner, Loading, PageHeader, ProgressBar, StateBadge }
 import { Icon } from '../components/icons';
 import { SignInAgain } from '../components/SignInAgain';
 import { errorMessage } from '../lib/errors';
-import { libraryCardState } from '../lib/health';
+import { libraryCardState, retryWaitText } from '../lib/health';
 import { useNow } from '../lib/use-now';
 import { count, relativeTime, seconds } from '../lib/format';
 import { useErrors, useLibraries, useServers, useSession, useUi } from '../stores';
@@ -145,24 +145,27 @@ function totals(library: LibraryView): { kind: ItemKind; total: number; states: 
 }
 
 function LibraryCard({ library, serverName }: { library: LibraryView; serverName: string }) {
-  const now = useNow(10_000);
-  const status = useLibraries((s) => s.statuses.find((x) => x.libraryId === library.id));
-  const serverHealth = useSession((s) => s.health?.servers.find((x) => x.serverId === library.serverId));
-  const setErrorFilters = useErrors((s) => s.setFilters);
-  const navigate = useUi((s) => s.navigate);
-  const state = libraryCardState(library, status, serverHealth, now);
-  const checkedAt = status?.lastCheckedAt ?? null;
-  // A check that finished since the clock last ticked reads "0 seconds ago", not "in 0 seconds".
-  const lastChecked = relativeTime(checkedAt, Math.max(now, checkedAt ?? 0));
   const progress = useLibraries((s) => s.progress[library.id] ?? null);
   const entry: QueueEntry | null = useLibraries(
     (s) => s.queue.find((q) => q.libraryId === library.id) ?? null,
   );
+  const retrying = entry?.status === 'retrying';
+  // Seconds matter while a retry is counted down; otherwise "2 minutes ago" needs no faster clock.
+  const now = useNow(retrying || progress?.retry ? 1000 : 10_000);
+  const status = useLibraries((s) => s.statuses.find((x) => x.libraryId === library.id));
+  const serverHealth = useSession((s) => s.health?.servers.find((x) => x.serverId === library.serverId));
+  const setErrorFilters = useErrors((s) => s.setFilters);
+  const navigate = useUi((s) => s.navigate);
+  const state = libraryCardState(library, status, serverHealth, now, entry);
+  const checkedAt = status?.lastCheckedAt ?? null;
+  // A check that finished since the clock last ticked reads "0 seconds ago", not "in 0 seconds".
+  const lastChecked = relativeTime(checkedAt, Math.max(now, checkedAt ?? 0));
   const sync = useLibraries((s) => s.sync);
   const cancel = useLibraries((s) => s.cancel);
   const select = useLibraries((s) => s.select);
   const notify = useUi((s) => s.notify);
-  const active = !!entry || !!progress;
+  const active = (!!entry && !retrying) || !!progress;
+  const waiting = progress ? retryWaitText(progress.retry, now) : null;
   const pct =
     progress && progress.total > 0 ? (Math.min(progress.done, progress.total) / progress.total) * 100 : null;
   const counts = progress ? progressCounts(progress) : null;
@@ -239,11 +242,13 @@ function LibraryCard({ library, serverName }: { library: LibraryView; serverName
         <div className="sync-progress" aria-live="polite">
           <div className="row-between small">
             <strong>
-              {progress
-                ? PHASE_LABEL[progress.phase]
-                : entry?.status === 'queued'
-                  ? 'Waiting in queue'
-                  : 'Starting…'}
+              {waiting
+                ? waiting
+                : progress
+                  ? PHASE_LABEL[progress.phase]
+                  : entry?.status === 'queued'
+                    ? 'Waiting in queue'
+                    : 'Starting…'}
             </strong>
             {counts ? <span className="mono">{counts}</span> : null}
           </div>
