@@ -48,7 +48,7 @@ import { createWorkerRunner, type WorkerRunner, type WorkerRunnerOptions } from 
 import { readHealth, serviceStateOf } from './health';
 import { startHealthServer, type HealthServer } from './health-server';
 import { LivePush } from './live-push';
-import { RunQueue, type LibraryRunner, type RunOutcome } from './run-queue';
+import { RunQueue, type LibraryRunner, type RunOutcome, type UnreachableRetry } from './run-queue';
 import { Scheduler, systemClock, type Clock } from './scheduler';
 
 export const DEFAULT_SERVICE_NAME = 'sync';
@@ -85,6 +85,8 @@ export interface SyncServiceDeps {
   /** Longest sleep of the scheduler between checks (how soon a clock jump is noticed). */
   schedulerTickMs?: number;
   livePushBackoff?: { initialMs: number; maxMs: number };
+  /** How a run that could not reach its server is tried again (default: 30 s, doubling, 6 times). */
+  unreachableRetry?: UnreachableRetry;
 }
 
 export interface SyncRequest {
@@ -254,6 +256,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     failureClass: (result) => lastRunErrorClass(db, result.runId),
     setTimer: (fn, ms) => clock.setTimeout(fn, ms),
     clearTimer: (handle) => clock.clearTimeout(handle),
+    ...(deps.unreachableRetry ? { unreachableRetry: deps.unreachableRetry } : {}),
   });
 
   const scheduler = new Scheduler({
