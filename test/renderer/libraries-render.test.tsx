@@ -256,4 +256,76 @@ describe('library cards', () => {
     expect(commits - before).toBeLessThanOrEqual(20);
     console.log(`17,000 progress events: ${commits - before} React commits in ${Math.round(elapsed)} ms`);
   });
+
+  it("say when a sync that couldn't reach the server is tried again, and a request's retry wait", async () => {
+    const bus = createEventBus();
+    const now = Date.now();
+    const base = await fixedApi(bus).invoke('health:get');
+    render(
+      <App
+        stores={createAppStores(
+          fixedApi(bus, {
+            'sync:queue': [
+              {
+                libraryId: 1,
+                libraryTitle: 'Movies',
+                kind: 'incremental',
+                trigger: 'manual',
+                status: 'retrying',
+                runId: null,
+                enqueuedAt: now - 1000,
+                retryAt: now + 30_000,
+                errorClass: 'network',
+              },
+            ],
+            'health:get': {
+              ...base,
+              servers: [
+                {
+                  serverId: 1,
+                  name: 'NAS',
+                  chosen: true,
+                  state: 'failing',
+                  reasons: ['unreachable'],
+                  openErrors: 1,
+                  reachable: false,
+                  tokenOk: true,
+                  needsLogin: false,
+                  consecutiveErrors: 1,
+                  cooldownUntil: null,
+                  chosenUri: 'http://127.0.0.1:32400',
+                  latencyMs: null,
+                },
+              ],
+            },
+          }),
+        )}
+      />,
+    );
+    const movies = await screen.findByRole('article', { name: 'Movies' });
+    await within(movies).findByText(/^Couldn't reach NAS — retrying in (29|30) s$/);
+    // Waiting for its retry is not running: no progress bar, and "Sync now" tries at once.
+    expect(within(movies).queryByRole('progressbar')).toBeNull();
+    expect(within(movies).getByRole('button', { name: 'Sync now' })).toBeTruthy();
+
+    const tv = screen.getByRole('article', { name: 'TV Shows' });
+    await act(async () => {
+      emitProgress(bus, {
+        runId: 9,
+        serverId: 1,
+        libraryId: 2,
+        libraryTitle: 'TV Shows',
+        phase: 'details',
+        done: 400,
+        total: 17_000,
+        itemsPerSecond: 120,
+        etaSeconds: 140,
+        currentTitle: null,
+        retry: { reason: 'a server error', seconds: 8, attempt: 2, maxAttempts: 4, until: Date.now() + 8000 },
+      });
+      await new Promise((r) => setTimeout(r, PROGRESS_FLUSH_MS + 50));
+    });
+    expect(within(tv).getByText('Waiting 8 s after a server error, try 2 of 4')).toBeTruthy();
+    expect(within(tv).queryByText('Reading details')).toBeNull();
+  });
 });
