@@ -8,6 +8,7 @@ import { ICON_SIZES, makeIcons, TRAY_STATES } from '../../src-main/app/build/mak
 import { APP_USER_MODEL_ID } from '../../src-main/app/app-id';
 import type { RebuildStep } from '../../src-main/app/build/electron-native';
 import { locateElectronBinding } from '../../src-main/app/native-binding';
+import { workerEntry } from '../../src-main/core/service/worker-runner';
 import { tempDir } from '../helpers/temp';
 import { compileStep, fakeProject, NODE_BUILD_BYTES, type RecordedStep } from './native-fixtures';
 
@@ -190,5 +191,42 @@ describe('packaging', () => {
     } finally {
       cleanup();
     }
+  });
+
+  it('ships the sync worker inside the archive beside the main bundle, and finds it there', async () => {
+    const config = await loadConfig();
+    const { minimatch } = requireFromRoot('minimatch') as {
+      minimatch(path: string, pattern: string): boolean;
+    };
+    const patterns = (config.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])));
+    const shipped = (path: string) =>
+      patterns.some((p) => !p.startsWith('!') && minimatch(path, p)) &&
+      !patterns.some((p) => p.startsWith('!') && minimatch(path, p.slice(1)));
+    const worker = 'dist/main/sync-worker.js';
+    expect(shipped(worker)).toBe(true);
+    expect(shipped('dist/main/main.js')).toBe(true);
+    // It stays in app.asar, where the node_modules its requires need are (Electron reads asar in
+    // worker threads); unpacked it would find none. Only native code is unpacked.
+    expect((config.asarUnpack ?? []).some((p) => minimatch(worker, p))).toBe(false);
+
+    // tsup builds the worker next to the main bundle, whose __dirname is where the runner looks.
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      main: string;
+      tsup: { entry: Record<string, string> };
+    };
+    expect(pkg.main).toBe('dist/main/main.js');
+    expect(pkg.tsup.entry['main/main']).toBe('src-main/app/main.ts');
+    expect(pkg.tsup.entry['main/sync-worker']).toBe('src-main/core/service/sync-worker.ts');
+
+    const packaged = join('/opt', 'RetroVue', 'resources', 'app.asar', 'dist', 'main');
+    expect(workerEntry(packaged, (p) => p === join(packaged, 'sync-worker.js'))).toEqual({
+      script: join(packaged, 'sync-worker.js'),
+      eval: false,
+    });
+    // Never the development fallback inside a package (tsx is not shipped).
+    expect(() => workerEntry(packaged, () => false)).toThrow(/sync worker is missing from the app package/);
+    const sources = join(ROOT, 'src-main', 'core', 'service');
+    expect(workerEntry(sources, () => false)).toMatchObject({ eval: true });
+    expect(workerEntry(sources, () => false).script).toContain("require('tsx/cjs/api').register()");
   });
 });

@@ -27,7 +27,7 @@ export interface WorkerRunnerOptions {
   onUnauthorized?: (serverId: number, message: string) => Promise<void>;
 }
 
-interface WorkerEntry {
+export interface WorkerEntry {
   script: string;
   eval: boolean;
 }
@@ -35,11 +35,21 @@ interface WorkerEntry {
 /**
  * The built worker beside the bundle (dist/main, dist/cli); from the sources (tests, tsx) the
  * TypeScript file through tsx's loader, which a worker's entry file cannot get from execArgv.
+ *
+ * In the packaged app the bundle and the worker both sit inside app.asar (dist/main). The worker
+ * stays there on purpose: Electron reads asar archives in worker threads too (since Electron 17,
+ * electron/electron#33216), and the worker's own requires (drizzle-orm, plex-api, …) resolve only
+ * inside the archive, where node_modules is; an unpacked copy would find no node_modules. Only the
+ * native binding is unpacked (electron-builder.yml), and the job hands its unpacked path over.
+ * tsx is a development tool and never shipped, so inside an archive a missing worker is an error
+ * that says so, not an attempt to load the sources.
  */
-function workerEntry(): WorkerEntry {
-  const built = join(__dirname, 'sync-worker.js');
-  if (existsSync(built)) return { script: built, eval: false };
-  const source = join(__dirname, 'sync-worker.ts');
+export function workerEntry(dir: string, exists: (path: string) => boolean = existsSync): WorkerEntry {
+  const built = join(dir, 'sync-worker.js');
+  if (exists(built)) return { script: built, eval: false };
+  if (/\.asar([\\/]|$)/.test(dir))
+    throw new Error(`the sync worker is missing from the app package (${built}): reinstall RetroVue`);
+  const source = join(dir, 'sync-worker.ts');
   return { script: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
 }
 
@@ -49,7 +59,7 @@ export interface WorkerRunner extends LibraryRunner {
 }
 
 export function createWorkerRunner(opts: WorkerRunnerOptions): WorkerRunner {
-  const entry = workerEntry();
+  const entry = workerEntry(__dirname);
   const idle: Worker[] = [];
   const all = new Set<Worker>();
 
