@@ -133,4 +133,21 @@ describe('retries shown to the person', () => {
     expect(failures().map((e) => e.type === 'failed' && e.retryAt !== null)).toEqual([true, true, false]);
     expect(w.service.queue()).toEqual([]);
   }, 60_000);
+
+  it('a library no longer chosen is not tried again', async () => {
+    const w = await world(
+      { retry_attempts: 0, max_consecutive_errors: 10 },
+      { initialMs: 800, maxMs: 800, attempts: 3 },
+    );
+    await w.fake.control.pmsDown();
+    await w.service.start();
+    await waitFor('the failure', () => w.events.find((e) => e.type === 'failed'));
+    expect(w.service.queue()).toMatchObject([{ libraryId: w.moviesId, status: 'retrying' }]);
+    setLibrariesSelected(w.store.db, [w.moviesId], false);
+    w.service.reload();
+    expect(w.service.queue()).toEqual([]);
+    await w.fake.control.pmsUp();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(w.events.filter((e) => e.type === 'started' || e.type === 'finished')).toEqual([]);
+  }, 30_000);
 });

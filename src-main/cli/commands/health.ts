@@ -118,7 +118,7 @@ export function renderHealth(h: HealthReport): string {
           q.libraryTitle,
           q.kind,
           q.trigger,
-          q.status,
+          q.status === 'retrying' && q.retryAt !== undefined ? `retrying at ${when(q.retryAt)}` : q.status,
           q.runId === null ? '-' : String(q.runId),
         ]),
       ]),

@@ -615,6 +615,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       // A removed server's breaker goes with it.
       const known = new Set(listServers(db).map((s) => s.id));
       for (const b of breakers.snapshot()) if (!known.has(b.serverId)) breakers.reset(b.serverId);
+      // A library no longer chosen (or gone) is not tried again.
+      for (const e of queue.snapshot())
+        if (e.status === 'retrying' && !getLibrary(db, e.libraryId)?.selected) queue.cancel(e.libraryId);
       if (state !== 'running' && state !== 'paused') return;
       queueFirstSyncs();
       scheduler.ensureDefaults();
