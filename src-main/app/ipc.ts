@@ -1,6 +1,7 @@
 // The one IPC entry point: a generic invoke over IPC_INVOKE_CHANNEL, accepted only from our own
 // window's main frame showing our own page, validated against the contract before any handler
-// runs. Events go the other way over IPC_EVENT_CHANNEL, progress throttled per run.
+// runs. Events go the other way over IPC_EVENT_CHANNEL, once each (progress is throttled where runs
+// make it: sync/progress.ts).
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import {
   IPC_EVENT_CHANNEL,
