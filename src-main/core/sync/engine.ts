@@ -35,7 +35,12 @@ import {
 } from '../store/repositories/run-repository';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
 import { recordMetric } from '../metrics/metrics-writer';
-import { decodeCheckpoint, encodeCheckpoint, type CheckpointPhase, type CheckpointState } from './checkpoint';
+import {
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type CheckpointPhase,
+  type CheckpointState,
+} from '../store/checkpoint';
 import {
   createDetailLimit,
   DetailsFailedError,

@@ -19,7 +19,7 @@ import { recordSyncError, resolveItemErrors } from '../store/repositories/error-
 import { seasonIdsByNumber } from '../store/repositories/identity-repository';
 import { adoptRekeyed } from './rekey';
 import { updateRun } from '../store/repositories/run-repository';
-import { encodeCheckpoint, type CheckpointState } from './checkpoint';
+import { encodeCheckpoint, type CheckpointState } from '../store/checkpoint';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
 import { mapItem, type MappedItem } from '../media/item-mapper';
 import type { ParentIds, ParentMaps, ParentResult, PhaseSpec } from './phase';

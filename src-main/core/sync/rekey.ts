@@ -14,7 +14,7 @@ import { rawField } from './etag';
 import { mapGuids } from '../media/item-mapper';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
-import type { CheckpointState } from './checkpoint';
+import type { CheckpointState } from '../store/checkpoint';
 
 /** What adoption needs of a library run (library-run.ts hands its context). */
 export interface RekeyContext {
