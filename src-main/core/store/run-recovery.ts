@@ -6,6 +6,7 @@
 import { restoreScanning } from './repositories/media-repository';
 import type Database from 'better-sqlite3';
 import { isLibraryLocked, type LockableStore } from './library-lock';
+import { markRunInterrupted } from './run-journal';
 
 export function recoverDeadRuns(store: LockableStore & { readonly sqlite: Database.Database }): number {
   const running = store.sqlite
@@ -16,13 +17,9 @@ export function recoverDeadRuns(store: LockableStore & { readonly sqlite: Databa
     if (run.libraryId !== null && isLibraryLocked(store, run.libraryId)) continue;
     store.sqlite
       .transaction(() => {
-        const changed = store.sqlite
-          .prepare(
-            `update sync_runs set status = 'interrupted', finished_at = ? where id = ? and status = 'running'`,
-          )
-          .run(Date.now(), run.id).changes;
-        if (changed > 0 && run.libraryId !== null) restoreScanning(store.sqlite, run.libraryId);
-        recovered += changed;
+        const changed = markRunInterrupted(store.sqlite, run.id);
+        if (changed && run.libraryId !== null) restoreScanning(store.sqlite, run.libraryId);
+        if (changed) recovered += 1;
       })
       .immediate();
   }

@@ -25,22 +25,11 @@ import {
 } from '../store/repositories/library-repository';
 import { recordSyncError, resolveAfterSuccessfulRun } from '../store/repositories/error-repository';
 import { MediaWriter } from '../store/repositories/media-repository';
-import {
-  createRun,
-  finishRun,
-  latestUnfinishedRun,
-  markRunsInterrupted,
-  recordLibraryRun,
-  updateRun,
-} from '../store/repositories/run-repository';
+import { recordLibraryRun } from '../store/repositories/run-repository';
+import { recordSkippedRun, RunJournal, takeOverUnfinishedRun } from '../store/run-journal';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
 import { recordMetric } from '../metrics/metrics-writer';
-import {
-  decodeCheckpoint,
-  encodeCheckpoint,
-  type CheckpointPhase,
-  type CheckpointState,
-} from '../store/checkpoint';
+import type { CheckpointPhase, CheckpointState } from '../store/checkpoint';
 import {
   createDetailLimit,
   DetailsFailedError,
@@ -229,9 +218,8 @@ export class SyncEngine {
 
     // A run of this library that died (killed process) or failed is continued, not restarted. We
     // hold the library's lock, so a run still marked `running` has no live process behind it.
-    const previous = latestUnfinishedRun(db, library.id);
-    const previousCheckpoint = previous ? decodeCheckpoint(previous.checkpointJson) : null;
-    if (previous && previous.status === 'running') markRunsInterrupted(db, [previous.id]);
+    const previous = takeOverUnfinishedRun(db, this.store.sqlite, library.id);
+    const previousCheckpoint = previous?.checkpoint ?? null;
     const canResume =
       previous !== undefined &&
       previousCheckpoint !== null &&
@@ -255,16 +243,9 @@ export class SyncEngine {
       library.syncedPlexUpdatedAt === baseline.updatedAt &&
       library.syncedContentChangedAt === baseline.contentChangedAt;
     if (unchanged) {
-      const run = createRun(db, {
-        serverId: server.id,
-        libraryId: library.id,
-        kind,
-        trigger,
-        status: 'skipped',
-      });
-      finishRun(db, run.id, 'skipped', {}, null, false);
+      const runId = recordSkippedRun(db, { serverId: server.id, libraryId: library.id, kind, trigger });
       return this.result(
-        run.id,
+        runId,
         server,
         library,
         kind,
@@ -282,37 +263,40 @@ export class SyncEngine {
 
     const phases = PHASES[library.type];
     // Run row, checkpoint and clean-up land together: a kill right after leaves a resumable run.
-    const { run, start } = this.store.transaction(() => {
-      const created = createRun(db, {
-        serverId: server.id,
-        libraryId: library.id,
-        kind,
-        trigger,
-        status: 'running',
-        resumedFromRunId: canResume ? previous.id : null,
-      });
-      const first: CheckpointState = resumeFrom
-        ? {
-            chainRunId: resumeFrom.chainRunId,
-            phase: resumeFrom.phase,
-            offset: resumeFrom.offset,
-            baseline: resumeFrom.baseline,
-            complete: resumeFrom.complete,
-            flawed: resumeFrom.flawed,
-          }
-        : {
-            chainRunId: created.id,
-            phase: phases[0]!.phase,
-            offset: 0,
-            baseline,
-            complete: false,
-            flawed: false,
-          };
+    const { journal, checkpoint: start } = this.store.transaction(() => {
+      const begun = RunJournal.begin(
+        db,
+        {
+          serverId: server.id,
+          libraryId: library.id,
+          kind,
+          trigger,
+          resumedFromRunId: canResume ? previous.id : null,
+        },
+        (runId): CheckpointState =>
+          resumeFrom
+            ? {
+                chainRunId: resumeFrom.chainRunId,
+                phase: resumeFrom.phase,
+                offset: resumeFrom.offset,
+                baseline: resumeFrom.baseline,
+                complete: resumeFrom.complete,
+                flawed: resumeFrom.flawed,
+              }
+            : {
+                chainRunId: runId,
+                phase: phases[0]!.phase,
+                offset: 0,
+                baseline,
+                complete: false,
+                flawed: false,
+              },
+      );
       writer.restoreScanning(library.id);
       if (!resumeFrom) writer.clearSeen(library.id);
-      updateRun(db, created.id, { phase: first.phase, checkpointJson: encodeCheckpoint(first) });
-      return { run: created, start: first };
+      return begun;
     });
+    const run = { id: journal.runId };
     let checkpoint = start;
 
     const progress = new RunProgress(
@@ -331,6 +315,7 @@ export class SyncEngine {
       store: this.store,
       client,
       writer,
+      journal,
       runId: run.id,
       serverId: server.id,
       libraryId: library.id,
@@ -365,9 +350,7 @@ export class SyncEngine {
         if (order.indexOf(spec.phase) < startIndex) continue;
         await runListingPhase(ctx, spec);
         checkpoint = ctx.checkpoint = nextPhase(ctx.checkpoint, order, spec.phase);
-        this.store.transaction(() =>
-          updateRun(db, run.id, { phase: checkpoint.phase, checkpointJson: encodeCheckpoint(checkpoint) }),
-        );
+        this.store.transaction(() => journal.nextPhase(checkpoint));
       }
       if (counters.detailFailures > 0 && counters.detailFailures * 2 > counters.detailsTried)
         throw new DetailsFailedError(counters.detailFailures, counters.detailsTried, false);
@@ -421,11 +404,9 @@ export class SyncEngine {
             offset: 0,
             complete: stable && !decision?.held,
           };
-          updateRun(db, run.id, {
-            phase: 'done',
+          journal.nextPhase(next, {
             removed: counters.removed + removed,
             errors: counters.errors + (decision?.held ? 1 : 0),
-            checkpointJson: encodeCheckpoint(next),
           });
           return { removed, held: decision?.held ?? null, next };
         });
@@ -475,14 +456,12 @@ export class SyncEngine {
           includeItems: deletionsDone,
         });
       }
-      finishRun(
-        db,
-        run.id,
+      journal.finish({
         status,
-        { ...counters, apiCalls: client.stats().apiCalls },
+        counts: { ...counters, apiCalls: client.stats().apiCalls },
         errorMessage,
-        !succeeded && resumable,
-      );
+        keepCheckpoint: !succeeded && resumable,
+      });
       const leftWork =
         counters.detailFailures > 0 || checkpoint.flawed || !resumable || heldDeletions !== null;
       recordLibraryRun(db, library.id, {

@@ -18,8 +18,8 @@ import type { ExistingItem, MediaWriter } from '../store/repositories/media-repo
 import { recordSyncError, resolveItemErrors } from '../store/repositories/error-repository';
 import { seasonIdsByNumber } from '../store/repositories/identity-repository';
 import { adoptRekeyed } from './rekey';
-import { updateRun } from '../store/repositories/run-repository';
-import { encodeCheckpoint, type CheckpointState } from '../store/checkpoint';
+import type { CheckpointState } from '../store/checkpoint';
+import type { RunJournal } from '../store/run-journal';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
 import { mapItem, type MappedItem } from '../media/item-mapper';
 import type { ParentIds, ParentMaps, ParentResult, PhaseSpec } from './phase';
@@ -43,6 +43,7 @@ export interface LibraryRunContext {
   store: Store;
   client: ServerClient;
   writer: MediaWriter;
+  journal: RunJournal;
   runId: number;
   serverId: number;
   libraryId: number;
@@ -503,9 +504,7 @@ function commitPage(
         offset: page.nextOffset,
         flawed: ctx.checkpoint.flawed || flawed,
       };
-      updateRun(ctx.store.db, ctx.runId, {
-        phase: spec.phase,
-        checkpointJson: encodeCheckpoint(checkpoint),
+      ctx.journal.pageCommitted(checkpoint, {
         added: nextCounters.added,
         updated: nextCounters.updated,
         unchanged: nextCounters.unchanged,
