@@ -50,10 +50,16 @@ const IPC_BELOW_SERVICE = {
  */
 const CORE_ALLOWED = [
   {
-    from: 'store/repositories/media-repository.ts',
+    from: 'store/repositories/media-writer.ts',
     to: 'media',
     reason:
       'the writer still decides item states (transition, combineFileChecks); issue 16 point 3 hands it decided states from the media layer',
+  },
+  {
+    from: 'store/repositories/seen-keys.ts',
+    to: 'media',
+    reason:
+      'the state of an item gone from Plex is still asked of the media layer; issue 16 point 3 hands it down',
   },
 ];
 

@@ -3,7 +3,7 @@
 // is not alive (the run becomes `interrupted` and is resumed by the next sync of its library).
 // Alive means: some connection holds the library's lock (library-lock.ts). The operating system
 // drops that lock when its holder dies, zombie or not, so no pid is probed.
-import { restoreScanning } from './repositories/media-repository';
+import { restoreScanning } from './repositories/media-writer';
 import type Database from 'better-sqlite3';
 import { isLibraryLocked, type LockableStore } from './library-lock';
 import { markRunInterrupted } from './run-journal';

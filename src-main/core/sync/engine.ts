@@ -24,7 +24,7 @@ import {
   type PlexSection,
 } from '../store/repositories/library-repository';
 import { recordSyncError, resolveAfterSuccessfulRun } from '../store/repositories/error-repository';
-import { MediaWriter } from '../store/repositories/media-repository';
+import { MediaWriter } from '../store/repositories/media-writer';
 import { recordLibraryRun } from '../store/repositories/run-repository';
 import { recordSkippedRun, RunJournal, takeOverUnfinishedRun } from '../store/run-journal';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
@@ -247,7 +247,7 @@ export class SyncEngine {
         (runId) => ({ ...plan.checkpoint, chainRunId: plan.checkpoint.chainRunId ?? runId }),
       );
       writer.restoreScanning(library.id);
-      if (plan.checkpoint.chainRunId === null) writer.clearSeen(library.id);
+      if (plan.checkpoint.chainRunId === null) writer.seen.clearSeen(library.id);
       return begun;
     });
     // Fired when the run ends, however it ends: detail batches, read-ahead pages and their retry
@@ -445,7 +445,7 @@ export class SyncEngine {
           })
         : null;
       const removed = decision?.apply
-        ? ctx.writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type])
+        ? ctx.writer.seen.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type])
         : 0;
       if (decision?.held) {
         recordSyncError(this.store.db, {
@@ -485,7 +485,7 @@ export class SyncEngine {
     this.store.transaction(() => {
       if (!succeeded) writer.restoreScanning(library.id);
       else {
-        writer.clearSeen(library.id);
+        writer.seen.clearSeen(library.id);
         resolveAfterSuccessfulRun(this.store.db, {
           serverId: ctx.serverId,
           libraryId: library.id,

@@ -14,7 +14,7 @@ import {
 import { parseItem, TYPE_CODES, type ParsedItem, type PlexItem, type PlexItemType } from '../plex/payloads';
 import type { Page, ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
-import type { ExistingItem, MediaWriter } from '../store/repositories/media-repository';
+import type { ExistingItem, MediaWriter } from '../store/repositories/media-writer';
 import { recordSyncError, resolveItemErrors } from '../store/repositories/error-repository';
 import { seasonIdsByNumber } from '../store/repositories/identity-repository';
 import { adoptRekeyed } from './rekey';
@@ -390,14 +390,14 @@ function commitPage(
       // A key an earlier page of this listing already had. The same entry again is a listing that
       // shifted (items added meanwhile; Plex's stamps moved, so it decides no deletions): already
       // stored. Another entry under that key is a second item claiming it.
-      const repeated = ctx.writer.seenAmong(ctx.checkpoint.chainRunId, kind, keys);
+      const repeated = ctx.writer.seen.seenAmong(ctx.checkpoint.chainRunId, kind, keys);
       const repeatedRows = ctx.writer.existing(kind, ctx.libraryId, [...repeated]);
       const claimed = new Set<string>();
       for (const key of repeated) {
         const etag = prepared.etags.get(key);
         if (etag === undefined || repeatedRows.get(key)?.etag !== etag) claimed.add(key);
       }
-      ctx.writer.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
+      ctx.writer.seen.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
       for (const bad of invalid) {
         tally.errors += 1;
         recordItemError(

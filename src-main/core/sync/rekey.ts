@@ -9,7 +9,7 @@ import {
   findRekeyCandidates,
   hasRowsNotSeen,
 } from '../store/repositories/identity-repository';
-import type { ExistingItem } from '../store/repositories/media-repository';
+import type { ExistingItem } from '../store/repositories/media-writer';
 import { rawField } from './etag';
 import { mapGuids } from '../media/item-mapper';
 import type { ServerClient } from '../plex/server-client';

@@ -1,22 +1,20 @@
 // Writes and reads of the media tables for the sync engine. Raw prepared statements (cached per
 // writer) because a sync writes hundreds of thousands of rows and ORM overhead per row matters;
-// every statement's changes are counted for the run's metrics. Child rows whose ids nobody needs
-// back (streams, chapters, guids, tags, cast, artwork) are buffered and written as multi-row
-// INSERTs: a tenth of the statement calls. Callers wrap calls in store.transaction (one per page)
-// and call flush() before it ends.
+// every statement's changes are counted for the run's metrics. Child rows are buffered
+// (row-buffer.ts); seen keys (seen-keys.ts) and artwork rows (artwork-repository.ts) are the
+// writer's parts. Callers wrap calls in store.transaction (one per page) and call flush() before
+// it ends.
 import type Database from 'better-sqlite3';
 import type { ItemKind, MediaState, TagKind } from '../../../../src-shared/domain';
 import type { MappedItem, MappedVersion } from '../../media/item-mapper';
 import type { FileCheckResult, PathMapper } from '../../media/path-mapping';
 import { combineFileChecks, storablePath } from '../../media/path-mapping';
 import { transition } from '../../media/states';
-
-export const MEDIA_TABLE: Record<ItemKind, 'movies' | 'shows' | 'seasons' | 'episodes'> = {
-  movie: 'movies',
-  show: 'shows',
-  season: 'seasons',
-  episode: 'episodes',
-};
+import { ArtworkRows } from './artwork-repository';
+import { MEDIA_TABLE } from './media-tables';
+import { RowBuffer } from './row-buffer';
+import { SeenKeys } from './seen-keys';
+import { statementCache, type StatementCache } from './statement-cache';
 
 export interface ExistingItem {
   id: number;
@@ -66,68 +64,6 @@ const SELECT_EXISTING = (table: string) =>
           state_before_scan as stateBeforeScan, thumb_url as thumbUrl, art_url as artUrl
      from ${table} where library_id = ? and plex_rating_key in (select value from json_each(?))`;
 
-type Value = string | number | null;
-
-/** Rows per multi-row INSERT: well under SQLite's bound-parameter limit for the widest table. */
-const CHUNK_ROWS = 64;
-
-/**
- * Rows of one table collected in one flat parameter array and inserted CHUNK_ROWS at a time; a
- * remainder goes in power-of-two pieces, so a buffer prepares at most log2(CHUNK_ROWS) + 1 statements.
- */
-class RowBuffer {
-  private values: Value[] = [];
-  private rows = 0;
-  private readonly stmts = new Map<number, Database.Statement>();
-
-  constructor(
-    private readonly sqlite: Database.Database,
-    private readonly head: string,
-    private readonly width: number,
-    private readonly tail: string,
-    private readonly counted: (changes: number) => void,
-  ) {}
-
-  add(...row: Value[]): void {
-    for (const v of row) this.values.push(v);
-    this.rows += 1;
-    if (this.rows === CHUNK_ROWS) this.flush();
-  }
-
-  flush(): void {
-    let at = 0;
-    let left = this.rows;
-    for (let size = CHUNK_ROWS; left > 0; size >>= 1) {
-      while (left >= size) {
-        const end = at + size * this.width;
-        this.counted(
-          this.stmt(size).run(at === 0 && left === size ? this.values : this.values.slice(at, end)).changes,
-        );
-        at = end;
-        left -= size;
-      }
-    }
-    this.discard();
-  }
-
-  discard(): void {
-    this.values = [];
-    this.rows = 0;
-  }
-
-  private stmt(rows: number): Database.Statement {
-    let s = this.stmts.get(rows);
-    if (!s) {
-      const one = `(${new Array<string>(this.width).fill('?').join(',')})`;
-      s = this.sqlite.prepare(
-        `${this.head} values ${new Array<string>(rows).fill(one).join(',')} ${this.tail}`,
-      );
-      this.stmts.set(rows, s);
-    }
-    return s;
-  }
-}
-
 const STREAM_COLUMNS = [
   'part_id',
   'plex_stream_id',
@@ -158,7 +94,7 @@ type Owner = 'movie_id' | 'episode_id';
 /** Per-run writer: statement and tag/person id caches live as long as one run. */
 export class MediaWriter {
   rowsWritten = 0;
-  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly stmt: StatementCache;
   private readonly tagIds = new Map<string, number>();
   private readonly personIds = new Map<string, number>();
   private readonly buffers: RowBuffer[] = [];
@@ -168,12 +104,15 @@ export class MediaWriter {
   private readonly guidRows: RowBuffer;
   private readonly tagRows: RowBuffer;
   private readonly castRows: RowBuffer;
-  private readonly artworkRows: RowBuffer;
+  private readonly artwork: ArtworkRows;
+  /** The keys this run chain's listing had. */
+  readonly seen: SeenKeys;
 
   constructor(
     private readonly sqlite: Database.Database,
     private readonly paths: PathMapper,
   ) {
+    this.stmt = statementCache(sqlite);
     const buffer = (table: string, columns: readonly string[], tail = '', verb = 'insert') => {
       const b = new RowBuffer(
         sqlite,
@@ -206,15 +145,14 @@ export class MediaWriter {
       'insert or ignore',
     );
     this.castRows = buffer('cast_roles', ['item_kind', 'item_id', 'person_id', 'role', 'sort_order']);
-    // A changed Plex URL means a new image: forget the cached file and past failures, so the
-    // artwork queue fetches it again.
-    this.artworkRows = buffer(
-      'artwork',
-      ['item_kind', 'item_id', 'kind', 'plex_url'],
-      `on conflict (item_kind, item_id, kind) do update set plex_url = excluded.plex_url, cache_file = null,
-         bytes = null, fetched_at = null, last_error = null, attempts = 0, retry_at = null, missing = 0
-       where artwork.plex_url <> excluded.plex_url`,
+    this.artwork = new ArtworkRows(
+      buffer,
+      () => this.flush(),
+      (sql, ...params) => this.run(sql, ...params),
     );
+    this.seen = new SeenKeys(sqlite, (n) => {
+      this.rowsWritten += n;
+    });
   }
 
   /** Writes the buffered child rows; required before the transaction around writeItem calls ends. */
@@ -225,15 +163,6 @@ export class MediaWriter {
   /** Drops the buffered rows of a transaction that rolled back (their parent ids are gone with it). */
   discard(): void {
     for (const b of this.buffers) b.discard();
-  }
-
-  private stmt(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.sqlite.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
   }
 
   private run(sql: string, ...params: unknown[]): Database.RunResult {
@@ -341,8 +270,8 @@ export class MediaWriter {
       id = this.insert(table, row);
     }
     if (writeChildren) this.replaceChildren(kind, id, item, partChecks, !existing);
-    this.upsertArtwork(kind, id, 'thumb', item.artwork.thumb, !existing);
-    this.upsertArtwork(kind, id, 'art', item.artwork.art, !existing);
+    this.artwork.upsertArtwork(kind, id, 'thumb', item.artwork.thumb, !existing);
+    this.artwork.upsertArtwork(kind, id, 'art', item.artwork.art, !existing);
     return { id, inserted: !existing, state: next.state };
   }
 
@@ -404,89 +333,6 @@ export class MediaWriter {
       runId,
       id,
     );
-  }
-
-  /** Remembers that a listing of this run chain contained these items. */
-  markSeen(chainRunId: number, libraryId: number, kind: ItemKind, ratingKeys: readonly string[]): void {
-    if (ratingKeys.length === 0) return;
-    this.stmt(
-      `insert or ignore into sync_seen (run_id, library_id, item_kind, plex_rating_key)
-       select ?, ?, ?, value from json_each(?)`,
-    ).run(chainRunId, libraryId, kind, JSON.stringify(ratingKeys));
-  }
-
-  /** Which of these keys a listing of this run chain already had. */
-  seenAmong(chainRunId: number, kind: ItemKind, ratingKeys: readonly string[]): Set<string> {
-    if (ratingKeys.length === 0) return new Set();
-    const rows = this.stmt(
-      `select plex_rating_key as rk from sync_seen
-        where run_id = ? and item_kind = ? and plex_rating_key in (select value from json_each(?))`,
-    ).all(chainRunId, kind, JSON.stringify(ratingKeys)) as Array<{ rk: string }>;
-    return new Set(rows.map((r) => r.rk));
-  }
-
-  /** After a complete listing: every item of the library not seen becomes file_not_found. */
-  markUnseenGone(chainRunId: number, libraryId: number, kinds: readonly ItemKind[]): number {
-    const gone = transition(null, { type: 'gone' }).state;
-    const now = Date.now();
-    let n = 0;
-    for (const kind of kinds) {
-      n += this.run(
-        `update ${MEDIA_TABLE[kind]} set state = ?, state_before_scan = null, state_changed_at = ?, removed_at = ?, modified_at = ?
-          where library_id = ? and state <> ?
-            and plex_rating_key not in (select plex_rating_key from sync_seen where run_id = ? and item_kind = ?)`,
-        gone,
-        now,
-        now,
-        now,
-        libraryId,
-        gone,
-        chainRunId,
-        kind,
-      ).changes;
-    }
-    return n;
-  }
-
-  /** `kind:ratingKey` of every live item of the library that this run chain's listing did not have. */
-  unseenLive(chainRunId: number, libraryId: number, kinds: readonly ItemKind[]): string[] {
-    const gone = transition(null, { type: 'gone' }).state;
-    const out: string[] = [];
-    for (const kind of kinds) {
-      const rows = this.stmt(
-        `select plex_rating_key as rk from ${MEDIA_TABLE[kind]}
-          where library_id = ? and state <> ?
-            and plex_rating_key not in (select plex_rating_key from sync_seen where run_id = ? and item_kind = ?)`,
-      ).all(libraryId, gone, chainRunId, kind) as Array<{ rk: string }>;
-      for (const r of rows) out.push(`${kind}:${r.rk}`);
-    }
-    return out;
-  }
-
-  /** Items of the library not marked removed. */
-  liveCount(libraryId: number, kinds: readonly ItemKind[]): number {
-    const gone = transition(null, { type: 'gone' }).state;
-    let n = 0;
-    for (const kind of kinds) {
-      n += (
-        this.stmt(`select count(*) as n from ${MEDIA_TABLE[kind]} where library_id = ? and state <> ?`).get(
-          libraryId,
-          gone,
-        ) as { n: number }
-      ).n;
-    }
-    return n;
-  }
-
-  /** Entries this run chain's listing had. */
-  seenCount(chainRunId: number): number {
-    return (
-      this.stmt(`select count(*) as n from sync_seen where run_id = ?`).get(chainRunId) as { n: number }
-    ).n;
-  }
-
-  clearSeen(libraryId: number): void {
-    this.stmt(`delete from sync_seen where library_id = ?`).run(libraryId);
   }
 
   private owner(kind: ItemKind): 'movie_id' | 'episode_id' | null {
@@ -669,23 +515,6 @@ export class MediaWriter {
     }
     this.personIds.set(key, id);
     return id;
-  }
-
-  /** `fresh`: a just-inserted item, which has no artwork rows yet. */
-  private upsertArtwork(
-    kind: ItemKind,
-    id: number,
-    artKind: 'thumb' | 'art',
-    url: string | null,
-    fresh: boolean,
-  ): void {
-    if (url) {
-      this.artworkRows.add(kind, id, artKind, url);
-      return;
-    }
-    if (fresh) return;
-    this.flush();
-    this.run(`delete from artwork where item_kind = ? and item_id = ? and kind = ?`, kind, id, artKind);
   }
 }
 
