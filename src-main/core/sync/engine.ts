@@ -25,6 +25,7 @@ import {
 } from '../store/repositories/library-repository';
 import { recordSyncError, resolveAfterSuccessfulRun } from '../store/repositories/error-repository';
 import { MediaWriter } from '../store/repositories/media-writer';
+import { ItemWriter } from '../media/item-writer';
 import { recordLibraryRun } from '../store/repositories/run-repository';
 import { recordSkippedRun, RunJournal, takeOverUnfinishedRun } from '../store/run-journal';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
@@ -235,8 +236,8 @@ export class SyncEngine {
       });
     }
 
-    const writer = new MediaWriter(
-      this.store.sqlite,
+    const writer = new ItemWriter(
+      new MediaWriter(this.store.sqlite),
       createPathMapper(this.options.config.path_replacements, server.machineIdentifier),
     );
     // Run row, checkpoint and clean-up land together: a kill right after leaves a resumable run.
@@ -307,7 +308,7 @@ export class SyncEngine {
     library: LibraryRow;
     kind: SyncKind;
     client: ServerClient;
-    writer: MediaWriter;
+    writer: ItemWriter;
     journal: RunJournal;
     checkpoint: CheckpointState;
     opts: SyncOptions;
@@ -445,7 +446,7 @@ export class SyncEngine {
           })
         : null;
       const removed = decision?.apply
-        ? ctx.writer.seen.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type])
+        ? ctx.writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type])
         : 0;
       if (decision?.held) {
         recordSyncError(this.store.db, {

@@ -14,14 +14,16 @@ import {
 import { parseItem, TYPE_CODES, type ParsedItem, type PlexItem, type PlexItemType } from '../plex/payloads';
 import type { Page, ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
-import type { ExistingItem, MediaWriter } from '../store/repositories/media-writer';
+import type { ExistingItem } from '../store/repositories/media-writer';
+import type { ItemWriter } from '../media/item-writer';
 import { recordSyncError, resolveItemErrors } from '../store/repositories/error-repository';
 import { seasonIdsByNumber } from '../store/repositories/identity-repository';
 import { adoptRekeyed } from './rekey';
 import type { CheckpointState } from '../store/checkpoint';
 import type { RunJournal } from '../store/run-journal';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
-import { mapItem, type MappedItem } from '../media/item-mapper';
+import { mapItem } from '../media/item-mapper';
+import type { MappedItem } from '../store/repositories/media-rows';
 import type { ParentIds, ParentMaps, ParentResult, PhaseSpec } from './phase';
 import type { RunProgress } from './progress';
 import { isSettled } from '../media/states';
@@ -42,7 +44,7 @@ export interface RunCounters {
 export interface LibraryRunContext {
   store: Store;
   client: ServerClient;
-  writer: MediaWriter;
+  writer: ItemWriter;
   journal: RunJournal;
   runId: number;
   serverId: number;

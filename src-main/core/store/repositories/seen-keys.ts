@@ -1,8 +1,7 @@
 // sync_seen: the keys a listing chain (a run and the runs that continue it) has listed, so a
 // complete listing can tell which stored items Plex no longer has.
 import type Database from 'better-sqlite3';
-import type { ItemKind } from '../../../../src-shared/domain';
-import { transition } from '../../media/states';
+import type { ItemKind, MediaState } from '../../../../src-shared/domain';
 import { MEDIA_TABLE } from './media-tables';
 import { statementCache, type StatementCache } from './statement-cache';
 
@@ -42,9 +41,13 @@ export class SeenKeys {
     return new Set(rows.map((r) => r.rk));
   }
 
-  /** After a complete listing: every item of the library not seen becomes file_not_found. */
-  markUnseenGone(chainRunId: number, libraryId: number, kinds: readonly ItemKind[]): number {
-    const gone = transition(null, { type: 'gone' }).state;
+  /** After a complete listing: every item of the library not seen is put in `gone`. */
+  markUnseenGone(
+    chainRunId: number,
+    libraryId: number,
+    kinds: readonly ItemKind[],
+    gone: MediaState,
+  ): number {
     const now = Date.now();
     let n = 0;
     for (const kind of kinds) {
@@ -65,9 +68,8 @@ export class SeenKeys {
     return n;
   }
 
-  /** `kind:ratingKey` of every live item of the library that this run chain's listing did not have. */
-  unseenLive(chainRunId: number, libraryId: number, kinds: readonly ItemKind[]): string[] {
-    const gone = transition(null, { type: 'gone' }).state;
+  /** `kind:ratingKey` of every live item (not in `gone`) of the library that this run chain's listing did not have. */
+  unseenLive(chainRunId: number, libraryId: number, kinds: readonly ItemKind[], gone: MediaState): string[] {
     const out: string[] = [];
     for (const kind of kinds) {
       const rows = this.stmt(
@@ -80,9 +82,8 @@ export class SeenKeys {
     return out;
   }
 
-  /** Items of the library not marked removed. */
-  liveCount(libraryId: number, kinds: readonly ItemKind[]): number {
-    const gone = transition(null, { type: 'gone' }).state;
+  /** Items of the library not in `gone`. */
+  liveCount(libraryId: number, kinds: readonly ItemKind[], gone: MediaState): number {
     let n = 0;
     for (const kind of kinds) {
       n += (
