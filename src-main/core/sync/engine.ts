@@ -27,7 +27,7 @@ import { recordSyncError, resolveAfterSuccessfulRun } from '../store/repositorie
 import { MediaWriter } from '../store/repositories/media-writer';
 import { ItemWriter } from '../media/item-writer';
 import { recordLibraryRun } from '../store/repositories/run-repository';
-import { recordSkippedRun, RunJournal, takeOverUnfinishedRun } from '../store/run-journal';
+import { recordSkippedRun, RunJournal, takeOverUnfinishedRun, type RunIdentity } from '../store/run-journal';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
 import { recordMetric } from '../metrics/metrics-writer';
 import type { CheckpointPhase, CheckpointState } from '../store/checkpoint';
@@ -47,7 +47,7 @@ import { createPathMapper } from '../media/path-mapping';
 import type { PhaseSpec } from './phase';
 import { ProgressHub, RunProgress } from './progress';
 import { fetchSections } from './sections';
-import { planRun } from './plan-run';
+import { planRun, type RunPlan } from './plan-run';
 import { SHOW_PHASES } from './show-sync';
 
 export { fetchSections } from './sections';
@@ -207,20 +207,10 @@ export class SyncEngine {
     const startedAt = Date.now();
     const trigger = opts.trigger ?? 'manual';
     const client = this.options.clientFor(server).scoped();
-    const plan = planRun({
-      requestedKind: opts.kind ?? 'incremental',
-      // We hold the library's lock, so a run still marked `running` has no live process behind it.
-      previous: takeOverUnfinishedRun(this.store.db, this.store.sqlite, library.id),
-      section,
-      library,
-      listingMaxAgeMs: this.options.config.listing_max_age_minutes * 60_000,
-      now: Date.now(),
-      firstPhase: PHASES[library.type][0]!.phase,
-    });
+    const plan = this.plan(library, section, opts);
     const identity = { serverId: server.id, libraryId: library.id, kind: plan.kind, trigger };
     if (plan.action === 'skip') {
       const runId = recordSkippedRun(this.store.db, identity);
-      const counters = zeroCounters();
       return this.result({
         runId,
         server,
@@ -229,7 +219,7 @@ export class SyncEngine {
         trigger,
         status: 'skipped',
         startedAt,
-        counters,
+        counters: zeroCounters(),
         client,
         rowsWritten: 0,
         skippedUnchanged: true,
@@ -240,17 +230,11 @@ export class SyncEngine {
       new MediaWriter(this.store.sqlite),
       createPathMapper(this.options.config.path_replacements, server.machineIdentifier),
     );
-    // Run row, checkpoint and clean-up land together: a kill right after leaves a resumable run.
-    const { journal, checkpoint } = this.store.transaction(() => {
-      const begun = RunJournal.begin(
-        this.store.db,
-        { ...identity, resumedFromRunId: plan.resumedFromRunId },
-        (runId) => ({ ...plan.checkpoint, chainRunId: plan.checkpoint.chainRunId ?? runId }),
-      );
-      writer.restoreScanning(library.id);
-      if (plan.checkpoint.chainRunId === null) writer.seen.clearSeen(library.id);
-      return begun;
-    });
+    const { journal, checkpoint } = this.begin(
+      { ...identity, resumedFromRunId: plan.resumedFromRunId },
+      plan,
+      writer,
+    );
     // Fired when the run ends, however it ends: detail batches, read-ahead pages and their retry
     // timers still in flight after a failure stop instead of sending requests for a finished run.
     const stop = new AbortController();
@@ -283,24 +267,60 @@ export class SyncEngine {
       resumedFromRunId: plan.resumedFromRunId,
       errorMessage: ending.errorMessage,
     });
-    recordMetric(this.store.db, {
-      runId: journal.runId,
-      serverId: server.id,
-      libraryId: library.id,
-      operation: plan.kind === 'deep' ? 'deep_scan' : 'refresh',
-      startedAt,
-      durationMs: result.durationMs,
-      itemsProcessed: ctx.counters.added + ctx.counters.updated,
-      itemsSkipped: ctx.counters.unchanged,
-      errors: ctx.counters.errors,
-      apiCalls: result.apiCalls,
-      bytesReceived: client.stats().bytesReceived,
-      rowsWritten: writer.rowsWritten,
-      peakRssBytes: process.memoryUsage().rss,
-    });
+    this.recordRunMetric(ctx, startedAt, result);
     // The run is recorded (failed, resumable); a refused token is the caller's to act on (re-login).
     if (ending.authFailure) throw ending.authFailure;
     return result;
+  }
+
+  private plan(library: LibraryRow, section: PlexSection | undefined, opts: SyncOptions): RunPlan {
+    return planRun({
+      requestedKind: opts.kind ?? 'incremental',
+      // We hold the library's lock, so a run still marked `running` has no live process behind it.
+      previous: takeOverUnfinishedRun(this.store.db, this.store.sqlite, library.id),
+      section,
+      library,
+      listingMaxAgeMs: this.options.config.listing_max_age_minutes * 60_000,
+      now: Date.now(),
+      firstPhase: PHASES[library.type][0]!.phase,
+    });
+  }
+
+  /** Run row, checkpoint and clean-up land together: a kill right after leaves a resumable run. */
+  private begin(
+    run: RunIdentity & { resumedFromRunId: number | null },
+    plan: Extract<RunPlan, { action: 'sync' }>,
+    writer: ItemWriter,
+  ): { journal: RunJournal; checkpoint: CheckpointState } {
+    return this.store.transaction(() => {
+      const begun = RunJournal.begin(this.store.db, run, (runId) => ({
+        ...plan.checkpoint,
+        chainRunId: plan.checkpoint.chainRunId ?? runId,
+      }));
+      writer.restoreScanning(run.libraryId);
+      // A new listing chain starts with no keys seen.
+      if (plan.checkpoint.chainRunId === null) writer.seen.clearSeen(run.libraryId);
+      return begun;
+    });
+  }
+
+  private recordRunMetric(ctx: LibraryRunContext, startedAt: number, result: LibrarySyncResult): void {
+    const { counters } = ctx;
+    recordMetric(this.store.db, {
+      runId: ctx.runId,
+      serverId: ctx.serverId,
+      libraryId: ctx.libraryId,
+      operation: ctx.deep ? 'deep_scan' : 'refresh',
+      startedAt,
+      durationMs: result.durationMs,
+      itemsProcessed: counters.added + counters.updated,
+      itemsSkipped: counters.unchanged,
+      errors: counters.errors,
+      apiCalls: result.apiCalls,
+      bytesReceived: ctx.client.stats().bytesReceived,
+      rowsWritten: ctx.writer.rowsWritten,
+      peakRssBytes: process.memoryUsage().rss,
+    });
   }
 
   private runContext(run: {
