@@ -5,6 +5,7 @@ import { mapGuids, mapItem } from '../../src-main/core/media/item-mapper';
 import { combineFileChecks, createPathMapper } from '../../src-main/core/media/path-mapping';
 import { RunProgress } from '../../src-main/core/sync/progress';
 import { isSettled, transition } from '../../src-main/core/media/states';
+import { UNREMEMBERED_SCAN_STATE } from '../../src-main/core/store/repositories/media-writer';
 import type { SyncProgress } from '../../src-shared/sync-types';
 
 describe('path mapping', () => {
@@ -53,6 +54,13 @@ describe('path mapping', () => {
 });
 
 describe('state transitions', () => {
+  it('the store undoes a scanning mark that remembered nothing to the state the media layer says', () => {
+    // run-recovery (store) cannot ask the media layer; the one fallback it keeps must agree.
+    expect(transition({ state: 'scanning', stateBeforeScan: null }, { type: 'scan_abandoned' }).state).toBe(
+      UNREMEMBERED_SCAN_STATE,
+    );
+  });
+
   it('covers every event', () => {
     const normal = { state: 'normal', stateBeforeScan: null } as const;
     expect(transition(normal, { type: 'scan_started' })).toEqual({

@@ -33,11 +33,6 @@ export interface PathMapper {
 /** A NUL cannot be in a real path; U+FFFD is what a stored path keeps in its place. */
 const hasUnreadable = (p: string) => p.includes('\u0000') || p.includes('\uFFFD');
 
-/** The form a Plex path is stored in: never with a raw NUL. */
-export function storablePath(plexPath: string): string {
-  return plexPath.replaceAll('\u0000', '\uFFFD');
-}
-
 const isForeignAbsolute = (p: string) =>
   process.platform === 'win32' ? p.startsWith('/') : /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\');
 

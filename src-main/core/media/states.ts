@@ -1,5 +1,5 @@
-// Every media state transition, in one table. The engine and the repositories ask here; nothing
-// else decides a state.
+// Every media state transition, in one table. The item writer (item-writer.ts), the engine and
+// the path re-check ask here; nothing else decides a state, and the store stores what they decide.
 import type { MediaState } from '../../../src-shared/domain';
 import type { FileCheck } from './path-mapping';
 

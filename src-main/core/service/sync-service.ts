@@ -28,7 +28,7 @@ import type { Store } from '../store/database';
 import { getLibrary, getLibraryByKey, listLibraries } from '../store/repositories/library-repository';
 import { recordScheduleRun, type ScheduleWithLibrary } from '../store/repositories/schedule-repository';
 import { listServers } from '../store/repositories/server-repository';
-import { latestUnfinishedRun } from '../store/repositories/run-repository';
+import { latestUnfinishedRun } from '../store/run-journal';
 import type { ServerEndpoint } from '../discovery/server-access';
 import type { ServerClient } from '../plex/server-client';
 import { configuredServerClient } from '../plex/client-factory';

@@ -3,9 +3,10 @@
 // is not alive (the run becomes `interrupted` and is resumed by the next sync of its library).
 // Alive means: some connection holds the library's lock (library-lock.ts). The operating system
 // drops that lock when its holder dies, zombie or not, so no pid is probed.
-import { restoreScanning } from './repositories/media-repository';
+import { restoreScanning } from './repositories/media-writer';
 import type Database from 'better-sqlite3';
 import { isLibraryLocked, type LockableStore } from './library-lock';
+import { markRunInterrupted } from './run-journal';
 
 export function recoverDeadRuns(store: LockableStore & { readonly sqlite: Database.Database }): number {
   const running = store.sqlite
@@ -16,13 +17,9 @@ export function recoverDeadRuns(store: LockableStore & { readonly sqlite: Databa
     if (run.libraryId !== null && isLibraryLocked(store, run.libraryId)) continue;
     store.sqlite
       .transaction(() => {
-        const changed = store.sqlite
-          .prepare(
-            `update sync_runs set status = 'interrupted', finished_at = ? where id = ? and status = 'running'`,
-          )
-          .run(Date.now(), run.id).changes;
-        if (changed > 0 && run.libraryId !== null) restoreScanning(store.sqlite, run.libraryId);
-        recovered += changed;
+        const changed = markRunInterrupted(store.sqlite, run.id);
+        if (changed && run.libraryId !== null) restoreScanning(store.sqlite, run.libraryId);
+        if (changed) recovered += 1;
       })
       .immediate();
   }

@@ -24,18 +24,13 @@ import {
   type PlexSection,
 } from '../store/repositories/library-repository';
 import { recordSyncError, resolveAfterSuccessfulRun } from '../store/repositories/error-repository';
-import { MediaWriter } from '../store/repositories/media-repository';
-import {
-  createRun,
-  finishRun,
-  latestUnfinishedRun,
-  markRunsInterrupted,
-  recordLibraryRun,
-  updateRun,
-} from '../store/repositories/run-repository';
+import { MediaWriter } from '../store/repositories/media-writer';
+import { ItemWriter } from '../media/item-writer';
+import { recordLibraryRun } from '../store/repositories/run-repository';
+import { recordSkippedRun, RunJournal, takeOverUnfinishedRun, type RunIdentity } from '../store/run-journal';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
 import { recordMetric } from '../metrics/metrics-writer';
-import { decodeCheckpoint, encodeCheckpoint, type CheckpointPhase, type CheckpointState } from './checkpoint';
+import type { CheckpointPhase, CheckpointState } from '../store/checkpoint';
 import {
   createDetailLimit,
   DetailsFailedError,
@@ -52,6 +47,7 @@ import { createPathMapper } from '../media/path-mapping';
 import type { PhaseSpec } from './phase';
 import { RunProgress } from './progress';
 import { fetchSections } from './sections';
+import { planRun, type RunPlan } from './plan-run';
 import { SHOW_PHASES } from './show-sync';
 
 export { fetchSections } from './sections';
@@ -210,356 +206,391 @@ export class SyncEngine {
     opts: SyncOptions,
   ): Promise<LibrarySyncResult> {
     const startedAt = Date.now();
-    const { db } = this.store;
     const trigger = opts.trigger ?? 'manual';
-    const requestedKind = opts.kind ?? 'incremental';
     const client = this.options.clientFor(server).scoped();
-    const writer = new MediaWriter(
-      this.store.sqlite,
-      createPathMapper(this.options.config.path_replacements, server.machineIdentifier),
-    );
-    const baseline = {
-      updatedAt: section?.updatedAt ?? null,
-      contentChangedAt: section?.contentChangedAt ?? null,
-    };
-
-    // A run of this library that died (killed process) or failed is continued, not restarted. We
-    // hold the library's lock, so a run still marked `running` has no live process behind it.
-    const previous = latestUnfinishedRun(db, library.id);
-    const previousCheckpoint = previous ? decodeCheckpoint(previous.checkpointJson) : null;
-    if (previous && previous.status === 'running') markRunsInterrupted(db, [previous.id]);
-    const canResume =
-      previous !== undefined &&
-      previousCheckpoint !== null &&
-      !(requestedKind === 'deep' && previous.kind !== 'deep') &&
-      !(requestedKind === 'full' && previous.kind === 'incremental');
-    const resumeFrom =
-      canResume &&
-      previousCheckpoint.baseline.updatedAt === baseline.updatedAt &&
-      previousCheckpoint.baseline.contentChangedAt === baseline.contentChangedAt
-        ? previousCheckpoint
-        : null;
-    const kind: SyncKind = canResume ? previous.kind : requestedKind;
-
-    const unchanged =
-      !canResume &&
-      kind === 'incremental' &&
-      section !== undefined &&
-      library.lastGoodSyncAt !== null &&
-      // Plex leaves its section stamps alone for some edits: past this age the library is listed anyway.
-      Date.now() - library.lastGoodSyncAt < this.options.config.listing_max_age_minutes * 60_000 &&
-      library.syncedPlexUpdatedAt === baseline.updatedAt &&
-      library.syncedContentChangedAt === baseline.contentChangedAt;
-    if (unchanged) {
-      const run = createRun(db, {
-        serverId: server.id,
-        libraryId: library.id,
-        kind,
-        trigger,
-        status: 'skipped',
-      });
-      finishRun(db, run.id, 'skipped', {}, null, false);
-      return this.result(
-        run.id,
+    const plan = this.plan(library, section, opts);
+    const identity = { serverId: server.id, libraryId: library.id, kind: plan.kind, trigger };
+    if (plan.action === 'skip') {
+      const runId = recordSkippedRun(this.store.db, identity);
+      return this.result({
+        runId,
         server,
         library,
-        kind,
+        kind: plan.kind,
         trigger,
-        'skipped',
+        status: 'skipped',
         startedAt,
-        zeroCounters(),
+        counters: zeroCounters(),
         client,
-        0,
-        {
-          skippedUnchanged: true,
-        },
-      );
+        rowsWritten: 0,
+        skippedUnchanged: true,
+      });
     }
 
-    const phases = PHASES[library.type];
-    // Run row, checkpoint and clean-up land together: a kill right after leaves a resumable run.
-    const { run, start } = this.store.transaction(() => {
-      const created = createRun(db, {
-        serverId: server.id,
-        libraryId: library.id,
-        kind,
-        trigger,
-        status: 'running',
-        resumedFromRunId: canResume ? previous.id : null,
-      });
-      const first: CheckpointState = resumeFrom
-        ? {
-            chainRunId: resumeFrom.chainRunId,
-            phase: resumeFrom.phase,
-            offset: resumeFrom.offset,
-            baseline: resumeFrom.baseline,
-            complete: resumeFrom.complete,
-            flawed: resumeFrom.flawed,
-          }
-        : {
-            chainRunId: created.id,
-            phase: phases[0]!.phase,
-            offset: 0,
-            baseline,
-            complete: false,
-            flawed: false,
-          };
-      writer.restoreScanning(library.id);
-      if (!resumeFrom) writer.clearSeen(library.id);
-      updateRun(db, created.id, { phase: first.phase, checkpointJson: encodeCheckpoint(first) });
-      return { run: created, start: first };
-    });
-    let checkpoint = start;
-
-    const progress = new RunProgress(
-      { runId: run.id, serverId: server.id, libraryId: library.id, libraryTitle: library.title },
-      (p) => opts.onProgress?.(p),
+    const writer = new ItemWriter(
+      new MediaWriter(this.store.sqlite),
+      createPathMapper(this.options.config.path_replacements, server.machineIdentifier),
     );
-    const stopRetryWaits = opts.retryWaits?.((wait) => progress.retrying(wait));
-    const counters = zeroCounters();
+    const { journal, checkpoint } = this.begin(
+      { ...identity, resumedFromRunId: plan.resumedFromRunId },
+      plan,
+      writer,
+    );
     // Fired when the run ends, however it ends: detail batches, read-ahead pages and their retry
     // timers still in flight after a failure stop instead of sending requests for a finished run.
     const stop = new AbortController();
-    const runSignal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-    const ctx: LibraryRunContext = {
-      store: this.store,
-      client,
-      writer,
-      runId: run.id,
-      serverId: server.id,
-      libraryId: library.id,
-      sectionKey: library.plexKey,
-      deep: kind === 'deep',
-      pageSize: this.options.config.batch_size,
-      detailBatchSize: this.options.config.detail_batch_size,
-      detailLimit: createDetailLimit(this.options.config.detail_concurrency),
-      signal: runSignal,
-      progress,
-      counters,
-      checkpoint,
-      maps: { shows: new Map(), seasons: new Map() },
-      detailHealth: { fetched: 0, failed: 0 },
-    };
-
-    let status: RunStatus = 'succeeded';
-    let errorMessage: string | null = null;
-    let deletionsDone = checkpoint.complete;
-    let authFailure: PlexAuthError | null = null;
-    let resumable = true;
-    let heldDeletions: string | null = null;
-    let curationRows = 0;
-    try {
-      if (!section)
-        throw new PlexNotFoundError(
-          `library "${library.title}" (key ${library.plexKey}) is no longer on the server`,
-        );
-      const order: CheckpointPhase[] = [...phases.map((p) => p.phase), 'deletions', 'done'];
-      const startIndex = order.indexOf(checkpoint.phase);
-      for (const spec of phases) {
-        if (order.indexOf(spec.phase) < startIndex) continue;
-        await runListingPhase(ctx, spec);
-        checkpoint = ctx.checkpoint = nextPhase(ctx.checkpoint, order, spec.phase);
-        this.store.transaction(() =>
-          updateRun(db, run.id, { phase: checkpoint.phase, checkpointJson: encodeCheckpoint(checkpoint) }),
-        );
-      }
-      if (counters.detailFailures > 0 && counters.detailFailures * 2 > counters.detailsTried)
-        throw new DetailsFailedError(counters.detailFailures, counters.detailsTried, false);
-      if (order.indexOf(checkpoint.phase) <= order.indexOf('deletions')) {
-        curationRows = await syncCurations(
-          {
-            store: this.store,
-            client,
-            deep: kind === 'deep',
-            ...(opts.signal ? { signal: opts.signal } : {}),
-          },
-          { serverId: server.id, libraryId: library.id, sectionKey: library.plexKey },
-        );
-        progress.setPhase('deletions', 1);
-        // Only a listing of a library that did not change under us is complete: a deletion between
-        // two pages shifts later items back and one could be missed. A listing with entries that
-        // had no usable key, or one key twice, cannot tell which stored item those were.
-        const after = (await fetchSections(client, opts.signal)).find((s) => s.key === library.plexKey);
-        const stable =
-          !checkpoint.flawed &&
-          after !== undefined &&
-          (after.updatedAt ?? null) === checkpoint.baseline.updatedAt &&
-          (after.contentChangedAt ?? null) === checkpoint.baseline.contentChangedAt;
-        const outcome = this.store.transaction(() => {
-          const decision = stable
-            ? decideDeletions({
-                sqlite: this.store.sqlite,
-                writer,
-                chainRunId: checkpoint.chainRunId,
-                libraryId: library.id,
-                kinds: KINDS[library.type],
-                threshold: this.options.config.mass_delete_threshold,
-                confirmed: opts.confirmDeletions === true,
-              })
-            : null;
-          const removed = decision?.apply
-            ? writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type])
-            : 0;
-          if (decision?.held) {
-            recordSyncError(db, {
-              runId: run.id,
-              serverId: server.id,
-              libraryId: library.id,
-              error: decision.held,
-              details: { library: library.title, wouldRemove: decision.wouldRemove, stored: decision.stored },
-            });
-          }
-          const next: CheckpointState = {
-            ...checkpoint,
-            phase: 'done',
-            offset: 0,
-            complete: stable && !decision?.held,
-          };
-          updateRun(db, run.id, {
-            phase: 'done',
-            removed: counters.removed + removed,
-            errors: counters.errors + (decision?.held ? 1 : 0),
-            checkpointJson: encodeCheckpoint(next),
-          });
-          return { removed, held: decision?.held ?? null, next };
-        });
-        counters.removed += outcome.removed;
-        checkpoint = ctx.checkpoint = outcome.next;
-        if (outcome.held) {
-          counters.errors += 1;
-          heldDeletions = outcome.held.message;
-        }
-        deletionsDone = outcome.next.complete;
-        progress.advance(1);
-      }
-      progress.setPhase('done', counters.itemsDone, counters.itemsDone);
-    } catch (err) {
-      // Started over next time, so the items are fetched again rather than resumed past.
-      if (err instanceof DetailsFailedError) resumable = false;
-      if (err instanceof CancelledError || opts.signal?.aborted) {
-        status = abortStatus(opts.signal);
-      } else {
-        status = 'failed';
-        errorMessage = describeError(err);
-        if (err instanceof PlexAuthError) authFailure = err;
-        recordSyncError(db, {
-          runId: run.id,
-          serverId: server.id,
-          libraryId: library.id,
-          error: err,
-          details: { library: library.title, phase: ctx.checkpoint.phase },
-          unclassifiedAs: 'database',
-        });
-      }
-    } finally {
-      stop.abort(new CancelledError('run ended'));
-      stopRetryWaits?.();
-      progress.close();
-    }
-
-    const succeeded = status === 'succeeded';
-    // The run did its job, but deletions wait for the user: they must hear why.
-    if (succeeded && heldDeletions) errorMessage = heldDeletions;
-    this.store.transaction(() => {
-      if (!succeeded) writer.restoreScanning(library.id);
-      else {
-        writer.clearSeen(library.id);
-        resolveAfterSuccessfulRun(db, {
-          serverId: server.id,
-          libraryId: library.id,
-          runId: run.id,
-          includeItems: deletionsDone,
-        });
-      }
-      finishRun(
-        db,
-        run.id,
-        status,
-        { ...counters, apiCalls: client.stats().apiCalls },
-        errorMessage,
-        !succeeded && resumable,
-      );
-      const leftWork =
-        counters.detailFailures > 0 || checkpoint.flawed || !resumable || heldDeletions !== null;
-      recordLibraryRun(db, library.id, {
-        status,
-        // A run that could not check deletions leaves the baseline alone, so the next incremental runs again.
-        good: succeeded && deletionsDone && !leftWork,
-        forgetBaseline: leftWork,
-        baseline: checkpoint.baseline,
-        deep: kind === 'deep',
-      });
-    });
-    const result = this.result(
-      run.id,
+    const ctx = this.runContext({
       server,
       library,
-      kind,
-      trigger,
-      status,
-      startedAt,
-      counters,
+      kind: plan.kind,
       client,
-      writer.rowsWritten + curationRows,
-      {
-        resumedFromRunId: canResume ? previous.id : null,
-        errorMessage,
-      },
-    );
-    recordMetric(db, {
-      runId: run.id,
-      serverId: server.id,
-      libraryId: library.id,
-      operation: kind === 'deep' ? 'deep_scan' : 'refresh',
+      writer,
+      journal,
+      checkpoint,
+      opts,
+      stop,
+    });
+    const stopRetryWaits = opts.retryWaits?.((wait) => ctx.progress.retrying(wait));
+    const ending = await this.syncItems(ctx, library, section, opts).finally(() => {
+      stop.abort(new CancelledError('run ended'));
+      stopRetryWaits?.();
+      ctx.progress.close();
+    });
+    this.recordEnding(ctx, library, plan.kind, ending);
+    const result = this.result({
+      runId: journal.runId,
+      server,
+      library,
+      kind: plan.kind,
+      trigger,
+      status: ending.status,
+      startedAt,
+      counters: ctx.counters,
+      client,
+      rowsWritten: writer.rowsWritten + ending.curationRows,
+      resumedFromRunId: plan.resumedFromRunId,
+      errorMessage: ending.errorMessage,
+    });
+    this.recordRunMetric(ctx, startedAt, result);
+    // The run is recorded (failed, resumable); a refused token is the caller's to act on (re-login).
+    if (ending.authFailure) throw ending.authFailure;
+    return result;
+  }
+
+  private plan(library: LibraryRow, section: PlexSection | undefined, opts: SyncOptions): RunPlan {
+    return planRun({
+      requestedKind: opts.kind ?? 'incremental',
+      // We hold the library's lock, so a run still marked `running` has no live process behind it.
+      previous: takeOverUnfinishedRun(this.store.db, this.store.sqlite, library.id),
+      section,
+      library,
+      listingMaxAgeMs: this.options.config.listing_max_age_minutes * 60_000,
+      now: Date.now(),
+      firstPhase: PHASES[library.type][0]!.phase,
+    });
+  }
+
+  /** Run row, checkpoint and clean-up land together: a kill right after leaves a resumable run. */
+  private begin(
+    run: RunIdentity & { resumedFromRunId: number | null },
+    plan: Extract<RunPlan, { action: 'sync' }>,
+    writer: ItemWriter,
+  ): { journal: RunJournal; checkpoint: CheckpointState } {
+    return this.store.transaction(() => {
+      const begun = RunJournal.begin(this.store.db, run, (runId) => ({
+        ...plan.checkpoint,
+        chainRunId: plan.checkpoint.chainRunId ?? runId,
+      }));
+      writer.restoreScanning(run.libraryId);
+      // A new listing chain starts with no keys seen.
+      if (plan.checkpoint.chainRunId === null) writer.seen.clearSeen(run.libraryId);
+      return begun;
+    });
+  }
+
+  private recordRunMetric(ctx: LibraryRunContext, startedAt: number, result: LibrarySyncResult): void {
+    const { counters } = ctx;
+    recordMetric(this.store.db, {
+      runId: ctx.runId,
+      serverId: ctx.serverId,
+      libraryId: ctx.libraryId,
+      operation: ctx.deep ? 'deep_scan' : 'refresh',
       startedAt,
       durationMs: result.durationMs,
       itemsProcessed: counters.added + counters.updated,
       itemsSkipped: counters.unchanged,
       errors: counters.errors,
       apiCalls: result.apiCalls,
-      bytesReceived: client.stats().bytesReceived,
-      rowsWritten: writer.rowsWritten,
+      bytesReceived: ctx.client.stats().bytesReceived,
+      rowsWritten: ctx.writer.rowsWritten,
       peakRssBytes: process.memoryUsage().rss,
     });
-    // The run is recorded (failed, resumable); a refused token is the caller's to act on (re-login).
-    if (authFailure) throw authFailure;
-    return result;
   }
 
-  private result(
-    runId: number,
-    server: ServerRow,
-    library: LibraryRow,
-    kind: SyncKind,
-    trigger: RunTrigger,
-    status: RunStatus,
-    startedAt: number,
-    counters: RunCounters,
-    client: ServerClient,
-    rowsWritten: number,
-    extra: { skippedUnchanged?: boolean; resumedFromRunId?: number | null; errorMessage?: string | null },
-  ): LibrarySyncResult {
+  private runContext(run: {
+    server: ServerRow;
+    library: LibraryRow;
+    kind: SyncKind;
+    client: ServerClient;
+    writer: ItemWriter;
+    journal: RunJournal;
+    checkpoint: CheckpointState;
+    opts: SyncOptions;
+    stop: AbortController;
+  }): LibraryRunContext {
+    const { server, library, opts, journal } = run;
+    const { config } = this.options;
     return {
-      runId,
+      store: this.store,
+      client: run.client,
+      writer: run.writer,
+      journal,
+      runId: journal.runId,
       serverId: server.id,
       libraryId: library.id,
-      libraryTitle: library.title,
-      kind,
-      trigger,
-      status,
-      skippedUnchanged: extra.skippedUnchanged ?? false,
-      resumedFromRunId: extra.resumedFromRunId ?? null,
-      durationMs: Date.now() - startedAt,
-      errorMessage: extra.errorMessage ?? null,
-      added: counters.added,
-      updated: counters.updated,
-      removed: counters.removed,
-      unchanged: counters.unchanged,
-      errors: counters.errors,
-      apiCalls: client.stats().apiCalls,
-      rowsWritten,
+      sectionKey: library.plexKey,
+      deep: run.kind === 'deep',
+      pageSize: config.batch_size,
+      detailBatchSize: config.detail_batch_size,
+      detailLimit: createDetailLimit(config.detail_concurrency),
+      signal: opts.signal ? AbortSignal.any([opts.signal, run.stop.signal]) : run.stop.signal,
+      progress: new RunProgress(
+        { runId: journal.runId, serverId: server.id, libraryId: library.id, libraryTitle: library.title },
+        (p) => opts.onProgress?.(p),
+      ),
+      counters: zeroCounters(),
+      checkpoint: run.checkpoint,
+      maps: { shows: new Map(), seasons: new Map() },
+      detailHealth: { fetched: 0, failed: 0 },
     };
   }
+
+  /** Lists the library's phases from the checkpoint on, then decides deletions; says how it ended. */
+  private async syncItems(
+    ctx: LibraryRunContext,
+    library: LibraryRow,
+    section: PlexSection | undefined,
+    opts: SyncOptions,
+  ): Promise<RunEnding> {
+    const ending: RunEnding = {
+      status: 'succeeded',
+      errorMessage: null,
+      checkpoint: ctx.checkpoint,
+      deletionsDone: ctx.checkpoint.complete,
+      authFailure: null,
+      resumable: true,
+      heldDeletions: null,
+      curationRows: 0,
+    };
+    try {
+      if (!section)
+        throw new PlexNotFoundError(
+          `library "${library.title}" (key ${library.plexKey}) is no longer on the server`,
+        );
+      const phases = PHASES[library.type];
+      const order: CheckpointPhase[] = [...phases.map((p) => p.phase), 'deletions', 'done'];
+      const startIndex = order.indexOf(ctx.checkpoint.phase);
+      for (const spec of phases) {
+        if (order.indexOf(spec.phase) < startIndex) continue;
+        await runListingPhase(ctx, spec);
+        const next = (ending.checkpoint = ctx.checkpoint = nextPhase(ctx.checkpoint, order, spec.phase));
+        this.store.transaction(() => ctx.journal.nextPhase(next));
+      }
+      const { counters } = ctx;
+      if (counters.detailFailures > 0 && counters.detailFailures * 2 > counters.detailsTried)
+        throw new DetailsFailedError(counters.detailFailures, counters.detailsTried, false);
+      if (order.indexOf(ctx.checkpoint.phase) <= order.indexOf('deletions'))
+        await this.checkDeletions(ctx, library, opts, ending);
+      ctx.progress.setPhase('done', counters.itemsDone, counters.itemsDone);
+    } catch (err) {
+      // Started over next time, so the items are fetched again rather than resumed past.
+      if (err instanceof DetailsFailedError) ending.resumable = false;
+      if (err instanceof CancelledError || opts.signal?.aborted) {
+        ending.status = abortStatus(opts.signal);
+      } else {
+        ending.status = 'failed';
+        ending.errorMessage = describeError(err);
+        if (err instanceof PlexAuthError) ending.authFailure = err;
+        recordSyncError(this.store.db, {
+          runId: ctx.runId,
+          serverId: ctx.serverId,
+          libraryId: library.id,
+          error: err,
+          details: { library: library.title, phase: ctx.checkpoint.phase },
+          unclassifiedAs: 'database',
+        });
+      }
+    }
+    // The run did its job, but deletions wait for the user: they must hear why.
+    if (ending.status === 'succeeded' && ending.heldDeletions) ending.errorMessage = ending.heldDeletions;
+    return ending;
+  }
+
+  /** Collections and playlists, then what the complete listing says is gone (applied or held). */
+  private async checkDeletions(
+    ctx: LibraryRunContext,
+    library: LibraryRow,
+    opts: SyncOptions,
+    ending: RunEnding,
+  ): Promise<void> {
+    const { client, counters } = ctx;
+    ending.curationRows = await syncCurations(
+      {
+        store: this.store,
+        client,
+        deep: ctx.deep,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
+      { serverId: ctx.serverId, libraryId: library.id, sectionKey: library.plexKey },
+    );
+    ctx.progress.setPhase('deletions', 1);
+    // Only a listing of a library that did not change under us is complete: a deletion between
+    // two pages shifts later items back and one could be missed. A listing with entries that
+    // had no usable key, or one key twice, cannot tell which stored item those were.
+    const checkpoint = ctx.checkpoint;
+    const after = (await fetchSections(client, opts.signal)).find((s) => s.key === library.plexKey);
+    const stable =
+      !checkpoint.flawed &&
+      after !== undefined &&
+      (after.updatedAt ?? null) === checkpoint.baseline.updatedAt &&
+      (after.contentChangedAt ?? null) === checkpoint.baseline.contentChangedAt;
+    const outcome = this.store.transaction(() => {
+      const decision = stable
+        ? decideDeletions({
+            sqlite: this.store.sqlite,
+            writer: ctx.writer,
+            chainRunId: checkpoint.chainRunId,
+            libraryId: library.id,
+            kinds: KINDS[library.type],
+            threshold: this.options.config.mass_delete_threshold,
+            confirmed: opts.confirmDeletions === true,
+          })
+        : null;
+      const removed = decision?.apply
+        ? ctx.writer.markUnseenGone(checkpoint.chainRunId, library.id, KINDS[library.type])
+        : 0;
+      if (decision?.held) {
+        recordSyncError(this.store.db, {
+          runId: ctx.runId,
+          serverId: ctx.serverId,
+          libraryId: library.id,
+          error: decision.held,
+          details: { library: library.title, wouldRemove: decision.wouldRemove, stored: decision.stored },
+        });
+      }
+      const next: CheckpointState = {
+        ...checkpoint,
+        phase: 'done',
+        offset: 0,
+        complete: stable && !decision?.held,
+      };
+      ctx.journal.nextPhase(next, {
+        removed: counters.removed + removed,
+        errors: counters.errors + (decision?.held ? 1 : 0),
+      });
+      return { removed, held: decision?.held ?? null, next };
+    });
+    counters.removed += outcome.removed;
+    ending.checkpoint = ctx.checkpoint = outcome.next;
+    if (outcome.held) {
+      counters.errors += 1;
+      ending.heldDeletions = outcome.held.message;
+    }
+    ending.deletionsDone = outcome.next.complete;
+    ctx.progress.advance(1);
+  }
+
+  /** The run's row, its items' clean-up and the library's stamps, in one transaction. */
+  private recordEnding(ctx: LibraryRunContext, library: LibraryRow, kind: SyncKind, ending: RunEnding): void {
+    const { counters, writer } = ctx;
+    const succeeded = ending.status === 'succeeded';
+    this.store.transaction(() => {
+      if (!succeeded) writer.restoreScanning(library.id);
+      else {
+        writer.seen.clearSeen(library.id);
+        resolveAfterSuccessfulRun(this.store.db, {
+          serverId: ctx.serverId,
+          libraryId: library.id,
+          runId: ctx.runId,
+          includeItems: ending.deletionsDone,
+        });
+      }
+      ctx.journal.finish({
+        status: ending.status,
+        counts: { ...counters, apiCalls: ctx.client.stats().apiCalls },
+        errorMessage: ending.errorMessage,
+        keepCheckpoint: !succeeded && ending.resumable,
+      });
+      const leftWork =
+        counters.detailFailures > 0 ||
+        ending.checkpoint.flawed ||
+        !ending.resumable ||
+        ending.heldDeletions !== null;
+      recordLibraryRun(this.store.db, library.id, {
+        status: ending.status,
+        // A run that could not check deletions leaves the baseline alone, so the next incremental runs again.
+        good: succeeded && ending.deletionsDone && !leftWork,
+        forgetBaseline: leftWork,
+        baseline: ending.checkpoint.baseline,
+        deep: kind === 'deep',
+      });
+    });
+  }
+
+  private result(r: ResultInput): LibrarySyncResult {
+    return {
+      runId: r.runId,
+      serverId: r.server.id,
+      libraryId: r.library.id,
+      libraryTitle: r.library.title,
+      kind: r.kind,
+      trigger: r.trigger,
+      status: r.status,
+      skippedUnchanged: r.skippedUnchanged ?? false,
+      resumedFromRunId: r.resumedFromRunId ?? null,
+      durationMs: Date.now() - r.startedAt,
+      errorMessage: r.errorMessage ?? null,
+      added: r.counters.added,
+      updated: r.counters.updated,
+      removed: r.counters.removed,
+      unchanged: r.counters.unchanged,
+      errors: r.counters.errors,
+      apiCalls: r.client.stats().apiCalls,
+      rowsWritten: r.rowsWritten,
+    };
+  }
+}
+
+/** How a library run ended, gathered while it goes and recorded once at its end. */
+interface RunEnding {
+  status: RunStatus;
+  errorMessage: string | null;
+  /** The checkpoint as of the last phase the run entered (the baseline it keeps, whether it was flawed). */
+  checkpoint: CheckpointState;
+  /** Deletions were checked against a complete listing. */
+  deletionsDone: boolean;
+  authFailure: PlexAuthError | null;
+  /** The next run may continue from the checkpoint; else it starts over and fetches the items again. */
+  resumable: boolean;
+  /** Why deletions wait for the user's confirmation. */
+  heldDeletions: string | null;
+  curationRows: number;
+}
+
+interface ResultInput {
+  runId: number;
+  server: ServerRow;
+  library: LibraryRow;
+  kind: SyncKind;
+  trigger: RunTrigger;
+  status: RunStatus;
+  startedAt: number;
+  counters: RunCounters;
+  client: ServerClient;
+  rowsWritten: number;
+  skippedUnchanged?: boolean;
+  resumedFromRunId?: number | null;
+  errorMessage?: string | null;
 }
 
 function nextPhase(c: CheckpointState, order: CheckpointPhase[], done: CheckpointPhase): CheckpointState {

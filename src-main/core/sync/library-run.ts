@@ -14,14 +14,16 @@ import {
 import { parseItem, TYPE_CODES, type ParsedItem, type PlexItem, type PlexItemType } from '../plex/payloads';
 import type { Page, ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
-import type { ExistingItem, MediaWriter } from '../store/repositories/media-repository';
+import type { ExistingItem } from '../store/repositories/media-writer';
+import type { ItemWriter } from '../media/item-writer';
 import { recordSyncError, resolveItemErrors } from '../store/repositories/error-repository';
 import { seasonIdsByNumber } from '../store/repositories/identity-repository';
 import { adoptRekeyed } from './rekey';
-import { updateRun } from '../store/repositories/run-repository';
-import { encodeCheckpoint, type CheckpointState } from './checkpoint';
+import type { CheckpointState } from '../store/checkpoint';
+import type { RunJournal } from '../store/run-journal';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
-import { mapItem, type MappedItem } from '../media/item-mapper';
+import { mapItem } from '../media/item-mapper';
+import type { MappedItem } from '../store/repositories/media-rows';
 import type { ParentIds, ParentMaps, ParentResult, PhaseSpec } from './phase';
 import type { RunProgress } from './progress';
 import { isSettled } from '../media/states';
@@ -42,7 +44,8 @@ export interface RunCounters {
 export interface LibraryRunContext {
   store: Store;
   client: ServerClient;
-  writer: MediaWriter;
+  writer: ItemWriter;
+  journal: RunJournal;
   runId: number;
   serverId: number;
   libraryId: number;
@@ -389,14 +392,14 @@ function commitPage(
       // A key an earlier page of this listing already had. The same entry again is a listing that
       // shifted (items added meanwhile; Plex's stamps moved, so it decides no deletions): already
       // stored. Another entry under that key is a second item claiming it.
-      const repeated = ctx.writer.seenAmong(ctx.checkpoint.chainRunId, kind, keys);
+      const repeated = ctx.writer.seen.seenAmong(ctx.checkpoint.chainRunId, kind, keys);
       const repeatedRows = ctx.writer.existing(kind, ctx.libraryId, [...repeated]);
       const claimed = new Set<string>();
       for (const key of repeated) {
         const etag = prepared.etags.get(key);
         if (etag === undefined || repeatedRows.get(key)?.etag !== etag) claimed.add(key);
       }
-      ctx.writer.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
+      ctx.writer.seen.markSeen(ctx.checkpoint.chainRunId, ctx.libraryId, kind, keys);
       for (const bad of invalid) {
         tally.errors += 1;
         recordItemError(
@@ -503,9 +506,7 @@ function commitPage(
         offset: page.nextOffset,
         flawed: ctx.checkpoint.flawed || flawed,
       };
-      updateRun(ctx.store.db, ctx.runId, {
-        phase: spec.phase,
-        checkpointJson: encodeCheckpoint(checkpoint),
+      ctx.journal.pageCommitted(checkpoint, {
         added: nextCounters.added,
         updated: nextCounters.updated,
         unchanged: nextCounters.unchanged,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ItemKind } from '../../../src-shared/domain';
 import { RetroVueError } from '../errors/errors';
-import type { MediaWriter } from '../store/repositories/media-repository';
+import { GONE_STATE, type ItemWriter } from '../media/item-writer';
 
 export class DeletionsHeldError extends RetroVueError {
   constructor(message: string) {
@@ -62,7 +62,7 @@ function writeHeld(sqlite: Database.Database, libraryId: number, record: HeldRec
  */
 export function decideDeletions(input: {
   sqlite: Database.Database;
-  writer: MediaWriter;
+  writer: ItemWriter;
   chainRunId: number;
   libraryId: number;
   kinds: readonly ItemKind[];
@@ -70,9 +70,9 @@ export function decideDeletions(input: {
   confirmed: boolean;
 }): DeletionDecision {
   const { sqlite, writer, chainRunId, libraryId, kinds } = input;
-  const unseen = writer.unseenLive(chainRunId, libraryId, kinds);
-  const stored = writer.liveCount(libraryId, kinds);
-  const listed = writer.seenCount(chainRunId);
+  const unseen = writer.seen.unseenLive(chainRunId, libraryId, kinds, GONE_STATE);
+  const stored = writer.seen.liveCount(libraryId, kinds, GONE_STATE);
+  const listed = writer.seen.seenCount(chainRunId);
   const wouldRemove = unseen.length;
   const massive = wouldRemove > 0 && wouldRemove > input.threshold * stored;
   if (!massive || input.confirmed) {

@@ -2,7 +2,7 @@
 // items need the detail endpoint, and how an item finds its parents.
 import type { ItemKind } from '../../../src-shared/domain';
 import type { ParsedItem, PlexItemType } from '../plex/payloads';
-import type { ListingPhase } from './checkpoint';
+import type { ListingPhase } from '../store/checkpoint';
 import { seasonKey } from '../store/repositories/identity-repository';
 
 export { seasonKey };

@@ -9,12 +9,12 @@ import {
   findRekeyCandidates,
   hasRowsNotSeen,
 } from '../store/repositories/identity-repository';
-import type { ExistingItem } from '../store/repositories/media-repository';
+import type { ExistingItem } from '../store/repositories/media-writer';
 import { rawField } from './etag';
 import { mapGuids } from '../media/item-mapper';
 import type { ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
-import type { CheckpointState } from './checkpoint';
+import type { CheckpointState } from '../store/checkpoint';
 
 /** What adoption needs of a library run (library-run.ts hands its context). */
 export interface RekeyContext {

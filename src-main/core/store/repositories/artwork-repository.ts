@@ -2,7 +2,8 @@
 // out a backoff, is work to do. Rows survive restarts, so the queue does too.
 import type Database from 'better-sqlite3';
 import type { ArtworkKind, ItemKind } from '../../../../src-shared/domain';
-import { MEDIA_TABLE } from './media-repository';
+import { MEDIA_TABLE } from './media-tables';
+import type { RowBuffer } from './row-buffer';
 
 export interface QueuedArtwork {
   id: number;
@@ -159,4 +160,45 @@ export function artworkStats(
     )
     .get({ now }) as ArtworkStats;
   return row;
+}
+
+/**
+ * A sync's side of the queue: an item's Plex URL for each picture, buffered with the writer's other
+ * child rows. A changed URL means a new image: the cached file and past failures are forgotten, so
+ * the artwork queue fetches it again; a picture Plex no longer has is dropped.
+ */
+export class ArtworkRows {
+  private readonly rows: RowBuffer;
+
+  constructor(
+    buffer: (table: string, columns: readonly string[], tail: string) => RowBuffer,
+    /** Writes every buffered row of the writer (a row of this item may be among them). */
+    private readonly flush: () => void,
+    private readonly run: (sql: string, ...params: unknown[]) => unknown,
+  ) {
+    this.rows = buffer(
+      'artwork',
+      ['item_kind', 'item_id', 'kind', 'plex_url'],
+      `on conflict (item_kind, item_id, kind) do update set plex_url = excluded.plex_url, cache_file = null,
+         bytes = null, fetched_at = null, last_error = null, attempts = 0, retry_at = null, missing = 0
+       where artwork.plex_url <> excluded.plex_url`,
+    );
+  }
+
+  /** `fresh`: a just-inserted item, which has no artwork rows yet. */
+  upsertArtwork(
+    kind: ItemKind,
+    id: number,
+    artKind: 'thumb' | 'art',
+    url: string | null,
+    fresh: boolean,
+  ): void {
+    if (url) {
+      this.rows.add(kind, id, artKind, url);
+      return;
+    }
+    if (fresh) return;
+    this.flush();
+    this.run(`delete from artwork where item_kind = ? and item_id = ? and kind = ?`, kind, id, artKind);
+  }
 }

@@ -2,7 +2,7 @@
 // guid (re-keyed items), and the aliases that keep the ratingKeys an item had before.
 import type Database from 'better-sqlite3';
 import type { ItemKind, MediaState } from '../../../../src-shared/domain';
-import { MEDIA_TABLE } from './media-repository';
+import { MEDIA_TABLE } from './media-tables';
 
 /** How a season is found by show and number: for episodes of shows with hidden seasons. */
 export const seasonKey = (showId: number, seasonNumber: number): string => `${showId}:${seasonNumber}`;

@@ -1,22 +1,18 @@
-// Writes and reads of the media tables for the sync engine. Raw prepared statements (cached per
+// Writes and reads of the media tables for the sync engine. It stores states as it is told:
+// they are decided in the media layer (media/item-writer.ts). Raw prepared statements (cached per
 // writer) because a sync writes hundreds of thousands of rows and ORM overhead per row matters;
-// every statement's changes are counted for the run's metrics. Child rows whose ids nobody needs
-// back (streams, chapters, guids, tags, cast, artwork) are buffered and written as multi-row
-// INSERTs: a tenth of the statement calls. Callers wrap calls in store.transaction (one per page)
-// and call flush() before it ends.
+// every statement's changes are counted for the run's metrics. Child rows are buffered
+// (row-buffer.ts); seen keys (seen-keys.ts) and artwork rows (artwork-repository.ts) are the
+// writer's parts. Callers wrap calls in store.transaction (one per page) and call flush() before
+// it ends.
 import type Database from 'better-sqlite3';
 import type { ItemKind, MediaState, TagKind } from '../../../../src-shared/domain';
-import type { MappedItem, MappedVersion } from '../../media/item-mapper';
-import type { FileCheckResult, PathMapper } from '../../media/path-mapping';
-import { combineFileChecks, storablePath } from '../../media/path-mapping';
-import { transition } from '../../media/states';
-
-export const MEDIA_TABLE: Record<ItemKind, 'movies' | 'shows' | 'seasons' | 'episodes'> = {
-  movie: 'movies',
-  show: 'shows',
-  season: 'seasons',
-  episode: 'episodes',
-};
+import { ArtworkRows } from './artwork-repository';
+import { MEDIA_TABLE } from './media-tables';
+import type { MappedItem, MappedVersion } from './media-rows';
+import { RowBuffer } from './row-buffer';
+import { SeenKeys } from './seen-keys';
+import { statementCache, type StatementCache } from './statement-cache';
 
 export interface ExistingItem {
   id: number;
@@ -29,6 +25,28 @@ export interface ExistingItem {
   artUrl: string | null;
 }
 
+/** Where one of an item's files is on this machine, as checked there (media/path-mapping.ts). */
+export interface PartCheck {
+  /** Null for a path that cannot name a file here. */
+  localPath: string | null;
+  state: 'found' | 'missing' | 'unmapped' | 'invalid';
+}
+
+/** A stored file of an item, with its last check. */
+export interface StoredPart {
+  id: number;
+  file: string;
+  localPath: string | null;
+  fileState: string | null;
+}
+
+/** The state an item moves to, and what the writer remembers to undo a `scanning` mark. */
+export interface DecidedState {
+  id: number;
+  state: MediaState;
+  stateBeforeScan: MediaState | null;
+}
+
 export interface WriteItemInput {
   kind: ItemKind;
   libraryId: number;
@@ -39,8 +57,14 @@ export interface WriteItemInput {
   runId: number;
   /** Parent ids for seasons (show) and episodes (show, season). */
   parents?: { showId: number; seasonId?: number | null };
-  /** Rewrite streams, chapters, credits (a new or changed detail payload). */
+  /** Rewrite files, streams, chapters, credits (a new item, or a new or changed detail payload). */
   writeChildren: boolean;
+  /** The item's state, decided from its payload and files. */
+  state: MediaState;
+  /** Why a file of the item cannot be checked here, noted as the row's error. */
+  fileProblem: string | null;
+  /** With writeChildren: the check of each file of `item.versions`' parts, in order. */
+  partChecks: readonly PartCheck[];
 }
 
 export interface WriteItemResult {
@@ -65,68 +89,6 @@ const SELECT_EXISTING = (table: string) =>
   `select id, plex_rating_key as ratingKey, etag, detail_etag as detailEtag, state,
           state_before_scan as stateBeforeScan, thumb_url as thumbUrl, art_url as artUrl
      from ${table} where library_id = ? and plex_rating_key in (select value from json_each(?))`;
-
-type Value = string | number | null;
-
-/** Rows per multi-row INSERT: well under SQLite's bound-parameter limit for the widest table. */
-const CHUNK_ROWS = 64;
-
-/**
- * Rows of one table collected in one flat parameter array and inserted CHUNK_ROWS at a time; a
- * remainder goes in power-of-two pieces, so a buffer prepares at most log2(CHUNK_ROWS) + 1 statements.
- */
-class RowBuffer {
-  private values: Value[] = [];
-  private rows = 0;
-  private readonly stmts = new Map<number, Database.Statement>();
-
-  constructor(
-    private readonly sqlite: Database.Database,
-    private readonly head: string,
-    private readonly width: number,
-    private readonly tail: string,
-    private readonly counted: (changes: number) => void,
-  ) {}
-
-  add(...row: Value[]): void {
-    for (const v of row) this.values.push(v);
-    this.rows += 1;
-    if (this.rows === CHUNK_ROWS) this.flush();
-  }
-
-  flush(): void {
-    let at = 0;
-    let left = this.rows;
-    for (let size = CHUNK_ROWS; left > 0; size >>= 1) {
-      while (left >= size) {
-        const end = at + size * this.width;
-        this.counted(
-          this.stmt(size).run(at === 0 && left === size ? this.values : this.values.slice(at, end)).changes,
-        );
-        at = end;
-        left -= size;
-      }
-    }
-    this.discard();
-  }
-
-  discard(): void {
-    this.values = [];
-    this.rows = 0;
-  }
-
-  private stmt(rows: number): Database.Statement {
-    let s = this.stmts.get(rows);
-    if (!s) {
-      const one = `(${new Array<string>(this.width).fill('?').join(',')})`;
-      s = this.sqlite.prepare(
-        `${this.head} values ${new Array<string>(rows).fill(one).join(',')} ${this.tail}`,
-      );
-      this.stmts.set(rows, s);
-    }
-    return s;
-  }
-}
 
 const STREAM_COLUMNS = [
   'part_id',
@@ -158,7 +120,7 @@ type Owner = 'movie_id' | 'episode_id';
 /** Per-run writer: statement and tag/person id caches live as long as one run. */
 export class MediaWriter {
   rowsWritten = 0;
-  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly stmt: StatementCache;
   private readonly tagIds = new Map<string, number>();
   private readonly personIds = new Map<string, number>();
   private readonly buffers: RowBuffer[] = [];
@@ -168,12 +130,12 @@ export class MediaWriter {
   private readonly guidRows: RowBuffer;
   private readonly tagRows: RowBuffer;
   private readonly castRows: RowBuffer;
-  private readonly artworkRows: RowBuffer;
+  private readonly artwork: ArtworkRows;
+  /** The keys this run chain's listing had. */
+  readonly seen: SeenKeys;
 
-  constructor(
-    private readonly sqlite: Database.Database,
-    private readonly paths: PathMapper,
-  ) {
+  constructor(private readonly sqlite: Database.Database) {
+    this.stmt = statementCache(sqlite);
     const buffer = (table: string, columns: readonly string[], tail = '', verb = 'insert') => {
       const b = new RowBuffer(
         sqlite,
@@ -206,15 +168,14 @@ export class MediaWriter {
       'insert or ignore',
     );
     this.castRows = buffer('cast_roles', ['item_kind', 'item_id', 'person_id', 'role', 'sort_order']);
-    // A changed Plex URL means a new image: forget the cached file and past failures, so the
-    // artwork queue fetches it again.
-    this.artworkRows = buffer(
-      'artwork',
-      ['item_kind', 'item_id', 'kind', 'plex_url'],
-      `on conflict (item_kind, item_id, kind) do update set plex_url = excluded.plex_url, cache_file = null,
-         bytes = null, fetched_at = null, last_error = null, attempts = 0, retry_at = null, missing = 0
-       where artwork.plex_url <> excluded.plex_url`,
+    this.artwork = new ArtworkRows(
+      buffer,
+      () => this.flush(),
+      (sql, ...params) => this.run(sql, ...params),
     );
+    this.seen = new SeenKeys(sqlite, (n) => {
+      this.rowsWritten += n;
+    });
   }
 
   /** Writes the buffered child rows; required before the transaction around writeItem calls ends. */
@@ -225,15 +186,6 @@ export class MediaWriter {
   /** Drops the buffered rows of a transaction that rolled back (their parent ids are gone with it). */
   discard(): void {
     for (const b of this.buffers) b.discard();
-  }
-
-  private stmt(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.sqlite.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
   }
 
   private run(sql: string, ...params: unknown[]): Database.RunResult {
@@ -276,47 +228,36 @@ export class MediaWriter {
     return new Map(rows.map((r) => [r.rk, r.id]));
   }
 
-  /** Marks items about to be fetched again as `scanning`, remembering their state to undo it. */
-  markScanning(kind: ItemKind, items: readonly ExistingItem[]): void {
+  /** Marks items about to be fetched again as `scanning`, with the state to undo it to. */
+  markScanning(kind: ItemKind, items: readonly DecidedState[]): void {
     const now = Date.now();
-    for (const e of items) {
-      const next = transition(e, { type: 'scan_started' });
-      if (next.state === e.state) continue;
+    for (const next of items) {
       this.run(
         `update ${MEDIA_TABLE[kind]} set state = ?, state_before_scan = ?, last_scan_at = ? where id = ?`,
         next.state,
         next.stateBeforeScan,
         now,
-        e.id,
+        next.id,
       );
     }
   }
 
-  /** Undoes `scanning` left by a run that ended (or died) before finishing those items. */
+  /** Undoes the `scanning` marks of a run that ended (or died) before finishing those items. */
   restoreScanning(libraryId: number): number {
     const n = restoreScanning(this.sqlite, libraryId);
     this.rowsWritten += n;
     return n;
   }
 
-  /** Stores one item (row, files, streams, chapters, credits, artwork) and decides its state; buffered, see flush(). */
+  /** Stores one item (row, files, streams, chapters, credits, artwork) in its decided state; buffered, see flush(). */
   writeItem(input: WriteItemInput): WriteItemResult {
-    const { kind, item, existing } = input;
+    const { kind, item, existing, state, fileProblem } = input;
     const table = MEDIA_TABLE[kind];
     const now = Date.now();
-    const writeChildren = input.writeChildren || !existing;
-    const partChecks = writeChildren ? item.files.map((f) => this.paths.check(f)) : [];
-    const files = writeChildren ? partChecks : this.recheckFiles(kind, existing.id);
-    const next = transition(existing ?? null, {
-      type: 'synced',
-      files: combineFileChecks(files.map((f) => f.state)),
-      trashed: item.trashed,
-    });
-    const fileProblem = files.find((f) => f.reason)?.reason ?? null;
     const row: Row = {
       ...item.columns,
       library_id: input.libraryId,
-      state: next.state,
+      state,
       state_before_scan: null,
       last_scan_at: now,
       last_seen_run_id: input.runId,
@@ -325,7 +266,7 @@ export class MediaWriter {
       removed_at: null,
       modified_at: now,
     };
-    if (!existing || existing.state !== next.state) row.state_changed_at = now;
+    if (!existing || existing.state !== state) row.state_changed_at = now;
     // Cleared too after a failed detail fetch, which notes the error on a row that keeps its state.
     if (existing || fileProblem) row.last_error = fileProblem;
     if (fileProblem) row.last_error_at = now;
@@ -340,25 +281,28 @@ export class MediaWriter {
     } else {
       id = this.insert(table, row);
     }
-    if (writeChildren) this.replaceChildren(kind, id, item, partChecks, !existing);
-    this.upsertArtwork(kind, id, 'thumb', item.artwork.thumb, !existing);
-    this.upsertArtwork(kind, id, 'art', item.artwork.art, !existing);
-    return { id, inserted: !existing, state: next.state };
+    if (input.writeChildren || !existing) this.replaceChildren(kind, id, item, input.partChecks, !existing);
+    this.artwork.upsertArtwork(kind, id, 'thumb', item.artwork.thumb, !existing);
+    this.artwork.upsertArtwork(kind, id, 'art', item.artwork.art, !existing);
+    return { id, inserted: !existing, state };
   }
 
-  /** Records a payload that could not be processed: the row keeps its data, state `error`. */
-  writeItemError(input: ItemErrorInput, existing: ExistingItem | undefined): number | null {
+  /** Records a payload that could not be processed, in `state`: the row keeps its data. */
+  writeItemError(
+    input: ItemErrorInput,
+    existing: ExistingItem | undefined,
+    state: MediaState,
+  ): number | null {
     const table = MEDIA_TABLE[input.kind];
     const now = Date.now();
-    const next = transition(existing ?? null, { type: 'invalid' });
     if (existing) {
       this.run(
         `update ${table} set state = ?, state_before_scan = null, state_changed_at = case when state = ? then state_changed_at else ? end,
            last_error = ?, last_error_at = ?, error_count = error_count + 1, etag = null, last_seen_run_id = ?,
            removed_at = null, modified_at = ?
          where id = ?`,
-        next.state,
-        next.state,
+        state,
+        state,
         now,
         input.message,
         now,
@@ -374,7 +318,7 @@ export class MediaWriter {
       library_id: input.libraryId,
       plex_rating_key: input.ratingKey,
       title: input.title ?? `(item ${input.ratingKey})`,
-      state: next.state,
+      state,
       state_changed_at: now,
       last_error: input.message,
       last_error_at: now,
@@ -389,104 +333,22 @@ export class MediaWriter {
 
   /**
    * A listed item whose details could not be fetched: its stored data and state stay (undoing this
-   * run's `scanning`), its etag too, so the next run fetches it again; the error is noted on the row.
+   * run's `scanning`; `fallback` for a mark that remembered no state), its etag too, so the next run
+   * fetches it again; the error is noted on the row.
    */
-  noteFetchFailure(kind: ItemKind, id: number, message: string, runId: number): void {
+  noteFetchFailure(kind: ItemKind, id: number, message: string, runId: number, fallback: MediaState): void {
     const now = Date.now();
     this.run(
       `update ${MEDIA_TABLE[kind]} set state = case when state = 'scanning' then coalesce(state_before_scan, ?) else state end,
          state_before_scan = null, last_error = ?, last_error_at = ?, error_count = error_count + 1,
          last_seen_run_id = ?
        where id = ?`,
-      transition({ state: 'scanning', stateBeforeScan: null }, { type: 'scan_abandoned' }).state,
+      fallback,
       message,
       now,
       runId,
       id,
     );
-  }
-
-  /** Remembers that a listing of this run chain contained these items. */
-  markSeen(chainRunId: number, libraryId: number, kind: ItemKind, ratingKeys: readonly string[]): void {
-    if (ratingKeys.length === 0) return;
-    this.stmt(
-      `insert or ignore into sync_seen (run_id, library_id, item_kind, plex_rating_key)
-       select ?, ?, ?, value from json_each(?)`,
-    ).run(chainRunId, libraryId, kind, JSON.stringify(ratingKeys));
-  }
-
-  /** Which of these keys a listing of this run chain already had. */
-  seenAmong(chainRunId: number, kind: ItemKind, ratingKeys: readonly string[]): Set<string> {
-    if (ratingKeys.length === 0) return new Set();
-    const rows = this.stmt(
-      `select plex_rating_key as rk from sync_seen
-        where run_id = ? and item_kind = ? and plex_rating_key in (select value from json_each(?))`,
-    ).all(chainRunId, kind, JSON.stringify(ratingKeys)) as Array<{ rk: string }>;
-    return new Set(rows.map((r) => r.rk));
-  }
-
-  /** After a complete listing: every item of the library not seen becomes file_not_found. */
-  markUnseenGone(chainRunId: number, libraryId: number, kinds: readonly ItemKind[]): number {
-    const gone = transition(null, { type: 'gone' }).state;
-    const now = Date.now();
-    let n = 0;
-    for (const kind of kinds) {
-      n += this.run(
-        `update ${MEDIA_TABLE[kind]} set state = ?, state_before_scan = null, state_changed_at = ?, removed_at = ?, modified_at = ?
-          where library_id = ? and state <> ?
-            and plex_rating_key not in (select plex_rating_key from sync_seen where run_id = ? and item_kind = ?)`,
-        gone,
-        now,
-        now,
-        now,
-        libraryId,
-        gone,
-        chainRunId,
-        kind,
-      ).changes;
-    }
-    return n;
-  }
-
-  /** `kind:ratingKey` of every live item of the library that this run chain's listing did not have. */
-  unseenLive(chainRunId: number, libraryId: number, kinds: readonly ItemKind[]): string[] {
-    const gone = transition(null, { type: 'gone' }).state;
-    const out: string[] = [];
-    for (const kind of kinds) {
-      const rows = this.stmt(
-        `select plex_rating_key as rk from ${MEDIA_TABLE[kind]}
-          where library_id = ? and state <> ?
-            and plex_rating_key not in (select plex_rating_key from sync_seen where run_id = ? and item_kind = ?)`,
-      ).all(libraryId, gone, chainRunId, kind) as Array<{ rk: string }>;
-      for (const r of rows) out.push(`${kind}:${r.rk}`);
-    }
-    return out;
-  }
-
-  /** Items of the library not marked removed. */
-  liveCount(libraryId: number, kinds: readonly ItemKind[]): number {
-    const gone = transition(null, { type: 'gone' }).state;
-    let n = 0;
-    for (const kind of kinds) {
-      n += (
-        this.stmt(`select count(*) as n from ${MEDIA_TABLE[kind]} where library_id = ? and state <> ?`).get(
-          libraryId,
-          gone,
-        ) as { n: number }
-      ).n;
-    }
-    return n;
-  }
-
-  /** Entries this run chain's listing had. */
-  seenCount(chainRunId: number): number {
-    return (
-      this.stmt(`select count(*) as n from sync_seen where run_id = ?`).get(chainRunId) as { n: number }
-    ).n;
-  }
-
-  clearSeen(libraryId: number): void {
-    this.stmt(`delete from sync_seen where library_id = ?`).run(libraryId);
   }
 
   private owner(kind: ItemKind): 'movie_id' | 'episode_id' | null {
@@ -501,7 +363,7 @@ export class MediaWriter {
     kind: ItemKind,
     id: number,
     item: MappedItem,
-    checks: readonly FileCheckResult[],
+    checks: readonly PartCheck[],
     fresh: boolean,
   ): void {
     const owner = this.owner(kind);
@@ -536,7 +398,7 @@ export class MediaWriter {
     owner: Owner,
     id: number,
     versions: MappedVersion[],
-    checks: readonly FileCheckResult[],
+    checks: readonly PartCheck[],
   ): void {
     const now = Date.now();
     const versionStmt = this.stmt(
@@ -571,7 +433,8 @@ export class MediaWriter {
       );
       this.rowsWritten += version.changes;
       for (const p of v.parts) {
-        const check = checks[partNo++] ?? this.paths.check(p.file);
+        const check = checks[partNo++];
+        if (!check) throw new Error(`no file check for part ${p.plex_part_id} of item ${id}`);
         const part = partStmt.run(
           version.lastInsertRowid,
           p.plex_part_id,
@@ -617,28 +480,26 @@ export class MediaWriter {
     }
   }
 
-  /** Checks the stored files of an item again (deep scan of an unchanged item). */
-  private recheckFiles(kind: ItemKind, id: number): FileCheckResult[] {
+  /** The stored files of an item (to check them again). */
+  storedParts(kind: ItemKind, id: number): StoredPart[] {
     const owner = this.owner(kind);
     if (!owner) return [];
-    const parts = this.stmt(
+    return this.stmt(
       `select p.id, p.file, p.local_path as localPath, p.file_state as fileState from media_parts p
          join media_versions v on v.id = p.version_id where v.${owner} = ?`,
-    ).all(id) as Array<{ id: number; file: string; localPath: string | null; fileState: string | null }>;
-    const now = Date.now();
-    return parts.map((p) => {
-      const check = this.paths.check(p.file);
-      if (check.localPath !== p.localPath || check.state !== p.fileState) {
-        this.run(
-          `update media_parts set local_path = ?, file_state = ?, checked_at = ? where id = ?`,
-          check.localPath,
-          check.state,
-          now,
-          p.id,
-        );
-      }
-      return check;
-    });
+    ).all(id) as StoredPart[];
+  }
+
+  /** A stored file checked again: written only when the check changed. */
+  recordPartCheck(part: StoredPart, check: PartCheck, now: number): void {
+    if (check.localPath === part.localPath && check.state === part.fileState) return;
+    this.run(
+      `update media_parts set local_path = ?, file_state = ?, checked_at = ? where id = ?`,
+      check.localPath,
+      check.state,
+      now,
+      part.id,
+    );
   }
 
   private tagId(kind: TagKind, name: string): number {
@@ -670,28 +531,26 @@ export class MediaWriter {
     this.personIds.set(key, id);
     return id;
   }
-
-  /** `fresh`: a just-inserted item, which has no artwork rows yet. */
-  private upsertArtwork(
-    kind: ItemKind,
-    id: number,
-    artKind: 'thumb' | 'art',
-    url: string | null,
-    fresh: boolean,
-  ): void {
-    if (url) {
-      this.artworkRows.add(kind, id, artKind, url);
-      return;
-    }
-    if (fresh) return;
-    this.flush();
-    this.run(`delete from artwork where item_kind = ? and item_id = ? and kind = ?`, kind, id, artKind);
-  }
 }
 
-/** Undoes `scanning` left by a run of this library that ended (or died) before finishing those items. */
+/**
+ * The state a `scanning` mark that remembered none is undone to. markScanning is always told one;
+ * this covers rows marked otherwise. media/states.ts's scan_abandoned says the same, and
+ * test/sync/units.test.ts holds the two together.
+ */
+export const UNREMEMBERED_SCAN_STATE: MediaState = 'normal';
+
+/** A stored Plex path never holds a raw NUL (media/path-mapping.ts reads U+FFFD as one). */
+function storablePath(plexPath: string): string {
+  return plexPath.replaceAll('\u0000', '\uFFFD');
+}
+
+/**
+ * Undoes the `scanning` marks of a run of this library that ended (or died) before finishing those
+ * items: each goes back to the state the mark remembered.
+ */
 export function restoreScanning(sqlite: Database.Database, libraryId: number): number {
-  const fallback = transition({ state: 'scanning', stateBeforeScan: null }, { type: 'scan_abandoned' }).state;
+  const fallback = UNREMEMBERED_SCAN_STATE;
   let n = 0;
   for (const table of Object.values(MEDIA_TABLE)) {
     n += sqlite

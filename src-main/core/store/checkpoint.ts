@@ -1,5 +1,6 @@
 // What a run stores in sync_runs.checkpoint_json after every committed page, so a run that was
-// killed resumes where it was instead of starting over.
+// killed resumes where it was instead of starting over. Written only by the run journal
+// (run-journal.ts).
 import { hostname } from 'node:os';
 import { z } from 'zod';
 
