@@ -65,7 +65,8 @@ export interface CoreServices {
     options?: { verify?: boolean },
   ): Promise<ServerAccess>;
   /** The one Plex Media Server client factory: timeouts and retries from the configuration. */
-  serverClientFor(target: ServerEndpoint): ServerClient;
+  /** `onRetry` hears each retry wait of the client's requests (the CLI's progress shows them). */
+  serverClientFor(target: ServerEndpoint, onRetry?: (info: RetryAttemptInfo) => void): ServerClient;
   /** A client for a stored server; a 401 marks the server as needing a login. */
   withServerClient<T>(
     serverId: number,
@@ -133,8 +134,14 @@ export function createCoreServices(options: CoreServicesOptions): CoreServices {
       attempt: i.attempt,
       retriesLeft: i.retriesLeft,
     });
-  const serverClientFor = (endpoint: ServerEndpoint): ServerClient =>
-    configuredServerClient(endpoint, accountContext().identity, config(), logRetry);
+  const serverClientFor = (
+    endpoint: ServerEndpoint,
+    onRetry?: (info: RetryAttemptInfo) => void,
+  ): ServerClient =>
+    configuredServerClient(endpoint, accountContext().identity, config(), (info) => {
+      logRetry(info);
+      onRetry?.(info);
+    });
 
   const reportUnauthorized = (serverId: number, message: string) =>
     accountContext().accounts.reportServerUnauthorized(serverId, message);

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { PathReplacement } from '../../../src-shared/config-schema';
-import type { LibrarySyncResult, RunCounts, SyncProgress } from '../../../src-shared/sync-types';
+import type { LibrarySyncResult, RetryWait, RunCounts, SyncProgress } from '../../../src-shared/sync-types';
+import { createEmitter } from '../../../src-shared/typed-emitter';
+import { retryWait, type RetryAttemptInfo } from '../../core/errors/retry';
 import type { ServerAccess } from '../../core/discovery/server-access';
 import {
   PAUSE,
@@ -111,7 +113,13 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
         core.close();
         throw err;
       }
-      let client = core.serverClientFor(direct ? { baseUrl: direct.url, token: direct.token } : stored!);
+      // Retry waits reach the run's progress: the bar, or a line on stderr without a terminal.
+      const retries = createEmitter<{ wait: RetryWait }>();
+      const onRetry = (info: RetryAttemptInfo) => retries.emit('wait', retryWait(info));
+      let client = core.serverClientFor(
+        direct ? { baseUrl: direct.url, token: direct.token } : stored!,
+        onRetry,
+      );
       const bar = process.stdout.isTTY && !c.json ? new ProgressBar() : null;
       const started = Date.now();
       try {
@@ -130,7 +138,7 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
             // The remembered connection stopped answering: check it and pick another.
             stored = await core.serverAccess(stored!.serverId, controller.signal);
             client.close();
-            client = core.serverClientFor(stored);
+            client = core.serverClientFor(stored, onRetry);
             sections = await fetchSections(client, controller.signal);
           }
           server = getServer(store.db, stored!.serverId)!;
@@ -149,7 +157,12 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
           trigger: 'cli',
           signal: controller.signal,
           wait: flags.wait ?? false,
-          ...(bar ? { onProgress: (p: SyncProgress) => bar.update(p) } : {}),
+          retryWaits: (listener) => retries.on('wait', listener),
+          ...(bar
+            ? { onProgress: (p: SyncProgress) => bar.update(p) }
+            : c.json
+              ? {}
+              : { onProgress: reportRetryWaits((line) => process.stderr.write(`${line}\n`)) }),
         });
         bar?.stop();
         const sum = (k: keyof SyncSummary['totals']) => results.reduce((n, r) => n + r[k], 0);
@@ -186,6 +199,20 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
     });
 }
 
+/** Without a terminal only the retry waits are told, each once: "Movies: waiting 8 s after a server error, try 2 of 4". */
+function reportRetryWaits(write: (line: string) => void): (p: SyncProgress) => void {
+  let last = 0;
+  return (p) => {
+    if (!p.retry || p.retry.until === last) return;
+    last = p.retry.until;
+    write(`${p.libraryTitle}: ${retryWaitWords(p.retry)}`);
+  };
+}
+
+function retryWaitWords(wait: RetryWait): string {
+  return `waiting ${wait.seconds} s after ${wait.reason}, try ${wait.attempt} of ${wait.maxAttempts}`;
+}
+
 /** A terminal progress bar fed by the engine's throttled snapshots. */
 class ProgressBar {
   private readonly bar = new SingleBar(
@@ -203,7 +230,7 @@ class ProgressBar {
     if (this.stopped) return;
     const payload = {
       library: p.libraryTitle,
-      phase: p.phase,
+      phase: p.retry && p.retry.until > Date.now() ? retryWaitWords(p.retry) : p.phase,
       rate: p.itemsPerSecond,
       eta_s: p.etaSeconds ?? '?',
       title: (p.currentTitle ?? '').slice(0, 40),
