@@ -374,7 +374,7 @@ export class SyncEngine {
             deep: kind === 'deep',
             ...(opts.signal ? { signal: opts.signal } : {}),
           },
-          { serverId: server.id, libraryId: library.id, sectionKey: library.plexKey },
+          { runId: run.id, serverId: server.id, libraryId: library.id, sectionKey: library.plexKey },
         );
         progress.setPhase('deletions', 1);
         // Only a listing of a library that did not change under us is complete: a deletion between
