@@ -348,6 +348,7 @@ export class SyncEngine {
     let authFailure: PlexAuthError | null = null;
     let resumable = true;
     let heldDeletions: string | null = null;
+    let held: LibrarySyncResult['heldDeletions'] = null;
     let curationRows = 0;
     try {
       if (!section)
@@ -422,13 +423,15 @@ export class SyncEngine {
             errors: counters.errors + (decision?.held ? 1 : 0),
             checkpointJson: encodeCheckpoint(next),
           });
-          return { removed, held: decision?.held ?? null, next };
+          return { removed, held: decision?.held ?? null, decision, next };
         });
         counters.removed += outcome.removed;
         checkpoint = ctx.checkpoint = outcome.next;
         if (outcome.held) {
           counters.errors += 1;
           heldDeletions = outcome.held.message;
+          const d = outcome.decision!;
+          held = { count: d.wouldRemove, stored: d.stored, fresh: d.fresh };
         }
         deletionsDone = outcome.next.complete;
         progress.advance(1);
@@ -503,6 +506,7 @@ export class SyncEngine {
       {
         resumedFromRunId: canResume ? previous.id : null,
         errorMessage,
+        heldDeletions: held,
       },
     );
     recordMetric(db, {
@@ -536,7 +540,12 @@ export class SyncEngine {
     counters: RunCounters,
     client: ServerClient,
     rowsWritten: number,
-    extra: { skippedUnchanged?: boolean; resumedFromRunId?: number | null; errorMessage?: string | null },
+    extra: {
+      skippedUnchanged?: boolean;
+      resumedFromRunId?: number | null;
+      errorMessage?: string | null;
+      heldDeletions?: LibrarySyncResult['heldDeletions'];
+    },
   ): LibrarySyncResult {
     return {
       runId,
@@ -550,6 +559,7 @@ export class SyncEngine {
       resumedFromRunId: extra.resumedFromRunId ?? null,
       durationMs: Date.now() - startedAt,
       errorMessage: extra.errorMessage ?? null,
+      ...(extra.heldDeletions ? { heldDeletions: extra.heldDeletions } : {}),
       added: counters.added,
       updated: counters.updated,
       removed: counters.removed,
