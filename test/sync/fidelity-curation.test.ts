@@ -176,6 +176,14 @@ describe('a failing collections or playlists endpoint', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('/library/sections/1/collections');
     expect(errors[0]).toContain('collections could not be read');
+    // The part that failed is read again by the next run, though Plex's stamps did not move.
+    s.fake.control.clearFaults();
+    const favourites = [...collectionRows(s).keys()][0]!;
+    s.fake.control.setCollectionMembers(favourites, movies.slice(0, 1));
+    const next = await s.engine.syncLibrary(libraryIdOf(s, 'movie'));
+    expect(next).toMatchObject({ status: 'succeeded', skippedUnchanged: false });
+    expect(collectionRows(s).get(favourites)!.members).toEqual(movies.slice(0, 1));
+    expect(openErrors(s)).toEqual([]);
   });
 
   it('garbage from /playlists is an error for playlists only: stored playlists kept, collections synced', async () => {

@@ -195,7 +195,7 @@ async function isolated(
   target: CurationTarget,
   endpoint: string,
   part: () => Promise<number>,
-): Promise<number> {
+): Promise<number | null> {
   try {
     return await part();
   } catch (err) {
@@ -220,18 +220,28 @@ async function isolated(
       error,
       details: { endpoint, part: what },
     });
-    return 0;
+    return null;
   }
 }
 
 /**
  * After a library's listing: its collections, and the server's playlists (they span libraries, so each
- * listing library run refreshes them; unchanged ones cost their list request and no write).
+ * listing library run refreshes them; unchanged ones cost their list request and no write). `failed`:
+ * parts that could not be read (each has its error row); the next run must read them again.
  */
-export async function syncCurations(ctx: CurationContext, target: CurationTarget): Promise<number> {
+export async function syncCurations(
+  ctx: CurationContext,
+  target: CurationTarget,
+): Promise<{ rows: number; failed: number }> {
   const collectionsEndpoint = `/library/sections/${target.sectionKey}/collections`;
-  const rows = await isolated(ctx, target, collectionsEndpoint, () =>
-    syncCollections(ctx, target.libraryId, target.sectionKey),
-  );
-  return rows + (await isolated(ctx, target, '/playlists', () => syncPlaylists(ctx, target.serverId)));
+  const parts = [
+    await isolated(ctx, target, collectionsEndpoint, () =>
+      syncCollections(ctx, target.libraryId, target.sectionKey),
+    ),
+    await isolated(ctx, target, '/playlists', () => syncPlaylists(ctx, target.serverId)),
+  ];
+  return {
+    rows: parts.reduce<number>((a, p) => a + (p ?? 0), 0),
+    failed: parts.filter((p) => p === null).length,
+  };
 }

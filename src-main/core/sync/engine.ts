@@ -350,6 +350,7 @@ export class SyncEngine {
     let heldDeletions: string | null = null;
     let held: LibrarySyncResult['heldDeletions'] = null;
     let curationRows = 0;
+    let curationFailures = 0;
     try {
       if (!section)
         throw new PlexNotFoundError(
@@ -368,7 +369,7 @@ export class SyncEngine {
       if (counters.detailFailures > 0 && counters.detailFailures * 2 > counters.detailsTried)
         throw new DetailsFailedError(counters.detailFailures, counters.detailsTried, false);
       if (order.indexOf(checkpoint.phase) <= order.indexOf('deletions')) {
-        curationRows = await syncCurations(
+        ({ rows: curationRows, failed: curationFailures } = await syncCurations(
           {
             store: this.store,
             client,
@@ -376,7 +377,7 @@ export class SyncEngine {
             ...(opts.signal ? { signal: opts.signal } : {}),
           },
           { runId: run.id, serverId: server.id, libraryId: library.id, sectionKey: library.plexKey },
-        );
+        ));
         progress.setPhase('deletions', 1);
         // Only a listing of a library that did not change under us is complete: a deletion between
         // two pages shifts later items back and one could be missed. A listing with entries that
@@ -482,7 +483,11 @@ export class SyncEngine {
         !succeeded && resumable,
       );
       const leftWork =
-        counters.detailFailures > 0 || checkpoint.flawed || !resumable || heldDeletions !== null;
+        counters.detailFailures > 0 ||
+        checkpoint.flawed ||
+        !resumable ||
+        heldDeletions !== null ||
+        curationFailures > 0;
       recordLibraryRun(db, library.id, {
         status,
         // A run that could not check deletions leaves the baseline alone, so the next incremental runs again.
