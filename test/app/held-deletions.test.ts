@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LibraryView } from '../../src-shared/ipc/contract';
 import type { ServiceEvent } from '../../src-shared/service-events';
 import type { CoreNotification } from '../../src-main/core/app-core';
+import Database from 'better-sqlite3';
+import { tryLockLibrary } from '../../src-main/core/store/library-lock';
 import { startCore, type CoreFixture } from './core-helpers';
 
 let fx: CoreFixture | null = null;
@@ -82,6 +84,17 @@ describe('held deletions through the API', () => {
       ok: false,
       error: { code: 'INVALID_ARGUMENT' },
     });
+    // While a sync of the library holds its lock (here another connection), nothing is removed.
+    const other = tryLockLibrary(
+      { path: f.core.info.databasePath, openSidecar: (file) => new Database(file) },
+      libraryId,
+    )!;
+    expect(other).not.toBeNull();
+    expect(await f.call('deletions:confirm', { libraryId, heldAt })).toMatchObject({
+      ok: false,
+      error: { code: 'LIBRARY_BUSY' },
+    });
+    other.release();
     expect(await f.value('deletions:confirm', { libraryId, heldAt })).toEqual({ removed: 6 });
     const view = (await f.value('libraries:list', {})).find((l) => l.id === libraryId)!;
     expect(view.heldDeletions).toBeNull();
