@@ -62,4 +62,9 @@ export interface LibrarySyncResult extends SyncCounts {
   resumedFromRunId: number | null;
   durationMs: number;
   errorMessage: string | null;
+  /**
+   * The listing would remove more than mass_delete_threshold of the library: nothing was removed.
+   * `fresh`: this set is held for the first time (the user is told once, not on every run).
+   */
+  heldDeletions?: { count: number; stored: number; fresh: boolean } | null;
 }

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../src-shared/config-schema';
 import type { ApiHandlers, AppInfo } from '../../src-shared/ipc/contract';
+import { heldDeletionsText } from '../../src-shared/held-deletions';
 import type { ServiceEvent } from '../../src-shared/service-events';
 import type { TokenVault } from './account/vault';
 import { createEventBus, type EventBus } from './api/event-bus';
@@ -21,9 +22,12 @@ import type { ArtworkSource } from './artwork/artwork-route';
 
 export type ShellKind = 'electron' | 'web';
 
-/** What the shell shows as a native notification (desktop) — finished syncs with changes, failures, login needed. */
+/**
+ * What the shell shows as a native notification (desktop) — finished syncs with changes, failures,
+ * login needed, and deletions held because one listing would have emptied much of a library.
+ */
 export interface CoreNotification {
-  kind: 'sync_finished' | 'sync_failed' | 'needs_login';
+  kind: 'sync_finished' | 'sync_failed' | 'needs_login' | 'deletions_held';
   title: string;
   body: string;
 }
@@ -65,6 +69,17 @@ export interface AppCore {
 }
 
 const log = getLogger('core');
+
+export function heldDeletionsNotification(
+  libraryTitle: string,
+  held: { count: number; stored: number },
+): CoreNotification {
+  return {
+    kind: 'deletions_held',
+    title: `${libraryTitle}: deletions held`,
+    body: heldDeletionsText(libraryTitle, held),
+  };
+}
 
 /** A repeated "login needed" for the same account or server within this time is not notified again. */
 const LOGIN_NOTICE_QUIET_MS = 10 * 60_000;
@@ -150,6 +165,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       if (e.type === 'finished') {
         const r = e.result;
         const changes = r.added + r.updated + r.removed;
+        // Told once per held set: the runs that hold the same set again stay quiet.
+        if (r.heldDeletions?.fresh) notify(heldDeletionsNotification(r.libraryTitle, r.heldDeletions));
         if (changes > 0) {
           notify({
             kind: 'sync_finished',

@@ -46,13 +46,17 @@ function subject(e: ErrorView): string {
   const title = itemTitle(e);
   if (title) return `“${title}”`;
   const url = requestUrl(e);
-  const path = url ? url.replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0]! : '';
+  // A part of a run that failed on its own (collections, playlists) names its endpoint in the context.
+  const path = url ? url.replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0]! : (str(e.context.endpoint) ?? '');
   const batch = /^\/library\/metadata\/([\d,]+)/.exec(path);
   if (batch) {
     const n = batch[1]!.split(',').length;
     return n === 1 ? 'one item’s details' : `${n} items’ details`;
   }
   if (/\/library\/sections\/\d+\/all/.test(path)) return `the ${e.libraryTitle ?? 'library'} listing`;
+  if (/\/library\/sections\/\d+\/collections/.test(path) || path.startsWith('/library/collections/'))
+    return `the ${e.libraryTitle ?? 'library'} collections`;
+  if (path.startsWith('/playlists')) return 'the playlists';
   if (path.startsWith('/library/sections')) return 'the list of libraries';
   return e.libraryTitle ? `${e.libraryTitle}` : 'a request';
 }
@@ -69,6 +73,17 @@ export function httpStatus(e: ErrorView): number | null {
 export function explainError(e: ErrorView): ErrorExplanation {
   const server = e.serverName ?? 'the Plex server';
   const status = httpStatus(e);
+  if (e.code === 'DELETIONS_HELD') {
+    const n = num(e.context.wouldRemove);
+    const of = num(e.context.stored);
+    return {
+      label: 'Deletions held',
+      tone: 'warn',
+      sentence: `Plex no longer lists ${n !== null && of !== null ? `${n} of ${of}` : 'many'} items of ${e.libraryTitle ?? 'this library'}; nothing was removed.`,
+      next: 'A disk or share offline on the Plex server is the usual cause. If they are really gone, use “Confirm deletions” on the library card; otherwise keep them.',
+      action: null,
+    };
+  }
   if (e.errorClass === 'auth')
     return {
       label: 'Sign-in',

@@ -1,5 +1,6 @@
 // Feeds the stores from main's event stream. Bursts of run-level events (finished, failed) collapse into
 // one reload per store, so a scheduler starting ten libraries does not fire ten list requests each.
+import { heldDeletionsText } from '../../src-shared/held-deletions';
 import type { ServiceEvent } from '../../src-shared/service-events';
 import { failedNotice, finishedNotice } from '../lib/outcomes';
 import type { AppStores } from './index';
@@ -52,7 +53,12 @@ export function connectEvents(stores: AppStores): () => void {
         // In the browser the page is the only place to tell a background sync that changed
         // something (the desktop app sends a system notification for it).
         const background = web() && r.added + r.updated + r.removed > 0;
-        if (notice && (libs.takeRequested(r.libraryId) || background)) notify(notice.kind, notice.text);
+        const asked = libs.takeRequested(r.libraryId);
+        // Held deletions wait for the person: the page says so once per held set (the desktop app
+        // sends a system notification), and a sync asked for says so instead of "synced".
+        if (r.heldDeletions && (r.heldDeletions.fresh ? web() || asked : asked))
+          notify('error', heldDeletionsText(r.libraryTitle, r.heldDeletions));
+        else if (notice && (asked || background)) notify(notice.kind, notice.text);
         reloadAfterRun();
         break;
       }

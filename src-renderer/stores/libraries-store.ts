@@ -24,6 +24,9 @@ export interface LibrariesState {
   select(libraryIds: number[], selected: boolean): Promise<void>;
   sync(libraryIds: number[], kind: 'incremental' | 'deep'): Promise<void>;
   cancel(libraryId: number): Promise<void>;
+  /** Held mass deletions of a library: remove exactly the held items, or keep them. Returns how many. */
+  confirmDeletions(libraryId: number, heldAt: number): Promise<number>;
+  keepItems(libraryId: number, heldAt: number): Promise<number>;
   /** Buffered: many calls between flushes cost one store update. */
   pushProgress(progress: SyncProgress): void;
   clearProgress(libraryId: number): void;
@@ -98,6 +101,16 @@ export function createLibrariesStore(api: RetroVueApi) {
       },
       async cancel(libraryId) {
         set({ queue: await api.invoke('sync:cancel', { libraryId }) });
+      },
+      async confirmDeletions(libraryId, heldAt) {
+        const { removed } = await api.invoke('deletions:confirm', { libraryId, heldAt });
+        await get().load();
+        return removed;
+      },
+      async keepItems(libraryId, heldAt) {
+        const { kept } = await api.invoke('deletions:keep', { libraryId, heldAt });
+        await get().load();
+        return kept;
       },
       pushProgress(progress) {
         buffer.set(progress.libraryId, progress);

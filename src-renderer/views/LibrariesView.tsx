@@ -304,6 +304,7 @@ function LibraryCard({ library, serverName }: { library: LibraryView; serverName
           )}
         </div>
       </div>
+      {library.heldDeletions && !active ? <HeldDeletionsPanel library={library} /> : null}
       {state && !active ? (
         <div className={`card-state card-state-${state.tone}`} data-testid={`state-${library.id}`}>
           <span>{state.text}</span>
@@ -323,5 +324,74 @@ function LibraryCard({ library, serverName }: { library: LibraryView; serverName
         </div>
       ) : null}
     </article>
+  );
+}
+
+/**
+ * One listing would have removed much of the library (a disk or share offline on the Plex server?):
+ * nothing was removed. The person removes exactly the held items, or keeps them.
+ */
+function HeldDeletionsPanel({ library }: { library: LibraryView }) {
+  const held = library.heldDeletions!;
+  const confirmDeletions = useLibraries((s) => s.confirmDeletions);
+  const keepItems = useLibraries((s) => s.keepItems);
+  const notify = useUi((s) => s.notify);
+  const [busy, setBusy] = useState(false);
+  const items = `${count(held.count)} of ${count(held.stored)} items`;
+  const act = async (fn: () => Promise<string>) => {
+    setBusy(true);
+    try {
+      notify('info', await fn());
+    } catch (err) {
+      notify('error', errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const confirm = () =>
+    void act(async () => {
+      const removed = await confirmDeletions(library.id, held.at);
+      return `${library.title}: ${count(removed)} ${removed === 1 ? 'item' : 'items'} removed`;
+    });
+  return (
+    <div
+      className={`card-state card-state-${held.kept ? 'neutral' : 'warn'}`}
+      role={held.kept ? undefined : 'alert'}
+      data-testid={`held-${library.id}`}
+    >
+      {held.kept ? (
+        <span>
+          Kept {items} that Plex no longer lists.{' '}
+          <button type="button" className="link-btn" disabled={busy} onClick={confirm}>
+            Remove them
+          </button>
+        </span>
+      ) : (
+        <>
+          <span>
+            Plex no longer lists {items}. Nothing was removed — a disk or share may be offline on the Plex
+            server.
+          </span>
+          <span className="row-gap">
+            <button type="button" className="btn btn-danger btn-small" disabled={busy} onClick={confirm}>
+              Confirm deletions
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={busy}
+              onClick={() =>
+                void act(async () => {
+                  const kept = await keepItems(library.id, held.at);
+                  return `${library.title}: ${count(kept)} ${kept === 1 ? 'item' : 'items'} kept`;
+                })
+              }
+            >
+              Keep
+            </button>
+          </span>
+        </>
+      )}
+    </div>
   );
 }

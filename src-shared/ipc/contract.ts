@@ -94,6 +94,12 @@ export interface LibraryView {
   lastSyncStatus: string | null;
   nextSyncAt: number | null;
   progress: SyncProgress | null;
+  /**
+   * One listing would have removed more than mass_delete_threshold of the library: nothing removed
+   * until the user confirms (`deletions:confirm`) or keeps them (`deletions:keep`, `kept`). `at` names
+   * the hold; a confirmation for another one is refused.
+   */
+  heldDeletions: { count: number; stored: number; at: number; kept: boolean } | null;
 }
 
 /** A library's last finished run and last successful check (a "skipped" run found nothing new). */
@@ -294,6 +300,8 @@ export const requestSchemas = {
   'items:get': z.strictObject({ kind: z.enum(ITEM_KINDS), id }),
   'items:history': z.strictObject({ kind: z.enum(ITEM_KINDS), id }),
   'runs:undo': z.strictObject({ runId: id, dryRun: z.boolean().default(false) }),
+  'deletions:confirm': z.strictObject({ libraryId: id, heldAt: z.number().int().nonnegative() }),
+  'deletions:keep': z.strictObject({ libraryId: id, heldAt: z.number().int().nonnegative() }),
   'config:get': none,
   'config:update': configPatchSchema,
 } as const;
@@ -362,6 +370,8 @@ export interface ResponseMap {
   'items:get': ItemDetailView;
   'items:history': ItemHistoryEntry[];
   'runs:undo': UndoRunView;
+  'deletions:confirm': { removed: number };
+  'deletions:keep': { kept: number };
   'config:get': Config;
   'config:update': Config;
 }

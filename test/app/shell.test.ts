@@ -93,6 +93,8 @@ const GOOD: Record<Channel, unknown> = {
   'items:get': { kind: 'movie', id: 3 },
   'items:history': { kind: 'movie', id: 3 },
   'runs:undo': { runId: 2 },
+  'deletions:confirm': { libraryId: 1, heldAt: 5 },
+  'deletions:keep': { libraryId: 1, heldAt: 5 },
   'config:get': undefined,
   'config:update': { concurrent_scans: 3 },
 };

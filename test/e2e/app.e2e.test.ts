@@ -602,6 +602,45 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     expect(problems).toEqual([]);
   }, 180_000);
 
+  it('holds a mass deletion, tells it once, and removes exactly the held items on "Confirm deletions"', async () => {
+    await nav('Libraries').click();
+    const movies = page.getByRole('article', { name: 'Movies' });
+    // 60 of the 150 movies gone at once (a share offline on the Plex server looks like this).
+    const gone = fake.control
+      .snapshot()
+      .items.filter((i) => i.type === 'movie')
+      .slice(0, 60)
+      .map((i) => i.ratingKey);
+    for (const rk of gone) fake.control.delete(rk);
+    await movies.getByRole('button', { name: 'Sync now' }).click();
+    const held = movies.getByTestId(/^held-/);
+    await held.getByRole('button', { name: 'Confirm deletions' }).waitFor({ timeout: 30_000 });
+    expect(await held.textContent()).toMatch(/Plex no longer lists 60 of \d+ items\. Nothing was removed/);
+    const notice = page.locator('.notices').getByText(/Plex no longer lists 60 of \d+ items of Movies/);
+    await notice.waitFor();
+    expect(await notice.count()).toBe(1);
+    // The pointer off "Sync now", and its 0.15 s colour transition over: axe judges settled colours.
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(400);
+    expect(await accessibilityProblems()).toEqual([]);
+    await shot('40-deletions-held');
+    await held.getByRole('button', { name: 'Confirm deletions' }).click();
+    await expect
+      .poll(() => movies.getByTestId(/^held-/).count(), {
+        timeout: 15_000,
+        message: 'the held panel stays after "Confirm deletions"',
+      })
+      .toBe(0);
+    await page.locator('.notices').getByText('Movies: 60 items removed').waitFor();
+    const removed = await core.handlers['items:search']({
+      kind: 'movie',
+      state: 'file_not_found',
+      limit: 1,
+      offset: 0,
+    });
+    expect(removed.total).toBe(60);
+  }, 60_000);
+
   it('kept every browser request on loopback', () => {
     const app = new URL(web.url).origin;
     writeFileSync(join(ARTIFACTS, 'browser-requests.txt'), browserRequests.join('\n') + '\n');

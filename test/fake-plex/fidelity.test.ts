@@ -27,6 +27,24 @@ describe('paging limits', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('sorts by `id` (the ratingKey, python-plexapi _manualSorts) after addedAt; `ratingKey` is no sort field', async () => {
+    const f = await start();
+    const keys = async (sort: string) =>
+      (
+        (await plexJson(f, `/library/sections/1/all?type=1&X-Plex-Container-Size=1000&sort=${sort}`))
+          .MediaContainer.Metadata as Json[]
+      ).map((m) => Number(m.ratingKey));
+    const byId = await keys('id:desc');
+    expect(byId).toEqual([...byId].sort((a, b) => b - a));
+    const listed = (
+      (await plexJson(f, '/library/sections/1/all?type=1&X-Plex-Container-Size=1000&sort=addedAt,id'))
+        .MediaContainer.Metadata as Json[]
+    ).map((m) => [m.addedAt as number, Number(m.ratingKey)] as const);
+    expect(listed).toEqual([...listed].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+    // An unknown field is ignored, as Plex ignores it: the default order (not descending keys).
+    expect(await keys('ratingKey:desc')).not.toEqual(byId);
+  });
+
   it('announces each listing page before serving it, so a test can change the library between pages', async () => {
     const f = await start();
     const seen: number[] = [];
@@ -102,6 +120,11 @@ describe('trash', () => {
       .Metadata[0];
     const part = detail.Media[0].Part[0];
     expect(typeof part.deletedAt).toBe('number');
+    // On the item too, as in the Plex OpenAPI description's recorded example (and in the list view).
+    expect(detail.deletedAt).toBe(part.deletedAt);
+    const listed = (await plexJson(f, '/library/sections/1/all?type=1')).MediaContainer.Metadata as Json[];
+    expect(listed.find((m) => m.ratingKey === movie.ratingKey)!.deletedAt).toBe(part.deletedAt);
+    expect(listed.filter((m) => m.deletedAt !== undefined)).toHaveLength(1);
     expect(part).toMatchObject({ exists: false, accessible: false });
     expect((await plexGet(f, '/library/sections/1/emptyTrash', { method: 'PUT' })).status).toBe(200);
     expect((await plexGet(f, `/library/metadata/${movie.ratingKey}`)).status).toBe(404);

@@ -138,11 +138,17 @@ const SORT_KEYS: Record<string, (item: ListedItem) => string | number | undefine
   rating: (i) => i.rating,
   index: (i) => (i.type === 'season' || i.type === 'episode' ? i.index : undefined),
   duration: (i) => (i.type === 'movie' || i.type === 'episode' ? i.duration : undefined),
+  // The ratingKey sorts as `id`: PMS accepts it without listing it among a section's sorts
+  // (python-plexapi plexapi/library.py `_manualSorts`: ('id', 'asc', 'Rating Key'), "available but not
+  // exposed on the Plex server"). No source shows `sort=ratingKey`, so the fake ignores it as unknown.
   id: (i) => Number(i.ratingKey),
-  ratingKey: (i) => Number(i.ratingKey),
 };
 
-/** A comparator for `sort=a:desc,b`; unknown fields are ignored (Plex then keeps its default order). */
+/**
+ * A comparator for `sort=a:desc,b` (fields joined by `,`, each ascending unless `:desc`, optional
+ * `:nullsLast`: developer.plex.tv "Sorting", in LukeHagar/plex-api-spec description.md); unknown
+ * fields are ignored (Plex then keeps its default order).
+ */
 export function buildSort(
   sort: string | undefined,
 ): { key: string; compare: (a: ListedItem, b: ListedItem) => number } | undefined {

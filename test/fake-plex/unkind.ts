@@ -91,9 +91,10 @@ export function optimize(lib: Library, ratingKey: string, target = 'Optimized fo
 }
 
 /**
- * A scan found the item's files gone: the item stays listed, its parts carry `deletedAt`, and it sits in
- * Plex's trash until the trash is emptied (support.plex.tv 200289526; the PMS database keeps
- * `deleted_at` on media parts, plex-api-notes §8).
+ * A scan found the item's files gone: the item stays listed and sits in Plex's trash until the trash
+ * is emptied (support.plex.tv 200289526). The item then carries `deletedAt` (views.ts; the Plex OpenAPI
+ * description's recorded example); its parts carry it too, as the PMS database keeps `deleted_at` on
+ * media parts (plex-api-notes §8) — that the API sends it on parts is unverified.
  */
 export function trash(lib: Library, ratingKey: string): FakePlayable {
   const item = playable(lib, ratingKey);

@@ -201,6 +201,13 @@ export function itemNode(lib: Library, item: FakeItem, opts: ViewOptions): Tagge
   node.addedAt = item.addedAt;
   node.updatedAt = item.updatedAt;
   if (item.type === 'movie' || item.type === 'episode') {
+    // A trashed item carries `deletedAt` on the item itself: the recorded example of the Plex
+    // OpenAPI description (LukeHagar/plex-api-spec plex-api-spec.yaml, /library/sections/{id}/albums:
+    // a Metadata entry with `deletedAt: 1682628386`). The same stamp on its parts mirrors the PMS
+    // database's media_parts.deleted_at (plex-api-notes §8); whether the API sends that one is unverified.
+    const parts = item.media.filter((m) => m.proxyType !== 42).flatMap((m) => m.parts);
+    if (parts.length > 0 && parts.every((p) => p.deletedAt !== undefined))
+      node.deletedAt = Math.max(...parts.map((p) => p.deletedAt!));
     node.Media = mediaNodes(lib, item, opts);
     if (d && opts.includeChapters) {
       const chapters = lib.detailsOf(item).chapters;

@@ -31,6 +31,7 @@ const library = (
   lastSyncStatus: 'succeeded',
   nextSyncAt: now + 3_600_000,
   progress: null,
+  heldDeletions: null,
 });
 const running: QueueEntry = {
   libraryId: 2,

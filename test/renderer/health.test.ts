@@ -49,6 +49,7 @@ const library = (id: number, serverId: number, selected = true): LibraryView => 
   lastSyncStatus: 'succeeded',
   nextSyncAt: now + 3_600_000,
   progress: null,
+  heldDeletions: null,
 });
 const checked = (
   libraryId: number,

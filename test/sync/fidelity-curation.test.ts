@@ -143,3 +143,66 @@ describe('playlists', () => {
     expect(playlistRows(s).get(smart.ratingKey)!.items).toEqual(episodes.slice(1, 3));
   });
 });
+
+describe('a failing collections or playlists endpoint', () => {
+  const openErrors = (setup: SyncSetup) =>
+    setup.store.sqlite
+      .prepare(`select message from sync_errors where resolved_at is null order by id`)
+      .all()
+      .map((r) => (r as { message: string }).message);
+  const titleOf = (setup: SyncSetup, rk: string) =>
+    (
+      setup.store.sqlite.prepare(`select title from movies where plex_rating_key = ?`).get(rk) as {
+        title: string;
+      }
+    ).title;
+
+  it('a 5xx from /library/sections/X/collections is an error for collections only: items synced, stored collections kept', async () => {
+    s = await setupSync({ movies: 12, shows: 1, episodes: 2 }, { retry_attempts: 1 });
+    const movies = keysOf(s, 'movie');
+    s.fake.control.addCollection({ sectionId: 1, title: 'Favourites', memberKeys: movies.slice(0, 3) });
+    s.fake.control.addPlaylist({ title: 'Saturday', itemKeys: [movies[4]!] });
+    await s.engine.syncServer(s.serverId, { kind: 'full' });
+    expect([...collectionRows(s).values()].map((c) => c.title)).toEqual(['Favourites']);
+    s.fake.control.change(movies[5]!, { title: 'Retitled meanwhile' });
+    s.fake.control.addFault({ kind: 'error', status: 500, path: '/library/sections/1/collections' });
+    const r = await s.engine.syncLibrary(libraryIdOf(s, 'movie'), { kind: 'full' });
+    expect(r.status).toBe('succeeded');
+    expect(titleOf(s, movies[5]!)).toBe('Retitled meanwhile');
+    // Nothing removed from a listing that failed; the playlists part still ran.
+    expect([...collectionRows(s).values()].map((c) => c.title)).toEqual(['Favourites']);
+    expect([...playlistRows(s).values()].map((p) => p.title)).toEqual(['Saturday']);
+    const errors = openErrors(s);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('/library/sections/1/collections');
+    expect(errors[0]).toContain('collections could not be read');
+    // The part that failed is read again by the next run, though Plex's stamps did not move.
+    s.fake.control.clearFaults();
+    const favourites = [...collectionRows(s).keys()][0]!;
+    s.fake.control.setCollectionMembers(favourites, movies.slice(0, 1));
+    const next = await s.engine.syncLibrary(libraryIdOf(s, 'movie'));
+    expect(next).toMatchObject({ status: 'succeeded', skippedUnchanged: false });
+    expect(collectionRows(s).get(favourites)!.members).toEqual(movies.slice(0, 1));
+    expect(openErrors(s)).toEqual([]);
+  });
+
+  it('garbage from /playlists is an error for playlists only: stored playlists kept, collections synced', async () => {
+    s = await setupSync({ movies: 12, shows: 1, episodes: 2 }, { retry_attempts: 1 });
+    const movies = keysOf(s, 'movie');
+    s.fake.control.addPlaylist({ title: 'Saturday', itemKeys: [movies[4]!] });
+    await s.engine.syncServer(s.serverId, { kind: 'full' });
+    s.fake.control.addCollection({ sectionId: 1, title: 'New one', memberKeys: movies.slice(0, 2) });
+    s.fake.control.addFault({ kind: 'malformed', path: '/playlists' });
+    const r = await s.engine.syncLibrary(libraryIdOf(s, 'movie'), { kind: 'full' });
+    expect(r.status).toBe('succeeded');
+    expect([...playlistRows(s).values()].map((p) => p.title)).toEqual(['Saturday']);
+    expect([...collectionRows(s).values()].map((c) => c.title)).toEqual(['New one']);
+    const errors = openErrors(s);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('playlists could not be read from /playlists');
+    // Once the endpoint answers again, the next run stores what it lists and the error is resolved.
+    s.fake.control.clearFaults();
+    expect((await s.engine.syncLibrary(libraryIdOf(s, 'movie'), { kind: 'full' })).status).toBe('succeeded');
+    expect(openErrors(s)).toEqual([]);
+  });
+});

@@ -111,6 +111,19 @@ describe('markers', () => {
 });
 
 describe('trash', () => {
+  it('Plex marking the item itself deletedAt (parts without a stamp) is trash too', async () => {
+    s = await setupSync({ movies: 10, shows: 1, episodes: 2 });
+    const lib = libraryIdOf(s, 'movie');
+    await s.engine.syncLibrary(lib);
+    const [movie, other] = snapshotItems(s).filter((i) => i.type === 'movie');
+    // The shape of the Plex OpenAPI description's recorded example: `deletedAt` on the Metadata entry.
+    s.fake.control.setFaults({ corruptItems: { [movie!.ratingKey]: { deletedAt: 1_682_628_386 } } });
+    const r = await s.engine.syncLibrary(lib, { kind: 'full' });
+    expect(r).toMatchObject({ status: 'succeeded', removed: 0 });
+    expect(storedStates(s.store, 'movie').get(movie!.ratingKey)).toBe('trashed');
+    expect(storedStates(s.store, 'movie').get(other!.ratingKey)).not.toBe('trashed');
+  });
+
   it('an item listed with its files gone is trashed (not live, not deleted) until Plex empties the trash', async () => {
     s = await setupSync({ movies: 10, shows: 1, episodes: 2 });
     const lib = libraryIdOf(s, 'movie');

@@ -49,7 +49,7 @@ describe('paging as a real Plex pages', () => {
     const r = await s.engine.syncLibrary(lib);
     expect(removed).toBe(true);
     expect(r.status).toBe('succeeded');
-    // order[10] moved onto the first page, already fetched: only a second walk sees it.
+    // order[10] moved onto the first page, already fetched: only listing that stretch again sees it.
     const titles = new Map(
       (
         s.store.sqlite.prepare(`select plex_rating_key as rk, title from movies`).all() as Array<{
@@ -62,7 +62,11 @@ describe('paging as a real Plex pages', () => {
     const movieListings = s.fake.requestLog.entries.filter(
       (e) => e.route === '/library/sections/:id/all' && new URLSearchParams(e.query).get('type') === '1',
     );
-    expect(movieListings.length).toBe(6);
+    // Three pages, then only the short stretch before the page that saw the total move (one or two
+    // requests, as the pages fetched ahead were answered before or after the removal), not a second
+    // walk from offset 0.
+    expect(movieListings.length).toBeGreaterThanOrEqual(4);
+    expect(movieListings.length).toBeLessThanOrEqual(5);
     // The listing changed under the run: the removal waits for a complete listing, the next run.
     expect(storedStates(s.store, 'movie').get(victim)).not.toBe('file_not_found');
     const again = await s.engine.syncLibrary(lib);

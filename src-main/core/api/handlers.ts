@@ -5,6 +5,7 @@ import type { ApiHandlers } from '../../../src-shared/ipc/contract';
 import { accountHandlers } from './account';
 import { appHandlers } from './app';
 import { configHandlers } from './config';
+import { deletionHandlers } from './deletions';
 import type { ApiContext } from './context';
 import { errorHandlers } from './errors';
 import { itemHandlers } from './items';
@@ -24,6 +25,7 @@ export function createApiHandlers(ctx: ApiContext): ApiHandlers {
     ...serverHandlers(ctx),
     ...libraryHandlers(ctx),
     ...syncHandlers(ctx),
+    ...deletionHandlers(ctx),
     ...errorHandlers(ctx),
     ...itemHandlers(ctx),
     ...configHandlers(ctx),

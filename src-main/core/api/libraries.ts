@@ -10,6 +10,7 @@ import { getServer } from '../store/repositories/server-repository';
 import { itemCountsByLibrary } from '../store/repositories/status-repository';
 import { libraries } from '../store/schema';
 import { createPathMapper } from '../media/path-mapping';
+import { heldDeletions } from '../sync/mass-deletion';
 import { NotFoundError, type ApiContext } from './context';
 import { libraryView } from './views';
 
@@ -19,7 +20,7 @@ type LibraryHandlers = Pick<
 >;
 
 export type LibraryHandlerContext = Pick<ApiContext, 'servers'> & {
-  store: Pick<ApiContext['store'], 'db'>;
+  store: Pick<ApiContext['store'], 'db' | 'sqlite'>;
   config: Pick<ApiContext['config'], 'config'>;
   sync: Pick<ApiContext['sync'], 'reload' | 'progress'>;
 };
@@ -49,6 +50,7 @@ export function libraryHandlers(ctx: LibraryHandlerContext): LibraryHandlers {
         counts: counts.get(l.id) ?? {},
         nextSyncAt: l.selected ? (nextRuns.get(l.id) ?? null) : null,
         progress: ctx.sync.progress(l.id),
+        heldDeletions: heldDeletions(ctx.store.sqlite, l.id),
       }),
     );
   };

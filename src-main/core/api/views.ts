@@ -54,6 +54,7 @@ export function libraryView(
     counts: Partial<Record<ItemKind, StateCounts>>;
     nextSyncAt: number | null;
     progress: SyncProgress | null;
+    heldDeletions: LibraryView['heldDeletions'];
   },
 ): LibraryView {
   return {
@@ -69,6 +70,7 @@ export function libraryView(
     lastSyncStatus: l.lastSyncStatus,
     nextSyncAt: extra.nextSyncAt,
     progress: extra.progress,
+    heldDeletions: extra.heldDeletions,
   };
 }
 

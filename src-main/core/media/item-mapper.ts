@@ -203,7 +203,10 @@ export function mapItem(item: PlexItem, hasDetail: boolean): MappedItem {
   const sizes = own.flatMap((v) => v.parts.map((p) => p.size ?? 0));
   columns.file_size = sizes.length > 0 ? sizes.reduce((a, b) => a + b, 0) : null;
   const parts = own.flatMap((v) => v.parts);
-  const trashed = parts.length > 0 && parts.every((p) => p.deleted_at !== null);
+  // Plex marks a trashed item on the item (the OpenAPI description's recorded example) and, in its
+  // database, on the parts (plex-api-notes §8): either says every file of it is gone.
+  const trashed =
+    parts.length > 0 && (item.deletedAt !== undefined || parts.every((p) => p.deleted_at !== null));
   return {
     kind: item.type,
     ratingKey: item.ratingKey,

@@ -137,6 +137,11 @@ const itemBase = {
   duration: durationMs.optional(),
   addedAt: unixSeconds.optional(),
   updatedAt: unixSeconds.optional(),
+  /**
+   * Set while the item sits in Plex's trash (its files gone): on the item itself in the recorded example
+   * of the Plex OpenAPI description (LukeHagar/plex-api-spec, `/library/sections/{id}/albums`).
+   */
+  deletedAt: unixSeconds.optional(),
   thumb: shortStr.optional(),
   art: shortStr.optional(),
   studio: shortStr.optional(),
@@ -350,6 +355,7 @@ function fastBase(v: Obj): boolean {
     optInt(v.duration, 0, DURATION_MAX) &&
     optInt(v.addedAt, UNIX_MIN, UNIX_MAX) &&
     optInt(v.updatedAt, UNIX_MIN, UNIX_MAX) &&
+    optInt(v.deletedAt, UNIX_MIN, UNIX_MAX) &&
     optStr(v.thumb, SHORT) &&
     optStr(v.art, SHORT) &&
     optStr(v.studio, SHORT) &&

@@ -137,6 +137,11 @@ export class RunJournal {
     this.write({ ...counts, phase: checkpoint.phase, checkpointJson: encodeCheckpoint(checkpoint) });
   }
 
+  /** The listing turned out flawed (it drifted): recorded at once, so a run resumed after a kill is too. */
+  listingFlawed(checkpoint: CheckpointState): void {
+    this.write({ phase: checkpoint.phase, checkpointJson: encodeCheckpoint(checkpoint) });
+  }
+
   finish(input: FinishInput): void {
     const now = Date.now();
     this.db

@@ -3,9 +3,13 @@
 // read from their own endpoints on every library run that lists: the list entry is compared by a
 // hash, members are fetched when the entry moved, for smart ones (their result follows the library
 // without their entry moving) and in a deep scan, and compared by a hash of their ordered keys.
-// Only a complete listing removes a collection or playlist.
+// Only a complete listing removes a collection or playlist. A failing collections or playlists
+// endpoint (5xx, a body that cannot be read) is an error of that part only: the items of the run are
+// already stored and stay so, and nothing stored is removed from a listing that did not complete.
 import { hash } from 'node:crypto';
 import { ITEM_KINDS, type ItemKind } from '../../../src-shared/domain';
+import { CancelledError, PlexAuthError, PlexError } from '../errors/errors';
+import { recordSyncError } from '../store/repositories/error-repository';
 import type { Page, ServerClient } from '../plex/server-client';
 import type { Store } from '../store/database';
 import {
@@ -174,14 +178,70 @@ export async function syncPlaylists(ctx: CurationContext, serverId: number): Pro
   });
 }
 
+/** Where a curation part's failure is recorded. */
+export interface CurationTarget {
+  runId: number;
+  serverId: number;
+  libraryId: number;
+  sectionKey: string;
+}
+
+/**
+ * One part (collections or playlists): a Plex failure becomes an error row naming its endpoint and
+ * the part writes nothing. A refused token and a cancelled run still end the run.
+ */
+async function isolated(
+  ctx: CurationContext,
+  target: CurationTarget,
+  endpoint: string,
+  part: () => Promise<number>,
+): Promise<number | null> {
+  try {
+    return await part();
+  } catch (err) {
+    if (!(err instanceof PlexError) || err instanceof PlexAuthError || err instanceof CancelledError)
+      throw err;
+    if (ctx.signal?.aborted) throw err;
+    const what = endpoint === '/playlists' ? 'playlists' : 'collections';
+    const error = new PlexError(
+      `${what} could not be read from ${endpoint}: ${err.message}; the items are synced and the stored ${what} kept`,
+      err.errorClass ?? 'data',
+      err.code,
+      {
+        ...(err.status !== null ? { status: err.status } : {}),
+        ...(err.url ? { url: err.url } : {}),
+        cause: err,
+      },
+    );
+    recordSyncError(ctx.store.db, {
+      runId: target.runId,
+      serverId: target.serverId,
+      libraryId: target.libraryId,
+      error,
+      details: { endpoint, part: what },
+    });
+    return null;
+  }
+}
+
 /**
  * After a library's listing: its collections, and the server's playlists (they span libraries, so each
- * listing library run refreshes them; unchanged ones cost their list request and no write).
+ * listing library run refreshes them; unchanged ones cost their list request and no write). `failed`:
+ * parts that could not be read (each has its error row); the next run must read them again.
  */
 export async function syncCurations(
   ctx: CurationContext,
-  target: { serverId: number; libraryId: number; sectionKey: string },
-): Promise<number> {
-  const rows = await syncCollections(ctx, target.libraryId, target.sectionKey);
-  return rows + (await syncPlaylists(ctx, target.serverId));
+  target: CurationTarget,
+): Promise<{ rows: number; failed: number }> {
+  const collectionsEndpoint = `/library/sections/${target.sectionKey}/collections`;
+  const parts = [
+    await isolated(ctx, target, collectionsEndpoint, () =>
+      syncCollections(ctx, target.libraryId, target.sectionKey),
+    ),
+    await isolated(ctx, target, '/playlists', () => syncPlaylists(ctx, target.serverId)),
+  ];
+  return {
+    rows: parts.reduce<number>((a, p) => a + (p ?? 0), 0),
+    failed: parts.filter((p) => p === null).length,
+  };
 }

@@ -270,6 +270,7 @@ export class SyncEngine {
       rowsWritten: writer.rowsWritten + ending.curationRows,
       resumedFromRunId: plan.resumedFromRunId,
       errorMessage: ending.errorMessage,
+      heldDeletions: ending.held,
     });
     this.recordRunMetric(ctx, startedAt, result);
     // The run is recorded (failed, resumable); a refused token is the caller's to act on (re-login).
@@ -380,7 +381,9 @@ export class SyncEngine {
       authFailure: null,
       resumable: true,
       heldDeletions: null,
+      held: null,
       curationRows: 0,
+      curationFailures: 0,
     };
     try {
       if (!section)
@@ -434,15 +437,15 @@ export class SyncEngine {
     ending: RunEnding,
   ): Promise<void> {
     const { client, counters } = ctx;
-    ending.curationRows = await syncCurations(
+    ({ rows: ending.curationRows, failed: ending.curationFailures } = await syncCurations(
       {
         store: this.store,
         client,
         deep: ctx.deep,
         ...(opts.signal ? { signal: opts.signal } : {}),
       },
-      { serverId: ctx.serverId, libraryId: library.id, sectionKey: library.plexKey },
-    );
+      { runId: ctx.runId, serverId: ctx.serverId, libraryId: library.id, sectionKey: library.plexKey },
+    ));
     ctx.progress.setPhase('deletions', 1);
     // Only a listing of a library that did not change under us is complete: a deletion between
     // two pages shifts later items back and one could be missed. A listing with entries that
@@ -488,13 +491,15 @@ export class SyncEngine {
         removed: counters.removed + removed,
         errors: counters.errors + (decision?.held ? 1 : 0),
       });
-      return { removed, held: decision?.held ?? null, next };
+      return { removed, held: decision?.held ?? null, decision, next };
     });
     counters.removed += outcome.removed;
     ending.checkpoint = ctx.checkpoint = outcome.next;
     if (outcome.held) {
       counters.errors += 1;
       ending.heldDeletions = outcome.held.message;
+      const d = outcome.decision!;
+      ending.held = { count: d.wouldRemove, stored: d.stored, fresh: d.fresh };
     }
     ending.deletionsDone = outcome.next.complete;
     ctx.progress.advance(1);
@@ -525,7 +530,8 @@ export class SyncEngine {
         counters.detailFailures > 0 ||
         ending.checkpoint.flawed ||
         !ending.resumable ||
-        ending.heldDeletions !== null;
+        ending.heldDeletions !== null ||
+        ending.curationFailures > 0;
       recordLibraryRun(this.store.db, library.id, {
         status: ending.status,
         // A run that could not check deletions leaves the baseline alone, so the next incremental runs again.
@@ -550,6 +556,7 @@ export class SyncEngine {
       resumedFromRunId: r.resumedFromRunId ?? null,
       durationMs: Date.now() - r.startedAt,
       errorMessage: r.errorMessage ?? null,
+      ...(r.heldDeletions ? { heldDeletions: r.heldDeletions } : {}),
       added: r.counters.added,
       updated: r.counters.updated,
       removed: r.counters.removed,
@@ -574,7 +581,11 @@ interface RunEnding {
   resumable: boolean;
   /** Why deletions wait for the user's confirmation. */
   heldDeletions: string | null;
+  /** The held set, as the result tells it (the card's Confirm / Keep). */
+  held: LibrarySyncResult['heldDeletions'];
   curationRows: number;
+  /** Collections or playlists that could not be read: the listing is not a good one. */
+  curationFailures: number;
 }
 
 interface ResultInput {
@@ -591,6 +602,7 @@ interface ResultInput {
   skippedUnchanged?: boolean;
   resumedFromRunId?: number | null;
   errorMessage?: string | null;
+  heldDeletions?: LibrarySyncResult['heldDeletions'];
 }
 
 function nextPhase(c: CheckpointState, order: CheckpointPhase[], done: CheckpointPhase): CheckpointState {

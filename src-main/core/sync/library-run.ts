@@ -21,6 +21,7 @@ import { seasonIdsByNumber } from '../store/repositories/identity-repository';
 import { adoptRekeyed } from './rekey';
 import type { CheckpointState } from '../store/checkpoint';
 import type { RunJournal } from '../store/run-journal';
+import { DriftWatch, type ListingRange } from './listing-drift';
 import { detailEtag, listEtag, rawField, rawRatingKey } from './etag';
 import { mapItem } from '../media/item-mapper';
 import type { MappedItem } from '../store/repositories/media-rows';
@@ -100,9 +101,12 @@ const DETAIL_PAGES_AHEAD = 8;
 const LIST_EXCLUDED_ELEMENTS = 'Genre,Director,Writer,Country,Role,Producer,Collection,Label,Similar';
 /** Real servers refuse larger pages (400 "limit of 1000"; plex-api-notes §8). */
 export const PLEX_MAX_PAGE_SIZE = 1000;
+// `id` (the ratingKey) is a sort field PMS has without advertising it (python-plexapi
+// `LibrarySection._manualSorts`: "id", "Rating Key"); fields join with `,`, ascending by default
+// (developer.plex.tv "Sorting", LukeHagar/plex-api-spec description.md).
 const LISTING_SORT = 'addedAt,id';
-/** Walks of one listing after the first when its total keeps moving; then the next run catches up. */
-const MAX_RELISTS = 2;
+/** Rounds of re-listing shifted stretches when the total keeps moving; then the next run catches up. */
+const MAX_RELISTS = 3;
 
 interface Candidate {
   raw: unknown;
@@ -128,24 +132,40 @@ export async function runListingPhase(ctx: LibraryRunContext, spec: PhaseSpec): 
   }
   const start = ctx.checkpoint.phase === spec.phase ? ctx.checkpoint.offset : 0;
   ctx.progress.setPhase(spec.phase, 0, start);
-  // A listing whose total moved while it was paged may have skipped items (a removal shifts later
-  // items back across a page boundary): it is walked again, where unchanged items cost nothing.
-  let from = start;
-  for (let pass = 0; (await listPages(ctx, spec, kind, from)) && pass < MAX_RELISTS; pass++) from = 0;
+  // A listing whose total moved while it was paged may have skipped items: the stretches that can
+  // have shifted are listed again (listing-drift.ts), and the listing decides no deletions.
+  const drift = new DriftWatch();
+  let ranges: ListingRange[] = [{ start, end: null }];
+  for (let pass = 0; ranges.length > 0 && pass <= MAX_RELISTS; pass++) {
+    for (const range of ranges) await listPages(ctx, spec, kind, range, drift);
+    ranges = drift.takeRanges();
+    // Recorded before any stretch is listed again: a run killed meanwhile resumes flawed too.
+    if (drift.drifted && !ctx.checkpoint.flawed) markFlawed(ctx);
+  }
 }
 
-/** Walks the listing once from `start`; true when its totalSize changed on the way (drift). */
+function markFlawed(ctx: LibraryRunContext): void {
+  ctx.checkpoint = { ...ctx.checkpoint, flawed: true };
+  const checkpoint = ctx.checkpoint;
+  ctx.store.transaction(() => ctx.journal.listingFlawed(checkpoint));
+}
+
+/** Walks `range` of the listing, telling `drift` each page's totalSize. */
 async function listPages(
   ctx: LibraryRunContext,
   spec: PhaseSpec,
   kind: ItemKind,
-  start: number,
-): Promise<boolean> {
+  range: ListingRange,
+  drift: DriftWatch,
+): Promise<void> {
+  const pageSize = Math.min(ctx.pageSize, PLEX_MAX_PAGE_SIZE);
+  const bounded = range.end !== null;
   const pages = ctx.client.paginate(`/library/sections/${encodeURIComponent(ctx.sectionKey)}/all`, {
-    pageSize: Math.min(ctx.pageSize, PLEX_MAX_PAGE_SIZE),
-    start,
+    pageSize: bounded ? Math.max(1, Math.min(pageSize, range.end! - range.start)) : pageSize,
+    start: range.start,
     signal: ctx.signal,
-    concurrency: LIST_PAGES_AHEAD,
+    // A stretch listed again is short: no pages ahead past its end.
+    concurrency: bounded ? 1 : LIST_PAGES_AHEAD,
     query: {
       type: TYPE_CODES[spec.kind],
       // Plex's default order is undocumented: a stable one keeps pages from overlapping or skipping
@@ -157,8 +177,6 @@ async function listPages(
       ...(spec.withDetail ? { excludeElements: LIST_EXCLUDED_ELEMENTS } : {}),
     },
   });
-  let firstTotal: number | null = null;
-  let drifted = false;
   // Pages are committed in order, each once its details have come. While earlier pages wait for
   // theirs, later pages are classified and their details requested: sparse changes (a few items
   // per page) have their detail requests in flight together, not one page after another. Detail
@@ -172,9 +190,8 @@ async function listPages(
     for await (const page of pages) {
       throwIfAborted(ctx.signal);
       previousKeys = checkPaging(ctx, spec, page, previousKeys);
-      if (page.totalSize !== null) ctx.progress.setTotal(page.totalSize);
-      firstTotal ??= page.totalSize;
-      if (page.totalSize !== null && page.totalSize !== firstTotal) drifted = true;
+      if (page.totalSize !== null && !bounded) ctx.progress.setTotal(page.totalSize);
+      drift.see(range, page.offset, page.totalSize);
       while (
         waiting.length > 0 &&
         (waiting.length >= DETAIL_PAGES_AHEAD || pendingChanged + page.items.length > budget)
@@ -194,6 +211,8 @@ async function listPages(
         },
         () => undefined,
       );
+      // The stretch is covered: no request for the page after it.
+      if (range.end !== null && page.nextOffset >= range.end) break;
     }
     await tail;
   } catch (err) {
@@ -201,7 +220,6 @@ async function listPages(
     await tail.catch(() => undefined);
     throw err;
   }
-  return drifted;
 }
 
 /**

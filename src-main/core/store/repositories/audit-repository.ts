@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'errors_resolved',
   'error_retried',
   'undo_run',
+  'deletions_confirmed',
+  'deletions_kept',
   'cleanup',
   'restore',
   'maintenance',
