@@ -47,6 +47,8 @@ export interface ServerHealth {
   reachable: boolean | null;
   tokenOk: boolean;
   needsLogin: boolean;
+  /** Chosen to sync from. Servers discovery only found are listed but never make health bad. */
+  added: boolean;
   consecutiveErrors: number;
   cooldownUntil: number | null;
   chosenUri: string | null;

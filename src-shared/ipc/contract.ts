@@ -76,6 +76,8 @@ export interface ServerView {
   chosenUri: string | null;
   latencyMs: number | null;
   needsLogin: boolean;
+  /** Chosen to sync from; false: found by discovery and only listed as available. */
+  added: boolean;
   lastSeenAt: number | null;
 }
 

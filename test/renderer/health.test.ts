@@ -11,6 +11,7 @@ const server = (serverId: number, patch: Partial<ServerHealth> = {}): ServerHeal
   reachable: true,
   tokenOk: true,
   needsLogin: false,
+  added: serverId === 1,
   consecutiveErrors: 0,
   cooldownUntil: null,
   chosenUri: 'http://127.0.0.1:32400',

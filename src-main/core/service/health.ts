@@ -81,6 +81,7 @@ export function readHealth(
       reachable: socket?.connected ? true : s.chosenUri === null ? false : (chosen?.ok ?? null),
       tokenOk: !s.needsLogin,
       needsLogin: s.needsLogin,
+      added: s.added,
       consecutiveErrors: streak.consecutiveErrors,
       cooldownUntil: streak.cooldownUntil,
       chosenUri: s.chosenUri,
@@ -105,7 +106,9 @@ export function readHealth(
     ok:
       databaseOk &&
       !(account?.needsLogin ?? false) &&
-      servers.every((s) => s.tokenOk && s.reachable !== false && s.cooldownUntil === null),
+      servers.every(
+        (s) => !s.added || (s.tokenOk && s.reachable !== false && s.cooldownUntil === null),
+      ),
     service,
     startedAt: runtime ? runtime.startedAt : (row?.startedAt ?? null),
     heartbeatAt: runtime ? runtime.heartbeatAt : (row?.heartbeatAt ?? null),

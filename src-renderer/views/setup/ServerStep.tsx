@@ -146,6 +146,7 @@ export function ServerStep({
                   ) : (
                     <span className="muted">not measured</span>
                   )}
+                  {server.added ? <Badge tone="ok">Added</Badge> : null}
                   {server.needsLogin ? <Badge tone="warn">Needs sign-in</Badge> : null}
                 </div>
               </div>

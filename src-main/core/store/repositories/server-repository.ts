@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ServerSource } from '../../../../src-shared/domain';
 import type { Db } from '../database';
 import { servers } from '../schema';
@@ -29,6 +29,8 @@ export interface ServerUpsert {
   tokenRef?: string | null;
   httpsRequired?: boolean;
   connections?: ServerConnection[];
+  /** The person chose it (a server typed in); discovery leaves an existing choice alone. */
+  added?: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export function upsertServer(db: Db, s: ServerUpsert): ServerRow {
         accountId: s.accountId ?? null,
         tokenRef: s.tokenRef ?? null,
         httpsRequired: s.httpsRequired ?? false,
+        added: s.added ?? false,
         connectionsJson: JSON.stringify(s.connections ?? []),
         lastSeenAt: now,
       })
@@ -75,6 +78,7 @@ export function upsertServer(db: Db, s: ServerUpsert): ServerRow {
       accountId: s.accountId !== undefined ? s.accountId : existing.accountId,
       tokenRef: s.tokenRef ?? existing.tokenRef,
       httpsRequired: s.httpsRequired ?? existing.httpsRequired,
+      added: existing.added || (s.added ?? false),
       connectionsJson: JSON.stringify(connections),
       lastSeenAt: now,
       modifiedAt: now,
@@ -138,6 +142,17 @@ export function setChosenConnection(
 
 export function setServerNeedsLogin(db: Db, id: number, needsLogin: boolean): void {
   db.update(servers).set({ needsLogin, modifiedAt: Date.now() }).where(eq(servers.id, id)).run();
+}
+
+/** Marks servers as chosen to sync from; returns the ones that were only available until now. */
+export function markServersAdded(db: Db, ids: number[]): ServerRow[] {
+  if (ids.length === 0) return [];
+  return db
+    .update(servers)
+    .set({ added: true, modifiedAt: Date.now() })
+    .where(and(inArray(servers.id, ids), eq(servers.added, false)))
+    .returning()
+    .all();
 }
 
 export function removeServer(db: Db, id: number): void {
