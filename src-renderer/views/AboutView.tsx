@@ -230,8 +230,8 @@ export function AboutView() {
           )}
           {available.length ? (
             <p className="muted small" data-testid="available-servers">
-              Also found, not synced: {available.map((s) => s.name).join(', ')}. Their state never changes
-              the health shown above; use Setup to sync from one.
+              Also found, not synced: {available.map((s) => s.name).join(', ')}. Their state never changes the
+              health shown above; use Setup to sync from one.
             </p>
           ) : null}
         </section>

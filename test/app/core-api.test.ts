@@ -138,7 +138,10 @@ describe('core API', () => {
       ['Old NAS', false],
     ]);
     let health = await f.value('health:get');
-    expect(health.servers.find((s) => s.name === 'Old NAS')).toMatchObject({ reachable: false, added: false });
+    expect(health.servers.find((s) => s.name === 'Old NAS')).toMatchObject({
+      reachable: false,
+      added: false,
+    });
     expect(health.ok).toBe(true);
 
     // Selecting a library chooses its server, and only that one.

@@ -50,10 +50,11 @@ export function renderServers(servers: ServerView[], problems: DiscoveryProblem[
   }
   const out: string[] = [
     table([
-      ['id', 'name', 'owner', 'version', 'found by', 'chosen connection', 'latency', 'state'],
+      ['id', 'name', 'synced', 'owner', 'version', 'found by', 'chosen connection', 'latency', 'state'],
       ...servers.map((s) => [
         String(s.id),
         s.name,
+        s.added ? 'added' : 'available',
         s.owned ? 'you' : (s.sourceTitle ?? 'shared'),
         s.version ?? '-',
         s.sources.join(','),

@@ -6,7 +6,7 @@ import type { Db } from '../store/database';
 import { sampleLibraryFile } from '../store/repositories/item-query-repository';
 import { getLibrary, listLibraries, setLibrariesSelected } from '../store/repositories/library-repository';
 import { nextRunByLibrary } from '../store/repositories/schedule-repository';
-import { getServer, markServersAdded } from '../store/repositories/server-repository';
+import { getServer } from '../store/repositories/server-repository';
 import { itemCountsByLibrary } from '../store/repositories/status-repository';
 import { libraries } from '../store/schema';
 import { createPathMapper } from '../media/path-mapping';
@@ -38,15 +38,6 @@ export function requireLibraries(db: Db, ids: number[]): void {
   if (missing.length > 0) throw new NotFoundError(`library ${missing.join(', ')}`);
 }
 
-function serverIdsOf(db: Db, libraryIds: number[]): number[] {
-  const rows = db
-    .selectDistinct({ serverId: libraries.serverId })
-    .from(libraries)
-    .where(inArray(libraries.id, libraryIds))
-    .all();
-  return rows.map((r) => r.serverId);
-}
-
 export function libraryHandlers(ctx: LibraryHandlerContext): LibraryHandlers {
   const db = ctx.store.db;
 
@@ -72,11 +63,7 @@ export function libraryHandlers(ctx: LibraryHandlerContext): LibraryHandlers {
     },
     'libraries:select': ({ libraryIds, selected }) => {
       requireLibraries(db, libraryIds);
-      db.transaction(() => {
-        setLibrariesSelected(db, libraryIds, selected);
-        // Syncing a library is choosing its server: from now on that server counts for health.
-        if (selected) markServersAdded(db, serverIdsOf(db, libraryIds));
-      });
+      setLibrariesSelected(db, libraryIds, selected);
       ctx.sync.reload();
       return librariesView();
     },

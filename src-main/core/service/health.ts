@@ -106,9 +106,7 @@ export function readHealth(
     ok:
       databaseOk &&
       !(account?.needsLogin ?? false) &&
-      servers.every(
-        (s) => !s.added || (s.tokenOk && s.reachable !== false && s.cooldownUntil === null),
-      ),
+      servers.every((s) => !s.added || (s.tokenOk && s.reachable !== false && s.cooldownUntil === null)),
     service,
     startedAt: runtime ? runtime.startedAt : (row?.startedAt ?? null),
     heartbeatAt: runtime ? runtime.heartbeatAt : (row?.heartbeatAt ?? null),

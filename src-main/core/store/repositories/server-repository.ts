@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { ServerSource } from '../../../../src-shared/domain';
 import type { Db } from '../database';
 import { servers } from '../schema';
@@ -142,17 +142,6 @@ export function setChosenConnection(
 
 export function setServerNeedsLogin(db: Db, id: number, needsLogin: boolean): void {
   db.update(servers).set({ needsLogin, modifiedAt: Date.now() }).where(eq(servers.id, id)).run();
-}
-
-/** Marks servers as chosen to sync from; returns the ones that were only available until now. */
-export function markServersAdded(db: Db, ids: number[]): ServerRow[] {
-  if (ids.length === 0) return [];
-  return db
-    .update(servers)
-    .set({ added: true, modifiedAt: Date.now() })
-    .where(and(inArray(servers.id, ids), eq(servers.added, false)))
-    .returning()
-    .all();
 }
 
 export function removeServer(db: Db, id: number): void {
