@@ -64,7 +64,11 @@ export async function resolveServerAccess(
   options: ResolveServerAccessOptions = {},
 ): Promise<ServerAccess> {
   const server = selectServer(db, options.serverId);
-  if (server.needsLogin) throw new NeedsLoginError(`the server ${server.name} needs a new login`);
+  if (server.needsLogin)
+    throw new NeedsLoginError(
+      `the server ${server.name} needs a new login`,
+      `run \`retrovue servers signin ${server.id}\` (or “Sign in again” in the app)`,
+    );
   const token = server.tokenRef ? await vault.get(server.tokenRef) : null;
   if (!token) {
     throw new NeedsLoginError(

@@ -604,9 +604,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       // A removed server's breaker goes with it.
       const known = new Set(listServers(db).map((s) => s.id));
       for (const b of breakers.snapshot()) if (!known.has(b.serverId)) breakers.reset(b.serverId);
+      // Also without a running service (the CLI): a newly selected library has its schedules at once.
+      scheduler.ensureDefaults();
       if (state !== 'running' && state !== 'paused') return;
       queueFirstSyncs();
-      scheduler.ensureDefaults();
       livePush.refresh();
     },
 
