@@ -70,6 +70,9 @@ export function readHealth(
   const account = databaseOk ? getCurrentAccount(db) : undefined;
   const push = new Map((runtime?.livePush ?? []).map((p) => [p.serverId, p]));
 
+  const allLibraries = databaseOk ? listLibraries(db) : [];
+  // Chosen: added by the person, or syncing a library (whatever wrote the row).
+  const syncedFrom = new Set(allLibraries.filter((l) => l.selected).map((l) => l.serverId));
   const servers: ServerHealth[] = (databaseOk ? listServers(db) : []).map((s) => {
     const chosen = parseConnections(s.connectionsJson).find((c) => c.uri === s.chosenUri);
     const socket = push.get(s.id);
@@ -81,7 +84,7 @@ export function readHealth(
       reachable: socket?.connected ? true : s.chosenUri === null ? false : (chosen?.ok ?? null),
       tokenOk: !s.needsLogin,
       needsLogin: s.needsLogin,
-      added: s.added,
+      added: s.added || syncedFrom.has(s.id),
       consecutiveErrors: streak.consecutiveErrors,
       cooldownUntil: streak.cooldownUntil,
       chosenUri: s.chosenUri,
@@ -91,7 +94,7 @@ export function readHealth(
   });
 
   const nextRuns = databaseOk ? nextRunByLibrary(db) : new Map<number, number>();
-  const libraries = (databaseOk ? listLibraries(db) : [])
+  const libraries = allLibraries
     .filter((l) => l.selected)
     .map((l) => ({
       libraryId: l.id,
