@@ -19,6 +19,8 @@ async function setUp(failureNotifications: boolean) {
     stores.libraries.getState().load(),
     stores.servers.getState().load(),
     stores.settings.getState().load(),
+    // Web mode (app:info says so): the page is where these notices show.
+    stores.session.getState().load(),
   ]);
   const disconnect = connectEvents(stores);
   const fail = (libraryId: number, at: number) =>
@@ -31,7 +33,7 @@ async function setUp(failureNotifications: boolean) {
       at,
     });
   const notices = () => stores.ui.getState().notices.map((n) => n.text);
-  return { stores, fail, notices, disconnect };
+  return { stores, bus, fail, notices, disconnect };
 }
 
 describe('in-page failure notices', () => {
@@ -57,6 +59,24 @@ describe('in-page failure notices', () => {
     fail(2, 3_000);
     expect(notices()).toEqual([
       "TV Shows: couldn't reach NAS. Nothing was changed; RetroVue tries again at the next sync.",
+    ]);
+    disconnect();
+  });
+
+  it('tells a refused sign-in once, though the account and its server both report it', async () => {
+    const { bus, notices, disconnect } = await setUp(true);
+    const refused = (scope: 'account' | 'server', at: number) =>
+      bus.emit('service:event', {
+        type: 'needs_login',
+        scope,
+        serverId: scope === 'server' ? 1 : null,
+        message: 'token refused',
+        at,
+      });
+    refused('server', 1_000);
+    refused('account', 1_050);
+    expect(notices()).toEqual([
+      'Plex no longer accepts RetroVue’s sign-in. Use “Sign in again” to go on syncing.',
     ]);
     disconnect();
   });
