@@ -205,6 +205,8 @@ export interface StatsView {
     libraryTitle: string | null;
     durationMs: number;
     itemsProcessed: number;
+    /** Changed plus unchanged items: the per-run counterpart of totals.itemsProcessed. */
+    itemsChecked: number;
     apiCalls: number;
     rowsWritten: number;
   }[];

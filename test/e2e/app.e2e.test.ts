@@ -611,7 +611,11 @@ describe('RetroVue in the browser (retrovue serve)', () => {
             await page.getByRole('row').nth(1).getByRole('button').click();
             await page.getByRole('heading', { name: 'Files' }).waitFor();
           }
-          // The pointer off the page: a hover left from an earlier click is not in the picture.
+          // Posters loaded, and the pointer off the page (a hover left from an earlier click is not
+          // in the picture).
+          await page.waitForFunction(() => [...document.images].every((i) => i.complete), undefined, {
+            timeout: 10_000,
+          });
           await page.mouse.move(width - 1, 859);
           await shot(`view-${view.toLowerCase()}-${width}-${scheme}`);
           for (const p of await accessibilityProblems()) problems.push(`${view} ${width} ${scheme}: ${p}`);
