@@ -75,7 +75,7 @@ export const configSchema = z
     log_max_files: z.number().int().min(1).max(100).default(5),
     start_at_login: z.boolean().default(false),
     close_to_tray: z.boolean().default(true),
-    /** Tell failed syncs (desktop notification, in-page notice); at most once per library in a while. */
+    /** Tell failed syncs (desktop notification, in-page notice); at most once per server in a while. */
     failure_notifications: z.boolean().default(true),
     plex_tv_url: z.string().url().default('https://plex.tv'),
     plex_auth_app_url: z.string().url().default('https://app.plex.tv/auth'),

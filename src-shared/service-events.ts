@@ -57,8 +57,6 @@ export type HealthState = 'ok' | 'degraded' | 'failing' | 'idle';
 export interface ServerHealth {
   serverId: number;
   name: string;
-  /** A library of it is selected: only chosen servers count toward the overall state. */
-  chosen: boolean;
   state: HealthState;
   /** Why the state is not ok, in words ("needs sign-in", "2 unresolved error(s)"). */
   reasons: string[];
@@ -66,6 +64,8 @@ export interface ServerHealth {
   reachable: boolean | null;
   tokenOk: boolean;
   needsLogin: boolean;
+  /** Chosen to sync from. Servers discovery only found are listed but never make health bad. */
+  added: boolean;
   consecutiveErrors: number;
   cooldownUntil: number | null;
   chosenUri: string | null;

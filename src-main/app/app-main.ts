@@ -126,9 +126,7 @@ export async function runApp(options: RunAppOptions = {}): Promise<RunningApp | 
       const error = await shell.openPath(path);
       if (error) throw new Error(error);
     },
-    notify: createNotifier(() => openWindow(), {
-      failuresEnabled: () => core?.config().failure_notifications ?? true,
-    }),
+    notify: createNotifier(() => openWindow()),
     env,
   });
   core = created;

@@ -17,7 +17,7 @@ import { describeError } from './errors/errors';
 import { configureLogging, getLogger, setLogLevel } from './logging/logger';
 import { PRODUCT_VERSION } from './plex/identity';
 import type { ConfigStore } from './config/config-store';
-import { listLibraries } from './store/repositories/library-repository';
+import { getLibrary } from './store/repositories/library-repository';
 import type { ArtworkSource } from './artwork/artwork-route';
 
 export type ShellKind = 'electron' | 'web';
@@ -25,6 +25,8 @@ export type ShellKind = 'electron' | 'web';
 /**
  * What the shell shows as a native notification (desktop) — finished syncs with changes, failures,
  * login needed, and deletions held because one listing would have emptied much of a library.
+ * Failures are already filtered here: by the failure_notifications setting, and one per server in
+ * FAILURE_NOTICE_QUIET_MS (a server that is down fails every library on it).
  */
 export interface CoreNotification {
   kind: 'sync_finished' | 'sync_failed' | 'needs_login' | 'deletions_held';
@@ -83,6 +85,8 @@ export function heldDeletionsNotification(
 
 /** A repeated "login needed" for the same account or server within this time is not notified again. */
 const LOGIN_NOTICE_QUIET_MS = 10 * 60_000;
+/** After a failure is notified, further failures on the same server stay quiet for this long. */
+export const FAILURE_NOTICE_QUIET_MS = 10 * 60_000;
 
 export function createAppCore(options: AppCoreOptions): AppCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -159,6 +163,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     };
 
     const loginNotices = new Map<string, number>();
+    const failureNotices = new Map<string, number>();
     const onServiceEvent = (e: ServiceEvent): void => {
       events.emit('service:event', e);
       if (e.type === 'progress') return;
@@ -175,9 +180,18 @@ export function createAppCore(options: AppCoreOptions): AppCore {
           });
         }
       } else if (e.type === 'failed') {
-        const title =
-          listLibraries(store.db).find((l) => l.id === e.libraryId)?.title ?? `library ${e.libraryId}`;
-        notify({ kind: 'sync_failed', title: `Sync of ${title} failed`, body: e.message });
+        const library = getLibrary(store.db, e.libraryId);
+        const key = library ? `server:${library.serverId}` : `library:${e.libraryId}`;
+        const last = failureNotices.get(key) ?? -Infinity;
+        // Read on every failure, so turning it off in Settings takes effect at once.
+        if (config.config.failure_notifications && e.at - last >= FAILURE_NOTICE_QUIET_MS) {
+          failureNotices.set(key, e.at);
+          notify({
+            kind: 'sync_failed',
+            title: `Sync of ${library?.title ?? `library ${e.libraryId}`} failed`,
+            body: e.message,
+          });
+        }
       } else if (e.type === 'needs_login') {
         // The queue and the account service both report the same refused token: say it once.
         const key = `${e.scope}:${e.serverId ?? ''}`;

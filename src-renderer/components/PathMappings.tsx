@@ -90,7 +90,7 @@ export function PathMappings({
             </label>
           ) : row.server ? (
             <span className="small muted" title={row.server}>
-              one server
+              for one server only
             </span>
           ) : null}
           <button

@@ -12,6 +12,8 @@ export function SignInAgain({ serverName }: { serverName: string }) {
   const loadLibraries = useLibraries((s) => s.load);
   const refreshHealth = useSession((s) => s.refreshHealth);
   const notify = useUi((s) => s.notify);
+  const notices = useUi((s) => s.notices);
+  const dismiss = useUi((s) => s.dismiss);
   const dialog = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -27,6 +29,8 @@ export function SignInAgain({ serverName }: { serverName: string }) {
     try {
       await discover();
       await Promise.all([loadLibraries(), refreshHealth()]);
+      // The notices that asked for this sign-in are answered now.
+      for (const n of notices) if (n.kind === 'error' && /sign-in/i.test(n.text)) dismiss(n.id);
       notify('info', `Signed in again. ${serverName} is read with the new sign-in from now on.`);
     } catch (err) {
       notify('error', errorMessage(err));

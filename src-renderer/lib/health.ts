@@ -13,10 +13,9 @@ export interface HealthSummary {
   paused: boolean;
 }
 
-/** Servers the person chose to sync from: those with a selected library. Others never turn it red. */
-export function chosenServers(health: HealthStatus, libraries: LibraryView[]): ServerHealth[] {
-  const ids = new Set(libraries.filter((l) => l.selected).map((l) => l.serverId));
-  return health.servers.filter((s) => ids.has(s.serverId));
+/** Servers the person chose to sync from. Servers discovery only listed never turn it red. */
+export function chosenServers(health: HealthStatus): ServerHealth[] {
+  return health.servers.filter((s) => s.added);
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -31,7 +30,7 @@ export function summarizeHealth(
   const paused = health.service === 'paused';
   if (health.service === 'stopped' || health.service === 'stopping')
     return { tone: 'bad', text: 'Sync service stopped', paused };
-  const servers = chosenServers(health, libraries);
+  const servers = chosenServers(health);
   if (health.account?.needsLogin || servers.some((s) => s.needsLogin))
     return { tone: 'bad', text: 'Sign-in needed', paused };
   const down = servers.filter((s) => s.reachable === false);

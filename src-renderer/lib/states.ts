@@ -21,13 +21,15 @@ export const STATE_HELP: Record<MediaState, { why: string; fix: string | null }>
     why: 'Plex is still scanning this item.',
     fix: 'Wait for Plex to finish; the next sync picks it up.',
   },
+  // As the engine decides them (src-main/core/media/states.ts): a mapped path that is not there
+  // here is unavailable; an item a complete listing of Plex no longer has is file_not_found.
   unavailable: {
-    why: 'Plex itself marks this file as unavailable (its drive or share is offline on the server).',
-    fix: 'Bring the drive or share back on the Plex server, then sync.',
+    why: 'A path mapping says where this file is on this computer, but nothing is there (the share or drive is not mounted, or the mapping is wrong).',
+    fix: 'Mount the share or drive, or correct the path mapping, then save it to check again.',
   },
   file_not_found: {
-    why: 'The path mapping points to a file that does not exist on this computer.',
-    fix: 'Mount the share, or correct the path mapping, then save it to check again.',
+    why: 'Plex no longer lists this item: it was removed from the library on the server. RetroVue keeps its record for a while, then archives it.',
+    fix: 'Nothing to do, unless it was removed by mistake: put it back in Plex and sync.',
   },
   error: {
     why: 'Plex sent data for this item that RetroVue could not read.',

@@ -13,7 +13,7 @@ export function connectEvents(stores: AppStores): () => void {
   const { api } = stores;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const lastFailureNotice = new Map<number, number>();
-  const lastLoginNotice = new Map<string, number>();
+  let lastLoginNotice: number | null = null;
   const web = () => stores.session.getState().info?.shell === 'web';
   const notify = stores.ui.getState().notify;
   const later = (key: string, fn: () => void) => {
@@ -96,10 +96,10 @@ export function connectEvents(stores: AppStores): () => void {
         break;
       case 'needs_login':
         if (web()) {
-          const key = `${event.scope}:${event.serverId ?? ''}`;
-          const last = lastLoginNotice.get(key);
-          if (last === undefined || event.at - last > FAILURE_NOTICE_QUIET_MS) {
-            lastLoginNotice.set(key, event.at);
+          // One notice for the refused sign-in: the account and its server report the same token.
+          const last = lastLoginNotice;
+          if (last === null || event.at - last > FAILURE_NOTICE_QUIET_MS) {
+            lastLoginNotice = event.at;
             notify(
               'error',
               'Plex no longer accepts RetroVue’s sign-in. Use “Sign in again” to go on syncing.',

@@ -22,6 +22,10 @@ export function AboutView() {
     void refreshHealth();
   }, [refreshHealth]);
 
+  // Servers discovery found but nobody chose are listed apart: they are not synced.
+  const added = health?.servers.filter((s) => s.added) ?? [];
+  const available = health?.servers.filter((s) => !s.added) ?? [];
+
   const act = async (fn: () => Promise<void>) => {
     try {
       await fn();
@@ -156,7 +160,7 @@ export function AboutView() {
 
         <section className="card about-wide" aria-labelledby="servers-health-title">
           <h2 id="servers-health-title">Servers</h2>
-          {health?.servers.length ? (
+          {added.length ? (
             <table className="table">
               <thead>
                 <tr>
@@ -171,7 +175,7 @@ export function AboutView() {
                 </tr>
               </thead>
               <tbody>
-                {health.servers.map((s) => (
+                {added.map((s) => (
                   <tr key={s.serverId}>
                     <td>{s.name}</td>
                     <td>
@@ -224,6 +228,12 @@ export function AboutView() {
           ) : (
             <p className="muted">No servers yet.</p>
           )}
+          {available.length ? (
+            <p className="muted small" data-testid="available-servers">
+              Also found, not synced: {available.map((s) => s.name).join(', ')}. Their state never changes the
+              health shown above; use Setup to sync from one.
+            </p>
+          ) : null}
         </section>
       </div>
     </>

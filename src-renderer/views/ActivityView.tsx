@@ -189,8 +189,8 @@ export default function ActivityView() {
                 <YAxis tick={axis} stroke="var(--border)" width={52} />
                 <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--hover)' }} />
                 <Bar
-                  dataKey="itemsProcessed"
-                  name="Items"
+                  dataKey="itemsChecked"
+                  name="Items checked"
                   fill={ACCENT}
                   radius={[4, 4, 0, 0]}
                   maxBarSize={48}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ScheduleView } from '../../src-shared/ipc/contract';
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../components/common';
-import { cronProblem, jitterWords } from '../lib/cron-words';
+import { cronProblem, jitterWords } from '../../src-shared/cron-words';
 import { errorMessage } from '../lib/errors';
 import { humanize, relativeTime, shortDateTime } from '../lib/format';
 import { useSchedules, useUi } from '../stores';

@@ -97,7 +97,7 @@ const META: Partial<Record<Key, FieldMeta>> = {
   close_to_tray: { label: 'Close to tray', help: 'Closing the window keeps syncing in the background.' },
   failure_notifications: {
     label: 'Tell me when a sync fails',
-    help: 'A notification (in the browser, a notice on the page); the same failure at most every 10 minutes. Syncs you start are always reported.',
+    help: 'A notification (in the browser, a notice on the page), at most one per server every 10 minutes. Syncs you start are always reported.',
   },
   data_dir: {
     label: 'Data folder',

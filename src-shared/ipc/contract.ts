@@ -76,6 +76,8 @@ export interface ServerView {
   chosenUri: string | null;
   latencyMs: number | null;
   needsLogin: boolean;
+  /** Chosen to sync from; false: found by discovery and only listed as available. */
+  added: boolean;
   lastSeenAt: number | null;
 }
 
@@ -209,6 +211,8 @@ export interface StatsView {
     libraryTitle: string | null;
     durationMs: number;
     itemsProcessed: number;
+    /** Changed plus unchanged items: the per-run counterpart of totals.itemsProcessed. */
+    itemsChecked: number;
     apiCalls: number;
     rowsWritten: number;
   }[];

@@ -121,6 +121,53 @@ describe('core API', () => {
     );
   });
 
+  it('lists discovered servers as available; only a server the person chose counts for health', async () => {
+    // The account also has an offline server (plex.tv lists it; nothing answers on its address).
+    fx = await startCore({ fake: { offlineServer: true } });
+    const f = fx;
+    const pin = await f.value('login:start');
+    f.fake.control.approvePin(pin.code!, f.fake.token);
+    await f.waitForEvent('login:state', (v) => v.status === 'linked');
+    let servers = await f.value('servers:list');
+    for (let i = 0; i < 100 && servers.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      servers = await f.value('servers:list');
+    }
+    expect(servers.map((s) => [s.name, s.added]).sort()).toEqual([
+      [f.fake.serverName, false],
+      ['Old NAS', false],
+    ]);
+    let health = await f.value('health:get');
+    expect(health.servers.find((s) => s.name === 'Old NAS')).toMatchObject({
+      reachable: false,
+      added: false,
+    });
+    expect(health.ok).toBe(true);
+
+    // Selecting a library chooses its server, and only that one.
+    let libraries = await f.value('libraries:list');
+    for (let i = 0; i < 100 && libraries.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      libraries = await f.value('libraries:list');
+    }
+    const movies = libraries.find((l) => l.title === 'Movies')!;
+    await f.value('libraries:select', { libraryIds: [movies.id], selected: true });
+    servers = await f.value('servers:list');
+    expect(servers.map((s) => [s.name, s.added]).sort()).toEqual([
+      [f.fake.serverName, true],
+      ['Old NAS', false],
+    ]);
+    // A chosen server still counts: its refused token makes health bad.
+    f.fake.control.revokeToken();
+    await f.call('libraries:refresh', { serverId: movies.serverId });
+    health = await f.value('health:get');
+    expect(health.servers.find((s) => s.serverId === movies.serverId)).toMatchObject({
+      added: true,
+      needsLogin: true,
+    });
+    expect(health.ok).toBe(false);
+  });
+
   it('cancels a login in progress', async () => {
     fx = await startCore();
     const pin = await fx.value('login:start');

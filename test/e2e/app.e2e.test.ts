@@ -229,6 +229,9 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     await server.waitFor({ timeout: 15_000 });
     await server.click();
     await expect.poll(() => server.getAttribute('aria-checked')).toBe('true');
+    // The account's offline server is listed to pick from too; nothing is added before the choice.
+    await page.getByRole('radio', { name: /Old NAS/ }).waitFor();
+    expect((await core.handlers['servers:list'](undefined)).filter((s) => s.added)).toEqual([]);
     // Found by plex.tv and by the GDM query the fake's loopback responder answered.
     const known = await core.handlers['servers:list'](undefined);
     expect(known.find((s) => s.name === fake.serverName)?.sources).toEqual(
@@ -299,6 +302,20 @@ describe('RetroVue in the browser (retrovue serve)', () => {
     expect(lastByRun.size).toBeGreaterThanOrEqual(2);
     for (const p of lastByRun.values()) expect(p.done).toBe(p.total);
     await shot('06-libraries-synced');
+
+    // Only the picked server was added: the unreachable one stays available and turns nothing red.
+    const listed = await core.handlers['servers:list'](undefined);
+    expect(listed.map((s) => [s.name, s.added]).sort()).toEqual([
+      [fake.serverName, true],
+      ['Old NAS', false],
+    ]);
+    const health = await core.handlers['health:get'](undefined);
+    expect(health.servers.find((s) => s.name === 'Old NAS')).toMatchObject({
+      reachable: false,
+      added: false,
+    });
+    expect(health.ok).toBe(true);
+    await expect.poll(() => pill().textContent(), { timeout: 15_000 }).toMatch(/up to date/i);
   }, 120_000);
 
   it('shows an injected error with its context, and resolves it', async () => {
@@ -558,6 +575,11 @@ describe('RetroVue in the browser (retrovue serve)', () => {
 
     await nav('About').click();
     await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    // Available servers are named apart from the ones synced.
+    expect(await page.getByTestId('available-servers').textContent()).toContain(
+      'Also found, not synced: Old NAS',
+    );
+    expect(await page.getByRole('cell', { name: 'Old NAS' }).count()).toBe(0);
     await shot('13-about');
 
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -592,6 +614,18 @@ describe('RetroVue in the browser (retrovue serve)', () => {
             await page.getByRole('row').nth(1).getByRole('button').click();
             await page.getByRole('heading', { name: 'Files' }).waitFor();
           }
+          // Posters loaded, and the pointer off the page (a hover left from an earlier click is not
+          // in the picture).
+          await page.waitForFunction(
+            // Lazy images below the fold never load; the ones in the picture must have.
+            () =>
+              [...document.images]
+                .filter((i) => i.getBoundingClientRect().top < window.innerHeight)
+                .every((i) => i.complete),
+            undefined,
+            { timeout: 10_000 },
+          );
+          await page.mouse.move(width - 1, 859);
           await shot(`view-${view.toLowerCase()}-${width}-${scheme}`);
           for (const p of await accessibilityProblems()) problems.push(`${view} ${width} ${scheme}: ${p}`);
         }

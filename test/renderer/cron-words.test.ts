@@ -1,6 +1,6 @@
 // Cron and schedule words: what is wrong said in plain language, and the jitter named.
 import { describe, expect, it } from 'vitest';
-import { cronProblem, jitterWords } from '../../src-renderer/lib/cron-words';
+import { cronProblem, jitterWords } from '../../src-shared/cron-words';
 import { describeCron } from '../../src-main/core/service/cron';
 
 /** What the page shows for an expression: main's verdict put into words. */

@@ -89,6 +89,7 @@ export function fixedApi(bus: ReturnType<typeof createEventBus>, overrides: View
         chosenUri: null,
         latencyMs: null,
         needsLogin: false,
+        added: true,
         lastSeenAt: null,
       },
     ],

@@ -284,7 +284,7 @@ describe('library cards', () => {
                 {
                   serverId: 1,
                   name: 'NAS',
-                  chosen: true,
+                  added: true,
                   state: 'failing',
                   reasons: ['unreachable'],
                   openErrors: 1,

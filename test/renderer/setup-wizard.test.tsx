@@ -39,6 +39,12 @@ describe('first run', () => {
     );
     await user.click(server);
     expect(within(server).getAllByText(/ms$/).length).toBeGreaterThan(0);
+    // Discovery also found the account's offline server: listed to pick from, but nothing is added yet.
+    expect(await screen.findByRole('radio', { name: /Old NAS/ })).toBeTruthy();
+    expect((await h.api.invoke('servers:list')).map((s) => [s.name, s.added]).sort()).toEqual([
+      [h.fake.serverName, false],
+      ['Old NAS', false],
+    ]);
     await user.click(screen.getByRole('button', { name: 'Use this server' }));
 
     const movies = await screen.findByRole('checkbox', { name: /^Movies/ }, { timeout: 8000 });
@@ -65,6 +71,18 @@ describe('first run', () => {
       { timeout: 10_000 },
     );
     expect(within(card).getByText(/^Up to date — \d+ items changed, checked just now$/)).toBeTruthy();
+
+    // Only the picked server was added; the unreachable one stays available and turns nothing red.
+    expect((await h.api.invoke('servers:list')).map((s) => [s.name, s.added]).sort()).toEqual([
+      [h.fake.serverName, true],
+      ['Old NAS', false],
+    ]);
+    const health = await h.api.invoke('health:get');
+    expect(health.servers.find((s) => s.name === 'Old NAS')?.reachable).toBe(false);
+    expect(health.ok).toBe(true);
+    await waitFor(() => expect(screen.getByTestId('health-pill').textContent).toMatch(/up to date/i), {
+      timeout: 10_000,
+    });
   }, 60_000);
 
   it('replaces an expired code with a fresh one that still signs in', async () => {
@@ -100,6 +118,8 @@ describe('first run', () => {
       { timeout: 8000 },
     );
     expect(server.getAttribute('aria-checked')).toBe('true');
+    // Typed in by the person: added at once.
+    expect((await h.api.invoke('servers:list')).map((s) => s.added)).toEqual([true]);
     await user.click(screen.getByRole('button', { name: 'Use this server' }));
     await screen.findByRole('checkbox', { name: /^TV Shows/ }, { timeout: 8000 });
     // The token never reaches the page.

@@ -12,6 +12,7 @@ import { registerLogin } from './login';
 import { registerLogout } from './logout';
 import { registerMaintenance } from './maintenance';
 import { registerRestore } from './restore';
+import { registerSchedules } from './schedules';
 import { registerServe } from './serve';
 import { registerServers } from './servers';
 import { registerStats } from './stats';
@@ -28,6 +29,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerLogout,
   registerServers,
   registerLibraries,
+  registerSchedules,
   registerStats,
   registerConfig,
   registerCleanup,

@@ -4,25 +4,16 @@ import { CancelledError } from '../../core/errors/errors';
 import type { CliContext } from '../context';
 import { emit } from '../output';
 import { withInterrupt } from '../interrupt';
+import { announcePin } from '../pin-prompt';
 import { renderServers, serverViews } from './servers';
 
 function announce(json: boolean, e: PinLoginEvent): void {
-  if (json) {
-    // stdout carries the single result document; progress goes to stderr.
-    const pin =
-      'pin' in e
-        ? { code: e.pin.code, authUrl: e.pin.authUrl, expiresAt: new Date(e.pin.expiresAt).toISOString() }
-        : {};
-    process.stderr.write(`${JSON.stringify({ event: e.state, ...pin })}\n`);
-    return;
-  }
   if (e.state === 'waiting') {
-    process.stdout.write(
-      `Open this address in your browser and sign in to Plex to allow RetroVue:\n\n  ${e.pin.authUrl}\n\n` +
-        `code ${e.pin.code}, valid until ${new Date(e.pin.expiresAt).toLocaleTimeString()}. Waiting... (Ctrl-C to cancel)\n`,
-    );
+    announcePin(json, e.pin);
   } else if (e.state === 'expired') {
-    process.stdout.write(e.renewing ? 'The code expired; here is a new one.\n' : 'The code expired.\n');
+    // stdout carries the single result document; progress goes to stderr.
+    if (json) process.stderr.write(`${JSON.stringify({ event: e.state })}\n`);
+    else process.stdout.write(e.renewing ? 'The code expired; here is a new one.\n' : 'The code expired.\n');
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import type { ServerView as AppServerView } from '../../../src-shared/ipc/contract';
+import type { AccountView, PinView, ServerView as AppServerView } from '../../../src-shared/ipc/contract';
+import { accountHandlers } from '../../core/api/account';
+import { LoginSession } from '../../core/api/login-session';
 import { serverView } from '../../core/api/views';
 import { serverHandlers } from '../../core/api/servers';
 import type { CoreServices } from '../../core/core-services';
@@ -10,11 +12,13 @@ import {
   listServers,
   parseConnections,
   type ServerConnection,
+  type ServerRow,
 } from '../../core/store/repositories/server-repository';
 import type { CliContext } from '../context';
 import { emit, table } from '../output';
 import { withInterrupt } from '../interrupt';
 import { addTokenOptions, readToken, TOKEN_SOURCES, type TokenFlags } from '../token-input';
+import { announcePin } from '../pin-prompt';
 
 /**
  * A server as the CLI shows it: the app's view (an allow-list: no token), plus whether a token is
@@ -50,10 +54,11 @@ export function renderServers(servers: ServerView[], problems: DiscoveryProblem[
   }
   const out: string[] = [
     table([
-      ['id', 'name', 'owner', 'version', 'found by', 'chosen connection', 'latency', 'state'],
+      ['id', 'name', 'synced', 'owner', 'version', 'found by', 'chosen connection', 'latency', 'state'],
       ...servers.map((s) => [
         String(s.id),
         s.name,
+        s.added ? 'added' : 'available',
         s.owned ? 'you' : (s.sourceTitle ?? 'shared'),
         s.version ?? '-',
         s.sources.join(','),
@@ -79,6 +84,12 @@ export function renderServers(servers: ServerView[], problems: DiscoveryProblem[
               : `failed: ${c.error ?? 'no answer'}`,
         ]),
       ),
+    );
+  }
+  for (const s of servers.filter((x) => x.needsLogin)) {
+    out.push(
+      '',
+      `${s.name} no longer accepts RetroVue's sign-in: run \`retrovue servers signin ${s.id}\` to sign in again`,
     );
   }
   if (problems.length > 0) {
@@ -139,5 +150,100 @@ export function registerServers(program: Command, ctx: () => CliContext): void {
     } finally {
       core.close();
     }
+  });
+
+  servers
+    .command('signin [server]')
+    .description(
+      'sign in to Plex again (PIN in the browser, as the app\'s "Sign in again") for a server that refuses the old sign-in',
+    )
+    .action(async (target: string | undefined) => {
+      const c = ctx();
+      const core = c.services();
+      try {
+        const db = core.store.db;
+        const server = target !== undefined ? findServer(db, target) : null;
+        const account = core.account.accounts.current();
+        if (server && !server.needsLogin && account && !account.needsLogin) {
+          emit(
+            c,
+            { ok: true, server: serverViews(db).find((s) => s.id === server.id)!, signedIn: false },
+            () => `${server.name} accepts RetroVue's sign-in: nothing to do`,
+          );
+          return;
+        }
+        const before = new Set(
+          listServers(db)
+            .filter((s) => s.needsLogin)
+            .map((s) => s.id),
+        );
+        const signedIn = await withInterrupt((signal) => pinSignIn(core, c.json, signal));
+        if (!signedIn) {
+          process.stderr.write('retrovue: sign-in cancelled\n');
+          process.exitCode = 130;
+          return;
+        }
+        // As the app does after "Sign in again": the servers are read again with the new sign-in.
+        await cliServerHandlers(core)['servers:refresh'](undefined);
+        const views = serverViews(db);
+        const wanted = server ? [server.id] : [...before];
+        const still = views.filter((s) => wanted.includes(s.id) && s.needsLogin);
+        const fixed = views.filter((s) => wanted.includes(s.id) && !s.needsLogin);
+        if (still.length > 0) process.exitCode = 1;
+        emit(c, { ok: still.length === 0, account: signedIn, servers: views }, (v) =>
+          [
+            `signed in as ${v.account.username}`,
+            ...fixed.map((s) => `${s.name} accepts the new sign-in and syncs again`),
+            ...still.map(
+              (s) =>
+                `${s.name} still refuses RetroVue's sign-in: it is not on the Plex account ${v.account.username}. Sign in with the account that owns or shares it (\`retrovue servers signin ${s.id}\`), or add it with \`retrovue servers add URL --token-file FILE\``,
+            ),
+          ].join('\n'),
+        );
+      } finally {
+        core.close();
+      }
+    });
+}
+
+/** A stored server by id or name (as `retrovue servers` lists them). */
+function findServer(db: Db, target: string): ServerRow {
+  const all = listServers(db);
+  const byId = /^\d+$/.test(target) ? all.find((s) => s.id === Number(target)) : undefined;
+  const byName = all.filter((s) => s.name.toLowerCase() === target.trim().toLowerCase());
+  const found = byId ?? (byName.length === 1 ? byName[0] : undefined);
+  if (found) return found;
+  if (byName.length > 1)
+    throw new UserError(`several servers are called ${target}: give its id (see \`retrovue servers\`)`);
+  throw new UserError(`no server ${target}: see \`retrovue servers\` for ids and names`);
+}
+
+/**
+ * The app's PIN sign-in (login:start and its state events, through the same login session) with
+ * the code printed here; resolves the account once approved, or null when cancelled.
+ */
+function pinSignIn(core: CoreServices, json: boolean, signal: AbortSignal): Promise<AccountView | null> {
+  return new Promise((resolve, reject) => {
+    let shown: string | null = null;
+    const show = (v: PinView) => {
+      if (v.status !== 'waiting' || !v.code || !v.authUrl || !v.expiresAt || v.code === shown) return;
+      announcePin(json, { code: v.code, authUrl: v.authUrl, expiresAt: v.expiresAt }, shown !== null);
+      shown = v.code;
+    };
+    const session = new LoginSession({
+      account: core.account.accounts,
+      onState: (v) => {
+        show(v);
+        if (v.status === 'linked' && v.account) resolve(v.account);
+        else if (v.status === 'cancelled') resolve(null);
+        else if (v.status === 'expired')
+          reject(new UserError('the code expired before it was approved: run the command again'));
+        else if (v.status === 'error')
+          reject(new UserError(`plex.tv refused the sign-in: ${v.message ?? 'no reason given'}`));
+      },
+    });
+    const handlers = accountHandlers({ account: core.account.accounts, login: session });
+    signal.addEventListener('abort', () => handlers['login:cancel'](undefined), { once: true });
+    Promise.resolve(handlers['login:start'](undefined)).then(show, reject);
   });
 }

@@ -187,7 +187,9 @@ export function registerSync(program: Command, ctx: () => CliContext): void {
         // A dead token: mark the server so nothing keeps retrying it, and say what to do.
         if (err instanceof PlexAuthError && stored) {
           await core.account.accounts.reportServerUnauthorized(stored.serverId, err.message);
-          throw new UserError(`${stored.name} refused the stored token: run \`retrovue login\` again`);
+          throw new UserError(
+            `${stored.name} refused the stored token: run \`retrovue servers signin ${stored.serverId}\` to sign in again`,
+          );
         }
         throw err;
       } finally {

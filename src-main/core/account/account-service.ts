@@ -49,8 +49,8 @@ export type AccountEvents = {
 
 /** Work for an account or server stopped because its token was refused; a new login fixes it. */
 export class NeedsLoginError extends RetroVueError {
-  constructor(what: string) {
-    super(`${what}: run \`retrovue login\` (or sign in from the app)`, {
+  constructor(what: string, fix = 'run `retrovue login` (or sign in from the app)') {
+    super(`${what}: ${fix}`, {
       code: 'NEEDS_LOGIN',
       errorClass: 'auth',
       userFacing: true,

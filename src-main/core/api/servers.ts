@@ -1,4 +1,5 @@
-// Plex servers: the known ones, discovery, one added by URL and token, removal.
+// Plex servers: the known ones, discovery, one added by URL and token, removal. Discovery stores
+// what it finds as available; a server is added when the person types it in or selects a library.
 import type { ApiHandlers } from '../../../src-shared/ipc/contract';
 import { recordAudit } from '../store/repositories/audit-repository';
 import { listLibraries } from '../store/repositories/library-repository';

@@ -35,6 +35,7 @@ export function serverView(s: ServerRow): ServerView {
     chosenUri: s.chosenUri,
     latencyMs: s.chosenLatencyMs,
     needsLogin: s.needsLogin,
+    added: s.added,
     lastSeenAt: s.lastSeenAt,
   };
 }

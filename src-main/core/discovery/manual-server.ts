@@ -139,6 +139,7 @@ export async function addManualServer(o: AddManualServerOptions): Promise<Server
       platform: root.platform ?? null,
       tokenRef,
       connections: [connection],
+      added: true,
     });
     setChosenConnection(o.db, s.id, baseUrl, probe.latencyMs);
     setServerNeedsLogin(o.db, s.id, false);

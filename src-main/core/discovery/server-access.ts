@@ -30,7 +30,10 @@ export interface ResolveServerAccessOptions {
   signal?: AbortSignal;
 }
 
-/** The server a command means: the given id, else the only one (or only owned one) we know. */
+/**
+ * The server a command means: the given id, else the only one we know, the only one chosen to sync
+ * from, or the only owned one.
+ */
 export function selectServer(db: Db, serverId?: number): ServerRow {
   if (serverId !== undefined) {
     const s = getServer(db, serverId);
@@ -44,6 +47,8 @@ export function selectServer(db: Db, serverId?: number): ServerRow {
     );
   }
   if (all.length === 1) return all[0]!;
+  const added = all.filter((s) => s.added);
+  if (added.length === 1) return added[0]!;
   const usable = all.filter((s) => s.tokenRef && !s.needsLogin);
   const owned = usable.filter((s) => s.owned);
   if (owned.length === 1) return owned[0]!;
@@ -59,7 +64,11 @@ export async function resolveServerAccess(
   options: ResolveServerAccessOptions = {},
 ): Promise<ServerAccess> {
   const server = selectServer(db, options.serverId);
-  if (server.needsLogin) throw new NeedsLoginError(`the server ${server.name} needs a new login`);
+  if (server.needsLogin)
+    throw new NeedsLoginError(
+      `the server ${server.name} needs a new login`,
+      `run \`retrovue servers signin ${server.id}\` (or “Sign in again” in the app)`,
+    );
   const token = server.tokenRef ? await vault.get(server.tokenRef) : null;
   if (!token) {
     throw new NeedsLoginError(

@@ -210,6 +210,8 @@ export interface OperationPoint {
   libraryTitle: string | null;
   durationMs: number;
   itemsProcessed: number;
+  /** Changed plus unchanged: what the run looked at, as the runs' "items checked" total counts it. */
+  itemsChecked: number;
   apiCalls: number;
   rowsWritten: number;
 }
@@ -222,6 +224,7 @@ export function operationsInRange(db: Db, range: TimeRange, limit: number): Oper
       libraryTitle: libraries.title,
       durationMs: syncMetrics.durationMs,
       itemsProcessed: syncMetrics.itemsProcessed,
+      itemsChecked: sql<number>`${syncMetrics.itemsProcessed} + ${syncMetrics.itemsSkipped}`,
       apiCalls: syncMetrics.apiCalls,
       rowsWritten: syncMetrics.rowsWritten,
     })

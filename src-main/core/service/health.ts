@@ -101,6 +101,8 @@ export function readHealth(
   const account = databaseOk ? getCurrentAccount(db) : undefined;
   const push = new Map((runtime?.livePush ?? []).map((p) => [p.serverId, p]));
   const selected = (databaseOk ? listLibraries(db) : []).filter((l) => l.selected);
+  // Chosen: added by the person, or syncing a library (whatever wrote the row).
+  const syncedFrom = new Set(selected.map((l) => l.serverId));
   const openErrors = databaseOk ? unresolvedErrorCounts(db) : new Map<number, { errors: number }>();
   const lastRuns = databaseOk ? lastRunStatuses(db) : new Map<number, string>();
 
@@ -123,13 +125,13 @@ export function readHealth(
     return {
       serverId: s.id,
       name: s.name,
-      chosen: libraries.length > 0,
       state: v.state,
       reasons: v.reasons,
       openErrors: errors,
       reachable,
       tokenOk: !s.needsLogin,
       needsLogin: s.needsLogin,
+      added: s.added || syncedFrom.has(s.id),
       consecutiveErrors: streak.consecutiveErrors,
       cooldownUntil: streak.cooldownUntil,
       chosenUri: s.chosenUri,
@@ -149,7 +151,7 @@ export function readHealth(
 
   const service = runtime?.state ?? serviceStateOf(row, now);
   // Servers the person did not choose never make the whole unhealthy.
-  const counted = servers.filter((s) => s.chosen);
+  const counted = servers.filter((s) => s.added);
   const overall = new Verdict(counted.some((s) => s.state !== 'idle') ? 'ok' : 'idle');
   if (!databaseOk) overall.worsen('failing', 'the database cannot be written');
   if (account?.needsLogin) overall.worsen('failing', `the plex.tv account ${account.username} needs sign-in`);

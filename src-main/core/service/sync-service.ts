@@ -618,9 +618,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       // A library no longer chosen (or gone) is not tried again.
       for (const e of queue.snapshot())
         if (e.status === 'retrying' && !getLibrary(db, e.libraryId)?.selected) queue.cancel(e.libraryId);
+      // Also without a running service (the CLI): a newly selected library has its schedules at once.
+      scheduler.ensureDefaults();
       if (state !== 'running' && state !== 'paused') return;
       queueFirstSyncs();
-      scheduler.ensureDefaults();
       livePush.refresh();
     },
 

@@ -69,6 +69,11 @@ export const servers = sqliteTable('servers', {
   /** Vault key of this server's access token (shared servers have their own). */
   tokenRef: text('token_ref'),
   needsLogin: bool('needs_login').notNull().default(false),
+  /**
+   * The person chose to sync from it (the wizard's pick, a server added by URL, a selected library).
+   * Discovery lists every server it finds as available; only added ones count for health.
+   */
+  added: bool('added').notNull().default(false),
   httpsRequired: bool('https_required').notNull().default(false),
   lastSeenAt: integer('last_seen_at'),
   createdAt: integer('created_at').notNull().default(now),

@@ -146,6 +146,7 @@ export function ServerStep({
                   ) : (
                     <span className="muted">not measured</span>
                   )}
+                  {server.added ? <Badge tone="ok">Added</Badge> : null}
                   {server.needsLogin ? <Badge tone="warn">Needs sign-in</Badge> : null}
                 </div>
               </div>
@@ -170,8 +171,9 @@ export function ServerStep({
                           {c.protocol.toUpperCase()}
                           {c.chosen ? <span className="chosen"> · in use</span> : null}
                         </td>
-                        <td className="mono ellipsis" title={c.uri}>
-                          {c.uri}
+                        <td className="mono" title={c.uri}>
+                          {/* Inside the cell: an inline-block cell would lose its row's border. */}
+                          <span className="ellipsis">{c.uri}</span>
                         </td>
                         <td>{c.latencyMs !== null ? `${c.latencyMs} ms` : '—'}</td>
                         <td>{c.ok === null ? 'untested' : c.ok ? 'reachable' : 'unreachable'}</td>

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { LibraryType } from '../../../../src-shared/domain';
 import type { Db } from '../database';
-import { libraries } from '../schema';
+import { libraries, servers } from '../schema';
 
 export type LibraryRow = typeof libraries.$inferSelect;
 
@@ -71,7 +71,19 @@ export function listLibraries(db: Db, serverId?: number): LibraryRow[] {
     .all();
 }
 
+/** Selecting a library also chooses its server: from then on that server counts for health. */
 export function setLibrariesSelected(db: Db, ids: number[], selected: boolean): void {
   if (ids.length === 0) return;
-  db.update(libraries).set({ selected, modifiedAt: Date.now() }).where(inArray(libraries.id, ids)).run();
+  db.transaction(() => {
+    db.update(libraries).set({ selected, modifiedAt: Date.now() }).where(inArray(libraries.id, ids)).run();
+    if (!selected) return;
+    const serverIds = db
+      .selectDistinct({ id: libraries.serverId })
+      .from(libraries)
+      .where(inArray(libraries.id, ids));
+    db.update(servers)
+      .set({ added: true, modifiedAt: Date.now() })
+      .where(and(inArray(servers.id, serverIds), eq(servers.added, false)))
+      .run();
+  });
 }

@@ -29,6 +29,8 @@ export interface ServerUpsert {
   tokenRef?: string | null;
   httpsRequired?: boolean;
   connections?: ServerConnection[];
+  /** The person chose it (a server typed in); discovery leaves an existing choice alone. */
+  added?: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export function upsertServer(db: Db, s: ServerUpsert): ServerRow {
         accountId: s.accountId ?? null,
         tokenRef: s.tokenRef ?? null,
         httpsRequired: s.httpsRequired ?? false,
+        added: s.added ?? false,
         connectionsJson: JSON.stringify(s.connections ?? []),
         lastSeenAt: now,
       })
@@ -75,6 +78,7 @@ export function upsertServer(db: Db, s: ServerUpsert): ServerRow {
       accountId: s.accountId !== undefined ? s.accountId : existing.accountId,
       tokenRef: s.tokenRef ?? existing.tokenRef,
       httpsRequired: s.httpsRequired ?? existing.httpsRequired,
+      added: existing.added || (s.added ?? false),
       connectionsJson: JSON.stringify(connections),
       lastSeenAt: now,
       modifiedAt: now,

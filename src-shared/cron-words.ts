@@ -1,4 +1,5 @@
-// A cron problem in the person's words, never croner's ("CronPattern: invalid configuration format").
+// A cron problem in the person's words, never croner's ("CronPattern: invalid configuration format"),
+// the same on the Schedules page and in `retrovue schedules`.
 const FIELDS: { name: string; min: number; max: number; hint: string }[] = [
   { name: 'minute', min: 0, max: 59, hint: 'The minute must be 0–59' },
   { name: 'hour', min: 0, max: 23, hint: 'The hour must be 0–23' },
