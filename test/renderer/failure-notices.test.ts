@@ -44,7 +44,7 @@ describe('in-page failure notices', () => {
     fail(1, 1_000);
     fail(2, 2_000);
     expect(notices()).toEqual([
-      "Movies: couldn't reach NAS. Nothing was changed; RetroVue tries again at the next sync.",
+      "Movies: couldn't reach NAS — RetroVue tries again at the next sync. Nothing was changed.",
     ]);
     fail(2, 1_000 + FAILURE_NOTICE_QUIET_MS + 1);
     expect(notices()).toHaveLength(2);
@@ -59,7 +59,7 @@ describe('in-page failure notices', () => {
     await stores.libraries.getState().sync([2], 'incremental');
     fail(2, 3_000);
     expect(notices()).toEqual([
-      "TV Shows: couldn't reach NAS. Nothing was changed; RetroVue tries again at the next sync.",
+      "TV Shows: couldn't reach NAS — RetroVue tries again at the next sync. Nothing was changed.",
     ]);
     disconnect();
   });

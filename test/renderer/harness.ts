@@ -97,7 +97,9 @@ export async function prepareSynced(h: CoreHarness): Promise<void> {
   await waitUntil(async () => {
     const list = await h.api.invoke('libraries:list', {});
     const queue = await h.api.invoke('sync:queue');
-    return queue.length === 0 && list.filter((l) => l.selected).every((l) => l.lastSyncAt !== null);
+    // A run that failed on a server error waits to be tried again by itself: its first run is over.
+    const busy = queue.some((e) => e.status !== 'retrying');
+    return !busy && list.filter((l) => l.selected).every((l) => l.lastSyncAt !== null);
   }, 30_000);
 }
 
