@@ -34,6 +34,7 @@ import {
   updateRun,
 } from '../store/repositories/run-repository';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
+import { libraryHasItemsToRetry } from '../store/repositories/items-to-retry';
 import { recordMetric } from '../metrics/metrics-writer';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointPhase, type CheckpointState } from './checkpoint';
 import {
@@ -232,8 +233,12 @@ export class SyncEngine {
       previousCheckpoint !== null &&
       !(requestedKind === 'deep' && previous.kind !== 'deep') &&
       !(requestedKind === 'full' && previous.kind === 'incremental');
+    // Items left unread (say by an earlier phase of the killed run) are fetched again: the listing
+    // starts over rather than resuming past them.
+    const toRetry = libraryHasItemsToRetry(this.store.sqlite, library.id);
     const resumeFrom =
       canResume &&
+      !toRetry &&
       previousCheckpoint.baseline.updatedAt === baseline.updatedAt &&
       previousCheckpoint.baseline.contentChangedAt === baseline.contentChangedAt
         ? previousCheckpoint
@@ -245,6 +250,7 @@ export class SyncEngine {
       kind === 'incremental' &&
       section !== undefined &&
       library.lastGoodSyncAt !== null &&
+      !toRetry &&
       // Plex leaves its section stamps alone for some edits: past this age the library is listed anyway.
       Date.now() - library.lastGoodSyncAt < this.options.config.listing_max_age_minutes * 60_000 &&
       library.syncedPlexUpdatedAt === baseline.updatedAt &&

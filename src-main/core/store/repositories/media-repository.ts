@@ -276,22 +276,6 @@ export class MediaWriter {
     return new Map(rows.map((r) => [r.rk, r.id]));
   }
 
-  /** Marks items about to be fetched again as `scanning`, remembering their state to undo it. */
-  markScanning(kind: ItemKind, items: readonly ExistingItem[]): void {
-    const now = Date.now();
-    for (const e of items) {
-      const next = transition(e, { type: 'scan_started' });
-      if (next.state === e.state) continue;
-      this.run(
-        `update ${MEDIA_TABLE[kind]} set state = ?, state_before_scan = ?, last_scan_at = ? where id = ?`,
-        next.state,
-        next.stateBeforeScan,
-        now,
-        e.id,
-      );
-    }
-  }
-
   /** Undoes `scanning` left by a run that ended (or died) before finishing those items. */
   restoreScanning(libraryId: number): number {
     const n = restoreScanning(this.sqlite, libraryId);
@@ -388,17 +372,16 @@ export class MediaWriter {
   }
 
   /**
-   * A listed item whose details could not be fetched: its stored data and state stay (undoing this
-   * run's `scanning`), its etag too, so the next run fetches it again; the error is noted on the row.
+   * A listed item whose new payload could not be had (details not fetched or unreadable, or its key
+   * claimed twice): its last good data and state stay, the error is noted on the row, and its etag is
+   * cleared so the next run fetches it again whatever the listing says (items-to-retry.ts).
    */
   noteFetchFailure(kind: ItemKind, id: number, message: string, runId: number): void {
     const now = Date.now();
     this.run(
-      `update ${MEDIA_TABLE[kind]} set state = case when state = 'scanning' then coalesce(state_before_scan, ?) else state end,
-         state_before_scan = null, last_error = ?, last_error_at = ?, error_count = error_count + 1,
-         last_seen_run_id = ?
+      `update ${MEDIA_TABLE[kind]} set last_error = ?, last_error_at = ?, error_count = error_count + 1,
+         etag = null, last_seen_run_id = ?
        where id = ?`,
-      transition({ state: 'scanning', stateBeforeScan: null }, { type: 'scan_abandoned' }).state,
       message,
       now,
       runId,
