@@ -26,7 +26,7 @@ describe('a sync killed during a deep scan', () => {
       s = await setupSync({ movies: 120, shows: 2, episodes: 8 });
       await s.engine.syncServer(s.serverId);
       const path = s.store.path;
-      // Slow details: the child's deep scan has items marked scanning while it waits for them.
+      // Slow details: the child's deep scan has pages classified and waiting for their details.
       const rule = s.fake.control.addFault({ kind: 'latency', latencyMs: 400, path: '/library/metadata/*' });
       const child = spawn(
         process.execPath,
