@@ -57,6 +57,9 @@ export interface SeedReport {
   replay: string;
 }
 
+/** The product's message for deletions held by the mass-deletion guard (sync/mass-deletion.ts). */
+const HELD = /would remove \d+ of \d+ items — held/;
+
 export const replayCommand = (seed: number, rounds = DEFAULT_OPTIONS.rounds) =>
   `npm run test:chaos -- --seed ${seed}${rounds === DEFAULT_OPTIONS.rounds ? '' : ` --rounds ${rounds}`}`;
 
@@ -195,7 +198,13 @@ export async function simulateSeed(
     duringRun: (requests: number, kill: () => void) => void,
   ): Promise<SyncProcessResult> => {
     let requests = 0;
-    const child = startSync({ pmsUrl: fake.pmsUrl, tokenFile, dataDir, db, deep, env }, options.maxRunMs);
+    // The clean run has no hangs to find: a loaded machine (CI runs the whole suite at once) must
+    // not turn a slow loopback answer into a fault there.
+    const runEnv = round === 'final' ? { ...env, RETROVUE_API_TIMEOUT_SECONDS: '10' } : env;
+    const child = startSync(
+      { pmsUrl: fake.pmsUrl, tokenFile, dataDir, db, deep, env: runEnv },
+      options.maxRunMs,
+    );
     onRequest = () => {
       requests += 1;
       if (requests > options.maxRequestsPerRun) child.kill('too-many-requests');
@@ -300,8 +309,15 @@ export async function simulateSeed(
     // Faults cleared, server up, token valid: one clean run must bring the copy to the truth.
     const presentAtStart = new Set(fake.control.snapshot().items.map((i) => itemKey(i.type, i.ratingKey)));
     const before = readStored(db);
-    const final = await runOnce('final', mctx.quietEdits > 0, () => undefined);
+    let final = await runOnce('final', mctx.quietEdits > 0, () => undefined);
     afterRun('final', final, presentAtStart, before);
+    // More than mass_delete_threshold of a small library removed by the rounds: the product holds
+    // those deletions, says so, and applies them when the next listing agrees (issue 12).
+    if (final.summary?.libraries?.some((l) => HELD.test(l.errorMessage ?? ''))) {
+      const held = readStored(db);
+      final = await runOnce('final', false, () => undefined);
+      afterRun('final', final, presentAtStart, held);
+    }
     if (final.code !== 0 || final.summary?.ok !== true)
       violate('clean-run-ok', 'final', `exit ${final.code} ${describeOutcome(final)}`);
     const handle = openDb(db);

@@ -146,6 +146,14 @@ function check(
         problems.push(`${kind} ${target} is ${targetRow?.state ?? 'not stored'}, not error`);
       if (!errors.some((e) => e.rk === target)) problems.push(`no error row for ${target}`);
       break;
+    case 'unfetched': {
+      problems.push(...othersProblems(store, stored ? new Set() : new Set([target])));
+      if (!stored && targetRow?.state !== 'error')
+        problems.push(`${kind} ${target} is ${targetRow?.state ?? 'not stored'}, not error`);
+      if (stored && !targetRow?.last_error) problems.push(`${kind} ${target} has no error noted`);
+      if (!errors.some((e) => e.rk === target)) problems.push(`no error row for ${target}`);
+      break;
+    }
     case 'bad-key': {
       const claimed = new Set([target, ...errors.map((e) => e.rk).filter((k): k is string => k !== null)]);
       problems.push(...othersProblems(store, stored ? new Set() : claimed));
@@ -228,6 +236,15 @@ describe(`bad input: ${CORPUS.length} malformed payloads`, () => {
           ...check(entry, target, deep.store, deep.results, true).map((p) => `deep over a copy: ${p}`),
         );
         deep.store.close();
+        if (entry.verdict === 'unfetched') {
+          // Read fine at last: the next run fetches it again, although its listing did not move.
+          fake.control.clearFaults();
+          const next = await sync(copy, false);
+          const again = row(next.store, entry.episode ? 'episode' : 'movie', target);
+          if (again?.last_error) problems.push(`next run: ${target} still noted ${again.last_error}`);
+          problems.push(...othersProblems(next.store, new Set()).map((p) => `next run: ${p}`));
+          next.store.close();
+        }
       } finally {
         fake.control.clearFaults();
       }

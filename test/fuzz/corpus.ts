@@ -16,6 +16,14 @@ export type Verdict =
   | 'bad-key'
   /** Plex's file path cannot be trusted: the item is stored, but never `normal`, and no NUL is stored. */
   | 'untrusted-path'
+  /**
+   * The answer does not deliver a readable item (a detail body that cannot be read, that leaves the
+   * item out or names another): a new item is an error row; a stored one keeps its last good data
+   * and state, with the error noted on its row and in sync_errors, and is fetched again next run. An
+   * item whose own data is invalid (item-error) is known to be broken at Plex; here nothing new is
+   * known about the item, exactly as when its detail request fails.
+   */
+  | 'unfetched'
   /** The whole request is unusable: its library fails (or is retried) with a clear error; nothing is lost. */
   | 'request-error'
   /** Harmless: everything stored exactly. */
@@ -143,16 +151,18 @@ export const CORPUS: CorpusEntry[] = [
   field('path with a NUL', 'untrusted-path', { 'Media.0.Part.0.file': '/data/movies/evil\u0000.mkv' }),
   field('relative path climbing out', 'untrusted-path', { 'Media.0.Part.0.file': '../../../../etc/passwd' }),
   field('relative path', 'untrusted-path', { 'Media.0.Part.0.file': 'movies/relative.mkv' }),
-  // Tolerated variants: ids as numbers, a page repeating an item.
+  // Plex sends ratingKey as a string: a number is not a key (issue 14 lists it with null, empty and
+  // an object), so the item is an error and the listing decides no deletions.
   {
     name: 'ratingKey as a number',
-    verdict: 'tolerated',
-    listing: (c) =>
+    verdict: 'bad-key',
+    listing: (c, t) =>
       page(
         c,
-        items(c).map((i) => ({ ...i, ratingKey: Number(i.ratingKey) })),
+        items(c).map((i) => (i.ratingKey === t ? { ...i, ratingKey: Number(t) } : i)),
       ),
   },
+  // Tolerated: a page repeating an item (stored once; that listing decides no deletions).
   {
     name: 'page repeats an item',
     verdict: 'tolerated',
@@ -212,29 +222,29 @@ export const CORPUS: CorpusEntry[] = [
   // Detail answers that cannot be read: only the target may suffer.
   {
     name: 'detail truncated JSON',
-    verdict: 'item-error',
+    verdict: 'unfetched',
     raw: { of: 'detail', body: (t) => t.slice(0, Math.floor(t.length / 2)) },
   },
   {
     name: 'detail HTML',
-    verdict: 'item-error',
+    verdict: 'unfetched',
     raw: { of: 'detail', body: () => '<html>oops</html>', contentType: 'text/html' },
   },
-  { name: 'detail null', verdict: 'item-error', raw: { of: 'detail', body: () => 'null' } },
+  { name: 'detail null', verdict: 'unfetched', raw: { of: 'detail', body: () => 'null' } },
   {
     name: 'detail Metadata an object',
-    verdict: 'item-error',
+    verdict: 'unfetched',
     detail: (c, t) => ({ MediaContainer: { ...c.MediaContainer, Metadata: only(c, t) } }),
   },
   {
     name: 'detail without Metadata',
-    verdict: 'item-error',
+    verdict: 'unfetched',
     detail: (c) => ({ MediaContainer: { size: 0, identifier: c.MediaContainer.identifier } }),
   },
-  { name: 'detail Metadata [null]', verdict: 'item-error', detail: (c) => page(c, [null]) },
+  { name: 'detail Metadata [null]', verdict: 'unfetched', detail: (c) => page(c, [null]) },
   {
     name: 'detail item without ratingKey',
-    verdict: 'item-error',
+    verdict: 'unfetched',
     detail: (c, t) =>
       page(
         c,
@@ -243,7 +253,7 @@ export const CORPUS: CorpusEntry[] = [
   },
   {
     name: 'detail answers another item',
-    verdict: 'item-error',
+    verdict: 'unfetched',
     detail: (c, t) =>
       page(
         c,

@@ -20,6 +20,7 @@ function input(over: Partial<PlanInput> = {}): PlanInput {
       syncedContentChangedAt: stamps.contentChangedAt,
     },
     listingMaxAgeMs: 24 * HOUR,
+    itemsToRetry: false,
     now: NOW,
     firstPhase: 'movies',
     ...over,
@@ -116,6 +117,22 @@ describe('planRun', () => {
       kind: 'incremental',
       resumedFromRunId: 9,
       checkpoint: newChain('movies', moved),
+    });
+  });
+
+  it('lists a library with items left unread, from the start, whatever the stamps and the checkpoint say', () => {
+    expect(planRun(input({ itemsToRetry: true }))).toEqual({
+      action: 'sync',
+      kind: 'incremental',
+      resumedFromRunId: null,
+      checkpoint: newChain(),
+    });
+    const previous = { id: 9, kind: 'incremental' as const, checkpoint: stopped() };
+    expect(planRun(input({ previous, itemsToRetry: true }))).toEqual({
+      action: 'sync',
+      kind: 'incremental',
+      resumedFromRunId: 9,
+      checkpoint: newChain(),
     });
   });
 

@@ -19,12 +19,6 @@ export type ItemWrite = Omit<WriteItemInput, 'state' | 'fileProblem' | 'partChec
 /** The state of an item a complete listing no longer has. */
 export const GONE_STATE: MediaState = transition(null, { type: 'gone' }).state;
 
-/** The state a `scanning` mark that remembered nothing is undone to. */
-const ABANDONED_SCAN_STATE = transition(
-  { state: 'scanning', stateBeforeScan: null },
-  { type: 'scan_abandoned' },
-).state;
-
 export class ItemWriter {
   constructor(
     readonly rows: MediaWriter,
@@ -55,16 +49,7 @@ export class ItemWriter {
     this.rows.discard();
   }
 
-  /** Marks items about to be fetched again as `scanning`, remembering their state to undo it. */
-  markScanning(kind: ItemKind, items: readonly ExistingItem[]): void {
-    const marks = items.flatMap((e) => {
-      const next = transition(e, { type: 'scan_started' });
-      return next.state === e.state ? [] : [{ id: e.id, ...next }];
-    });
-    this.rows.markScanning(kind, marks);
-  }
-
-  /** Undoes `scanning` left by a run that ended (or died) before finishing those items. */
+  /** Undoes `scanning` left by a run of an older version that ended before finishing those items. */
   restoreScanning(libraryId: number): number {
     return this.rows.restoreScanning(libraryId);
   }
@@ -95,11 +80,11 @@ export class ItemWriter {
   }
 
   /**
-   * A listed item whose details could not be fetched: its stored data and state stay (undoing this
-   * run's `scanning`), its etag too, so the next run fetches it again; the error is noted on the row.
+   * A listed item whose new payload could not be had: its last good data and state stay, the error is
+   * noted on the row, and the next run fetches it again.
    */
   noteFetchFailure(kind: ItemKind, id: number, message: string, runId: number): void {
-    this.rows.noteFetchFailure(kind, id, message, runId, ABANDONED_SCAN_STATE);
+    this.rows.noteFetchFailure(kind, id, message, runId);
   }
 
   /** After a complete listing: every item of the library not seen is gone. */

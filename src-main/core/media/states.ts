@@ -4,8 +4,6 @@ import type { MediaState } from '../../../src-shared/domain';
 import type { FileCheck } from './path-mapping';
 
 export type StateEvent =
-  /** A run is about to fetch and rewrite the item. */
-  | { type: 'scan_started' }
   /**
    * Its payload was stored; `files` says where its files are (`none` for shows/seasons); `trashed`: Plex
    * lists it with every file gone (its trash), which wins over what the files look like here.
@@ -15,7 +13,10 @@ export type StateEvent =
   | { type: 'invalid' }
   /** A complete listing of its library no longer has it. */
   | { type: 'gone' }
-  /** The run that marked it scanning ended without finishing it. */
+  /**
+   * A run of an older version marked it scanning and ended without finishing it (runs no longer mark
+   * rows: a row changes only when its page commits, library-run.ts).
+   */
   | { type: 'scan_abandoned' };
 
 export interface StateSnapshot {
@@ -34,10 +35,6 @@ const FROM_FILES: Record<FileCheck | 'none', MediaState> = {
 /** The state after `event` for an item currently in `current` (null: a new item). */
 export function transition(current: StateSnapshot | null, event: StateEvent): StateSnapshot {
   switch (event.type) {
-    case 'scan_started':
-      if (!current) return { state: 'scanning', stateBeforeScan: null };
-      if (current.state === 'scanning') return current;
-      return { state: 'scanning', stateBeforeScan: current.state };
     case 'synced':
       return { state: event.trashed ? 'trashed' : FROM_FILES[event.files], stateBeforeScan: null };
     case 'invalid':

@@ -13,6 +13,7 @@ import { classifyError } from '../errors/classify';
 import { CancelledError, RetroVueError, UserError } from '../errors/errors';
 import { PAUSE } from '../errors/errors';
 import { LibraryBusyError } from '../store/library-lock';
+import { DISK_FULL_BACKOFF, isDiskFull } from '../errors/disk-full';
 
 /** How long a request waits before asking again for a library another process is syncing. */
 const BUSY_RETRY_MS = 5_000;
@@ -95,6 +96,8 @@ export interface RunQueueOptions {
   busyRetryMs?: number;
   /** How runs that could not reach their server are tried again (default UNREACHABLE_RETRY). */
   unreachableRetry?: UnreachableRetry;
+  /** Waits before running again a library whose run failed on a full disk (DISK_FULL_BACKOFF). */
+  diskFullBackoff?: BackoffOptions;
 }
 
 export interface DrainResult {
@@ -162,6 +165,8 @@ export class RunQueue {
   >();
   /** Automatic retries in a row per library; a run that succeeds ends the streak. */
   private readonly retryStreak = new Map<number, number>();
+  /** Runs in a row that failed on a full disk, per library: the next wait grows with them. */
+  private readonly diskFullFailures = new Map<number, number>();
   private paused = false;
   private draining = false;
   private startCounter = 0;
@@ -492,6 +497,7 @@ export class RunQueue {
         this.opts.breakers.releaseTrial(entry.serverId);
       }
     } else if (status === 'succeeded' || status === 'skipped') {
+      this.diskFullFailures.delete(entry.libraryId);
       this.opts.breakers.recordSuccess(entry.serverId);
       this.retryStreak.delete(entry.libraryId);
     } else {
@@ -509,6 +515,7 @@ export class RunQueue {
       const after = this.waiting.findIndex((e) => !e.interrupted || e.startSeq > entry.startSeq);
       this.waiting.splice(after < 0 ? this.waiting.length : after, 0, entry);
     }
+    const diskFull = status === 'failed' && !this.draining && isDiskFull(result?.errorMessage ?? error);
     this.opts.onRunEnded?.({
       libraryId: entry.libraryId,
       serverId: entry.serverId,
@@ -520,8 +527,17 @@ export class RunQueue {
       errorClass,
       message: result?.errorMessage ?? (classified ? classified.message : null),
     });
+    if (diskFull) this.retryWhenSpaceReturns(entry);
     this.dispatch();
     this.notifyIdle();
+  }
+
+  /** The run failed on a full disk: it is run again after a wait that grows while the disk stays full. */
+  private retryWhenSpaceReturns(entry: Entry): void {
+    const failures = this.diskFullFailures.get(entry.libraryId) ?? 0;
+    this.diskFullFailures.set(entry.libraryId, failures + 1);
+    const ms = backoffDelay(failures, this.opts.diskFullBackoff ?? DISK_FULL_BACKOFF);
+    this.hold(entry, `the disk is full: trying again in ${Math.round(ms / 1000)} s`, ms);
   }
 
   /**
@@ -575,10 +591,15 @@ export class RunQueue {
   private holdWhileBusy(entry: Entry, message: string): void {
     if (entry.trial) this.opts.breakers.releaseTrial(entry.serverId);
     entry.trial = false;
+    const ms = this.opts.busyRetryMs ?? BUSY_RETRY_MS;
+    this.hold(entry, `${message}: trying again in ${Math.round(ms / 1000)} s`, ms);
+  }
+
+  /** Puts the request aside for `ms`, then back in the queue (merged with one waiting by then). */
+  private hold(entry: Entry, reason: string, ms: number): void {
     entry.controller = null;
     entry.abortReason = null;
-    const ms = this.opts.busyRetryMs ?? BUSY_RETRY_MS;
-    this.emitSkipped(entry.libraryId, `${message}: trying again in ${Math.round(ms / 1000)} s`);
+    this.emitSkipped(entry.libraryId, reason);
     const setTimer = this.opts.setTimer ?? setTimeout;
     const timer = setTimer(() => {
       this.held.delete(entry.libraryId);

@@ -1,6 +1,7 @@
-// A process killed mid-run leaves its run `running` and the items it was fetching `scanning`.
-// Whoever opens the database next puts them right, so no reader sees `scanning` from a run that
-// is not alive (the run becomes `interrupted` and is resumed by the next sync of its library).
+// A process killed mid-run leaves its run `running` (its rows are as its last committed page left
+// them: runs never mark rows `scanning` now). Whoever opens the database to write next marks the run
+// `interrupted`, to be resumed by the next sync of its library, and puts back rows an older version
+// left `scanning`.
 // Alive means: some connection holds the library's lock (library-lock.ts). The operating system
 // drops that lock when its holder dies, zombie or not, so no pid is probed.
 import { restoreScanning } from './repositories/media-writer';

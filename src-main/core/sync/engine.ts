@@ -29,6 +29,7 @@ import { ItemWriter } from '../media/item-writer';
 import { recordLibraryRun } from '../store/repositories/run-repository';
 import { recordSkippedRun, RunJournal, takeOverUnfinishedRun, type RunIdentity } from '../store/run-journal';
 import { getServer, type ServerRow } from '../store/repositories/server-repository';
+import { libraryHasItemsToRetry } from '../store/repositories/items-to-retry';
 import { recordMetric } from '../metrics/metrics-writer';
 import type { CheckpointPhase, CheckpointState } from '../store/checkpoint';
 import {
@@ -286,6 +287,7 @@ export class SyncEngine {
       section,
       library,
       listingMaxAgeMs: this.options.config.listing_max_age_minutes * 60_000,
+      itemsToRetry: libraryHasItemsToRetry(this.store.sqlite, library.id),
       now: Date.now(),
       firstPhase: PHASES[library.type][0]!.phase,
     });

@@ -120,6 +120,8 @@ interface Invalid {
   ratingKey: string | null;
   title: string | null;
   message: string;
+  /** Nothing here says what the item under this key is now: a stored one keeps its last good data. */
+  keepStored?: boolean;
 }
 
 /** Runs one listing phase from the checkpoint's offset to the end of the list. */
@@ -334,12 +336,24 @@ async function preparePage(
         message: `invalid ${spec.kind} payload: ratingKey missing or malformed (${describeKey(raw)})`,
       });
   }
-  // Two entries claiming one key: neither can be trusted to be the item stored under it.
-  const listed = all.filter((l) => seen.get(l.ratingKey) === 1);
+  // The same entry twice is one item (stored once) in a listing that cannot decide deletions. Two
+  // different entries claiming one key: neither can be trusted to be the item stored under it.
+  const listed: typeof all = [];
+  let repeatedEntry = false;
   for (const [ratingKey, n] of seen) {
-    if (n < 2) continue;
-    const raw = all.find((l) => l.ratingKey === ratingKey)!.raw;
-    invalid.push({ raw, ratingKey, title: null, message: duplicateMessage(spec, ratingKey, n) });
+    const entries = all.filter((l) => l.ratingKey === ratingKey);
+    if (n === 1 || sameEntries(entries.map((l) => l.raw))) {
+      listed.push(entries[0]!);
+      repeatedEntry ||= n > 1;
+      continue;
+    }
+    invalid.push({
+      raw: entries[0]!.raw,
+      ratingKey,
+      title: null,
+      message: duplicateMessage(spec, ratingKey, n),
+      keepStored: true,
+    });
   }
   const keys = [...seen.keys()];
   const existing = ctx.writer.existing(kind, ctx.libraryId, keys);
@@ -354,8 +368,8 @@ async function preparePage(
     else changed.push({ raw: l.raw, ratingKey: l.ratingKey, etag, existing: ex });
   }
   await adoptRekeyed(ctx, kind, changed);
-  const toMark = changed.flatMap((c) => (c.existing ? [c.existing] : []));
-  if (toMark.length > 0) ctx.store.transaction(() => ctx.writer.markScanning(kind, toMark));
+  // Nothing is marked `scanning` while its details are fetched: a row changes only when the page
+  // commits, so a process killed here leaves no row saying what no live run is doing (issue 14).
   const details =
     spec.withDetail && changed.length > 0
       ? fetchDetails(
@@ -365,7 +379,21 @@ async function preparePage(
         )
       : Promise.resolve(null);
   details.catch(() => undefined);
-  return { invalid, flawed: invalid.length > 0, keys, existing, etags, changed, unchanged, details };
+  return {
+    invalid,
+    flawed: invalid.length > 0 || repeatedEntry,
+    keys,
+    existing,
+    etags,
+    changed,
+    unchanged,
+    details,
+  };
+}
+
+function sameEntries(raws: unknown[]): boolean {
+  const first = JSON.stringify(raws[0]);
+  return raws.every((r) => JSON.stringify(r) === first);
 }
 
 const duplicateMessage = (spec: PhaseSpec, ratingKey: string, n: number) =>
@@ -428,6 +456,7 @@ function commitPage(
           bad.message,
           bad.ratingKey ? prepared.existing.get(bad.ratingKey) : undefined,
           spec.resolveRawParents(bad.raw, ctx.maps),
+          bad.keepStored,
         );
       }
       for (const key of repeated) {
@@ -438,14 +467,11 @@ function commitPage(
         flawed = true;
         tally.errors += 1;
         const stored = repeatedRows.get(key);
-        recordItemError(ctx, kind, key, null, duplicateMessage(spec, key, 2), stored, undefined);
+        recordItemError(ctx, kind, key, null, duplicateMessage(spec, key, 2), stored, undefined, true);
       }
       for (const c of changed) {
         if (repeated.has(c.ratingKey)) continue;
-        const now = current.get(c.ratingKey);
-        // The state to transition from is the one before this run marked it scanning.
-        const stored =
-          now && now.state === 'scanning' ? { ...now, state: now.stateBeforeScan ?? 'normal' } : now;
+        const stored = current.get(c.ratingKey);
         if (spec.withDetail) tally.tried += 1;
         const ready = spec.withDetail
           ? (details?.get(c.ratingKey) ?? noDetails())
@@ -453,7 +479,7 @@ function commitPage(
         if (!ready.ok && 'unfetched' in ready) {
           tally.errors += 1;
           tally.failed += 1;
-          recordFetchFailure(ctx, kind, spec, c, now, ready.error);
+          recordFetchFailure(ctx, kind, spec, c, stored, ready.error);
           continue;
         }
         if (!ready.ok) {
@@ -602,8 +628,11 @@ function recordItemError(
   message: string,
   existing: ExistingItem | undefined,
   parents: ParentIds | undefined,
+  keepStored = false,
 ): void {
-  if (ratingKey) {
+  if (ratingKey && keepStored && existing) {
+    ctx.writer.noteFetchFailure(kind, existing.id, message, ctx.runId);
+  } else if (ratingKey) {
     ctx.writer.writeItemError(
       {
         kind,
@@ -628,10 +657,18 @@ function recordItemError(
   });
 }
 
+/** One more item without details; past the limit, most of them failing stops the run. */
+function noteDetailFailure(ctx: LibraryRunContext): void {
+  const health = ctx.detailHealth;
+  health.failed += 1;
+  if (health.failed >= DETAIL_FAILURES_TO_STOP && health.failed > health.fetched)
+    throw new DetailsFailedError(health.failed, health.failed + health.fetched, true);
+}
+
 /**
  * `/library/metadata/1,2,3?includeChapters=1` in batches, a few at a time. A batch answered with a
- * 404 or a body that cannot be read is split until the items at fault are isolated; those, and
- * items a batch's answer leaves out, come back as `unfetched` (item errors, never deletions: only a
+ * 404, a body that cannot be read or an answer without some of its items is split until the items
+ * at fault are isolated; those come back as `unfetched` (item errors, never deletions: only a
  * listing decides what is gone). Other failures (network, auth) fail the run.
  */
 async function fetchDetails(
@@ -644,6 +681,10 @@ async function fetchDetails(
   for (let i = 0; i < ratingKeys.length; i += ctx.detailBatchSize)
     batches.push(ratingKeys.slice(i, i + ctx.detailBatchSize));
 
+  const split = async (keys: string[]): Promise<void> => {
+    const mid = Math.ceil(keys.length / 2);
+    await Promise.all([fetchBatch(keys.slice(0, mid)), fetchBatch(keys.slice(mid))]);
+  };
   const fetchBatch = async (keys: string[]): Promise<void> => {
     // Batches still queued when the run ended must not go out.
     throwIfAborted(ctx.signal);
@@ -659,23 +700,25 @@ async function fetchDetails(
         const key = rawRatingKey(raw);
         if (key !== null && wanted.has(key)) out.set(key, readyItem(spec, raw, ctx.maps));
       }
-      for (const key of keys) if (!out.has(key)) out.set(key, noDetails());
       ctx.detailHealth.fetched += items.length;
     } catch (err) {
       const isolatable = err instanceof PlexNotFoundError || err instanceof PlexDataError;
       if (!isolatable || ctx.signal?.aborted) throw err;
-      if (keys.length > 1) {
-        const mid = Math.ceil(keys.length / 2);
-        await Promise.all([fetchBatch(keys.slice(0, mid)), fetchBatch(keys.slice(mid))]);
-        return;
-      }
+      if (keys.length > 1) return split(keys);
       out.set(keys[0]!, { ok: false, unfetched: true, error: err });
-      const health = ctx.detailHealth;
-      health.failed += 1;
-      if (health.failed >= DETAIL_FAILURES_TO_STOP && health.failed > health.fetched) {
-        throw new DetailsFailedError(health.failed, health.failed + health.fetched, true);
-      }
+      noteDetailFailure(ctx);
+      return;
     }
+    // An answer that leaves items out (an entry it could not name, another item in its place, an
+    // item deleted meanwhile) is asked again for the items it left out, split when it answered
+    // none of them, until each missing item has been asked for alone.
+    const missing = keys.filter((k) => !out.has(k));
+    if (missing.length === 0) return;
+    if (keys.length === 1) {
+      out.set(keys[0]!, noDetails());
+      noteDetailFailure(ctx);
+    } else if (missing.length < keys.length) await fetchBatch(missing);
+    else await split(keys);
   };
   await Promise.all(batches.map((b) => ctx.detailLimit(() => fetchBatch(b))));
   return out;

@@ -25,6 +25,11 @@ export interface PlanInput {
   };
   /** Plex leaves its section stamps alone for some edits: past this age the library is listed anyway. */
   listingMaxAgeMs: number;
+  /**
+   * Items left unread by an earlier run (an error row, or a stored item whose new data could not be
+   * had): the library is listed, from the start, so they are fetched again.
+   */
+  itemsToRetry: boolean;
   now: number;
   /** The library type's first listing phase. */
   firstPhase: ListingPhase;
@@ -61,6 +66,7 @@ export function planRun(input: PlanInput): RunPlan {
 
   const unchanged =
     !continued &&
+    !input.itemsToRetry &&
     kind === 'incremental' &&
     input.section !== undefined &&
     library.lastGoodSyncAt !== null &&
@@ -72,6 +78,7 @@ export function planRun(input: PlanInput): RunPlan {
   // Its listing goes on only while the library is as it was when that listing started.
   const from =
     continued &&
+    !input.itemsToRetry &&
     continued.checkpoint.baseline.updatedAt === baseline.updatedAt &&
     continued.checkpoint.baseline.contentChangedAt === baseline.contentChangedAt
       ? continued.checkpoint

@@ -40,13 +40,6 @@ export interface StoredPart {
   fileState: string | null;
 }
 
-/** The state an item moves to, and what the writer remembers to undo a `scanning` mark. */
-export interface DecidedState {
-  id: number;
-  state: MediaState;
-  stateBeforeScan: MediaState | null;
-}
-
 export interface WriteItemInput {
   kind: ItemKind;
   libraryId: number;
@@ -228,21 +221,7 @@ export class MediaWriter {
     return new Map(rows.map((r) => [r.rk, r.id]));
   }
 
-  /** Marks items about to be fetched again as `scanning`, with the state to undo it to. */
-  markScanning(kind: ItemKind, items: readonly DecidedState[]): void {
-    const now = Date.now();
-    for (const next of items) {
-      this.run(
-        `update ${MEDIA_TABLE[kind]} set state = ?, state_before_scan = ?, last_scan_at = ? where id = ?`,
-        next.state,
-        next.stateBeforeScan,
-        now,
-        next.id,
-      );
-    }
-  }
-
-  /** Undoes the `scanning` marks of a run that ended (or died) before finishing those items. */
+  /** Undoes `scanning` left by a run that ended (or died) before finishing those items. */
   restoreScanning(libraryId: number): number {
     const n = restoreScanning(this.sqlite, libraryId);
     this.rowsWritten += n;
@@ -332,18 +311,16 @@ export class MediaWriter {
   }
 
   /**
-   * A listed item whose details could not be fetched: its stored data and state stay (undoing this
-   * run's `scanning`; `fallback` for a mark that remembered no state), its etag too, so the next run
-   * fetches it again; the error is noted on the row.
+   * A listed item whose new payload could not be had (details not fetched or unreadable, or its key
+   * claimed twice): its last good data and state stay, the error is noted on the row, and its etag is
+   * cleared so the next run fetches it again whatever the listing says (items-to-retry.ts).
    */
-  noteFetchFailure(kind: ItemKind, id: number, message: string, runId: number, fallback: MediaState): void {
+  noteFetchFailure(kind: ItemKind, id: number, message: string, runId: number): void {
     const now = Date.now();
     this.run(
-      `update ${MEDIA_TABLE[kind]} set state = case when state = 'scanning' then coalesce(state_before_scan, ?) else state end,
-         state_before_scan = null, last_error = ?, last_error_at = ?, error_count = error_count + 1,
-         last_seen_run_id = ?
+      `update ${MEDIA_TABLE[kind]} set last_error = ?, last_error_at = ?, error_count = error_count + 1,
+         etag = null, last_seen_run_id = ?
        where id = ?`,
-      fallback,
       message,
       now,
       runId,
@@ -534,8 +511,8 @@ export class MediaWriter {
 }
 
 /**
- * The state a `scanning` mark that remembered none is undone to. markScanning is always told one;
- * this covers rows marked otherwise. media/states.ts's scan_abandoned says the same, and
+ * The state a `scanning` mark that remembered none is undone to (rows an older version marked;
+ * runs no longer mark any). media/states.ts's scan_abandoned says the same, and
  * test/sync/units.test.ts holds the two together.
  */
 export const UNREMEMBERED_SCAN_STATE: MediaState = 'normal';
