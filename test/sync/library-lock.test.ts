@@ -129,6 +129,9 @@ describe('library locks', () => {
       const first = await runRetrovueAsync(syncArgs(dataDir), env());
       expect(first.status, first.stderr).toBe(0);
       fake.control.change(fake.control.snapshot().items[0]!.ratingKey, { summary: 'changed' });
+      // The run that gets the lock holds it for seconds (a slow detail answer): on a loaded machine
+      // the second process may start that much later, and must still find the library busy.
+      fake.control.addFault({ kind: 'latency', latencyMs: 4_000, path: '/library/metadata/*', times: 1 });
       const both = await Promise.all([
         runRetrovueAsync(syncArgs(dataDir, '--deep', '--library', '1'), env()),
         runRetrovueAsync(syncArgs(dataDir, '--deep', '--library', '1'), env()),
