@@ -39,6 +39,7 @@ import { recordMetric } from '../metrics/metrics-writer';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointPhase, type CheckpointState } from './checkpoint';
 import {
   createDetailLimit,
+  DETAIL_FAILURES_TO_FAIL,
   DetailsFailedError,
   runListingPhase,
   type LibraryRunContext,
@@ -370,7 +371,10 @@ export class SyncEngine {
           updateRun(db, run.id, { phase: checkpoint.phase, checkpointJson: encodeCheckpoint(checkpoint) }),
         );
       }
-      if (counters.detailFailures > 0 && counters.detailFailures * 2 > counters.detailsTried)
+      if (
+        counters.detailFailures >= DETAIL_FAILURES_TO_FAIL &&
+        counters.detailFailures * 2 > counters.detailsTried
+      )
         throw new DetailsFailedError(counters.detailFailures, counters.detailsTried, false);
       if (order.indexOf(checkpoint.phase) <= order.indexOf('deletions')) {
         curationRows = await syncCurations(
