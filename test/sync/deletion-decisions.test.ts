@@ -70,6 +70,27 @@ describe('a detail 404 never removes an item the listing has', () => {
     expect(expectConverged(s.store, s.fake, ['movie'])).toEqual([]);
   });
 
+  it('two movies of three without details are item errors, not a failed run (chaos seed 360)', async () => {
+    s = await setupSync({ movies: 3, shows: 1, episodes: 2 }, { retry_attempts: 0 });
+    // As when they are deleted between the listing and their details (seed 360: two shows of three).
+    for (const k of movieKeys(s).slice(0, 2))
+      s.fake.control.addFault({
+        kind: 'error',
+        status: 404,
+        path: new RegExp(`^/library/metadata/([^/?]*,)?${k}(,[^/?]*)?$`),
+      });
+    const results = await s.engine.syncServer(s.serverId);
+    expect(results.find((r) => r.libraryTitle === 'Movies')).toMatchObject({
+      status: 'succeeded',
+      removed: 0,
+      errors: 2,
+    });
+    expect(count(s.store, `select count(*) as n from movies where state = 'error'`)).toBe(2);
+    s.fake.control.clearFaults();
+    await s.engine.syncServer(s.serverId);
+    expect(expectConverged(s.store, s.fake)).toEqual([]);
+  });
+
   it('a detail 404 for one listed item is an error for that item, retried next run', async () => {
     s = await setupSync({ movies: 20, shows: 2, episodes: 6 }, { retry_attempts: 0, detail_batch_size: 5 });
     await s.engine.syncServer(s.serverId);

@@ -34,6 +34,7 @@ import { recordMetric } from '../metrics/metrics-writer';
 import type { CheckpointPhase, CheckpointState } from '../store/checkpoint';
 import {
   createDetailLimit,
+  DETAIL_FAILURES_TO_FAIL,
   DetailsFailedError,
   runListingPhase,
   type LibraryRunContext,
@@ -402,7 +403,10 @@ export class SyncEngine {
         this.store.transaction(() => ctx.journal.nextPhase(next));
       }
       const { counters } = ctx;
-      if (counters.detailFailures > 0 && counters.detailFailures * 2 > counters.detailsTried)
+      if (
+        counters.detailFailures >= DETAIL_FAILURES_TO_FAIL &&
+        counters.detailFailures * 2 > counters.detailsTried
+      )
         throw new DetailsFailedError(counters.detailFailures, counters.detailsTried, false);
       if (order.indexOf(ctx.checkpoint.phase) <= order.indexOf('deletions'))
         await this.checkDeletions(ctx, library, opts, ending);

@@ -71,6 +71,13 @@ export interface LibraryRunContext {
  */
 export const DETAIL_FAILURES_TO_STOP = 50;
 
+/**
+ * Fewer items than this without details never fail a run, however few were asked for: two shows
+ * of three deleted between the listing and their details are item errors (retried next run), not a
+ * server that answers no details (chaos seed 360).
+ */
+export const DETAIL_FAILURES_TO_FAIL = 5;
+
 /** Most of a run's detail requests fail: the run is a failed run, never a sync that stored nothing. */
 export class DetailsFailedError extends PlexError {
   constructor(failed: number, tried: number, stopped: boolean) {
