@@ -318,6 +318,14 @@ export async function simulateSeed(
       final = await runOnce('final', false, () => undefined);
       afterRun('final', final, presentAtStart, held);
     }
+    // A deep run resumed after a kill continues the chain it began: an edit Plex made silently (no
+    // stamp moved) to an item that chain had already read is caught by the next deep scan, as with
+    // any long scan (chaos seed 573). The next deep run starts a new chain.
+    if (mctx.quietEdits > 0 && final.summary?.libraries?.some((l) => l.resumedFromRunId != null)) {
+      const resumed = readStored(db);
+      final = await runOnce('final', true, () => undefined);
+      afterRun('final', final, presentAtStart, resumed);
+    }
     if (final.code !== 0 || final.summary?.ok !== true)
       violate('clean-run-ok', 'final', `exit ${final.code} ${describeOutcome(final)}`);
     const handle = openDb(db);

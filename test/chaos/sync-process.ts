@@ -22,7 +22,12 @@ export interface SyncProcessResult {
   /** The parsed JSON summary, when the command printed one. */
   summary: {
     ok: boolean;
-    libraries?: Array<{ status: string; libraryTitle: string; errorMessage: string | null }>;
+    libraries?: Array<{
+      status: string;
+      libraryTitle: string;
+      errorMessage: string | null;
+      resumedFromRunId?: number | null;
+    }>;
     error?: { code: string; message: string };
   } | null;
   durationMs: number;
