@@ -1,8 +1,9 @@
 // Lookups that tie Plex's changing keys to our rows: seasons by number (hidden seasons), items by
 // guid (re-keyed items), and the aliases that keep the ratingKeys an item had before.
 import type Database from 'better-sqlite3';
-import type { ItemKind, MediaState } from '../../../../src-shared/domain';
+import type { ItemKind } from '../../../../src-shared/domain';
 import { MEDIA_TABLE } from './media-tables';
+import type { ExistingItem } from './media-writer';
 
 /** How a season is found by show and number: for episodes of shows with hidden seasons. */
 export const seasonKey = (showId: number, seasonNumber: number): string => `${showId}:${seasonNumber}`;
@@ -20,16 +21,8 @@ export function seasonIdsByNumber(sqlite: Database.Database, libraryId: number):
   return out;
 }
 
-export interface RekeyCandidate {
-  id: number;
-  ratingKey: string;
-  etag: string | null;
-  detailEtag: string | null;
-  state: MediaState;
-  stateBeforeScan: MediaState | null;
-  thumbUrl: string | null;
-  artUrl: string | null;
-}
+/** A stored item that may be the one Plex now lists under a new key: what the writer knows of it. */
+export type RekeyCandidate = ExistingItem;
 
 const CANDIDATE_COLUMNS = `i.id, i.plex_rating_key as ratingKey, i.etag, i.detail_etag as detailEtag, i.state,
   i.state_before_scan as stateBeforeScan, i.thumb_url as thumbUrl, i.art_url as artUrl`;
