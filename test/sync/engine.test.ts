@@ -340,8 +340,10 @@ describe('sync engine against the fake Plex', () => {
     const lib = libraryId(s, 'movie');
     const ac = new AbortController();
     const seen: SyncProgress[] = [];
-    // Pause once a few detail batches went out: part of the library is stored, part is not.
+    // Pause once a few detail batches went out: part of the library is stored, part is not. Slow
+    // detail answers leave the watch time to see it on a loaded machine.
     const fake = s.fake;
+    fake.control.addFault({ kind: 'latency', latencyMs: 150, path: '/library/metadata/*' });
     const watch = setInterval(() => {
       if (fake.requestLog.count('/library/metadata/:id') >= 5) ac.abort(PAUSE);
     }, 2);
@@ -354,6 +356,7 @@ describe('sync engine against the fake Plex', () => {
     expect(count(s.store, `select count(*) as n from movies where state = 'scanning'`)).toBe(0);
     expect(count(s.store, `select count(*) as n from movies where state = 'file_not_found'`)).toBe(0);
     s.fake.requestLog.reset();
+    s.fake.control.clearFaults();
     const r2 = await s.engine.syncLibrary(lib);
     expect(r2).toMatchObject({ status: 'succeeded', resumedFromRunId: r1.runId });
     expect(r2.added).toBe(60 - stored);

@@ -55,6 +55,9 @@ describe('an item left unread is fetched again', () => {
       status: 404,
       path: new RegExp(`^/library/metadata/([^/?]*,)?${show}(,[^/?]*)?$`),
     });
+    // Each listing page takes longer than one progress interval (100 ms), so a snapshot of the
+    // episodes phase comes while the phase still runs, however fast the machine.
+    s.fake.control.addFault({ kind: 'latency', latencyMs: 250, path: '/library/sections/*/all' });
     const ac = new AbortController();
     const first = await s.engine.syncLibrary(lib, {
       signal: ac.signal,
